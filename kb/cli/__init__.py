@@ -1,0 +1,133 @@
+"""The `kb` command line: a thin layer over the library. Only this package imports click."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from kb import db
+from kb.errors import KBError
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class KB:
+    """What every command needs: the database URL and the sources folder. Opens lazily."""
+
+    def __init__(self, url: str, sources: Path):
+        self.url = db.normalise_url(url)
+        self.sources = sources
+        self._engine = None
+
+    @property
+    def is_new_sqlite(self) -> bool:
+        if not self.url.startswith("sqlite:///"):
+            return False
+        path = self.url.removeprefix("sqlite:///")
+        return path not in ("", ":memory:") and not Path(path).exists()
+
+    def engine(self, migrate: bool = True):
+        if self._engine is None:
+            fresh = self.is_new_sqlite
+            self._engine = db.make_engine(self.url)
+            if fresh and migrate:
+                from kb.cli.data import initialise
+
+                click.echo(f"Creating {self.url} and loading {self.sources}/ …", err=True)
+                initialise(self, quiet=True)
+            elif migrate:
+                current = db.current(self._engine)
+                if current != db.head():
+                    raise click.ClickException(
+                        f"database is at revision {current or 'none'}, the code expects "
+                        f"{db.head()}; run kb db upgrade"
+                    )
+        return self._engine
+
+    def dispose(self):
+        if self._engine is not None:
+            self._engine.dispose()
+
+
+pass_kb = click.make_pass_decorator(KB)
+
+
+class KBGroup(click.Group):
+    """Turns the library's errors into one `Error: …` line and exit 1."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KBError as e:
+            raise click.ClickException(str(e)) from None
+        except IntegrityError as e:
+            reason = str(e.orig).splitlines()[0] if e.orig else str(e)
+            raise click.ClickException(f"the database refused the change: {reason}") from None
+        except OperationalError as e:
+            reason = str(e.orig).splitlines()[0] if e.orig else str(e)
+            if "no such table" in reason or "does not exist" in reason:
+                reason = "the database has no tables; run kb init"
+            raise click.ClickException(f"database error: {reason}") from None
+
+
+@click.group(cls=KBGroup, context_settings=CONTEXT_SETTINGS)
+@click.version_option(package_name="costcheck")
+@click.option(
+    "--db", "url", default=db.DEFAULT_URL, show_default=True, envvar="KB_DATABASE_URL",
+    show_envvar=True, help="Database URL (sqlite:///file.db, postgresql+psycopg://…) or a file path.",
+)
+@click.option(
+    "--sources", type=click.Path(file_okay=False, path_type=Path), default=Path("sources"),
+    show_default=True, envvar="KB_SOURCES", show_envvar=True,
+    help="Folder of source YAML files that kb init loads.",
+)
+@click.pass_context
+def cli(ctx, url, sources):
+    """Check published claims about what it costs to train AI models.
+
+    The knowledge base lives in a database (SQLite in the working directory by default,
+    created and filled from sources/ on first use). Every listing has --json.
+
+    \b
+    Start here:
+      kb init                      create the database and load sources/
+      kb claim list                every claim
+      kb check                     a verdict for every claim
+      kb estimate GPT-3            what the compute model says
+      kb build && kb serve         the website
+    """
+    ctx.obj = KB(url, sources)
+    ctx.call_on_close(ctx.obj.dispose)
+
+
+def echo_json(data) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def echo_table(rows: list[list[str]], headers: list[str]) -> None:
+    """An aligned plain-text table for people."""
+    if not rows:
+        click.echo("(none)")
+        return
+    widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
+    line = lambda r: "  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
+    click.echo(line(headers))
+    click.echo(line(["-" * w for w in widths]))
+    for r in rows:
+        click.echo(line(r))
+
+
+def require(value, flag: str, prompt: str, **prompt_options):
+    """A missing option: prompt on a terminal, else fail naming the flag (exit 2)."""
+    if value is not None:
+        return value
+    if sys.stdin.isatty():
+        return click.prompt(prompt, **prompt_options)
+    raise click.UsageError(f"Missing option '{flag}'.")
+
+
+from kb.cli import analysis, data, edit, factcheck, publish  # noqa: E402,F401  (registers commands)

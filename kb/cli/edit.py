@@ -1,0 +1,393 @@
+"""The editor's commands: kb source, kb subject, kb fact and kb claim."""
+
+from __future__ import annotations
+
+import click
+
+from kb import db, records, store, views
+from kb.cli import KB, cli, echo_json, echo_table, pass_kb, require
+from kb.errors import InvalidRecord
+from kb.quantities import (
+    BASES, CLAIM_QUANTITIES, CONFIDENCES, QUANTITIES, RANKS, SCOPES, SOURCE_KINDS, SUBJECT_KINDS,
+)
+from kb.values import humanize
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+
+
+def _record(cls, data: dict, *extra):
+    """Validate command-line input with the same rules as a YAML file."""
+    where = records._Where("command line", "", None)
+    return cls.from_dict({k: v for k, v in data.items() if v is not None}, where, *extra)
+
+
+# ---------------------------------------------------------------------------------- sources
+
+@cli.group()
+def source():
+    """Add, list and show sources: the documents claims come from."""
+
+
+@source.command(name="add")
+@click.option("--slug", help="Identifier (default: made from the title).")
+@click.option("--title", required=True)
+@click.option("--url", help="http(s) address of the document.")
+@click.option("--author")
+@click.option("--publisher")
+@click.option("--published", help="Publication date: YYYY-MM-DD, YYYY-MM or YYYY.")
+@click.option("--accessed", help="When you read it: YYYY-MM-DD.")
+@click.option("--kind", type=click.Choice(SOURCE_KINDS), required=True)
+@click.option("--notes")
+@pass_kb
+def source_add(kb: KB, **options):
+    """Add a source.
+
+    \b
+    Example:
+      kb source add --title "GPT-4 cost" --url https://example.com/gpt4 \\
+          --author "A. Writer" --published 2024-05-01 --kind article
+    """
+    record = _record(records.SourceIn, options)
+    with db.transaction(kb.engine()) as session:
+        row = store.upsert_source(session, record, replace=False)
+    click.echo(f"Added source {row.slug}.")
+
+
+@source.command(name="list")
+@json_option
+@pass_kb
+def source_list(kb: KB, as_json):
+    """List every source with how many claims it makes."""
+    with db.transaction(kb.engine()) as session:
+        rows = [(s, len(store.claims(session, source_slug=s.slug))) for s in _all(session, "Source")]
+        if as_json:
+            echo_json([views.source_record(s) | {"claims": n} for s, n in rows])
+            return
+        echo_table([[s.slug, s.kind, s.published or "", n, s.title[:60]] for s, n in rows],
+                   ["slug", "kind", "published", "claims", "title"])
+
+
+@source.command(name="show")
+@click.argument("slug")
+@json_option
+@pass_kb
+def source_show(kb: KB, slug, as_json):
+    """Show a source and the claims it makes."""
+    with db.transaction(kb.engine()) as session:
+        row = store.source(session, slug)
+        claim_rows = store.claims(session, source_slug=slug)
+        record = views.source_record(row) | {"claims": [c.slug for c in claim_rows]}
+    if as_json:
+        echo_json(record)
+        return
+    for key, value in record.items():
+        if key != "claims" and value:
+            click.echo(f"{key:>10}: {value}")
+    click.echo(f"{'claims':>10}: {', '.join(record['claims']) or '(none)'}")
+
+
+def _all(session, model_name: str):
+    from sqlmodel import select
+
+    from kb import models
+
+    model = getattr(models, model_name)
+    return list(session.exec(select(model).order_by(model.slug)))
+
+
+# --------------------------------------------------------------------------------- subjects
+
+@cli.group()
+def subject():
+    """Add, list and show subjects: models, accelerators, organizations."""
+
+
+@subject.command(name="add")
+@click.argument("name")
+@click.option("--slug", help="Identifier (default: made from the name).")
+@click.option("--kind", type=click.Choice(SUBJECT_KINDS), required=True)
+@click.option("--alias", "aliases", multiple=True, help="Another name; repeat for several.")
+@click.option("--developer")
+@click.option("--year", type=click.IntRange(1900, 2200))
+@pass_kb
+def subject_add(kb: KB, name, aliases, **options):
+    """Add a subject, with the other names it goes by.
+
+    \b
+    Example:
+      kb subject add GPT-5 --kind model --alias "GPT 5" --developer OpenAI --year 2025
+    """
+    record = _record(records.SubjectIn, {"name": name, "aliases": list(aliases), **options})
+    with db.transaction(kb.engine()) as session:
+        row = store.upsert_subject(session, record, replace=False)
+    click.echo(f"Added subject {row.slug}.")
+
+
+@subject.command(name="list")
+@click.option("--kind", type=click.Choice(SUBJECT_KINDS))
+@json_option
+@pass_kb
+def subject_list(kb: KB, kind, as_json):
+    """List subjects and their aliases."""
+    with db.transaction(kb.engine()) as session:
+        rows = [s for s in _all(session, "Subject") if kind in (None, s.kind)]
+        data = [views.subject_record(session, s) for s in rows]
+    if as_json:
+        echo_json(data)
+        return
+    echo_table([[d["slug"], d["kind"], d["name"], ", ".join(d["aliases"])[:60]] for d in data],
+               ["slug", "kind", "name", "aliases"])
+
+
+@subject.command(name="show")
+@click.argument("name")
+@json_option
+@pass_kb
+def subject_show(kb: KB, name, as_json):
+    """Show a subject (by name or any alias) with its facts."""
+    with db.transaction(kb.engine()) as session:
+        row = store.subject(session, name)
+        record = views.subject_record(session, row)
+        record["facts"] = [views.fact_record(session, f) for f in store.facts_of(session, row)]
+    if as_json:
+        echo_json(record)
+        return
+    click.echo(f"{record['name']} ({record['kind']}); aliases: {', '.join(record['aliases']) or '-'}")
+    echo_table([[f["quantity"], f["display"], f["qualifier"] or "", f["basis"], f["confidence"],
+                 f["rank"], f["source"]] for f in record["facts"]],
+               ["quantity", "value", "qualifier", "basis", "confidence", "rank", "source"])
+
+
+# ------------------------------------------------------------------------------------ facts
+
+@cli.group()
+def fact():
+    """Add and list the reference facts the checks rest on."""
+
+
+@fact.command(name="add")
+@click.argument("subject_name", metavar="SUBJECT")
+@click.argument("quantity", type=click.Choice(tuple(QUANTITIES)))
+@click.argument("value")
+@click.option("--basis", type=click.Choice(BASES), required=True)
+@click.option("--confidence", type=click.Choice(CONFIDENCES), default="medium", show_default=True)
+@click.option("--rank", type=click.Choice(RANKS), default="normal", show_default=True)
+@click.option("--source", "source_slug", required=True, help="Slug of the source that states it.")
+@click.option("--qualifier", help="E.g. the precision of a peak FLOP/s figure (bf16).")
+@click.option("--year", type=click.IntRange(1900, 2200))
+@click.option("--note")
+@click.option("--slug")
+@pass_kb
+def fact_add(kb: KB, subject_name, quantity, value, source_slug, **options):
+    """Add a fact about a subject, with its source.
+
+    \b
+    Example:
+      kb fact add GPT-3 parameters 175e9 --basis published --source gpt3-paper
+      kb fact add A100 peak_flop_per_s "312 TFLOP/s" --qualifier bf16 --basis published \\
+          --source nvidia-a100-datasheet
+    """
+    data = {"subject": subject_name, "quantity": quantity, "value": value, "source": source_slug, **options}
+    record = _record(records.FactIn, data, source_slug)
+    with db.transaction(kb.engine()) as session:
+        row = store.upsert_fact(session, record, replace=False)
+    click.echo(f"Added fact {row.slug}.")
+
+
+@fact.command(name="list")
+@click.option("--subject", "subject_name")
+@json_option
+@pass_kb
+def fact_list(kb: KB, subject_name, as_json):
+    """List facts, optionally for one subject."""
+    with db.transaction(kb.engine()) as session:
+        rows = (store.facts_of(session, store.subject(session, subject_name)) if subject_name
+                else store.all_facts(session))
+        data = [views.fact_record(session, f) for f in rows]
+    if as_json:
+        echo_json(data)
+        return
+    echo_table([[d["subject"], d["quantity"], d["display"], d["qualifier"] or "", d["basis"],
+                 d["confidence"], d["source"]] for d in data],
+               ["subject", "quantity", "value", "qualifier", "basis", "confidence", "source"])
+
+
+# ----------------------------------------------------------------------------------- claims
+
+@cli.group()
+def claim():
+    """Add, list, show, edit and retract claims."""
+
+
+def _assumptions(pairs: tuple[str, ...]) -> list[dict]:
+    result = []
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not value.strip():
+            raise InvalidRecord(f'--assume "{pair}": expected NAME=VALUE, e.g. gpu_hour_price_usd=1-2')
+        value = value.strip()
+        entry = {"name": name.strip(), "value": value}
+        if name.strip() in records.TEXT_ASSUMPTIONS:
+            result.append(entry)
+            continue
+        if "$" not in value and name.strip().endswith("_usd"):
+            entry["value"] = f"${value}" + (" per hour" if name.strip() == "gpu_hour_price_usd" else "")
+        result.append(entry)
+    return result
+
+
+@claim.command(name="add")
+@click.option("--slug", help="Identifier (default: subject-quantity-source).")
+@click.option("--source", "source_slug", help="Slug of the source that makes the claim.")
+@click.option("--subject", "subject_name", help="Model or accelerator, by name or alias.")
+@click.option("--quantity", type=click.Choice(CLAIM_QUANTITIES))
+@click.option("--value", help='As stated: "$60 to $100 million", "100 trillion".')
+@click.option("--scope", type=click.Choice(SCOPES))
+@click.option("--quote", help="The sentence that makes the claim (a short quote).")
+@click.option("--claimant", help="Who says it (default: the source's author).")
+@click.option("--date", "claimed_on", help="When it was said: YYYY-MM-DD (default: the source's date).")
+@click.option("--assume", "assume", multiple=True, metavar="NAME=VALUE",
+              help="An assumption the claimant states, e.g. gpu_hour_price_usd=1-2 or hardware=A100.")
+@click.option("--note")
+@pass_kb
+def claim_add(kb: KB, slug, source_slug, subject_name, quantity, value, scope, quote, claimant,
+              claimed_on, assume, note):
+    """Add a claim. Missing options are asked for on a terminal.
+
+    \b
+    Example:
+      kb claim add --source my-article --subject GPT-4 --quantity training_cost_usd \\
+          --value "$60 to $100 million" --scope final_training_run \\
+          --quote "GPT-4 cost $60 to $100 million to train" --claimant "A. Writer" \\
+          --assume gpu_hour_price_usd=1-2 --assume hardware=A100
+    """
+    engine = kb.engine()
+    with db.transaction(engine) as session:
+        subjects = [s.name for s in _all(session, "Subject")]
+        sources = [s.slug for s in _all(session, "Source")]
+    source_slug = require(source_slug, "--source", "Source", type=click.Choice(sources))
+    subject_name = require(subject_name, "--subject", "Subject", type=click.Choice(subjects, case_sensitive=False))
+    quantity = require(quantity, "--quantity", "Quantity", type=click.Choice(CLAIM_QUANTITIES))
+    value = require(value, "--value", "Value as stated")
+    scope = require(scope, "--scope", "Scope", type=click.Choice(SCOPES), default="unspecified")
+    quote = require(quote, "--quote", "Quote")
+    with db.transaction(engine) as session:
+        src = store.source(session, source_slug)
+        data = {
+            "slug": slug, "subject": subject_name, "quantity": quantity, "value": value,
+            "scope": scope, "quote": quote, "claimant": claimant or src.author,
+            "date": claimed_on or src.published, "note": note, "assumptions": _assumptions(assume),
+        }
+        if not data["claimant"]:
+            require(None, "--claimant", "Claimant")
+        record = _record(records.ClaimIn, data, source_slug)
+        row = store.upsert_claim(session, record, replace=False)
+    click.echo(f"Added claim {row.slug}.")
+
+
+@claim.command(name="list")
+@click.option("--subject", "subject_name", help="Only claims about this subject (name or alias).")
+@click.option("--quantity", type=click.Choice(CLAIM_QUANTITIES))
+@click.option("--source", "source_slug")
+@click.option("--active", is_flag=True, help="Leave out retracted and superseded claims.")
+@json_option
+@pass_kb
+def claim_list(kb: KB, subject_name, quantity, source_slug, active, as_json):
+    """List claims with their latest verdict.
+
+    \b
+    Example:
+      kb claim list --subject GPT-4 --quantity training_cost_usd
+    """
+    with db.transaction(kb.engine()) as session:
+        rows = store.claims(session, subject_name, quantity, source_slug, include_inactive=not active)
+        latest = store.latest_evaluations(session)
+        data = [views.claim_record(session, c, latest.get(c.id)) for c in rows]
+        shown = [humanize(store.claim_range(c)) for c in rows]
+    if as_json:
+        echo_json(data)
+        return
+    echo_table(
+        [[d["slug"][:40], d["subject"], d["quantity"], s, d["status"], d.get("verdict") or "-"]
+         for d, s in zip(data, shown)],
+        ["slug", "subject", "quantity", "value", "status", "verdict"],
+    )
+
+
+@claim.command(name="show")
+@click.argument("slug")
+@json_option
+@pass_kb
+def claim_show(kb: KB, slug, as_json):
+    """Show a claim with its assumptions and latest verdict."""
+    with db.transaction(kb.engine()) as session:
+        row = store.claim(session, slug)
+        history = store.evaluations_of(session, row)
+        record = views.claim_record(session, row, history[-1] if history else None, with_assumptions=True)
+        record["range"] = humanize(store.claim_range(row))
+    if as_json:
+        record.pop("range")
+        echo_json(record)
+        return
+    for key in ("slug", "subject", "quantity", "value", "range", "scope", "claimant", "date",
+                "source", "status", "status_reason", "verdict", "factor", "explanation"):
+        if record.get(key) is not None:
+            click.echo(f"{key:>13}: {record[key]}")
+    click.echo(f"{'quote':>13}: “{record['quote']}”")
+    for a in record["assumptions"]:
+        shown = a["text"] or f"{a['low']:g}–{a['high']:g}"
+        click.echo(f"{'assumes':>13}: {a['name']} = {shown}{' (stated)' if a['stated'] else ''}")
+
+
+@claim.command(name="edit")
+@click.argument("slug")
+@click.option("--value", help="New value as stated.")
+@click.option("--subject", "subject_name")
+@click.option("--scope", type=click.Choice(SCOPES))
+@click.option("--quote")
+@click.option("--claimant")
+@click.option("--date", "claimed_on")
+@click.option("--note")
+@click.option("--expect-version", type=int,
+              help="Refuse the edit if the claim's version is no longer this (see kb claim show --json).")
+@pass_kb
+def claim_edit(kb: KB, slug, value, subject_name, scope, quote, claimant, claimed_on, note, expect_version):
+    """Change a claim. Each change bumps its version; a stale --expect-version is refused.
+
+    \b
+    Example:
+      kb claim edit gpt-4-training-cost-usd-my-article --value "$70 to $100 million"
+    """
+    with db.transaction(kb.engine()) as session:
+        row = store.claim(session, slug)
+        current = {
+            "slug": row.slug, "subject": subject_name or str(row.subject_id), "quantity": row.quantity,
+            "value": value or row.value, "scope": scope or row.scope, "quote": quote or row.quote,
+            "claimant": claimant or row.claimant, "date": claimed_on or row.claimed_on, "note": note,
+        }
+        if value is None:
+            current.update(low=row.low, high=row.high, currency=row.currency)
+        record = _record(records.ClaimIn, current, "placeholder")
+        changes = {k: v for k, v in {
+            "scope": scope, "quote": record.quote if quote else None, "claimant": claimant,
+            "claimed_on": record.claimed_on if claimed_on else None, "note": note,
+            "subject": subject_name,
+        }.items() if v is not None}
+        if value is not None:
+            changes["value"] = (record.value_text, record.value)
+        if not changes:
+            raise click.UsageError("Nothing to change: give at least one option.")
+        row = store.edit_claim(session, slug, changes, expect_version)
+    click.echo(f"Updated claim {row.slug} (version {row.version}).")
+
+
+@claim.command(name="retract")
+@click.argument("slug")
+@click.option("--reason", required=True, help="Why: shown beside the claim on the site.")
+@click.option("--superseded", is_flag=True, help="Mark superseded (a newer claim replaces it) rather than retracted.")
+@pass_kb
+def claim_retract(kb: KB, slug, reason, superseded):
+    """Mark a claim retracted. It is kept, with the reason, never deleted."""
+    with db.transaction(kb.engine()) as session:
+        row = store.retract_claim(session, slug, reason, "superseded" if superseded else "retracted")
+    click.echo(f"Claim {row.slug} is now {row.status}.")

@@ -1,0 +1,114 @@
+"""Engines, one transaction per command, and Alembic migrations run from inside the package."""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+import kb.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+
+DEFAULT_URL = "sqlite:///kb.db"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def normalise_url(url: str) -> str:
+    """Accept a bare file path as well as a SQLAlchemy URL."""
+    if "://" in url:
+        return url
+    return f"sqlite:///{Path(url).expanduser()}"
+
+
+def make_engine(url: str = DEFAULT_URL) -> Engine:
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin_immediate)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # Autocommit at the driver level so SQLAlchemy's "begin" event below decides how a
+    # transaction starts; pragmas must run outside any transaction to take effect.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def _sqlite_begin_immediate(connection) -> None:
+    # Take the write lock at the start, so two writers queue on busy_timeout instead of
+    # one failing with "database is locked" when it upgrades a read lock mid-transaction.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@contextmanager
+def transaction(engine: Engine, retries: int = 5):
+    """One Session, committed on success and rolled back on any error."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def run_with_retry(engine: Engine, work, attempts: int = 8):
+    """Run work(session) in a transaction, retrying when SQLite reports a lock."""
+    for attempt in range(attempts):
+        try:
+            with transaction(engine) as session:
+                return work(session)
+        except OperationalError as e:
+            if "locked" not in str(e) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * 2**attempt)
+
+
+def alembic_config(connection=None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", "kb:migrations")
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def _with_migration_connection(engine: Engine, action) -> None:
+    with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # batch mode recreates tables, so foreign keys must be off; on the raw driver
+            # connection, because SQLite ignores the pragma inside a transaction
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        action(alembic_config(connection))
+        connection.commit()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    _with_migration_connection(engine, lambda cfg: command.upgrade(cfg, revision))
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    _with_migration_connection(engine, lambda cfg: command.downgrade(cfg, revision))
+
+
+def current(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()

@@ -1,0 +1,107 @@
+"""Quantity names, their canonical units, the closed vocabularies, and Range. Pure data."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from kb.errors import RangeError
+
+# Unit kinds: what a parsed value measures. Money keeps its currency beside the unit.
+MONEY = "money"
+MONEY_PER_HOUR = "money/accelerator-hour"
+FLOP = "FLOP"
+MWH = "MWh"
+GPU_HOURS = "accelerator-hours"
+COUNT = "count"
+DAYS = "days"
+FRACTION = "fraction"
+FLOP_PER_S = "FLOP/s"
+WATTS = "W"
+GB = "GB"
+YEAR = "year"
+TEXT = "text"
+
+# name -> (unit kind, label shown to people, claimable: may a Claim be about it)
+QUANTITIES: dict[str, tuple[str, str, bool]] = {
+    "training_cost_usd": (MONEY, "training cost (final run)", True),
+    "total_cost_usd": (MONEY, "total programme cost", True),
+    "parameters": (COUNT, "parameters", True),
+    "active_parameters": (COUNT, "active parameters", True),
+    "training_tokens": (COUNT, "training tokens", True),
+    "training_flop": (FLOP, "training compute", True),
+    "gpu_hours": (GPU_HOURS, "accelerator-hours", True),
+    "num_gpus": (COUNT, "number of accelerators", True),
+    "training_days": (DAYS, "training duration", True),
+    "energy_mwh": (MWH, "training energy", True),
+    "hardware_price_usd": (MONEY, "accelerator purchase price", True),
+    "gpu_hour_price_usd": (MONEY_PER_HOUR, "price per accelerator-hour", True),
+    "mfu": (FRACTION, "model FLOP utilization", True),
+    # reference facts about accelerators and runs; not claimed by articles
+    "peak_flop_per_s": (FLOP_PER_S, "peak dense FLOP/s", False),
+    "power_w": (WATTS, "power", False),
+    "memory_gb": (GB, "memory", False),
+    "hardware": (TEXT, "hardware", False),
+    "precision": (TEXT, "training precision", False),
+    "architecture": (TEXT, "architecture", False),
+}
+
+CLAIM_QUANTITIES = tuple(q for q, (_, _, claimable) in QUANTITIES.items() if claimable)
+SCOPES = ("final_training_run", "total_programme", "hardware_purchase", "unspecified")
+SOURCE_KINDS = (
+    "article", "paper", "model card", "datasheet", "blog",
+    "social post", "measurement", "dataset", "report", "price list",
+)
+SUBJECT_KINDS = ("model", "hardware", "organization", "generic")
+BASES = ("published", "estimate", "leak", "rumour", "measured")
+RANKS = ("preferred", "normal", "deprecated")
+CONFIDENCES = ("high", "medium", "low")
+STATUSES = ("active", "retracted", "superseded")
+CURRENCIES = ("USD", "EUR", "GBP")
+
+
+def unit_of(quantity: str) -> str:
+    """The unit kind a quantity is measured in."""
+    return QUANTITIES[quantity][0]
+
+
+def label_of(quantity: str) -> str:
+    return QUANTITIES[quantity][1]
+
+
+@dataclass(frozen=True)
+class Range:
+    """A value as an interval with open ends: "more than $100M" is Range(1e8, None, "money", "USD").
+
+    A point has low == high. Both ends None means a value with no number ("billions" always
+    has numbers; a bare denial does not).
+    """
+
+    low: float | None
+    high: float | None
+    unit: str = COUNT
+    currency: str | None = None
+
+    def __post_init__(self):
+        for end in (self.low, self.high):
+            if end is None:
+                continue
+            if not math.isfinite(end):
+                raise RangeError(f"value {end!r} is not a finite number")
+            if end < 0:
+                raise RangeError(f"value {end:g} is negative")
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise RangeError(f"low {self.low:g} is above high {self.high:g}")
+        if self.unit == MONEY or self.unit == MONEY_PER_HOUR:
+            if self.currency not in CURRENCIES:
+                raise RangeError(f"money needs a currency, one of {', '.join(CURRENCIES)}")
+        elif self.currency is not None:
+            raise RangeError(f"a {self.unit} value has no currency")
+
+    @property
+    def is_point(self) -> bool:
+        return self.low is not None and self.low == self.high
+
+    @property
+    def is_open(self) -> bool:
+        return self.low is None or self.high is None

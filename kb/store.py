@@ -1,0 +1,377 @@
+"""Queries and writes by slug and alias. Takes a Session and never commits: the caller owns
+the transaction, so a command either happens whole or not at all."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import datetime, timezone
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from kb.errors import Conflict, Duplicate, InvalidRecord, NotFound
+from kb.models import Alias, Assumption, Claim, Evaluation, Fact, Source, Subject, utc_now
+from kb.quantities import Range, unit_of
+from kb.records import AssumptionIn, ClaimIn, Document, FactIn, SourceIn, SubjectIn
+
+
+def alias_key(name: str) -> str:
+    """Fold a name for lookup: "GPT-4", "gpt 4" and "GPT4" all become "gpt4"."""
+    return re.sub(r"[^0-9a-z.]+", "", name.lower()).replace(".", "")
+
+
+def _suggest(word: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+def source(session: Session, slug: str) -> Source:
+    found = session.exec(select(Source).where(Source.slug == slug)).first()
+    if found is None:
+        slugs = list(session.exec(select(Source.slug)))
+        raise NotFound(f'unknown source "{slug}"{_suggest(slug, slugs)}; see kb source list')
+    return found
+
+
+def subject(session: Session, name: str) -> Subject:
+    """A subject by slug, name or any alias, case- and punctuation-insensitively."""
+    found = session.exec(select(Subject).where(Subject.slug == name)).first()
+    if found is None:
+        alias = session.exec(select(Alias).where(Alias.key == alias_key(name))).first()
+        found = session.get(Subject, alias.subject_id) if alias else None
+    if found is None:
+        names = [a.name for a in session.exec(select(Alias))]
+        raise NotFound(f'unknown subject "{name}"{_suggest(name, names)}; see kb subject list')
+    return found
+
+
+def find_subject(session: Session, name: str) -> Subject | None:
+    try:
+        return subject(session, name)
+    except NotFound:
+        return None
+
+
+def claim(session: Session, slug: str) -> Claim:
+    found = session.exec(select(Claim).where(Claim.slug == slug)).first()
+    if found is None:
+        slugs = list(session.exec(select(Claim.slug)))
+        raise NotFound(f'unknown claim "{slug}"{_suggest(slug, slugs)}; see kb claim list')
+    return found
+
+
+def upsert_source(session: Session, record: SourceIn, replace: bool = True) -> Source:
+    row = session.exec(select(Source).where(Source.slug == record.slug)).first()
+    if row is not None and not replace:
+        raise Duplicate(f'source "{record.slug}" already exists')
+    row = row or Source(slug=record.slug, title=record.title, kind=record.kind)
+    changed = _assign(row, vars(record), exclude=())
+    if changed and row.id is not None:
+        row.updated_at = utc_now()
+    session.add(row)
+    session.flush()
+    return row
+
+
+def upsert_subject(session: Session, record: SubjectIn, replace: bool = True) -> Subject:
+    row = session.exec(select(Subject).where(Subject.slug == record.slug)).first()
+    if row is not None and not replace:
+        raise Duplicate(f'subject "{record.slug}" already exists')
+    row = row or Subject(slug=record.slug, name=record.name, kind=record.kind)
+    _assign(row, vars(record), exclude=("aliases",))
+    session.add(row)
+    session.flush()
+    for name in [record.name, record.slug, *record.aliases]:
+        add_alias(session, row, name)
+    return row
+
+
+def add_alias(session: Session, row: Subject, name: str) -> None:
+    key = alias_key(name)
+    if not key:
+        raise InvalidRecord(f'alias "{name}" has no letters or digits')
+    existing = session.exec(select(Alias).where(Alias.key == key)).first()
+    if existing is None:
+        session.add(Alias(subject_id=row.id, name=name, key=key))
+        session.flush()
+    elif existing.subject_id != row.id:
+        other = session.get(Subject, existing.subject_id)
+        raise Duplicate(f'alias "{name}" already names subject "{other.slug}"')
+
+
+def aliases_of(session: Session, row: Subject) -> list[str]:
+    names = session.exec(select(Alias.name).where(Alias.subject_id == row.id).order_by(Alias.id))
+    return [n for n in names if n not in (row.name, row.slug)]
+
+
+def upsert_fact(session: Session, record: FactIn, replace: bool = True) -> Fact:
+    row = session.exec(select(Fact).where(Fact.slug == record.slug)).first()
+    if row is not None and not replace:
+        raise Duplicate(f'fact "{record.slug}" already exists')
+    values = dict(
+        subject_id=subject(session, record.subject).id, quantity=record.quantity,
+        low=record.value.low, high=record.value.high, currency=record.value.currency,
+        text=record.text, qualifier=record.qualifier, year=record.year, basis=record.basis,
+        confidence=record.confidence, rank=record.rank,
+        source_id=source(session, record.source).id, note=record.note,
+    )
+    row = row or Fact(slug=record.slug, **values)
+    _assign(row, values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def upsert_claim(session: Session, record: ClaimIn, replace: bool = True) -> Claim:
+    row = session.exec(select(Claim).where(Claim.slug == record.slug)).first()
+    if row is not None and not replace:
+        raise Duplicate(f'claim "{record.slug}" already exists; use kb claim edit to change it')
+    values = dict(
+        source_id=source(session, record.source).id,
+        subject_id=subject(session, record.subject).id, quantity=record.quantity,
+        low=record.value.low, high=record.value.high, currency=record.value.currency,
+        value=record.value_text, quote=record.quote, scope=record.scope,
+        claimant=record.claimant, claimed_on=record.claimed_on, status=record.status,
+        status_reason=record.status_reason, note=record.note, version=record.version,
+    )
+    for stamp in ("created_at", "updated_at"):
+        text = getattr(record, stamp)
+        if text:
+            values[stamp] = _timestamp(text)
+    new = row is None
+    row = row or Claim(slug=record.slug, **values)
+    changed = _assign(row, values)
+    if not new and changed and not record.updated_at:
+        row.updated_at = utc_now()
+    session.add(row)
+    session.flush()
+    _replace_assumptions(session, row, record.assumptions)
+    return row
+
+
+def _timestamp(text: str) -> datetime:
+    try:
+        stamp = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidRecord(f'"{text}" is not an ISO timestamp') from None
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
+
+
+def _replace_assumptions(session: Session, row: Claim, records: list[AssumptionIn]) -> None:
+    existing = session.exec(select(Assumption).where(Assumption.claim_id == row.id).order_by(Assumption.id))
+    wanted = [_assumption_values(session, r) for r in records]
+    current = [
+        dict(name=a.name, qualifier=a.qualifier, low=a.low, high=a.high, text=a.text,
+             stated=a.stated, source_id=a.source_id, note=a.note)
+        for a in existing
+    ]
+    if current == wanted:
+        return
+    for a in session.exec(select(Assumption).where(Assumption.claim_id == row.id)):
+        session.delete(a)
+    session.flush()
+    for i, values in enumerate(wanted):
+        session.add(Assumption(slug=f"{row.slug}--{i}", claim_id=row.id, **values))
+    session.flush()
+
+
+def _assumption_values(session: Session, record: AssumptionIn) -> dict:
+    return dict(
+        name=record.name, qualifier=record.qualifier, low=record.value.low,
+        high=record.value.high, text=record.text, stated=record.stated,
+        source_id=source(session, record.source).id if record.source else None,
+        note=record.note,
+    )
+
+
+def upsert_global_assumption(session: Session, record: AssumptionIn) -> Assumption:
+    row = session.exec(select(Assumption).where(Assumption.slug == record.slug)).first()
+    values = _assumption_values(session, record)
+    row = row or Assumption(slug=record.slug, **values)
+    _assign(row, values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _assign(row, values: dict, exclude: tuple[str, ...] = ()) -> bool:
+    changed = False
+    for key, value in values.items():
+        if key in exclude or not hasattr(row, key):
+            continue
+        if getattr(row, key) != value:
+            setattr(row, key, value)
+            changed = True
+    return changed
+
+
+def load_documents(session: Session, documents: list[Document]) -> dict[str, int]:
+    """Upsert every record, sources and subjects first so facts and claims can refer across files."""
+    counts = {"sources": 0, "subjects": 0, "facts": 0, "claims": 0, "assumptions": 0}
+    for doc in documents:
+        if doc.source:
+            upsert_source(session, doc.source)
+            counts["sources"] += 1
+    for doc in documents:
+        for s in doc.subjects:
+            upsert_subject(session, s)
+            counts["subjects"] += 1
+    for doc in documents:
+        for key, records, upsert in (
+            ("facts", doc.facts, upsert_fact),
+            ("claims", doc.claims, upsert_claim),
+            ("assumptions", doc.assumptions, upsert_global_assumption),
+        ):
+            for record in records:
+                try:
+                    upsert(session, record)
+                except (NotFound, Duplicate) as e:
+                    raise type(e)(f"{doc.origin}: {key}: {e}") from None
+                counts[key] += 1
+    return counts
+
+
+def edit_claim(session: Session, slug: str, changes: dict, expected_version: int | None = None) -> Claim:
+    """Change fields of a claim; with expected_version, refuse if someone else changed it first."""
+    row = claim(session, slug)
+    if expected_version is not None and row.version != expected_version:
+        raise Conflict(
+            f'claim "{slug}" changed since you loaded it (version {expected_version}, now '
+            f"{row.version}); reload it with kb claim show and edit again"
+        )
+    if "subject" in changes:
+        changes["subject_id"] = subject(session, changes.pop("subject")).id
+    if "source" in changes:
+        changes["source_id"] = source(session, changes.pop("source")).id
+    if "value" in changes and isinstance(changes["value"], tuple):
+        text, value = changes.pop("value")
+        changes.update(value=text, low=value.low, high=value.high, currency=value.currency)
+    if _assign(row, changes):
+        row.version += 1
+        row.updated_at = utc_now()
+    session.add(row)
+    session.flush()
+    return row
+
+
+def retract_claim(session: Session, slug: str, reason: str, status: str = "retracted") -> Claim:
+    return edit_claim(session, slug, {"status": status, "status_reason": reason})
+
+
+def claims(session: Session, subject_name: str | None = None, quantity: str | None = None,
+           source_slug: str | None = None, include_inactive: bool = True) -> list[Claim]:
+    query = select(Claim)
+    if subject_name:
+        query = query.where(Claim.subject_id == subject(session, subject_name).id)
+    if quantity:
+        query = query.where(Claim.quantity == quantity)
+    if source_slug:
+        query = query.where(Claim.source_id == source(session, source_slug).id)
+    if not include_inactive:
+        query = query.where(Claim.status == "active")
+    return list(session.exec(query.order_by(Claim.slug)))
+
+
+def facts_of(session: Session, row: Subject) -> list[Fact]:
+    return list(session.exec(select(Fact).where(Fact.subject_id == row.id).order_by(Fact.quantity, Fact.slug)))
+
+
+def all_facts(session: Session) -> list[Fact]:
+    return list(session.exec(select(Fact).order_by(Fact.slug)))
+
+
+def assumptions_of(session: Session, row: Claim) -> list[Assumption]:
+    return list(session.exec(select(Assumption).where(Assumption.claim_id == row.id).order_by(Assumption.id)))
+
+
+def global_assumptions(session: Session) -> list[Assumption]:
+    return list(session.exec(select(Assumption).where(col(Assumption.claim_id).is_(None)).order_by(Assumption.slug)))
+
+
+def latest_evaluations(session: Session) -> dict[int, Evaluation]:
+    latest: dict[int, Evaluation] = {}
+    for e in session.exec(select(Evaluation).order_by(Evaluation.claim_id, Evaluation.id)):
+        latest[e.claim_id] = e
+    return latest
+
+
+def evaluations_of(session: Session, row: Claim) -> list[Evaluation]:
+    return list(session.exec(select(Evaluation).where(Evaluation.claim_id == row.id).order_by(Evaluation.id)))
+
+
+def claim_range(row: Claim | Fact) -> Range:
+    return Range(row.low, row.high, unit_of(row.quantity), row.currency)
+
+
+def counts(session: Session) -> dict[str, int]:
+    return {
+        name: session.exec(select(func.count()).select_from(model)).one()
+        for name, model in (("sources", Source), ("subjects", Subject), ("facts", Fact),
+                            ("claims", Claim), ("assumptions", Assumption), ("evaluations", Evaluation))
+    }
+
+
+def _compact(record: dict) -> dict:
+    keep = ("low", "high")
+    return {k: v for k, v in record.items() if v is not None or k in keep}
+
+
+def _stamp(value: datetime) -> str:
+    value = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).isoformat()
+
+
+def export_documents(session: Session) -> list[tuple[str, dict]]:
+    """Every record as (file stem, document), in a stable order, for a lossless round trip."""
+    sources = {s.id: s.slug for s in session.exec(select(Source))}
+    subjects = {s.id: s.slug for s in session.exec(select(Subject))}
+    subject_docs = [
+        _compact(dict(slug=s.slug, name=s.name, kind=s.kind, aliases=aliases_of(session, s) or None,
+                      developer=s.developer, year=s.year, notes=s.notes))
+        for s in session.exec(select(Subject).order_by(Subject.slug))
+    ]
+    for d in subject_docs:
+        d.pop("low"), d.pop("high")
+    documents = [("subjects", {"subjects": subject_docs})]
+    for src in session.exec(select(Source).order_by(Source.slug)):
+        doc = {"source": {k: v for k, v in dict(
+            slug=src.slug, title=src.title, kind=src.kind, url=src.url, author=src.author,
+            publisher=src.publisher, published=src.published, accessed=src.accessed,
+            notes=src.notes).items() if v is not None}}
+        facts = [
+            _compact(dict(slug=f.slug, subject=subjects[f.subject_id], quantity=f.quantity,
+                          value=f.text, low=f.low, high=f.high, currency=f.currency,
+                          basis=f.basis, confidence=f.confidence, rank=f.rank,
+                          qualifier=f.qualifier, year=f.year, note=f.note))
+            for f in session.exec(select(Fact).where(Fact.source_id == src.id).order_by(Fact.slug))
+        ]
+        claim_docs = [
+            _compact(dict(
+                slug=c.slug, subject=subjects[c.subject_id], quantity=c.quantity, value=c.value,
+                low=c.low, high=c.high, currency=c.currency, quote=c.quote, scope=c.scope,
+                claimant=c.claimant, date=c.claimed_on, status=c.status,
+                status_reason=c.status_reason, note=c.note,
+                assumptions=[_assumption_doc(a, sources, src.id) for a in assumptions_of(session, c)] or None,
+                created_at=_stamp(c.created_at), updated_at=_stamp(c.updated_at), version=c.version,
+            ))
+            for c in session.exec(select(Claim).where(Claim.source_id == src.id).order_by(Claim.slug))
+        ]
+        priors = [
+            dict(slug=a.slug, **_assumption_doc(a, sources, src.id))
+            for a in session.exec(select(Assumption).where(
+                col(Assumption.claim_id).is_(None), Assumption.source_id == src.id).order_by(Assumption.slug))
+        ]
+        for key, items in (("facts", facts), ("claims", claim_docs), ("assumptions", priors)):
+            if items:
+                doc[key] = items
+        documents.append((src.slug, doc))
+    return documents
+
+
+def _assumption_doc(a: Assumption, sources: dict[int, str], home_source: int) -> dict:
+    record = _compact(dict(name=a.name, qualifier=a.qualifier, value=a.text, low=a.low,
+                           high=a.high, stated=a.stated, note=a.note))
+    if a.source_id is not None and a.source_id != home_source:
+        record["source"] = sources[a.source_id]
+    return record
