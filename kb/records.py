@@ -34,10 +34,13 @@ ASSUMPTION_NAMES = (
     "mfu", "gpu_hour_price_usd", "hardware", "precision", "parameters", "active_parameters",
     "training_tokens", "training_flop", "gpu_hours", "num_gpus", "training_days",
     "server_overhead", "pue", "development_multiplier", "hardware_price_usd", "year",
-    "useful_life_years", "power_w",
+    "useful_life_years", "power_w", "bytes_per_parameter", "tokens_per_parameter",
 )
 TEXT_ASSUMPTIONS = ("hardware", "precision")
-RATIO_ASSUMPTIONS = ("mfu", "server_overhead", "pue", "development_multiplier", "year", "useful_life_years")
+RATIO_ASSUMPTIONS = (
+    "mfu", "server_overhead", "pue", "development_multiplier", "year", "useful_life_years",
+    "bytes_per_parameter", "tokens_per_parameter",
+)
 
 
 def slugify(text: str) -> str:

@@ -375,3 +375,11 @@ def _assumption_doc(a: Assumption, sources: dict[int, str], home_source: int) ->
     if a.source_id is not None and a.source_id != home_source:
         record["source"] = sources[a.source_id]
     return record
+
+
+def _all_sources(session: Session) -> list[Source]:
+    return list(session.exec(select(Source)))
+
+
+def claim_subject_slug(session: Session, row: Claim) -> str:
+    return session.get(Subject, row.subject_id).slug

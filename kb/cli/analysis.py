@@ -1,1 +1,178 @@
-"""placeholder"""
+"""kb check, kb estimate and kb calibrate: the compute model at work."""
+
+from __future__ import annotations
+
+import click
+import numpy as np
+
+from kb import db, evaluate, store
+from kb.cli import KB, cli, echo_json, echo_table, pass_kb
+from kb.compute import DEFAULT_SAMPLES, DEFAULT_SEED, Input
+from kb.errors import KBError, ParseError
+from kb.quantities import COUNT
+from kb.values import parse
+from kb.verdict import label, show, show_range
+
+seed_option = click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True,
+                           help="Random seed: the same seed gives the same numbers.")
+samples_option = click.option("--samples", type=click.IntRange(100, 10_000_000), default=DEFAULT_SAMPLES,
+                              show_default=True, help="Monte Carlo samples per estimate.")
+
+
+@cli.command()
+@click.option("--subject", "subject_name", help="Only claims about this subject.")
+@click.option("--json", "as_json", is_flag=True, help='Print {"claims": [...]} as JSON.')
+@click.option("--dry-run", is_flag=True, help="Do not store the evaluations.")
+@seed_option
+@samples_option
+@pass_kb
+def check(kb: KB, subject_name, as_json, dry_run, seed, samples):
+    """Give every active claim a verdict, and store it in the verdict history.
+
+    \b
+    Verdicts: consistent (overlaps the model's 90% range), plausible (within 3×),
+    doubtful (3–10×), implausible (over 10×, or physically impossible),
+    unverifiable (an input is missing; the explanation says which).
+
+    \b
+    Example:
+      kb check --subject GPT-4
+      kb check --json | jq '.claims[] | select(.verdict == "implausible")'
+    """
+    with db.transaction(kb.engine()) as session:
+        if subject_name:
+            subject_name = store.subject(session, subject_name).slug
+        results = evaluate.check_all(session, subject_name, seed, samples, store_results=not dry_run)
+        records = [
+            {"slug": c.slug, "source": c.source_id, "text": c.quote, "subject": None,
+             "quantity": c.quantity, "low": c.low, "high": c.high, "scope": c.scope, "value": c.value,
+             **v.as_dict()}
+            for c, v in results
+        ]
+        sources = {s.id: s.slug for s in store._all_sources(session)}
+        subjects = {c.subject_id: store.claim_subject_slug(session, c) for c, _ in results}
+        for record, (c, _) in zip(records, results):
+            record["source"], record["subject"] = sources[c.source_id], subjects[c.subject_id]
+    if as_json:
+        echo_json({"claims": records})
+        return
+    echo_table(
+        [[r["slug"][:38], r["subject"][:16], r["quantity"], r["value"][:28], r["verdict"],
+          "" if r["factor"] is None else f"{r['factor']:.2g}×"] for r in records],
+        ["claim", "subject", "quantity", "as stated", "verdict", "factor"],
+    )
+    counts = {}
+    for r in records:
+        counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
+    click.echo(", ".join(f"{n} {v}" for v, n in sorted(counts.items())), err=True)
+
+
+def _range(text: str | None, flag: str) -> tuple[float, float] | None:
+    if text is None:
+        return None
+    try:
+        r = parse(text, COUNT)
+    except ParseError as e:
+        raise click.BadParameter(str(e), param_hint=flag) from None
+    if r.low is None or r.high is None or r.low <= 0:
+        raise click.BadParameter(f'"{text}" must be a positive number or range like 0.2-0.4', param_hint=flag)
+    return r.low, r.high
+
+
+@cli.command(name="estimate")
+@click.argument("subject_name", metavar="[SUBJECT]", required=False)
+@click.option("--params", help="Parameters, e.g. 175e9 or 175B.")
+@click.option("--active-params", help="Active parameters per token (mixture-of-experts).")
+@click.option("--tokens", help="Training tokens, e.g. 300e9.")
+@click.option("--hardware", help="Accelerator: A100, H100, V100, TPU v4, MI300X, …")
+@click.option("--precision", type=click.Choice(["bf16", "fp16", "fp8", "tf32", "fp32"]))
+@click.option("--mfu", help="Model FLOP utilization as a 90% range, e.g. 0.3-0.45.")
+@click.option("--price", help="US dollars per accelerator-hour, e.g. 1.5-3.")
+@click.option("--gpus", help="Number of accelerators (gives training days).")
+@click.option("--year", type=click.IntRange(2010, 2100), help="Year, for catalogue prices.")
+@click.option("--json", "as_json", is_flag=True)
+@seed_option
+@samples_option
+@pass_kb
+def estimate_cmd(kb: KB, subject_name, params, active_params, tokens, hardware, precision, mfu,
+                 price, gpus, year, as_json, seed, samples):
+    """Estimate training compute, time, cost and energy.
+
+    From a subject's facts, or from the inputs you give; options override facts. Ranges are
+    90% intervals ("0.2-0.4"); priors fill in what you leave out.
+
+    \b
+    Example:
+      kb estimate GPT-3
+      kb estimate --params 175e9 --tokens 300e9 --hardware V100 --year 2020 --gpus 1024
+      kb estimate --params 70B --tokens 2T --hardware A100 --mfu 0.35-0.45 --price 1.5-2.5 --json
+    """
+    given = {}
+    for name, text, flag in (("parameters", params, "--params"), ("active_parameters", active_params, "--active-params"),
+                             ("training_tokens", tokens, "--tokens"), ("mfu", mfu, "--mfu"),
+                             ("gpu_hour_price_usd", price, "--price"), ("num_gpus", gpus, "--gpus")):
+        r = _range(text, flag)
+        if r:
+            given[name] = evaluate.Given(*r, basis="given on the command line", stated=False)
+    if mfu and given["mfu"].high > 1:
+        raise click.BadParameter("MFU cannot exceed 1 (the accelerator's peak)", param_hint="--mfu")
+    if hardware:
+        given["hardware"] = evaluate.Given(None, None, hardware, stated=False)
+    if precision:
+        given["precision"] = evaluate.Given(None, None, precision, stated=False)
+    with db.transaction(kb.engine()) as session:
+        cat = evaluate.Catalogue(session)
+        if hardware and cat.resolve(hardware) is None:
+            known = sorted(s.name for s in cat.subjects.values() if s.kind == "hardware")
+            raise KBError(f'unknown hardware "{hardware}"; known: {", ".join(known)}')
+        slug = store.subject(session, subject_name).slug if subject_name else None
+        if slug is None and not given:
+            raise click.UsageError("Give a SUBJECT or at least --params and --tokens (see --help).")
+        spec = evaluate.ClaimSpec("training_cost_usd", None, None, subject=slug, year=year, assumptions=given)
+        ctx = evaluate.build_context(spec, cat)
+        results = evaluate.estimate_all(ctx, np.random.default_rng(seed), samples)
+    bands = {q: {"p5": r.p5, "p50": r.p50, "p95": r.p95} if hasattr(r, "p5") else
+             {"p5": r.low, "p50": r.median, "p95": r.high} for q, r in results.items()}
+    inputs = {name: {"low": i.low, "high": i.high, "source": i.label} for name, i in ctx.inputs.items()}
+    if ctx.hardware:
+        inputs["hardware"] = {"name": ctx.hardware, "precision": ctx.precision, "year": ctx.year}
+    if as_json:
+        echo_json({**bands, "inputs": inputs})
+        return
+    if not bands:
+        raise KBError("these inputs determine nothing: give parameters and tokens, or accelerator-hours")
+    echo_table([[label(q), show(q, b["p5"]), show(q, b["p50"]), show(q, b["p95"])] for q, b in bands.items()],
+               ["quantity", "p5", "median", "p95"])
+    click.echo("\ninputs:")
+    for name, i in ctx.inputs.items():
+        click.echo(f"  {label(name)}: {show_range(name, i.low, i.high)} ({i.label})")
+    if ctx.hardware:
+        click.echo(f"  hardware: {ctx.hardware}, {ctx.precision}, {ctx.year or 'year unknown'}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True)
+@seed_option
+@samples_option
+@pass_kb
+def calibrate(kb: KB, as_json, seed, samples):
+    """How well the model predicts published training runs.
+
+    For every run whose developer published its accelerator-hours, predict them from
+    parameters, tokens and hardware alone (default priors), and compare.
+    """
+    with db.transaction(kb.engine()) as session:
+        rows = evaluate.calibrate(session, seed, samples)
+    summary = evaluate.calibration_summary(rows)
+    if as_json:
+        echo_json({"runs": [{"subject": r.subject, "hardware": r.hardware, "p5": r.p5, "p50": r.p50,
+                             "p95": r.p95, "published": r.published, "ratio": r.ratio, "inside": r.inside,
+                             "source": r.source} for r in rows], **summary})
+        return
+    echo_table([[r.name, r.hardware, f"{r.p5:.3g}", f"{r.p50:.3g}", f"{r.p95:.3g}", f"{r.published:.3g}",
+                 f"{r.ratio:.2f}", "yes" if r.inside else "NO"] for r in rows],
+               ["run", "hardware", "p5", "p50", "p95", "published", "ratio", "inside"])
+    if rows:
+        click.echo(f"\ncoverage of the 90% interval: {summary['coverage']:.0%} of {summary['runs']} runs; "
+                   f"median |log10 error|: {summary['median_abs_log10_error']:.3f} "
+                   f"(×{10 ** summary['median_abs_log10_error']:.2f})")

@@ -1,0 +1,149 @@
+"""A claim's range against an estimate's 90% band: the verdict, its factor, and the words and
+arithmetic that explain it. Pure: numbers in, text out.
+
+| verdict      | rule                                                   |
+| consistent   | the claim's range and the band [p5, p95] overlap       |
+| plausible    | outside, but within a factor of 3                      |
+| doubtful     | outside by a factor of 3 to 10                         |
+| implausible  | outside by more than 10×, or physically impossible     |
+| unverifiable | the model lacks an input nobody supplied               |
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from kb.quantities import (
+    COUNT, DAYS, FLOP, FLOP_PER_S, FRACTION, GB, GPU_HOURS, MONEY, MONEY_PER_HOUR, MWH, QUANTITIES,
+    WATTS,
+)
+from kb.values import human_number
+
+VERDICTS = ("consistent", "plausible", "doubtful", "implausible", "unverifiable")
+PLAUSIBLE_FACTOR = 3.0
+DOUBTFUL_FACTOR = 10.0
+SUPPORTED = ("consistent", "plausible")
+TOLERANCE = 1e-9  # rounding in the arithmetic must not turn an exact match into "plausible"
+
+INPUT_UNITS = {
+    "mfu": FRACTION, "peak_flop_per_s": FLOP_PER_S, "power_w": WATTS, "memory_gb": GB,
+    "server_overhead": "×", "pue": "×", "development_multiplier": "×",
+}
+INPUT_LABELS = {
+    "mfu": "MFU", "peak_flop_per_s": "peak dense FLOP/s", "power_w": "accelerator power",
+    "server_overhead": "server overhead", "pue": "PUE", "development_multiplier": "development multiplier",
+    "gpu_hour_price_usd": "price per accelerator-hour", "active_parameters": "active parameters",
+    "training_tokens": "tokens", "training_flop": "training FLOP", "gpu_hours": "accelerator-hours",
+    "num_gpus": "accelerators", "training_days": "days", "parameters": "parameters",
+}
+
+
+def unit_for(name: str) -> str:
+    if name in INPUT_UNITS:
+        return INPUT_UNITS[name]
+    return QUANTITIES[name][0] if name in QUANTITIES else COUNT
+
+
+def show(name: str, value: float) -> str:
+    """One number with its unit, for explanations: "$4.6M", "312T FLOP/s", "35%"."""
+    unit = unit_for(name)
+    if unit == "×":
+        return f"{value:.3g}×"
+    number = human_number(value, unit)
+    return {
+        MONEY: f"${number}", MONEY_PER_HOUR: f"${number}/hour", FLOP: f"{number} FLOP",
+        FLOP_PER_S: f"{number} FLOP/s", MWH: f"{number} MWh", GPU_HOURS: f"{number} accelerator-hours",
+        DAYS: f"{number} days", WATTS: f"{number} W", GB: f"{number} GB",
+    }.get(unit, number)
+
+
+def show_range(name: str, low: float | None, high: float | None) -> str:
+    if low is None and high is None:
+        return "no figure"
+    if high is None:
+        return f"at least {show(name, low)}"
+    if low is None:
+        return f"at most {show(name, high)}"
+    a, b = show(name, low), show(name, high)
+    if a == b:
+        return a
+    for suffix in (" accelerator-hours", " FLOP/s", " FLOP", " MWh", " days", " W", " GB", "/hour"):
+        if a.endswith(suffix) and b.endswith(suffix):
+            return f"{a.removesuffix(suffix)}–{b}"
+    return f"{a}–{b}"
+
+
+def label(name: str) -> str:
+    return INPUT_LABELS.get(name, QUANTITIES[name][1] if name in QUANTITIES else name)
+
+
+def compare(low: float | None, high: float | None, p5: float, p95: float) -> tuple[str, float]:
+    """Verdict and factor for a claim [low, high] (either may be open) against [p5, p95].
+
+    The factor is 1 when the ranges overlap, else the ratio across the gap (always >= 1).
+
+    >>> compare(1e6, 12e6, 3e6, 11e6)
+    ('consistent', 1.0)
+    >>> compare(450e6, 450e6, 3e6, 11e6)[0]
+    'implausible'
+    """
+    if low is None and high is None:
+        raise ValueError("a claim with no figure cannot be compared")
+    if high is not None and high < p5 * (1 - TOLERANCE):
+        factor = p5 / high if high > 0 else math.inf
+    elif low is not None and low > p95 * (1 + TOLERANCE):
+        factor = low / p95
+    else:
+        return "consistent", 1.0
+    if factor <= PLAUSIBLE_FACTOR:
+        return "plausible", factor
+    if factor <= DOUBTFUL_FACTOR:
+        return "doubtful", factor
+    return "implausible", factor
+
+
+def claim_centre(low: float | None, high: float | None) -> float:
+    """The single figure a claim stands for: the geometric middle, or its one bound."""
+    if low is not None and high is not None:
+        return math.sqrt(low * high) if low > 0 else high
+    return low if low is not None else high
+
+
+@dataclass
+class Verdict:
+    """Everything a reader needs to follow a verdict."""
+
+    verdict: str
+    factor: float | None
+    explanation: str
+    p5: float | None = None
+    p50: float | None = None
+    p95: float | None = None
+    steps: list[str] = field(default_factory=list)
+    believe: str | None = None
+    sensitivity: list[tuple[str, float]] = field(default_factory=list)
+    confidence: str | None = None
+    claimant_check: str | None = None
+    inputs: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "verdict": self.verdict,
+            "factor": None if self.factor is None or math.isinf(self.factor) else round(self.factor, 4),
+            "estimate": None if self.p50 is None else {"p5": self.p5, "p50": self.p50, "p95": self.p95},
+            "explanation": self.explanation, "steps": self.steps, "believe": self.believe,
+            "sensitivity": [{"input": n, "share": round(s, 4)} for n, s in self.sensitivity],
+            "confidence": self.confidence, "claimant_check": self.claimant_check,
+            "inputs": self.inputs,
+        }
+
+
+def sentence(verdict: str, quantity: str, claim_text: str, band: str, factor: float) -> str:
+    """The one-line why."""
+    what = label(quantity)
+    if verdict == "consistent":
+        return f"The claim ({claim_text}) overlaps the model's 90% range for {what}, {band}."
+    direction = "outside"
+    return (f"The claim ({claim_text}) is {direction} the model's 90% range for {what}, {band}, "
+            f"by a factor of {factor:.1f}.")
