@@ -68,44 +68,50 @@ class _Fields:
     def __init__(self, data, where: _Where, allowed: tuple[str, ...]):
         if not isinstance(data, dict):
             raise where.error("", "expected a mapping")
+        self.data, self.where = data, where
         unknown = sorted(set(map(str, data)) - set(allowed))
         if unknown:
-            raise where.error(unknown[0], f"unknown field (allowed: {', '.join(allowed)})")
-        self.data, self.where = data, where
+            raise self.error(unknown[0], f"unknown field (allowed: {', '.join(allowed)})")
+
+    def error(self, name: str, problem: str) -> InvalidRecord:
+        """An error on the line of the field itself when the YAML says where it is."""
+        line = getattr(self.data, "lines", {}).get(name)
+        where = _Where(self.where.origin, self.where.path, line) if line else self.where
+        return where.error(name, problem)
 
     def text(self, name: str, required: bool = False, limit: int = 500, multiline: bool = False):
         value = self.data.get(name)
         if value is None or value == "":
             if required:
-                raise self.where.error(name, "is required")
+                raise self.error(name, "is required")
             return None
         if isinstance(value, (date, datetime)):
             value = value.isoformat()
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise self.where.error(name, "expected text")
+            raise self.error(name, "expected text")
         value = str(value)
         if len(value) > LIMITS.get(name, limit):
-            raise self.where.error(name, f"is longer than {LIMITS.get(name, limit)} characters")
+            raise self.error(name, f"is longer than {LIMITS.get(name, limit)} characters")
         if BIDI_AND_CONTROL.search(value) or (not multiline and "\n" in value.strip()):
-            raise self.where.error(name, "contains control or bidirectional-override characters")
+            raise self.error(name, "contains control or bidirectional-override characters")
         return value.strip()
 
     def choice(self, name: str, choices: tuple[str, ...], default: str | None = None):
         value = self.text(name) or default
         if value is None:
-            raise self.where.error(name, f"is required (one of: {', '.join(choices)})")
+            raise self.error(name, f"is required (one of: {', '.join(choices)})")
         if value not in choices:
-            raise self.where.error(name, f'"{value}" is not one of: {", ".join(choices)}')
+            raise self.error(name, f'"{value}" is not one of: {", ".join(choices)}')
         return value
 
     def slug(self, name: str, required: bool = True, fallback: str | None = None):
         value = self.text(name) or fallback
         if value is None:
             if required:
-                raise self.where.error(name, "is required")
+                raise self.error(name, "is required")
             return None
         if not SLUG.fullmatch(value):
-            raise self.where.error(
+            raise self.error(
                 name, f'"{value}" is not a slug (lower-case letters, digits and hyphens)'
             )
         return value
@@ -114,20 +120,20 @@ class _Fields:
         value = self.text(name, limit=2000)
         if value is None:
             return None
-        return check_url(value, lambda problem: self.where.error(name, problem))
+        return check_url(value, lambda problem: self.error(name, problem))
 
     def partial_date(self, name: str):
         value = self.text(name)
         if value is None:
             return None
-        return check_date(value, lambda problem: self.where.error(name, problem))
+        return check_date(value, lambda problem: self.error(name, problem))
 
     def integer(self, name: str, low: int, high: int):
         value = self.data.get(name)
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise self.where.error(name, f"expected a whole number from {low} to {high}")
+            raise self.error(name, f"expected a whole number from {low} to {high}")
         return value
 
     def number(self, name: str):
@@ -138,11 +144,11 @@ class _Fields:
             try:
                 value = float(value)
             except ValueError:
-                raise self.where.error(name, f'"{value}" is not a number') from None
+                raise self.error(name, f'"{value}" is not a number') from None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise self.where.error(name, "expected a number")
+            raise self.error(name, "expected a number")
         if not math.isfinite(value) or value < 0:
-            raise self.where.error(name, f"{value} is not a finite, non-negative number")
+            raise self.error(name, f"{value} is not a finite, non-negative number")
         return float(value)
 
     def strings(self, name: str) -> list[str]:
@@ -150,10 +156,10 @@ class _Fields:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.where.error(name, "expected a list of names")
+            raise self.error(name, "expected a list of names")
         for v in value:
             if BIDI_AND_CONTROL.search(v) or len(v) > 200 or not v.strip():
-                raise self.where.error(name, f'"{v[:40]}" is not a usable name')
+                raise self.error(name, f'"{v[:40]}" is not a usable name')
         return [v.strip() for v in value]
 
     def range(self, unit: str, value_field: str = "value") -> tuple[str | None, Range]:
@@ -162,7 +168,7 @@ class _Fields:
         low, high = self.number("low"), self.number("high")
         currency = self.text("currency")
         if currency is not None and currency not in CURRENCIES:
-            raise self.where.error("currency", f'"{currency}" is not one of: {", ".join(CURRENCIES)}')
+            raise self.error("currency", f'"{currency}" is not one of: {", ".join(CURRENCIES)}')
         if unit == TEXT:
             return stated, Range(None, None)
         if "low" in self.data or "high" in self.data:
@@ -173,13 +179,13 @@ class _Fields:
             try:
                 return stated, Range(low, high, unit, currency)
             except KBError as e:
-                raise self.where.error("low", str(e)) from None
+                raise self.error("low", str(e)) from None
         if stated is None:
-            raise self.where.error(value_field, "is required (or give low and high)")
+            raise self.error(value_field, "is required (or give low and high)")
         try:
             return stated, parse(stated, unit)
         except KBError as e:
-            raise self.where.error(value_field, str(e)) from None
+            raise self.error(value_field, str(e)) from None
 
 
 def check_url(value: str, fail) -> str:
@@ -440,6 +446,7 @@ def document_from_dict(data, origin: str) -> Document:
 
 class _LineDict(dict):
     line: int | None = None
+    lines: dict | None = None
 
 
 class _SafeLineLoader(yaml.SafeLoader):
@@ -456,12 +463,18 @@ class _SafeLineLoader(yaml.SafeLoader):
     def construct_mapping(self, node, deep=False):
         mapping = _LineDict(super().construct_mapping(node, deep=True))
         mapping.line = node.start_mark.line + 1
+        mapping.lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if hasattr(k, "value")}
         return mapping
 
 
 _SafeLineLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _SafeLineLoader.construct_mapping
 )
+# Dates stay text, so "2024-13-40" is reported against its field instead of crashing the loader.
+_SafeLineLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def read_documents(path: Path) -> list[Document]:

@@ -312,6 +312,10 @@ def counts(session: Session) -> dict[str, int]:
     }
 
 
+def _present(record: dict) -> dict:
+    return {k: v for k, v in record.items() if v is not None}
+
+
 def _compact(record: dict) -> dict:
     keep = ("low", "high")
     return {k: v for k, v in record.items() if v is not None or k in keep}
@@ -327,18 +331,15 @@ def export_documents(session: Session) -> list[tuple[str, dict]]:
     sources = {s.id: s.slug for s in session.exec(select(Source))}
     subjects = {s.id: s.slug for s in session.exec(select(Subject))}
     subject_docs = [
-        _compact(dict(slug=s.slug, name=s.name, kind=s.kind, aliases=aliases_of(session, s) or None,
+        _present(dict(slug=s.slug, name=s.name, kind=s.kind, aliases=aliases_of(session, s) or None,
                       developer=s.developer, year=s.year, notes=s.notes))
         for s in session.exec(select(Subject).order_by(Subject.slug))
     ]
-    for d in subject_docs:
-        d.pop("low"), d.pop("high")
     documents = [("subjects", {"subjects": subject_docs})]
     for src in session.exec(select(Source).order_by(Source.slug)):
-        doc = {"source": {k: v for k, v in dict(
+        doc = {"source": _present(dict(
             slug=src.slug, title=src.title, kind=src.kind, url=src.url, author=src.author,
-            publisher=src.publisher, published=src.published, accessed=src.accessed,
-            notes=src.notes).items() if v is not None}}
+            publisher=src.publisher, published=src.published, accessed=src.accessed, notes=src.notes))}
         facts = [
             _compact(dict(slug=f.slug, subject=subjects[f.subject_id], quantity=f.quantity,
                           value=f.text, low=f.low, high=f.high, currency=f.currency,

@@ -121,11 +121,15 @@ def echo_table(rows: list[list[str]], headers: list[str]) -> None:
         click.echo(line(r))
 
 
+def stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
 def require(value, flag: str, prompt: str, **prompt_options):
     """A missing option: prompt on a terminal, else fail naming the flag (exit 2)."""
     if value is not None:
         return value
-    if sys.stdin.isatty():
+    if stdin_is_terminal():
         return click.prompt(prompt, **prompt_options)
     raise click.UsageError(f"Missing option '{flag}'.")
 

@@ -278,8 +278,7 @@ def claim_add(kb: KB, slug, source_slug, subject_name, quantity, value, scope, q
             "scope": scope, "quote": quote, "claimant": claimant or src.author,
             "date": claimed_on or src.published, "note": note, "assumptions": _assumptions(assume),
         }
-        if not data["claimant"]:
-            require(None, "--claimant", "Claimant")
+        data["claimant"] = data["claimant"] or require(None, "--claimant", "Claimant")
         record = _record(records.ClaimIn, data, source_slug)
         row = store.upsert_claim(session, record, replace=False)
     click.echo(f"Added claim {row.slug}.")

@@ -1,0 +1,160 @@
+"""The editor's commands through the CLI, on a private copy of the seeded database."""
+
+import json
+import re
+
+import pytest
+
+from kb import cli as cli_module
+
+from .conftest import dump
+
+ARTICLE = ["source", "add", "--slug", "my-article", "--title", "What GPT-4 cost", "--url",
+           "https://example.com/gpt4", "--author", "A. Writer", "--published", "2024-05-01", "--kind", "article"]
+CLAIM = ["claim", "add", "--source", "my-article", "--subject", "GPT-4", "--quantity", "training_cost_usd",
+         "--value", "$60 to $100 million", "--scope", "final_training_run",
+         "--quote", "GPT-4 cost $60 to $100 million", "--claimant", "A. Writer",
+         "--assume", "gpu_hour_price_usd=1-2", "--assume", "hardware=A100"]
+
+
+def test_init_prints_a_summary(kb, empty_db_url, tmp_path):
+    from click.testing import CliRunner
+
+    from kb.cli import cli
+    from .conftest import SOURCES
+
+    result = CliRunner().invoke(cli, ["--db", empty_db_url, "--sources", str(SOURCES), "init"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"Loaded \d+ sources, \d+ subjects, \d+ facts, \d+ claims", result.stdout)
+    counts = json.loads(kb("claim", "list", "--json", url=empty_db_url).stdout)
+    assert len(counts) >= 40
+    again = CliRunner().invoke(cli, ["--db", empty_db_url, "--sources", str(SOURCES), "init"])
+    assert again.exit_code == 0
+    assert len(json.loads(kb("claim", "list", "--json", url=empty_db_url).stdout)) == len(counts)
+
+
+def test_seed_articles_are_all_in_the_knowledge_base(kb):
+    claims = json.loads(kb("claim", "list", "--json").stdout)
+    by_source = {}
+    for c in claims:
+        by_source.setdefault(c["source"], []).append(c)
+    assert len(by_source["seed-how-much-did-gpt-4-cost"]) >= 5
+    assert len(by_source["seed-cost-of-training-ai-models"]) >= 2
+    assert len(by_source["seed-will-llms-always-take-millions"]) >= 3
+    assert len(by_source["seed-astronomical-costs-narrative"]) >= 6
+    values = {c["value"] for c in claims}
+    for stated in ("$1 to $12 million", "$60 to $100 million USD", "100 trillion", "$50 million to well over $100 million",
+                   "hundreds of millions, if not billions, of dollars", "centuries of compute time",
+                   "as much energy as a small town", "$10,000-15,000 each", "$25,000-40,000 each"):
+        assert stated in values
+
+
+def test_source_add_list_show(kb):
+    assert kb(*ARTICLE).exit_code == 0
+    listed = json.loads(kb("source", "list", "--json").stdout)
+    assert any(s["slug"] == "my-article" for s in listed)
+    shown = json.loads(kb("source", "show", "my-article", "--json").stdout)
+    assert shown["url"] == "https://example.com/gpt4" and shown["published"] == "2024-05-01"
+
+
+def test_subject_add_with_alias_resolves_case_and_punctuation(kb):
+    result = kb("subject", "add", "GPT-5", "--kind", "model", "--alias", "GPT 5")
+    assert result.exit_code == 0, result.output
+    for spelling in ("GPT-5", "gpt 5", "GPT5", "gpt-5"):
+        shown = json.loads(kb("subject", "show", spelling, "--json").stdout)
+        assert shown["slug"] == "gpt-5"
+
+
+def test_fact_add_and_list(kb):
+    result = kb("fact", "add", "GPT-3", "parameters", "175e9", "--basis", "published", "--source",
+                "language-models-are-few-shot-learners-brown-et-al-2020", "--slug", "gpt3-params-again")
+    assert result.exit_code == 0, result.output
+    facts = json.loads(kb("fact", "list", "--subject", "gpt3", "--json").stdout)
+    assert any(f["slug"] == "gpt3-params-again" and f["low"] == 175e9 for f in facts)
+
+
+def test_claim_add_list_show_edit_retract(kb):
+    kb(*ARTICLE)
+    result = kb(*CLAIM)
+    assert result.exit_code == 0, result.output
+    slug = "gpt-4-training-cost-usd-my-article"
+    listed = json.loads(kb("claim", "list", "--subject", "gpt 4", "--quantity", "training_cost_usd", "--json").stdout)
+    assert slug in [c["slug"] for c in listed]
+    shown = json.loads(kb("claim", "show", slug, "--json").stdout)
+    assert (shown["low"], shown["high"], shown["currency"]) == (60e6, 100e6, "USD")
+    assert {a["name"] for a in shown["assumptions"]} == {"gpu_hour_price_usd", "hardware"}
+    price = next(a for a in shown["assumptions"] if a["name"] == "gpu_hour_price_usd")
+    assert (price["low"], price["high"], price["stated"]) == (1, 2, True)
+
+    assert kb("claim", "edit", slug, "--value", "$70 to $100 million").exit_code == 0
+    edited = json.loads(kb("claim", "show", slug, "--json").stdout)
+    assert edited["low"] == 70e6 and edited["version"] == 2 and edited["value"] == "$70 to $100 million"
+
+    assert kb("claim", "retract", slug, "--reason", "the author corrected it").exit_code == 0
+    kept = json.loads(kb("claim", "show", slug, "--json").stdout)
+    assert kept["status"] == "retracted" and kept["status_reason"] == "the author corrected it"
+    active = json.loads(kb("claim", "list", "--active", "--json").stdout)
+    assert slug not in [c["slug"] for c in active]
+
+
+def test_a_stale_edit_is_refused_and_changes_nothing(kb, db_url):
+    kb(*ARTICLE)
+    kb(*CLAIM)
+    slug = "gpt-4-training-cost-usd-my-article"
+    assert kb("claim", "edit", slug, "--quote", "first editor", "--expect-version", "1").exit_code == 0
+    before = dump(db_url)
+    late = kb("claim", "edit", slug, "--quote", "second editor", "--expect-version", "1")
+    assert late.exit_code == 1
+    assert "changed since you loaded it" in late.stderr
+    assert dump(db_url) == before
+
+
+def test_claim_add_without_a_terminal_names_the_missing_flag(kb, db_url):
+    kb(*ARTICLE)
+    before = dump(db_url)
+    result = kb("claim", "add", "--source", "my-article", "--subject", "GPT-4")
+    assert result.exit_code == 2
+    assert "Missing option '--quantity'" in result.stderr
+    assert dump(db_url) == before
+
+
+def test_claim_add_prompts_on_a_terminal(kb, monkeypatch):
+    kb(*ARTICLE)
+    monkeypatch.setattr(cli_module, "stdin_is_terminal", lambda: True)
+    answers = "\n".join(["GPT-4", "training_cost_usd", "$60 to $100 million", "final_training_run",
+                         "GPT-4 cost $60 to $100 million"]) + "\n"
+    result = kb("claim", "add", "--source", "my-article", input=answers)
+    assert result.exit_code == 0, result.output
+    assert "Added claim" in result.stdout
+
+
+def test_database_url_from_the_environment(db_url, monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from kb.cli import cli
+
+    monkeypatch.setenv("KB_DATABASE_URL", db_url)
+    result = CliRunner().invoke(cli, ["source", "show", "seed-cost-of-training-ai-models", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["author"] == "Caleb Forestal"
+
+
+def test_first_use_creates_and_fills_the_default_database(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from kb.cli import cli
+    from .conftest import SOURCES
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["--sources", str(SOURCES), "claim", "list", "--json"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "kb.db").exists()
+    assert len(json.loads(result.stdout)) >= 40
+
+
+@pytest.mark.parametrize("args", [["db", "current"]])
+def test_db_current_reports_head(kb, args):
+    result = kb(*args)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[-1] == lines[1].split()[-1]

@@ -1,0 +1,47 @@
+"""Export, import into an empty database, export again: byte for byte the same."""
+
+import pytest
+from click.testing import CliRunner
+
+from kb.cli import cli
+
+from .conftest import dump
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_round_trip_is_lossless(db_url, empty_db_url, tmp_path, fmt):
+    runner = CliRunner()
+    first = runner.invoke(cli, ["--db", db_url, "export", "--format", fmt])
+    assert first.exit_code == 0, first.output
+    path = tmp_path / f"kb.{fmt}"
+    path.write_text(first.stdout, encoding="utf-8")
+    loaded = runner.invoke(cli, ["--db", empty_db_url, "import", str(path)])
+    assert loaded.exit_code == 0, loaded.output
+    second = runner.invoke(cli, ["--db", empty_db_url, "export", "--format", fmt])
+    assert second.stdout == first.stdout
+
+
+def test_export_to_a_folder_and_import_it(db_url, empty_db_url, tmp_path):
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--db", db_url, "export", "--out", str(tmp_path / "out")]).exit_code == 0
+    files = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert "subjects.yaml" in files and "seed-cost-of-training-ai-models.yaml" in files
+    assert runner.invoke(cli, ["--db", empty_db_url, "import", str(tmp_path / "out")]).exit_code == 0
+    again = runner.invoke(cli, ["--db", empty_db_url, "export"]).stdout
+    assert again == runner.invoke(cli, ["--db", db_url, "export"]).stdout
+
+
+def test_import_is_idempotent_and_updates_by_slug(db_url, tmp_path):
+    runner = CliRunner()
+    before = dump(db_url)
+    assert runner.invoke(cli, ["--db", db_url, "import", "sources"]).exit_code == 0
+    assert dump(db_url) == before
+    (tmp_path / "fix.yaml").write_text(
+        "source: {slug: seed-cost-of-training-ai-models, title: 'The Cost of Training AI Models: A Deep Dive',"
+        " kind: blog, author: Caleb Forestal, published: '2024-05-01', accessed: '2026-11-01',"
+        " notes: Seed article. Our copy has no URL., url: 'https://example.com/deep-dive'}\n")
+    assert runner.invoke(cli, ["--db", db_url, "import", str(tmp_path / "fix.yaml")]).exit_code == 0
+    after = dump(db_url)
+    assert len(after["source"]) == len(before["source"])
+    shown = runner.invoke(cli, ["--db", db_url, "source", "show", "seed-cost-of-training-ai-models", "--json"])
+    assert '"url": "https://example.com/deep-dive"' in shown.stdout
