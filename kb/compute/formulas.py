@@ -141,6 +141,10 @@ def derive(target: str, available: set[str], _excluded: frozenset[str] = frozens
     return None
 
 
+# Quantities that can be derived but, when missing, are best reported as inputs to supply.
+REPORTED_AS_INPUTS = frozenset({"mfu", "num_gpus", "training_days", "training_tokens"})
+
+
 def missing_inputs(target: str, available: set[str], _excluded: frozenset[str] = frozenset()) -> list[str]:
     """The inputs that the simplest derivation of `target` still lacks (for "unverifiable")."""
     excluded = _excluded | {target}
@@ -152,7 +156,8 @@ def missing_inputs(target: str, available: set[str], _excluded: frozenset[str] =
                 if name in excluded and name not in available:
                     lacking.append(name)
                 continue
-            lacking.extend(missing_inputs(name, available, excluded) if name in FORMULAS else [name])
+            derived = name in FORMULAS and name not in REPORTED_AS_INPUTS
+            lacking.extend(missing_inputs(name, available, excluded) if derived else [name])
         if best is None or len(lacking) < len(best):
             best = lacking
     return sorted(set(best)) if best is not None else [target]

@@ -1,0 +1,37 @@
+# One command each, from a fresh clone:
+#   make site   install costcheck into .venv, build the knowledge base (SQLite) and the website
+#   make test   install the test extras (and Debian's Chromium for the browser test), run the suite
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: site test install install-test browser clean
+
+$(BIN)/kb:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+
+install: $(BIN)/kb
+
+install-test: install
+	$(BIN)/pip install --quiet -e '.[test]'
+
+site: install
+	$(BIN)/kb init
+	$(BIN)/kb check > /dev/null
+	$(BIN)/kb build
+	@echo "Open site/index.html, or run: $(BIN)/kb serve"
+
+# The browser test drives Debian's Chromium; install it when we can (root, apt) and it is missing.
+browser:
+	@command -v chromium > /dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get > /dev/null && \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null) \
+		|| echo "chromium not installed: the browser test will be skipped"; }
+
+test: install-test browser
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) kb.db kb.db-wal kb.db-shm site/*.html

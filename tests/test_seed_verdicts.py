@@ -1,0 +1,140 @@
+"""Verdicts on the seed corpus that a domain expert would accept, with the arithmetic shown."""
+
+import json
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def checked(seeded_template, tmp_path_factory):
+    import shutil
+
+    from click.testing import CliRunner
+
+    from kb.cli import cli
+
+    path = tmp_path_factory.mktemp("checked") / "kb.db"
+    shutil.copy(seeded_template, path)
+    result = CliRunner().invoke(cli, ["--db", str(path), "check", "--json"])
+    assert result.exit_code == 0, result.output
+    return {c["slug"]: c for c in json.loads(result.stdout)["claims"]}, path
+
+
+EXPECTED = {
+    "seed-gpt-3-1-to-12m": {"consistent"},
+    "lambda-gpt3-4-6m": {"consistent", "plausible"},
+    "seed-gpt-4-60-to-100m": {"consistent", "plausible"},
+    "seed-gpt-4-50m-to-well-over-100m-run": {"consistent", "plausible"},
+    "seed-gpt-4-upwards-of-100m-initial": {"consistent", "plausible"},
+    "ai-index-2024-gpt4": {"consistent", "plausible"},
+    "seed-gpt-4-100-trillion-parameters": {"implausible"},
+    "feldman-gpt4-100-trillion": {"implausible"},
+    "jensen-gtc2024-gpt-moe-1-8t": {"consistent"},
+    "seed-gpt-4-centuries-of-compute": {"doubtful", "implausible"},
+    "seed-a100-40gb-10k-15k": {"consistent", "plausible"},
+    "seed-h100-25k-40k": {"consistent"},
+    "seed-enterprise-gpu-10-30-per-hour": {"plausible", "doubtful"},
+    "seed-small-town-energy": {"unverifiable"},
+    "deepseek-v3-5-576m": {"consistent"},
+    "carbontracker-gpt3-energy": {"doubtful", "implausible"},
+    "patterson-gpt3-energy": {"consistent", "plausible"},
+}
+
+
+@pytest.mark.parametrize("slug,allowed", EXPECTED.items())
+def test_expert_verdicts(checked, slug, allowed):
+    claims, _ = checked
+    assert claims[slug]["verdict"] in allowed, claims[slug]["explanation"]
+
+
+def test_billions_for_one_gpt4_run_is_doubtful_or_worse_but_judged_as_a_total_by_the_multiplier(checked, kb):
+    claims, _ = checked
+    from kb.verdict import compare
+
+    run = claims["seed-gpt-4-hundreds-of-millions-if-not-billions"]
+    single = compare(1e9, 1e10, run["estimate"]["p5"], run["estimate"]["p95"])
+    assert single[0] in ("doubtful", "implausible")
+    total = claims["seed-gpt-4-billions-cumulative"]
+    assert total["estimate"]["p95"] > run["estimate"]["p95"] * 1.5  # the development multiplier widens it
+    assert any("development multiplier" in step for step in total["steps"])
+
+
+def test_100_trillion_shows_the_feasibility_arithmetic(checked):
+    claims, _ = checked
+    text = claims["seed-gpt-4-100-trillion-parameters"]["explanation"]
+    assert "tokens per parameter" in text and "PB" in text and "does not fit" in text
+
+
+def test_450m_for_gpt3_needs_an_absurd_price(kb):
+    kb("source", "add", "--slug", "tall-tale", "--title", "Tall tale", "--kind", "article")
+    kb("claim", "add", "--source", "tall-tale", "--subject", "GPT-3", "--quantity", "training_cost_usd",
+       "--value", "$450 million", "--scope", "final_training_run", "--quote", "GPT-3 cost $450M", "--claimant", "x")
+    out = json.loads(kb("check", "--json", "--subject", "GPT-3").stdout)
+    claim = next(c for c in out["claims"] if c["source"] == "tall-tale")
+    assert claim["verdict"] == "implausible"
+    assert "price per accelerator-hour would have to be $" in claim["believe"]
+    assert "/hour" in claim["believe"]
+
+
+def test_a_claim_that_needs_more_than_peak_is_physically_impossible(kb):
+    kb("source", "add", "--slug", "too-fast", "--title", "Too fast", "--kind", "article")
+    kb("claim", "add", "--source", "too-fast", "--subject", "GPT-3", "--quantity", "training_days",
+       "--value", "1 day", "--scope", "final_training_run", "--quote", "q", "--claimant", "x",
+       "--assume", "num_gpus=1000", "--assume", "gpu_hours=1000000", "--assume", "hardware=V100")
+    kb("claim", "add", "--source", "too-fast", "--subject", "GPT-3", "--quantity", "gpu_hours",
+       "--value", "100,000 GPU-hours", "--scope", "final_training_run", "--quote", "q", "--claimant", "x")
+    out = json.loads(kb("check", "--json", "--subject", "GPT-3").stdout)
+    hours = next(c for c in out["claims"] if c["source"] == "too-fast" and c["quantity"] == "gpu_hours")
+    assert hours["verdict"] == "implausible"
+    assert "accelerator's peak" in hours["explanation"]
+
+
+def test_claimant_arithmetic_is_rechecked(checked):
+    claims, _ = checked
+    assert "reproduces" in claims["semianalysis-gpt4-cost"]["claimant_check"]
+    assert "reproduces" in claims["deepseek-v3-5-576m"]["claimant_check"]
+
+
+def test_unverifiable_names_the_missing_input(checked):
+    claims, _ = checked
+    assert "nobody supplied" in claims["amodei-claude-35-sonnet"]["explanation"] or \
+        "hardware" in claims["amodei-claude-35-sonnet"]["explanation"]
+
+
+def test_each_check_run_adds_to_the_history(kb, db_url):
+    from .conftest import dump
+
+    kb("check")
+    first = len(dump(db_url)["evaluation"])
+    kb("check")
+    assert len(dump(db_url)["evaluation"]) == 2 * first > 0
+
+
+def test_estimate_json_contract(kb):
+    result = kb("estimate", "--params", "175e9", "--tokens", "300e9", "--hardware", "V100", "--year", "2020",
+                "--gpus", "1024", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    for key in ("training_flop", "gpu_hours", "training_days", "training_cost_usd", "energy_mwh", "inputs"):
+        assert key in data
+    assert set(data["training_flop"]) == {"p5", "p50", "p95"}
+    assert data["training_flop"]["p50"] == pytest.approx(3.15e23)
+
+
+@pytest.mark.parametrize("name", ["A100", "A100-80GB", "NVIDIA A100", "H100", "H100-SXM", "H800", "H200", "V100",
+                                  "TPUv4", "TPU v4", "MI300X"])
+def test_estimate_accepts_usual_hardware_spellings(kb, name):
+    result = kb("estimate", "--params", "7e9", "--tokens", "1e12", "--hardware", name, "--json")
+    assert result.exit_code == 0, result.output
+
+
+def test_estimate_from_a_subject(kb):
+    data = json.loads(kb("estimate", "GPT-3", "--json").stdout)
+    assert data["training_cost_usd"]["p5"] < 12e6 < data["training_cost_usd"]["p95"] * 2
+
+
+def test_calibration_meets_its_targets(kb):
+    data = json.loads(kb("calibrate", "--json").stdout)
+    assert data["runs"] >= 20
+    assert data["coverage"] >= 0.8
+    assert data["median_abs_log10_error"] < 0.2
