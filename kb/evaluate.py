@@ -158,7 +158,7 @@ class Context:
     hardware: str | None = None
     precision: str | None = None
     year: int | None = None
-    notes: list[str] = field(default_factory=list)
+    hardware_name: str | None = None
 
     def put(self, name: str, given: Given) -> None:
         if given.low is None or given.high is None or given.low <= 0:
@@ -222,6 +222,7 @@ def _apply(ctx: Context, cat: Catalogue, name: str, given: Given) -> None:
 def _hardware_inputs(ctx: Context, cat: Catalogue) -> None:
     if ctx.hardware is None:
         return
+    ctx.hardware_name = cat.subjects[ctx.hardware].name if ctx.hardware in cat.subjects else ctx.hardware
     facts = cat.facts.get(ctx.hardware, {})
     peaks = {g.qualifier: g for g in facts.get("peak_flop_per_s", [])}
     precision = ctx.precision or ("bf16" if "bf16" in peaks else "fp16")
@@ -405,7 +406,7 @@ def _input_rows(ctx: Context, est: Estimate | None = None) -> list[dict]:
                      "source": g.source, "source_title": g.source_title, "basis": g.basis,
                      "confidence": g.confidence, "stated": g.stated})
     if ctx.hardware:
-        rows.insert(0, {"input": "hardware", "value": f"{ctx.hardware} ({ctx.precision or 'default precision'})",
+        rows.insert(0, {"input": "hardware", "value": f"{ctx.hardware_name} ({ctx.precision or 'default precision'})",
                         "source": None, "source_title": None, "basis": "scenario", "confidence": None,
                         "stated": False})
     return rows
@@ -469,7 +470,7 @@ def _feasibility(spec: ClaimSpec, cat: Catalogue, ctx: Context) -> tuple[str | N
         parts.append(
             f"Weights and Adam state take {show('parameters', n_params)} × {per_param.low:g} bytes = "
             f"{state / 1e15:.2g} PB ({per_param.source_title}), against {cluster / 1e15:.2g} PB of memory on "
-            f"{gpus.high:,.0f} × {memory[0].low:g} GB {ctx.hardware} accelerators.")
+            f"{gpus.high:,.0f} × {memory[0].low:g} GB {ctx.hardware_name} accelerators.")
         if state > cluster:
             impossible = True
             parts.append(f"It does not fit: {state / cluster:.1f}× the whole cluster's memory.")

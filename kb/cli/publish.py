@@ -1,1 +1,71 @@
-"""placeholder"""
+"""kb build and kb serve: the static website."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+from pathlib import Path
+
+import click
+
+from kb import db, store
+from kb.cli import KB, cli, pass_kb
+from kb.site.build import build_site
+from kb.site.render import DEFAULT_TEMPLATES
+
+PROGRESS_THRESHOLD = 300
+
+
+@cli.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("site"), show_default=True,
+              help="Folder to write the site into (replaced as a whole when the build succeeds).")
+@click.option("--base-url", default="", help="Absolute address the site will live at, for the feed, sitemap and JSON-LD.")
+@click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path), default=DEFAULT_TEMPLATES,
+              help="Use these templates instead of the project's.")
+@pass_kb
+def build(kb: KB, out, base_url, templates):
+    """Build the static website from the knowledge base and its latest verdicts.
+
+    The build is atomic (a failed build leaves the previous site in place) and incremental
+    (pages whose content did not change keep their files and dates).
+
+    \b
+    Example:
+      kb check && kb build
+      kb build --out public --base-url https://costcheck.example.org
+    """
+    with db.transaction(kb.engine()) as session:
+        bar = None
+
+        def progress(n):
+            nonlocal bar
+            if bar is not None:
+                bar.update(n)
+
+        totals = store.counts(session)
+        expected = totals["claims"] + totals["sources"] + totals["subjects"]
+        if expected > PROGRESS_THRESHOLD:
+            bar = click.progressbar(length=expected + 3, label="Building", file=click.get_text_stream("stderr"))
+            bar.__enter__()
+        try:
+            result = build_site(session, out, base_url, templates, progress)
+        finally:
+            if bar is not None:
+                bar.__exit__(None, None, None)
+    click.echo(f"Built {result.pages} pages ({result.files} files, {len(result.changed)} changed) in {out}/.")
+
+
+@cli.command()
+@click.option("--dir", "directory", type=click.Path(file_okay=False, exists=True, path_type=Path), default=Path("site"),
+              show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+def serve(directory, port, host):
+    """Preview the built site on http://127.0.0.1:8000/ (Ctrl-C stops it)."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
+    with http.server.ThreadingHTTPServer((host, port), handler) as server:
+        click.echo(f"Serving {directory}/ at http://{host}:{port}/index.html", err=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass

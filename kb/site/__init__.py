@@ -1,0 +1,1 @@
+"""The static site: pages (view-models), render (Jinja), write (atomic, incremental), build."""

@@ -1,0 +1,92 @@
+"""kb build: pages, downloads, feed and sitemap, written atomically."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from dataclasses import dataclass
+from datetime import timezone
+from pathlib import Path
+
+from sqlmodel import Session
+
+from kb.site.pages import DOWNLOAD_COLUMNS, Page, build_pages
+from kb.site.render import DEFAULT_TEMPLATES, environment
+from kb.site.write import SiteWriter
+
+
+@dataclass
+class BuildResult:
+    pages: int
+    files: int
+    changed: list[str]
+
+
+def build_site(session: Session, out: Path, base_url: str = "", templates: Path = DEFAULT_TEMPLATES,
+               progress=None, fail_after: int | None = None) -> BuildResult:
+    """Render everything into a staging folder and swap it in; nothing changes on failure.
+
+    `progress(n)` is called as pages are rendered; `fail_after` makes the build raise after that
+    many pages (tests use it to prove a failed build leaves the old site in place).
+    """
+    env = environment(templates)
+    pages, downloads = build_pages(session, base_url)
+    writer = SiteWriter(out)
+    try:
+        for i, page in enumerate(pages):
+            if fail_after is not None and i >= fail_after:
+                raise RuntimeError(f"injected failure after {fail_after} pages")
+            html = env.get_template(page.template).render(page=page, root=page.root, base_url=base_url,
+                                                          **page.context)
+            writer.write(page.save_as, html)
+            if progress:
+                progress(1)
+        _write_downloads(writer, downloads)
+        _write_feeds(writer, env, pages, downloads["views"], base_url)
+        static = templates / "static"
+        for path in sorted(static.rglob("*")):
+            if path.is_file():
+                writer.write(f"static/{path.relative_to(static)}", path.read_bytes())
+        writer.write(".gitkeep", b"")
+        writer.publish()
+    except BaseException:
+        writer.abandon()
+        raise
+    return BuildResult(len(pages), len(writer.written), writer.changed)
+
+
+def _write_downloads(writer: SiteWriter, downloads: dict) -> None:
+    rows = downloads["claims"]
+    writer.write("claims.json", json.dumps({"columns": list(DOWNLOAD_COLUMNS), "claims": rows},
+                                           indent=2, ensure_ascii=False) + "\n")
+    buffer = io.StringIO()
+    out = csv.DictWriter(buffer, fieldnames=DOWNLOAD_COLUMNS, lineterminator="\n")
+    out.writeheader()
+    for row in rows:
+        out.writerow({k: "" if row[k] is None else row[k] for k in DOWNLOAD_COLUMNS})
+    writer.write("claims.csv", buffer.getvalue())
+
+
+def _absolute(base_url: str, relative: str) -> str:
+    return f"{base_url.rstrip('/')}/{relative}" if base_url else relative
+
+
+def _write_feeds(writer: SiteWriter, env, pages: list[Page], views: list[dict], base_url: str) -> None:
+    entries = sorted(views, key=lambda v: (v["created_at"], v["slug"]), reverse=True)[:100]
+    updated = max((v["updated_at"] for v in views), default=None)
+    feed = env.get_template("atom.xml").render(
+        entries=[{**v, "link": _absolute(base_url, v["url"]),
+                  "created": v["created_at"].astimezone(timezone.utc).isoformat(),
+                  "updated": v["updated_at"].astimezone(timezone.utc).isoformat()} for v in entries],
+        updated=updated.astimezone(timezone.utc).isoformat() if updated else "1970-01-01T00:00:00+00:00",
+        self_link=_absolute(base_url, "feed.xml"), home=_absolute(base_url, "index.html"))
+    writer.write("feed.xml", feed)
+    sitemap = env.get_template("sitemap.xml").render(
+        urls=[_absolute(base_url, p.save_as) for p in pages if p.save_as != "404.html"])
+    writer.write("sitemap.xml", sitemap)
+
+
+def remove_site(out: Path) -> None:
+    shutil.rmtree(out, ignore_errors=True)

@@ -1,0 +1,319 @@
+"""View-models for every page: formatted numbers, verdict labels, chart coordinates and URLs.
+
+Templates only loop and print what is computed here. Each page knows its `save_as` path and
+the relative `root` that links from it must start with, so the site works from file://.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from kb import evaluate, store
+from kb.compute import MODEL_VERSION
+from kb.compute.formulas import FORMULAS
+from kb.models import Assumption, Claim, Evaluation, Fact, Source, Subject
+from kb.quantities import CLAIM_QUANTITIES, label_of
+from kb.values import humanize
+from kb.verdict import (
+    DOUBTFUL_FACTOR, PLAUSIBLE_FACTOR, VERDICTS, label, show, show_range,
+)
+
+VERDICT_TEXT = {
+    "consistent": ("✓", "Consistent", "overlaps the model's 90% range"),
+    "plausible": ("≈", "Plausible", f"outside, but within {PLAUSIBLE_FACTOR:g}×"),
+    "doubtful": ("?", "Doubtful", f"outside by {PLAUSIBLE_FACTOR:g}–{DOUBTFUL_FACTOR:g}×"),
+    "implausible": ("✗", "Implausible", f"outside by more than {DOUBTFUL_FACTOR:g}×, or physically impossible"),
+    "unverifiable": ("–", "Unverifiable", "the model lacks an input nobody supplied"),
+    "unchecked": ("·", "Not yet checked", "run kb check"),
+}
+# ClaimReview rating: 5 = consistent … 1 = implausible (schema.org: worst 1, best 5).
+RATING = {"consistent": 5, "plausible": 4, "doubtful": 2, "implausible": 1}
+
+
+@dataclass
+class Page:
+    template: str
+    save_as: str
+    title: str
+    context: dict = field(default_factory=dict)
+
+    @property
+    def root(self) -> str:
+        return "../" * self.save_as.count("/")
+
+
+def verdict_view(verdict: str | None, factor: float | None = None) -> dict:
+    key = verdict or "unchecked"
+    icon, name, meaning = VERDICT_TEXT[key]
+    shown_factor = "" if factor is None or factor <= 1.0 or math.isinf(factor) else f"{factor:.2g}×"
+    return {"key": key, "icon": icon, "name": name, "meaning": meaning, "factor": shown_factor,
+            "sort": VERDICTS.index(key) if key in VERDICTS else len(VERDICTS)}
+
+
+def claim_url(slug: str) -> str:
+    return f"claims/{slug}.html"
+
+
+def subject_url(slug: str) -> str:
+    return f"subjects/{slug}.html"
+
+
+def source_url(slug: str) -> str:
+    return f"sources/{slug}.html"
+
+
+def log_scale(values: list[float], width: float, pad: float = 0.15):
+    """A function mapping positive values to [0, width] on a log axis, and its tick values."""
+    positive = [v for v in values if v and v > 0]
+    if not positive:
+        return None, []
+    lo, hi = math.log10(min(positive)), math.log10(max(positive))
+    if hi - lo < 0.5:
+        lo, hi = lo - 0.5, hi + 0.5
+    span = hi - lo
+    lo, hi = lo - pad * span, hi + pad * span
+
+    def x(v: float) -> float:
+        return round((math.log10(v) - lo) / (hi - lo) * width, 1)
+
+    ticks = [10.0**k for k in range(math.ceil(lo), math.floor(hi) + 1)]
+    return x, ticks
+
+
+def range_chart(quantity: str, low, high, p5, p50, p95) -> dict | None:
+    """Claim range against the estimate band on one log axis (SVG coordinates)."""
+    width = 600.0
+    scale, ticks = log_scale([v for v in (low, high, p5, p95) if v], width)
+    if scale is None:
+        return None
+    ends = [v for v in (low, high) if v]
+    claim = {"x1": scale(low) if low else 0.0, "x2": scale(high) if high else width,
+             "open_low": low is None, "open_high": high is None, "point": low is not None and low == high}
+    claim["anchor"] = "end" if claim["x1"] > width * 0.6 else "start"
+    band = None if p5 is None else {"x1": scale(p5), "x2": scale(p95), "xm": scale(p50),
+                                    "label": f"model: {show_range(quantity, p5, p95)}",
+                                    "anchor": "end" if scale(p5) > width * 0.6 else "start"}
+    title = (f"Claim {show_range(quantity, low, high)} against the model's 90% range "
+             + (f"{show(quantity, p5)} to {show(quantity, p95)}" if p5 is not None else "(none)") + ", log scale")
+    return {"width": width, "claim": claim, "band": band, "title": title, "ends": ends,
+            "ticks": [{"x": scale(t), "label": show(quantity, t)} for t in ticks],
+            "claim_label": f"claim: {show_range(quantity, low, high)}"}
+
+
+def subject_chart(claims: list[dict]) -> list[dict]:
+    """One chart per quantity: each claim by date on a log value axis, against the model band."""
+    charts = []
+    by_quantity: dict[str, list[dict]] = {}
+    for c in claims:
+        if c["low"] is not None or c["high"] is not None:
+            by_quantity.setdefault(c["quantity"], []).append(c)
+    for quantity, items in sorted(by_quantity.items()):
+        height, width = 240.0, 600.0
+        values = [v for c in items for v in (c["low"], c["high"], c["p5"], c["p95"]) if v]
+        scale, ticks = log_scale(values, height)
+        if scale is None:
+            continue
+        years = sorted({c["year_sort"] for c in items})
+        step = width / (len(items) + 1)
+        marks = []
+        for i, c in enumerate(sorted(items, key=lambda c: (c["year_sort"], c["slug"]))):
+            y1 = height - scale(c["high"]) if c["high"] else 0.0
+            y2 = height - scale(c["low"]) if c["low"] else height
+            marks.append({"x": round(step * (i + 1), 1), "y1": y1, "y2": y2, "verdict": c["verdict"]["key"],
+                          "title": f"{c['value']} ({c['claimant']}, {c['date'] or 'undated'}): {c['verdict']['name']}",
+                          "url": c["url"], "label": c["date"][:4] if c["date"] else "n.d."})
+        bands = [c for c in items if c["p5"]]
+        band = None
+        if bands:
+            b = bands[0]
+            band = {"y1": height - scale(b["p95"]), "y2": height - scale(b["p5"]), "ym": height - scale(b["p50"])}
+        charts.append({"quantity": quantity, "label": label_of(quantity), "width": width, "height": height,
+                       "marks": marks, "band": band, "years": years,
+                       "ticks": [{"y": height - scale(t), "label": show(quantity, t)} for t in ticks],
+                       "title": f"{label_of(quantity)} claims about this subject by date, log scale, "
+                                f"with the model's 90% range shaded"})
+    return charts
+
+
+def _details(evaluation: Evaluation | None, live: dict | None) -> dict:
+    if evaluation is not None:
+        return json.loads(evaluation.details)
+    return live or {}
+
+
+def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]:
+    """Every page of the site and the downloadable data, from one pass over the database."""
+    sources = {s.id: s for s in session.exec(select(Source))}
+    subjects = {s.id: s for s in session.exec(select(Subject))}
+    claims = list(session.exec(select(Claim).order_by(Claim.slug)))
+    history: dict[int, list[Evaluation]] = {}
+    for e in session.exec(select(Evaluation).order_by(Evaluation.claim_id, Evaluation.id)):
+        history.setdefault(e.claim_id, []).append(e)
+    assumptions: dict[int, list[Assumption]] = {}
+    for a in session.exec(select(Assumption).order_by(Assumption.id)):
+        assumptions.setdefault(a.claim_id, []).append(a)
+    facts: dict[int, list[Fact]] = {}
+    for f in session.exec(select(Fact).order_by(Fact.quantity, Fact.slug)):
+        facts.setdefault(f.subject_id, []).append(f)
+    unchecked = [c for c in claims if c.id not in history and c.status == "active"]
+    live = {}
+    if unchecked:  # a site is never published with blank verdicts; these are not stored
+        for claim, verdict in evaluate.check_all(session, store_results=False):
+            if claim.id not in history:
+                live[claim.id] = verdict.as_dict()
+
+    views = []
+    for c in claims:
+        latest = history.get(c.id, [None])[-1]
+        d = _details(latest, live.get(c.id))
+        est = d.get("estimate") or {}
+        subject, source = subjects[c.subject_id], sources[c.source_id]
+        views.append({
+            "slug": c.slug, "url": claim_url(c.slug), "subject": subject.name, "subject_slug": subject.slug,
+            "subject_url": subject_url(subject.slug), "quantity": c.quantity, "quantity_label": label_of(c.quantity),
+            "value": c.value, "range": humanize(store.claim_range(c)), "low": c.low, "high": c.high,
+            "quote": c.quote, "claimant": c.claimant, "date": c.claimed_on or "", "year_sort": (c.claimed_on or "0000")[:4],
+            "scope": c.scope.replace("_", " "), "status": c.status, "status_reason": c.status_reason,
+            "note": c.note, "source_title": source.title, "source_slug": source.slug,
+            "source_url": source_url(source.slug), "source_link": source.url,
+            "verdict": verdict_view(d.get("verdict") if c.status == "active" else None, d.get("factor")),
+            "factor": d.get("factor"), "p5": est.get("p5"), "p50": est.get("p50"), "p95": est.get("p95"),
+            "details": d, "created_at": c.created_at, "updated_at": c.updated_at,
+            "history": [{"when": e.created_at.strftime("%Y-%m-%d %H:%M UTC"), "model_version": e.model_version,
+                         "verdict": verdict_view(e.verdict, e.factor), "explanation": e.explanation}
+                        for e in reversed(history.get(c.id, []))],
+            "assumptions": [{"name": label(a.name), "value": a.text or show_range(a.name, a.low, a.high),
+                             "stated": a.stated, "note": a.note,
+                             "source": sources[a.source_id].title if a.source_id else None,
+                             "source_url": source_url(sources[a.source_id].slug) if a.source_id else None}
+                            for a in assumptions.get(c.id, [])],
+        })
+    for v in views:
+        if v["status"] != "active":
+            v["verdict"] = verdict_view(None) | {"key": "unverifiable", "name": v["status"].capitalize(),
+                                                 "icon": "⊘", "meaning": v["status_reason"] or ""}
+    by_subject: dict[str, list[dict]] = {}
+    by_source: dict[str, list[dict]] = {}
+    for v in views:
+        by_subject.setdefault(v["subject_slug"], []).append(v)
+        by_source.setdefault(v["source_slug"], []).append(v)
+
+    pages: list[Page] = []
+    counts = {k: sum(1 for v in views if v["verdict"]["key"] == k) for k in VERDICTS}
+    pages.append(Page("index.html", "index.html", "Every claim", {
+        "claims": views, "counts": counts, "verdicts": [verdict_view(k) for k in VERDICTS],
+        "filters": {
+            "subject": sorted({v["subject"] for v in views}), "quantity": sorted({v["quantity_label"] for v in views}),
+            "claimant": sorted({v["claimant"] for v in views}), "year": sorted({v["year_sort"] for v in views if v["date"]}),
+        },
+    }))
+    for v in views:
+        others = [o for o in by_subject[v["subject_slug"]] if o["slug"] != v["slug"]]
+        pages.append(Page("claim.html", v["url"], f"{v['subject']}: {v['value']}", {
+            "claim": v, "chart": range_chart(v["quantity"], v["low"], v["high"], v["p5"], v["p50"], v["p95"]),
+            "others": others, "jsonld": claim_review(v, base_url),
+        }))
+    for s in subjects.values():
+        items = by_subject.get(s.slug, [])
+        rows = [{"quantity": label(f.quantity), "value": f.text or humanize(store.claim_range(f)),
+                 "qualifier": f.qualifier or "", "basis": f.basis, "confidence": f.confidence, "rank": f.rank,
+                 "source": sources[f.source_id].title, "source_url": source_url(sources[f.source_id].slug),
+                 "note": f.note or ""} for f in facts.get(s.id, [])]
+        pages.append(Page("subject.html", subject_url(s.slug), s.name, {
+            "subject": {"name": s.name, "kind": s.kind, "developer": s.developer, "year": s.year, "notes": s.notes,
+                        "aliases": store.aliases_of(session, s)},
+            "facts": rows, "claims": items, "charts": subject_chart(items),
+        }))
+    for s in sources.values():
+        items = by_source.get(s.slug, [])
+        tally = {}
+        for v in items:
+            tally[v["verdict"]["name"].lower()] = tally.get(v["verdict"]["name"].lower(), 0) + 1
+        summary = f"{len(items)} claim{'s' if len(items) != 1 else ''}" + (
+            ": " + ", ".join(f"{n} {k}" for k, n in sorted(tally.items(), key=lambda kv: -kv[1])) if items else "")
+        facts_from = sum(1 for fs in facts.values() for f in fs if f.source_id == s.id)
+        pages.append(Page("source.html", source_url(s.slug), s.title, {
+            "source": s, "claims": items, "summary": summary, "facts_count": facts_from,
+        }))
+    pages.append(Page("methodology.html", "methodology.html", "Methodology", methodology(session)))
+    pages.append(Page("404.html", "404.html", "Page not found", {}))
+    downloads = {"claims": [download_row(v) for v in views], "views": views}
+    return pages, downloads
+
+
+DOWNLOAD_COLUMNS = (
+    "slug", "subject", "quantity", "value", "low", "high", "currency", "scope", "claimant", "date", "source",
+    "source_url", "status", "verdict", "factor", "p5", "p50", "p95", "explanation", "quote",
+)
+
+
+def download_row(v: dict) -> dict:
+    d = v["details"]
+    return {
+        "slug": v["slug"], "subject": v["subject_slug"], "quantity": v["quantity"], "value": v["value"],
+        "low": v["low"], "high": v["high"], "currency": "USD" if v["quantity"].endswith("usd") else None,
+        "scope": v["scope"], "claimant": v["claimant"], "date": v["date"] or None, "source": v["source_slug"],
+        "source_url": v["source_link"], "status": v["status"], "verdict": d.get("verdict"),
+        "factor": d.get("factor"), "p5": v["p5"], "p50": v["p50"], "p95": v["p95"],
+        "explanation": d.get("explanation"), "quote": v["quote"],
+    }
+
+
+def claim_review(v: dict, base_url: str) -> dict:
+    """schema.org ClaimReview for a claim page."""
+    url = f"{base_url.rstrip('/')}/{v['url']}" if base_url else v["url"]
+    rating = RATING.get(v["details"].get("verdict"))
+    appearance = {"@type": "CreativeWork", "name": v["source_title"]}
+    if v["source_link"]:
+        appearance["url"] = v["source_link"]
+    review = {
+        "@context": "https://schema.org", "@type": "ClaimReview", "url": url,
+        "claimReviewed": v["quote"],
+        "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": v["claimant"]},
+                         "appearance": appearance, **({"datePublished": v["date"]} if len(v["date"]) == 10 else {})},
+        "author": {"@type": "Organization", "name": "costcheck"},
+        "datePublished": v["updated_at"].strftime("%Y-%m-%d"),
+        "reviewRating": {"@type": "Rating", "ratingValue": rating if rating else 3, "bestRating": 5, "worstRating": 1,
+                         "alternateName": v["verdict"]["name"]},
+    }
+    return review
+
+
+def methodology(session: Session) -> dict:
+    cat = evaluate.Catalogue(session)
+    formulas = [{"text": f.text, "reference": f.reference} for fs in FORMULAS.values() for f in fs]
+    priors = [{"name": label(name), "qualifier": g.qualifier or "", "value": show_range(name, g.low, g.high),
+               "source": g.source_title, "source_url": source_url(g.source) if g.source else None, "note": g.note or ""}
+              for name, gs in sorted(cat.priors.items()) for g in gs]
+    hardware = []
+    for slug, s in sorted(cat.subjects.items(), key=lambda kv: kv[1].name):
+        if s.kind != "hardware":
+            continue
+        f = cat.facts.get(slug, {})
+        peaks = {g.qualifier: g.low for g in f.get("peak_flop_per_s", [])}
+        prices = sorted(f.get("gpu_hour_price_usd", []), key=lambda g: g.year or 0)
+        hardware.append({
+            "name": s.name, "url": subject_url(slug), "year": s.year,
+            "bf16": show("peak_flop_per_s", peaks["bf16"]) if "bf16" in peaks else "–",
+            "fp8": show("peak_flop_per_s", peaks["fp8"]) if "fp8" in peaks else "–",
+            "power": show("power_w", f["power_w"][0].low) if f.get("power_w") else "–",
+            "memory": show("memory_gb", f["memory_gb"][0].low) if f.get("memory_gb") else "–",
+            "prices": [{"value": show_range("gpu_hour_price_usd", g.low, g.high), "when": g.qualifier,
+                        "source": g.source_title, "url": source_url(g.source)} for g in prices],
+            "purchase": [{"value": show_range("hardware_price_usd", g.low, g.high), "when": g.qualifier,
+                          "source": g.source_title, "url": source_url(g.source)}
+                         for g in f.get("hardware_price_usd", [])],
+        })
+    rows = evaluate.calibrate(session)
+    summary = evaluate.calibration_summary(rows)
+    calibration = [{"name": r.name, "url": subject_url(r.subject), "hardware": r.hardware,
+                    "p5": show("gpu_hours", r.p5), "p50": show("gpu_hours", r.p50), "p95": show("gpu_hours", r.p95),
+                    "published": show("gpu_hours", r.published), "ratio": f"{r.ratio:.2f}", "inside": r.inside}
+                   for r in rows]
+    return {"formulas": formulas, "priors": priors, "hardware": hardware, "calibration": calibration,
+            "summary": summary, "model_version": MODEL_VERSION,
+            "bands": [verdict_view(k) for k in VERDICTS], "quantities": [(q, label_of(q)) for q in CLAIM_QUANTITIES]}

@@ -1,0 +1,67 @@
+"""Write a site atomically and incrementally.
+
+Pages go into a temporary folder beside the target; a page whose bytes equal the live copy is
+hard-linked from it (so its mtime does not change); then the folders are swapped. A build that
+fails at any point leaves the previous site untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from kb.errors import KBError
+
+
+class OutsideSite(KBError):
+    """A path would escape the output folder."""
+
+
+def sanitised_join(root: Path, relative: str) -> Path:
+    """root/relative, refusing anything that would land outside root."""
+    target = (root / relative).resolve()
+    if target != root.resolve() and root.resolve() not in target.parents:
+        raise OutsideSite(f"refusing to write {relative!r}: outside {root}")
+    return target
+
+
+class SiteWriter:
+    """Collects files in a staging folder, then swaps it in with publish()."""
+
+    def __init__(self, target: Path):
+        self.target = Path(target)
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.building-", dir=self.target.parent))
+        self.written: set[str] = set()
+        self.changed: list[str] = []
+
+    def write(self, relative: str, content: str | bytes) -> None:
+        if relative in self.written:
+            raise KBError(f"two pages want to be written as {relative}")
+        self.written.add(relative)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        path = sanitised_join(self.staging, relative)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        live = self.target / relative
+        try:
+            if live.is_file() and live.stat().st_size == len(data) and live.read_bytes() == data:
+                os.link(live, path)
+                return
+        except OSError:
+            pass
+        path.write_bytes(data)
+        self.changed.append(relative)
+
+    def publish(self) -> None:
+        old = None
+        if self.target.exists():
+            old = self.target.with_name(f".{self.target.name}.old-{os.getpid()}")
+            os.rename(self.target, old)
+        os.rename(self.staging, self.target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def abandon(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)

@@ -1,0 +1,195 @@
+"""The static site: every page renders, links resolve, HTML parses, data round-trips, and
+hostile text stays inert. Builds are atomic and incremental."""
+
+import csv
+import io
+import json
+import os
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import html5lib
+import pytest
+from click.testing import CliRunner
+
+from kb import db, store
+from kb.cli import cli
+from kb.site.build import build_site
+from kb.site.render import safe_url
+from kb.site.write import OutsideSite, sanitised_join
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+@pytest.fixture(scope="module")
+def built(seeded_template, tmp_path_factory):
+    import shutil
+
+    root = tmp_path_factory.mktemp("built")
+    shutil.copy(seeded_template, root / "kb.db")
+    url = f"sqlite:///{root / 'kb.db'}"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--db", url, "check"]).exit_code == 0
+    result = runner.invoke(cli, ["--db", url, "build", "--out", str(root / "site"), "--base-url",
+                                 "https://costcheck.example.org/sub"])
+    assert result.exit_code == 0, result.output
+    return root / "site", url
+
+
+def html_files(site: Path):
+    return sorted(site.rglob("*.html"))
+
+
+def test_every_page_type_renders(built):
+    site, _ = built
+    for path in ("index.html", "methodology.html", "404.html", "claims/seed-gpt-3-1-to-12m.html",
+                 "subjects/gpt-4.html", "sources/seed-cost-of-training-ai-models.html", "claims.json",
+                 "claims.csv", "feed.xml", "sitemap.xml", "static/style.css", "static/app.js"):
+        assert (site / path).is_file(), path
+    claim = (site / "claims/seed-gpt-4-100-trillion-parameters.html").read_text()
+    assert "Implausible" in claim and "What you would have to believe" in claim or "does not fit" in claim
+    assert "<svg" in claim and "<title" in claim
+    subject = (site / "subjects/gpt-4.html").read_text()
+    assert subject.count("<svg") >= 3  # a chart per claimed quantity
+    source = (site / "sources/seed-will-llms-always-take-millions.html").read_text()
+    assert re.search(r"3 claims: \d+ \w+", source)
+
+
+def test_every_internal_link_and_asset_resolves(built):
+    site, _ = built
+    broken = []
+    for page in html_files(site):
+        text = page.read_text()
+        for ref in re.findall(r'(?:href|src)="([^"]+)"', text):
+            parts = urlsplit(ref)
+            if parts.scheme or ref.startswith("#") or ref.startswith("mailto:"):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve()
+            if not target.is_file():
+                broken.append(f"{page.relative_to(site)} -> {ref}")
+    assert not broken, broken[:10]
+
+
+def test_html_parses_without_errors(built):
+    site, _ = built
+    for page in html_files(site):
+        parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+        parser.parse(page.read_bytes())
+
+
+def test_claim_pages_carry_claimreview_jsonld(built):
+    site, _ = built
+    pages = list((site / "claims").glob("*.html"))
+    assert len(pages) >= 40
+    for page in pages:
+        match = re.search(r'<script type="application/ld\+json">(.*?)</script>', page.read_text(), re.S)
+        data = json.loads(match.group(1))
+        assert data["@type"] == "ClaimReview" and data["claimReviewed"]
+        assert data["url"].startswith("https://costcheck.example.org/sub/claims/")
+        assert data["itemReviewed"]["@type"] == "Claim"
+        assert data["itemReviewed"]["author"]["name"] and data["itemReviewed"]["appearance"]
+        rating = data["reviewRating"]
+        assert {"ratingValue", "bestRating", "worstRating", "alternateName"} <= set(rating)
+        assert rating["worstRating"] <= rating["ratingValue"] <= rating["bestRating"]
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", data["datePublished"])
+
+
+def test_downloads_round_trip(built):
+    site, _ = built
+    data = json.loads((site / "claims.json").read_text())
+    rows = list(csv.DictReader(io.StringIO((site / "claims.csv").read_text())))
+    assert list(rows[0]) == data["columns"]
+    assert len(rows) == len(data["claims"])
+    for row, record in zip(rows, data["claims"]):
+        for key, value in record.items():
+            expected = "" if value is None else str(value)
+            assert row[key] == expected, (key, row[key], expected)
+
+
+def test_feed_and_sitemap_use_the_base_url(built):
+    site, _ = built
+    import xml.etree.ElementTree as ET
+
+    feed = ET.parse(site / "feed.xml").getroot()
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entries = feed.findall("a:entry", ns)
+    assert entries and entries[0].find("a:link", ns).get("href").startswith("https://costcheck.example.org/sub/")
+    sm = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    locs = [e.text for e in ET.parse(site / "sitemap.xml").getroot().iter(f"{sm}loc")]
+    assert "https://costcheck.example.org/sub/index.html" in locs
+
+
+def test_hostile_text_renders_inert(db_url, tmp_path):
+    runner = CliRunner()
+    evil = '<script>alert(1)</script>"onmouseover=alert(2) '
+    assert runner.invoke(cli, ["--db", db_url, "source", "add", "--slug", "evil", "--title", evil + "title",
+                               "--kind", "article", "--url", 'https://example.com/"onmouseover=alert(3)']).exit_code == 0
+    result = runner.invoke(cli, ["--db", db_url, "claim", "add", "--source", "evil", "--subject", "GPT-3",
+                                 "--quantity", "training_cost_usd", "--value", "$5M", "--scope", "unspecified",
+                                 "--quote", evil + "quote", "--claimant", evil + "claimant"])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(cli, ["--db", db_url, "build", "--out", str(tmp_path / "site")]).exit_code == 0
+    for page in (tmp_path / "site").rglob("*.html"):
+        text = page.read_text()
+        assert "<script>alert" not in text
+        assert not re.search(r'(?<!\\)"onmouseover=', text)  # only inside JSON strings, escaped
+        assert "javascript:" not in text
+        html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(text)
+    claim_page = next((tmp_path / "site" / "claims").glob("gpt-3-training-cost-usd-evil*.html")).read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in claim_page
+
+
+@pytest.mark.parametrize("url,ok", [("https://a.org/x", True), ("http://a.org", True), ("javascript:alert(1)", False),
+                                    ("data:text/html,x", False), ("/relative", False), ("//evil.org", False),
+                                    ("https://a.org/ x", False), (None, False)])
+def test_only_http_urls_become_links(url, ok):
+    assert (safe_url(url) is not None) == ok
+
+
+def test_templates_use_safe_only_through_safe_url():
+    for path in TEMPLATES.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".xml"):
+            assert not re.search(r"\|\s*safe\b(?!_url)", path.read_text()), path
+
+
+def test_slugs_cannot_escape_the_site(tmp_path):
+    with pytest.raises(OutsideSite):
+        sanitised_join(tmp_path, "../outside.html")
+    assert sanitised_join(tmp_path, "claims/a.html") == (tmp_path / "claims/a.html").resolve()
+
+
+def snapshot(site: Path) -> dict[str, tuple[bytes, int]]:
+    return {str(p.relative_to(site)): (p.read_bytes(), p.stat().st_mtime_ns) for p in site.rglob("*") if p.is_file()}
+
+
+def test_a_failed_build_leaves_the_previous_site(db_url, tmp_path):
+    out = tmp_path / "site"
+    engine = db.make_engine(db_url)
+    with db.transaction(engine) as session:
+        build_site(session, out)
+    before = snapshot(out)
+    with db.transaction(engine) as session, pytest.raises(RuntimeError, match="injected"):
+        build_site(session, out, fail_after=10)
+    assert snapshot(out) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []  # no debris
+
+
+def test_incremental_rebuild_rewrites_only_what_changed(db_url, tmp_path):
+    out = tmp_path / "site"
+    runner = CliRunner()
+    runner.invoke(cli, ["--db", db_url, "check"])
+    assert runner.invoke(cli, ["--db", db_url, "build", "--out", str(out)]).exit_code == 0
+    first = snapshot(out)
+    again = runner.invoke(cli, ["--db", db_url, "build", "--out", str(out)])
+    assert "0 changed" in again.stdout
+    assert snapshot(out) == first
+    assert runner.invoke(cli, ["--db", db_url, "claim", "edit", "seed-gpt-3-1-to-12m",
+                               "--quote", "training a GPT-3-like model could cost $1 to $12 million"]).exit_code == 0
+    assert runner.invoke(cli, ["--db", db_url, "build", "--out", str(out)]).exit_code == 0
+    second = snapshot(out)
+    changed = {k for k in second if first.get(k) != second[k]}
+    assert "claims/seed-gpt-3-1-to-12m.html" in changed
+    assert "claims/seed-gpt-4-60-to-100m.html" not in changed
+    assert "subjects/h100-sxm.html" not in changed
+    assert len(changed) < 0.1 * len(second)
