@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 import numpy as np
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from kb import store
@@ -21,7 +22,7 @@ from kb.compute import (
 )
 from kb.compute.dist import Z95, log_params
 from kb.compute.formulas import Derivation
-from kb.models import Alias, Assumption, Claim, Evaluation, Fact, Source, Subject
+from kb.models import Alias, Assumption, Claim, Evaluation, Fact, Source, Subject, utc_now
 from kb.quantities import MONEY, MONEY_PER_HOUR, unit_of
 from kb.verdict import (
     SUPPORTED, Verdict, claim_centre, compare, label, sentence, show, show_range,
@@ -89,6 +90,7 @@ class Catalogue:
             given = Given(f.low, f.high, f.text, src.slug, src.title, f.basis, f.confidence,
                           f.qualifier, f.year, note=f.rank)
             self.facts.setdefault(by_id[f.subject_id], {}).setdefault(f.quantity, []).append(given)
+        self.contexts: dict[tuple, Context] = {}
         self.priors: dict[str, list[Given]] = {}
         for a in session.exec(select(Assumption).where(Assumption.claim_id.is_(None)).order_by(Assumption.slug)):
             src = sources.get(a.source_id)
@@ -168,7 +170,19 @@ class Context:
 
 
 def build_context(spec: ClaimSpec, cat: Catalogue, use_stated: str = "fill") -> Context:
-    """Inputs for a check. use_stated: "fill" (claimant's inputs fill gaps), "all" (they win)."""
+    """Inputs for a check. use_stated: "fill" (claimant's inputs fill gaps), "all" (they win).
+
+    Claims without assumptions share their subject's context, built once per catalogue.
+    """
+    if spec.assumptions:
+        return _build_context(spec, cat, use_stated)
+    key = (spec.subject, spec.year)
+    if key not in cat.contexts:
+        cat.contexts[key] = _build_context(spec, cat, use_stated)
+    return cat.contexts[key]
+
+
+def _build_context(spec: ClaimSpec, cat: Catalogue, use_stated: str) -> Context:
     ctx = Context()
     subject = spec.subject
     facts = cat.facts.get(subject, {}) if subject else {}
@@ -530,22 +544,26 @@ def check_all(session: Session, subject: str | None = None, seed: int = DEFAULT_
     for a in session.exec(select(Assumption).where(Assumption.claim_id.is_not(None)).order_by(Assumption.id)):
         assumptions.setdefault(a.claim_id, []).append(a)
     rows = store.claims(session, subject_name=subject, include_inactive=False)
-    results = []
+    results, evaluations = [], []
+    now = utc_now()
+    rng = np.random.default_rng(seed)
+    fresh = rng.bit_generator.state
     for claim in rows:
-        rng = np.random.default_rng(seed)
+        rng.bit_generator.state = fresh  # every claim sees the same stream: results do not depend on order
         spec = spec_for(claim, cat, subjects[claim.subject_id], sources[claim.source_id],
                         assumptions.get(claim.id, []), sources)
         verdict = check(spec, cat, rng, n)
         results.append((claim, verdict))
-        if store_results:
-            session.add(Evaluation(
-                claim_id=claim.id, verdict=verdict.verdict,
-                factor=None if verdict.factor is None or math.isinf(verdict.factor) else verdict.factor,
-                p5=verdict.p5, p50=verdict.p50, p95=verdict.p95, explanation=verdict.explanation,
-                details=json.dumps(verdict.as_dict(), ensure_ascii=False), model_version=MODEL_VERSION,
-                seed=seed,
-            ))
-    session.flush()
+        evaluations.append(dict(
+            claim_id=claim.id, verdict=verdict.verdict,
+            factor=None if verdict.factor is None or math.isinf(verdict.factor) else verdict.factor,
+            p5=verdict.p5, p50=verdict.p50, p95=verdict.p95, explanation=verdict.explanation,
+            details=json.dumps(verdict.as_dict(), ensure_ascii=False, separators=(",", ":")),
+            model_version=MODEL_VERSION,
+            seed=seed, created_at=now,
+        ))
+    if store_results and evaluations:
+        session.execute(insert(Evaluation), evaluations)
     return results
 
 

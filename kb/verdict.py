@@ -11,6 +11,7 @@ arithmetic that explain it. Pure: numbers in, text out.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -45,6 +46,7 @@ def unit_for(name: str) -> str:
     return QUANTITIES[name][0] if name in QUANTITIES else COUNT
 
 
+@functools.lru_cache(maxsize=65536)
 def show(name: str, value: float) -> str:
     """One number with its unit, for explanations: "$4.6M", "312T FLOP/s", "35%"."""
     unit = unit_for(name)

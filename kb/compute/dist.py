@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -12,6 +13,7 @@ from kb.errors import RangeError
 Z95 = 1.6448536269514722  # standard normal 95th percentile
 
 
+@functools.lru_cache(maxsize=65536)
 def log_params(low: float, high: float) -> tuple[float, float]:
     """(mu, sigma) of log(X) for a lognormal with 90% interval [low, high]; sigma 0 for a point.
 
@@ -30,18 +32,23 @@ def log_params(low: float, high: float) -> tuple[float, float]:
 
 def sample_log_monomial(constant: float, terms: list[tuple[float, float, float]], n: int,
                         rng: np.random.Generator) -> np.ndarray:
-    """Samples of log(constant × Π X_i^e_i) for lognormal X_i given as (mu_i, sigma_i, e_i).
+    """Samples of log(constant × Π X_i^e_i) for independent lognormal X_i given as (mu_i, sigma_i, e_i).
 
-    One matrix draw, so a whole chain of formulas costs one vectorised product.
+    log of the product is Σ e_i·log X_i, a sum of independent normals, which is itself normal
+    with variance Σ (e_i·sigma_i)²; so one vector of standard-normal draws per estimate samples
+    the whole chain of formulas exactly. Draws are float32: twice as fast, and seven significant
+    digits are plenty for a 90% band.
     """
     mean = math.log(constant) + sum(e * mu for mu, _, e in terms)
-    scales = np.array([e * sigma for _, sigma, e in terms if sigma > 0])
-    if scales.size == 0:
+    sd = math.sqrt(sum((e * sigma) ** 2 for _, sigma, e in terms))
+    if sd == 0:
         return np.full(n, mean)
-    return mean + scales @ rng.standard_normal((scales.size, n))
+    return np.float32(mean) + np.float32(sd) * rng.standard_normal(n, dtype=np.float32)
 
 
 def percentiles(log_samples: np.ndarray) -> tuple[float, float, float]:
-    """p5, p50, p95 of the samples whose logs are given."""
-    p5, p50, p95 = np.quantile(log_samples, (0.05, 0.5, 0.95))
-    return math.exp(p5), math.exp(p50), math.exp(p95)
+    """p5, p50, p95 of the samples whose logs are given (nearest rank, by partial sort)."""
+    n = log_samples.size
+    ranks = [round(q * (n - 1)) for q in (0.05, 0.5, 0.95)]
+    parted = np.partition(log_samples, ranks)
+    return tuple(math.exp(float(parted[r])) for r in ranks)

@@ -9,6 +9,7 @@ Pure: no I/O.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 
@@ -22,7 +23,7 @@ class Formula:
     text: str
     reference: str
 
-    @property
+    @functools.cached_property
     def inputs(self) -> tuple[str, ...]:
         return tuple(name for name, _ in self.powers)
 
@@ -91,7 +92,10 @@ class Derivation:
     parts: tuple[Derivation, ...] = ()
 
     def monomial(self) -> tuple[float, dict[str, float]]:
-        """Flatten to constant × Π leaf^exponent."""
+        """Flatten to constant × Π leaf^exponent (memoised: derivations repeat across claims)."""
+        return _monomial(self)
+
+    def _flatten(self) -> tuple[float, dict[str, float]]:
         if self.formula is None:
             return 1.0, {self.quantity: 1.0}
         constant, powers = self.formula.constant, {}
@@ -114,6 +118,11 @@ class Derivation:
         return found
 
 
+@functools.lru_cache(maxsize=4096)
+def _monomial(derivation: Derivation) -> tuple[float, dict[str, float]]:
+    return derivation._flatten()
+
+
 def derive(target: str, available: set[str], _excluded: frozenset[str] = frozenset()) -> Derivation | None:
     """The preferred way to get `target` from the available inputs, or None.
 
@@ -123,6 +132,11 @@ def derive(target: str, available: set[str], _excluded: frozenset[str] = frozens
     >>> derive("training_flop", {"active_parameters", "training_tokens"}).monomial()
     (6.0, {'active_parameters': 1.0, 'training_tokens': 1.0})
     """
+    return _derive(target, frozenset(available), _excluded)
+
+
+@functools.lru_cache(maxsize=4096)
+def _derive(target: str, available: frozenset[str], _excluded: frozenset[str]) -> Derivation | None:
     excluded = _excluded | {target}
     for formula in FORMULAS.get(target, ()):
         parts = []
@@ -132,7 +146,7 @@ def derive(target: str, available: set[str], _excluded: frozenset[str] = frozens
             if name in available:
                 parts.append(Derivation(name))
                 continue
-            sub = derive(name, available, excluded)
+            sub = _derive(name, available, excluded)
             if sub is None:
                 break
             parts.append(sub)
