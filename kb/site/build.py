@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
-import shutil
+import pickle
 from dataclasses import dataclass
 from datetime import timezone
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from kb.site.pages import DOWNLOAD_COLUMNS, Page, build_pages
-from kb.site.render import DEFAULT_TEMPLATES, environment
+from kb.site.render import DEFAULT_TEMPLATES, attributes, environment
 from kb.site.write import SiteWriter
 
 
@@ -34,15 +35,22 @@ def build_site(session: Session, out: Path, base_url: str = "", templates: Path 
     env = environment(templates)
     pages, downloads = build_pages(session, base_url)
     writer = SiteWriter(out)
+    previous = _read_manifest(out)
+    manifest, memo = {}, {}
+    salt = _templates_digest(templates) + base_url
     try:
         for i, page in enumerate(pages):
             if fail_after is not None and i >= fail_after:
                 raise RuntimeError(f"injected failure after {fail_after} pages")
-            html = env.get_template(page.template).render(page=page, root=page.root, base_url=base_url,
-                                                          **page.context)
-            writer.write(page.save_as, html)
+            manifest[page.save_as] = fingerprint = _fingerprint(salt, page)
+            if previous.get(page.save_as) != fingerprint or not writer.reuse(page.save_as):
+                html = env.get_template(page.template).render(
+                    page=page, root=page.root, base_url=base_url,
+                    **{k: v if k == "jsonld" else attributes(v, memo) for k, v in page.context.items()})
+                writer.write(page.save_as, html)
             if progress:
                 progress(1)
+        writer.write(MANIFEST, json.dumps(manifest, sort_keys=True, indent=0))
         _write_downloads(writer, downloads)
         _write_feeds(writer, env, pages, downloads["views"], base_url)
         static = templates / "static"
@@ -55,6 +63,34 @@ def build_site(session: Session, out: Path, base_url: str = "", templates: Path 
         writer.abandon()
         raise
     return BuildResult(len(pages), len(writer.written), writer.changed)
+
+
+MANIFEST = ".manifest.json"
+
+
+def _read_manifest(out: Path) -> dict:
+    try:
+        return json.loads((out / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _templates_digest(templates: Path) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(templates.rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(templates)).encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _fingerprint(salt: str, page: Page) -> str:
+    """A digest of everything a page shows, so an unchanged page is not even rendered again.
+
+    Pickle is a fast, exact serialisation of the context; a different Python that pickles
+    differently only costs one full render.
+    """
+    data = pickle.dumps((salt, page.template, page.title, page.context), protocol=5)
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _write_downloads(writer: SiteWriter, downloads: dict) -> None:
@@ -87,6 +123,3 @@ def _write_feeds(writer: SiteWriter, env, pages: list[Page], views: list[dict], 
         urls=[_absolute(base_url, p.save_as) for p in pages if p.save_as != "404.html"])
     writer.write("sitemap.xml", sitemap)
 
-
-def remove_site(out: Path) -> None:
-    shutil.rmtree(out, ignore_errors=True)

@@ -31,6 +31,7 @@ VERDICT_TEXT = {
     "unchecked": ("·", "Not yet checked", "run kb check"),
 }
 # ClaimReview rating: 5 = consistent … 1 = implausible (schema.org: worst 1, best 5).
+OTHERS_SHOWN = 12  # on a claim page; the subject page lists them all
 RATING = {"consistent": 5, "plausible": 4, "doubtful": 2, "implausible": 1}
 
 
@@ -44,6 +45,16 @@ class Page:
     @property
     def root(self) -> str:
         return "../" * self.save_as.count("/")
+
+
+def brief(v: dict) -> dict:
+    """What lists of claims show (other pages' fingerprints depend on these fields only)."""
+    return {k: v[k] for k in ("slug", "url", "subject", "quantity", "quantity_label", "value", "claimant", "date",
+                              "year_sort", "verdict", "low", "high", "p5", "p50", "p95")}
+
+
+def index_row(v: dict) -> dict:
+    return brief(v) | {"subject_url": v["subject_url"], "factor": v["factor"]}
 
 
 def verdict_view(verdict: str | None, factor: float | None = None) -> dict:
@@ -199,23 +210,26 @@ def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]
     by_subject: dict[str, list[dict]] = {}
     by_source: dict[str, list[dict]] = {}
     for v in views:
-        by_subject.setdefault(v["subject_slug"], []).append(v)
-        by_source.setdefault(v["source_slug"], []).append(v)
+        by_subject.setdefault(v["subject_slug"], []).append(brief(v))
+        by_source.setdefault(v["source_slug"], []).append(brief(v))
 
     pages: list[Page] = []
     counts = {k: sum(1 for v in views if v["verdict"]["key"] == k) for k in VERDICTS}
     pages.append(Page("index.html", "index.html", "Every claim", {
-        "claims": views, "counts": counts, "verdicts": [verdict_view(k) for k in VERDICTS],
+        "claims": [index_row(v) for v in views], "counts": counts, "verdicts": [verdict_view(k) for k in VERDICTS],
         "filters": {
             "subject": sorted({v["subject"] for v in views}), "quantity": sorted({v["quantity_label"] for v in views}),
             "claimant": sorted({v["claimant"] for v in views}), "year": sorted({v["year_sort"] for v in views if v["date"]}),
         },
     }))
+    for items in by_subject.values():
+        items.sort(key=lambda o: (o["date"], o["slug"]), reverse=True)
     for v in views:
-        others = [o for o in by_subject[v["subject_slug"]] if o["slug"] != v["slug"]]
+        others = [o for o in by_subject[v["subject_slug"]][:OTHERS_SHOWN + 1] if o["slug"] != v["slug"]][:OTHERS_SHOWN]
         pages.append(Page("claim.html", v["url"], f"{v['subject']}: {v['value']}", {
             "claim": v, "chart": range_chart(v["quantity"], v["low"], v["high"], v["p5"], v["p50"], v["p95"]),
-            "others": others, "jsonld": claim_review(v, base_url),
+            "others": others, "others_total": len(by_subject[v["subject_slug"]]) - 1,
+            "jsonld": claim_review(v, base_url),
         }))
     for s in subjects.values():
         items = by_subject.get(s.slug, [])
@@ -237,7 +251,9 @@ def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]
             ": " + ", ".join(f"{n} {k}" for k, n in sorted(tally.items(), key=lambda kv: -kv[1])) if items else "")
         facts_from = sum(1 for fs in facts.values() for f in fs if f.source_id == s.id)
         pages.append(Page("source.html", source_url(s.slug), s.title, {
-            "source": s, "claims": items, "summary": summary, "facts_count": facts_from,
+            "source": {k: getattr(s, k) for k in ("title", "kind", "author", "publisher", "published", "url",
+                                                  "accessed", "notes")},
+            "claims": items, "summary": summary, "facts_count": facts_from,
         }))
     pages.append(Page("methodology.html", "methodology.html", "Methodology", methodology(session)))
     pages.append(Page("404.html", "404.html", "Page not found", {}))

@@ -20,11 +20,11 @@ class OutsideSite(KBError):
 
 
 def sanitised_join(root: Path, relative: str) -> Path:
-    """root/relative, refusing anything that would land outside root."""
-    target = (root / relative).resolve()
-    if target != root.resolve() and root.resolve() not in target.parents:
+    """root/relative, refusing anything that would land outside root (no file-system calls)."""
+    normal = os.path.normpath(relative)
+    if os.path.isabs(relative) or normal == ".." or normal.startswith(".." + os.sep) or "\0" in relative:
         raise OutsideSite(f"refusing to write {relative!r}: outside {root}")
-    return target
+    return root / normal
 
 
 class SiteWriter:
@@ -53,6 +53,18 @@ class SiteWriter:
             pass
         path.write_bytes(data)
         self.changed.append(relative)
+
+    def reuse(self, relative: str) -> bool:
+        """Hard-link the live copy of a page known to be unchanged; False if there is none."""
+        live = self.target / relative
+        path = sanitised_join(self.staging, relative)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.link(live, path)
+        except OSError:
+            return False
+        self.written.add(relative)
+        return True
 
     def publish(self) -> None:
         old = None
