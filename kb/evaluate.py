@@ -194,9 +194,10 @@ def _build_context(spec: ClaimSpec, cat: Catalogue, use_stated: str) -> Context:
         ctx.hardware = cat.resolve(text) or text
     if "precision" in facts:
         ctx.precision = cat.fact(subject, "precision").text
-    if subject and cat.subjects[subject].kind == "hardware":
+    known = cat.subjects.get(subject) if subject else None
+    if known is not None and known.kind == "hardware":
         ctx.hardware = subject
-    ctx.year = spec.year or (cat.subjects[subject].year if subject else None)
+    ctx.year = spec.year or (known.year if known else None)
     scenario_hardware = spec.assumptions.get("hardware")
     if scenario_hardware is not None and cat.resolve(scenario_hardware.text or "") != ctx.hardware:
         for name in HARDWARE_BOUND:  # a re-run on other hardware keeps the model, not the run
@@ -215,6 +216,8 @@ def _build_context(spec: ClaimSpec, cat: Catalogue, use_stated: str) -> Context:
     for name, given in stated_later.items():  # the claimant's own inputs fill what nothing else gives
         if name not in ctx.inputs:
             _apply(ctx, cat, name, given)
+    if "active_parameters" not in ctx.inputs and "parameters" in ctx.inputs:
+        ctx.put("active_parameters", ctx.given["parameters"])
     _hardware_inputs(ctx, cat)
     for name in ("server_overhead", "pue", "development_multiplier"):
         if name not in ctx.inputs and (prior := cat.prior(name)):
@@ -492,10 +495,13 @@ def _feasibility(spec: ClaimSpec, cat: Catalogue, ctx: Context) -> tuple[str | N
 
 
 def _check_price(spec: ClaimSpec, cat: Catalogue) -> Verdict:
-    hardware = spec.subject if cat.subjects[spec.subject].kind == "hardware" else None
+    known = cat.subjects.get(spec.subject)
+    hardware = spec.subject if known is not None and known.kind == "hardware" else None
     if hardware is None:
         fact = cat.fact(spec.subject, "hardware")
-        hardware = cat.resolve(fact.text) if fact else None
+        stated = spec.assumptions.get("hardware")
+        text = fact.text if fact else (stated.text if stated else None)
+        hardware = cat.resolve(text) if text else None
     if hardware is None:
         return Verdict("unverifiable", None, f"{spec.subject} is not an accelerator, and no hardware is known for it, "
                        "so there is no price catalogue to compare with.")

@@ -4,7 +4,6 @@ the transaction, so a command either happens whole or not at all."""
 from __future__ import annotations
 
 import difflib
-import re
 from datetime import datetime, timezone
 
 from sqlalchemy import func
@@ -14,11 +13,7 @@ from kb.errors import Conflict, Duplicate, InvalidRecord, NotFound
 from kb.models import Alias, Assumption, Claim, Evaluation, Fact, Source, Subject, utc_now
 from kb.quantities import Range, unit_of
 from kb.records import AssumptionIn, ClaimIn, Document, FactIn, SourceIn, SubjectIn
-
-
-def alias_key(name: str) -> str:
-    """Fold a name for lookup: "GPT-4", "gpt 4" and "GPT4" all become "gpt4"."""
-    return re.sub(r"[^0-9a-z.]+", "", name.lower()).replace(".", "")
+from kb.values import alias_key
 
 
 def _suggest(word: str, options: list[str]) -> str:

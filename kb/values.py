@@ -72,6 +72,11 @@ VAGUE = (
 )
 
 
+def alias_key(name: str) -> str:
+    """Fold a name for lookup: "GPT-4", "gpt 4" and "GPT4" all become "gpt4"."""
+    return re.sub(r"[^0-9a-z.]+", "", name.lower()).replace(".", "")
+
+
 def parse(text: str, unit: str | None = None) -> Range:
     """Read a value as people write it.
 

@@ -1,1 +1,113 @@
-"""placeholder"""
+"""kb factcheck: every quantitative training claim in an article, checked."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kb import db, evaluate, records, store
+from kb.cli import KB, cli, echo_json, pass_kb
+from kb.errors import KBError
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=True, allow_dash=True, path_type=Path), required=False)
+@click.option("--json", "as_json", is_flag=True, help='Print {"claims": [...]} as JSON.')
+@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the article as a page with every claim highlighted in its verdict's colour.")
+@click.option("--add", is_flag=True, help="Store the article as a source, with its claims (needs --title).")
+@click.option("--title", help="Title of the article, for --add.")
+@click.option("--url", help="Address of the article, for --add.")
+@click.option("--eval", "eval_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Score the fact-checker on a folder of labelled articles (see tests/factcheck_corpus).")
+@pass_kb
+def factcheck(kb: KB, path, as_json, html_out, add, title, url, eval_dir):
+    """Find and check every quantitative claim about AI training in an article.
+
+    Reads plain text, Markdown or HTML (a file, or - for standard input). Each claim is linked
+    to the model or accelerator it is about and checked like a stored claim; numbers the
+    article itself states (parameters, tokens, hardware, hours, prices) are used where the
+    knowledge base has none, so an article that contradicts itself is caught.
+
+    \b
+    Example:
+      kb factcheck article.md
+      curl -s https://example.com/story.html | kb factcheck - --json
+      kb factcheck article.html --html report.html
+      kb factcheck article.md --add --title "What GPT-4 cost" --url https://example.com/gpt4
+      kb factcheck --eval tests/factcheck_corpus
+    """
+    from kb.factcheck import check, evaluation
+
+    if eval_dir is not None:
+        with db.transaction(kb.engine()) as session:
+            scores = evaluation.evaluate_corpus(eval_dir, evaluate.Catalogue(session))
+        if as_json:
+            echo_json(scores)
+        else:
+            click.echo(evaluation.describe(scores))
+        return
+    if path is None:
+        raise click.UsageError("Give an article's PATH, or - to read standard input.")
+    if add and not title:
+        raise click.UsageError("--add needs --title (and preferably --url).")
+    data = sys.stdin.buffer.read() if str(path) == "-" else _read(path)
+    text = check.read_article(data, "stdin" if str(path) == "-" else str(path))
+    with db.transaction(kb.engine()) as session:
+        cat = evaluate.Catalogue(session)
+        report = check.factcheck(text, cat)
+        if add and report.findings:
+            added = _store(session, report, title, url)
+            click.echo(f"Stored {added} claims under source {records.slugify(title)}.", err=True)
+    if html_out is not None:
+        from kb.site.factcheck_page import write_report
+
+        write_report(report, html_out, title or (path.name if str(path) != "-" else "Article"))
+        click.echo(f"Wrote {html_out}.", err=True)
+    if as_json:
+        echo_json({"claims": [f.as_dict() for f in report.findings]})
+        return
+    if not report.findings:
+        click.echo("no claims found")
+        return
+    click.echo(check.render_terminal(report))
+    counts = {}
+    for f in report.findings:
+        counts[f.verdict.verdict] = counts.get(f.verdict.verdict, 0) + 1
+    click.echo(f"{len(report.findings)} claims: " + ", ".join(f"{n} {v}" for v, n in sorted(counts.items())))
+
+
+def _read(path: Path) -> bytes:
+    if path.is_dir():
+        raise KBError(f"{path} is a folder; give an article file (or use --eval for a labelled folder)")
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise KBError(f"cannot read {path}: {e.strerror}") from None
+    from kb.factcheck.check import MAX_BYTES
+
+    if size > MAX_BYTES:
+        raise KBError(f"{path}: larger than {MAX_BYTES // 1_000_000} MB; split the article")
+    return path.read_bytes()
+
+
+def _store(session, report, title: str, url: str | None) -> int:
+    """The article as a Source and its claims, in the caller's transaction (all or nothing)."""
+    where = records._Where("command line", "", None)
+    source = records.SourceIn.from_dict({"title": title, "url": url, "kind": "article"}, where)
+    store.upsert_source(session, source, replace=False)
+    added = 0
+    for n, f in enumerate(report.findings, 1):
+        if f.subject is None or f.subject == "an unnamed model":
+            continue
+        if store.find_subject(session, f.subject) is None:
+            store.upsert_subject(session, records.SubjectIn(records.slugify(f.subject), f.subject, "model"))
+        claim = records.ClaimIn(
+            slug=records.slugify(f"{source.slug}-{n}-{f.span.quantity}"), source=source.slug,
+            subject=f.subject, quantity=f.span.quantity, value_text=f.span.text, value=f.span.value,
+            quote=f.sentence.strip()[:2000], scope=f.span.scope, claimant=title, claimed_on=None)
+        store.upsert_claim(session, claim, replace=False)
+        added += 1
+    return added

@@ -1,0 +1,1 @@
+"""Fact-checking articles: extract (spans), link (subjects), check (verdicts), evaluation."""

@@ -1,0 +1,244 @@
+"""Find quantitative claims about AI training in plain text. Pure: text in, spans out.
+
+A span is a value as written ("between $2 million and $5 million", "1.7 million A100 GPU
+hours", "25,000 A100s") with the quantity the surrounding words make it: training cost,
+parameters, tokens, FLOP, accelerator-hours, accelerators, days, energy, purchase price or
+price per hour. Money about funding, revenue or valuations, years, headcounts and the digits
+in model names ("Llama 2 70B") are not claims.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from kb.errors import ParseError
+from kb.quantities import COUNT, DAYS, FLOP, GPU_HOURS, MONEY, MONEY_PER_HOUR, MWH, Range
+from kb.values import parse
+
+NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:e[+-]?\d+)?"
+SCALE = r"(?:thousand|million|billion|trillion|mn|bn|[kKmMbBtT])\b"
+CUR = r"(?:US)?[$€£]"
+AMOUNT = rf"{CUR}\s?(?:{NUM})(?:\s?{SCALE})?"
+AMOUNT_TAIL = rf"(?:{CUR}\s?)?(?:{NUM})(?:\s?{SCALE})?"  # "$10,000-15,000": the second amount may omit the symbol
+EDGE = r"(?<![\w.$€£-])"  # a number starts a token: "H100 GPUs" holds no "100 GPUs"
+QUAL = (r"(?:(?:well |far |much )?(?:more than|over|above|upwards of|in excess of|north of|at least|nearly|almost|"
+        r"about|around|roughly|approximately|some|close to|up to|under|less than|below|just under|an estimated|~)\s+)?")
+VAGUE = (r"(?:(?:a few|several)\s+)?(?:(?:tens|hundreds|dozens)\s+of\s+)?(?:thousands|millions|billions|trillions)"
+         r"(?:,?\s+(?:if not|or even|perhaps even|maybe even)\s+(?:(?:tens|hundreds)\s+of\s+)?"
+         r"(?:thousands|millions|billions|trillions))?")
+HW = (r"(?:A100|H100|H200|H800|B200|V100|TPU\s?v\d[a-z]?|MI\d{3}X?|RTX\s?\d{4}|GPU|accelerator|chip|TPU)s?")
+
+PATTERNS = [
+    # money: ranges first, then single amounts, then vague amounts "of dollars"
+    ("phrase", r"centuries of (?:compute|GPU|computing|processing) time|millennia of (?:compute|GPU) time"),
+    ("phrase", r"as much (?:energy|electricity|power) as (?:a small town|a small city|a town|a city)"),
+    ("money", rf"(?:between|from|anywhere from|anywhere between)?\s*{QUAL}{AMOUNT}(?:\s*(?:-|–|—|to|and)\s*{QUAL}{AMOUNT_TAIL})?"
+              rf"(?:,?\s+(?:if not|or even)\s+{AMOUNT})?"
+              rf"(?:\s*(?:per|an|a|/)\s*(?:{HW}[- ]?)?(?:hour|hr|h)\b)?"),
+    ("money", rf"{QUAL}{VAGUE},?\s+(?:of\s+)?(?:US\s)?dollars"),
+    ("vague_money", rf"{QUAL}{VAGUE}"),
+    ("flop", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?(?:x|×)\s?10\^\d+)?(?:\s?{SCALE})?\s?(?:petaflop/s-days|pf-days|petaflop-days|FLOPs?|floating[- ]point operations)"),
+    ("gpu_time", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\s?(?:{HW}[- ]?)?(?:GPU[- ]?)?(?:hours|years|days)\b(?!\s+of\s+(?:training|compute))"),
+    ("energy", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\s?(?:MWh|GWh|kWh|TWh|megawatt[- ]hours|gigawatt[- ]hours)"),
+    ("params", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?[- ]?(?:parameters?|params)\b"),
+    ("params", rf"{QUAL}{EDGE}(?:{NUM})\s?(?:[BbTtMm]|billion|trillion|million)[- ]parameter"),
+    ("tokens", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\s?tokens\b"),
+    ("count_hw", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\s+(?:(?:NVIDIA|Nvidia|AMD|Google)\s+)?{HW}"),
+    ("duration", rf"{QUAL}{EDGE}(?:{NUM}|a few|several|two|three|four|five|six)\s+(?:days|weeks|months)\b"),
+]
+COMPILED = [(kind, re.compile(p, re.IGNORECASE if kind != "count_hw" else 0)) for kind, p in PATTERNS]
+
+TRAINING = re.compile(r"\btrain(?:ed|ing|s)?\b|\bpre-?train|\bfinal run|\btraining run|\bcompute\b|\bcost(?:s|ing)? to\b", re.I)
+COST_VERBS = re.compile(r"\bcost|\bspent|\bspend|\bprice tag|\bexpens|\bbill\b|\bpaid\b|\bpay\b", re.I)
+COST_WORDS = re.compile(r"\bcost|\bspent|\bspend|\bprice tag|\bexpens|\bbill\b|\bpaid\b|\bpay\b|\bworth of compute|"
+                        r"\bestimat|\bcomes? to\b|\bamounts? to\b|"
+                        r"\bfor (?:about |around |roughly |just |only |under |less than |over )?[$€£]", re.I)
+DISTRACTOR = re.compile(
+    r"\brais(?:e|ed|ing)\b|\bfunding\b|\binvest|\bvaluation|\bvalued\b|\brevenue|\bsales\b|\bearn|\bprofit|"
+    r"\bsalar|\bacqui|\bround\b|\bIPO\b|\bmarket cap|\bloss(?:es)?\b|\bdebt\b|\bgrant\b|\bdonat|\bsubscri|\bfine[ds]?\b|"
+    r"\bpenalt|\bbudget for (?:staff|marketing)|\bemployees?\b|\bheadcount|\bdata cent(?:er|re)s?\b|"
+    r"\bsupercomputer\b|\bto build\b|\bconstruct", re.I)
+NOT_ACCELERATORS = re.compile(r"\b(?:RAM|memory|storage|SSDs?|NVMe|workstation|laptop|desktop|CPUs?|server processors?|"
+                              r"phone|subscription|licen[cs]e)\b", re.I)
+PER_UNIT = re.compile(r"\beach\b|\bapiece\b|\bper (?:gpu|unit|card|chip|accelerator)\b|\bunit price|\bsells? for\b|"
+                      r"\bretail|\bpurchase price|\bbuy|\bcosts? (?:about|around|roughly)?\s*\$", re.I)
+TOTAL = re.compile(r"\btotal\b|\bcumulative|\ball-in\b|\boverall\b|"
+                   r"\bincluding (?:\w+ ){0,2}(?:research|staff|experiments|salaries|development)|"
+                   r"\bresearch and development|\bR&D\b|\bentire (?:project|programme|program)|\bdevelopment cost", re.I)
+FINAL = re.compile(r"\bsingle (?:training )?run|\bfinal (?:training )?run|\btraining run\b|\bthe run\b|\bpre-?training\b|"
+                   r"\binitial training|\bcompute alone|\bworth of compute|\bin compute\b|\bGPU time\b", re.I)
+DURATION_CONTEXT = re.compile(r"\btrain|\btook\b|\bran\b|\brunning\b|\bfor\b|\bover\b|\bin\b|\bduring\b|\blasted\b", re.I)
+HOUR_PRICE = re.compile(r"(?:per|an|a|/)\s*(?:\w+[- ])?(?:hour|hr|h)\b", re.I)
+NUMBER_WORDS = {"a few": 3, "several": 4, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+@dataclass(frozen=True)
+class Span:
+    """A value found in the text, with the quantity it measures."""
+
+    start: int
+    end: int
+    text: str
+    quantity: str
+    value: Range
+    scope: str
+    sentence: int
+    hardware: str | None = None
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+def sentences(text: str) -> list[Sentence]:
+    """Split on sentence ends and blank lines, keeping offsets into the original text."""
+    found, start = [], 0
+    for m in re.finditer(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z\"“(])|\n\s*\n|\n(?=\s*[-*•#A-Z\"“(])", text):
+        found.append((start, m.start() + (1 if text[m.start()] in "\"”’)" else 0)))
+        start = m.end()
+    found.append((start, len(text)))
+    result = []
+    for s, e in found:
+        while s < e and text[s].isspace():
+            s += 1
+        if s < e:
+            result.append(Sentence(len(result), s, e, text[s:e]))
+    return result
+
+
+PHRASES = {  # vague phrases with a conventional reading, stated in the explanation
+    "centuries": ("gpu_hours", 100 * 8766.0, 1000 * 8766.0),
+    "millennia": ("gpu_hours", 1000 * 8766.0, 10_000 * 8766.0),
+    "as much": ("energy_mwh", None, None),
+}
+
+
+def extract(text: str, masked: list[tuple[int, int]] = ()) -> list[Span]:
+    """Every claim-like value in the text; `masked` ranges (model names) are skipped."""
+    spans: list[Span] = []
+    original = text
+    text = EMPHASIS.sub(lambda m: " " * len(m.group()), text)  # **bold** and _italics_, offsets kept
+    previous = ""
+    for sentence in sentences(text):
+        taken = [(a - sentence.start, b - sentence.start) for a, b in masked
+                 if sentence.start <= a < sentence.end]
+        names_a_model = bool(taken)
+        for kind, pattern in COMPILED:
+            for m in pattern.finditer(sentence.text):
+                a, b = m.span()
+                a, b = _trim(sentence.text, a, b)
+                if b <= a or any(a < y and x < b for x, y in taken):
+                    continue
+                span = _classify(kind, sentence, a, b, previous + (" training" if names_a_model else ""))
+                if span is not None:
+                    spans.append(replace(span, text=original[span.start:span.end]))
+                    taken.append((a, b))
+        previous = sentence.text
+    return sorted(spans, key=lambda s: s.start)
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a] in " ,;":
+        a += 1
+    while b > a and text[b - 1] in " ,;.":
+        b -= 1
+    return a, b
+
+
+def _parse(text: str, unit: str | None = None) -> Range | None:
+    try:
+        r = parse(text, unit)
+    except ParseError:
+        return None
+    return None if r.low is None and r.high is None else r
+
+
+def _classify(kind: str, sentence: Sentence, a: int, b: int, previous: str = "") -> Span | None:
+    """What a matched value measures, judged from its sentence (and the one before)."""
+    s = sentence.text
+    raw = s[a:b]
+    before, after = s[max(0, a - 80):a], s[b:b + 80]
+    context = s
+    topic = previous + " " + s
+    near = before[-50:] + " " + after[:50]
+
+    def span(quantity: str, value: Range, scope: str = "unspecified", hardware: str | None = None) -> Span:
+        return Span(sentence.start + a, sentence.start + b, raw, quantity, value, scope, sentence.index, hardware)
+
+    if kind == "phrase":
+        quantity, low, high = next(v for k, v in PHRASES.items() if raw.lower().startswith(k))
+        unit = GPU_HOURS if quantity == "gpu_hours" else MWH
+        return span(quantity, Range(low, high, unit), "final_training_run")
+
+    if kind in ("money", "vague_money"):
+        if kind == "vague_money":
+            if not COST_VERBS.search(before[-40:]) or not TRAINING.search(topic):
+                return None
+            value = _parse(raw + " dollars")
+        else:
+            value = _parse(raw)
+        if value is None or DISTRACTOR.search(before[-60:] + after[:30]) or NOT_ACCELERATORS.search(before[-40:]):
+            return None
+        if value.unit == MONEY_PER_HOUR or HOUR_PRICE.match(after.lstrip()):
+            if value.unit != MONEY_PER_HOUR:
+                value = Range(value.low, value.high, MONEY_PER_HOUR, value.currency)
+            return span("gpu_hour_price_usd", value, "unspecified", _hardware_near(near))
+        hardware = _hardware_near(near)
+        if hardware and PER_UNIT.search(near) and not TRAINING.search(near):
+            return span("hardware_price_usd", value, "hardware_purchase", hardware)
+        if not (TRAINING.search(topic) and (COST_WORDS.search(context) or FINAL.search(context))):
+            return None
+        if DISTRACTOR.search(context) and not TRAINING.search(before[-60:] + after[:40]):
+            return None
+        quantity = "total_cost_usd" if TOTAL.search(context) and not FINAL.search(near) else "training_cost_usd"
+        scope = ("total_programme" if quantity == "total_cost_usd"
+                 else "final_training_run" if FINAL.search(context) else "unspecified")
+        return span(quantity, value, scope)
+    if kind == "flop":
+        value = _parse(raw, FLOP)
+        return span("training_flop", value, "final_training_run") if value else None
+    if kind == "gpu_time":
+        if not re.search(r"gpu|accelerator|chip|tpu|a100|h100|h800|v100|compute", raw + after[:20], re.I):
+            return None
+        value = _parse(raw if re.search(r"gpu|accelerator|chip|tpu", raw, re.I) else raw + " GPU hours", GPU_HOURS)
+        return span("gpu_hours", value, "final_training_run", _hardware_near(raw)) if value else None
+    if kind == "energy":
+        value = _parse(raw, MWH)
+        return span("energy_mwh", value, "final_training_run") if value else None
+    if kind == "params":
+        value = _parse(re.sub(r"[- ]?(?:parameters?|params|parameter)$", "", raw, flags=re.I), COUNT)
+        return span("parameters", value) if value else None
+    if kind == "tokens":
+        value = _parse(raw, COUNT)
+        return span("training_tokens", value, "final_training_run") if value else None
+    if kind == "count_hw":
+        number = re.match(rf"{QUAL}((?:{NUM})(?:\s?{SCALE})?)", raw, re.I)
+        value = _parse(raw[:number.end()], COUNT) if number else None
+        if value is None or (value.low or 0) < 2 or re.match(r"\s*(?:GPU[- ]?)?(?:hours|years|days)", after, re.I):
+            return None
+        if PER_UNIT.search(after[:12]) or re.match(r"\s*(?:GB|TB)\b", after):
+            return None
+        return span("num_gpus", value, "final_training_run", _hardware_near(raw))
+    if kind == "duration":
+        if not (TRAINING.search(context) and DURATION_CONTEXT.search(before[-40:] + raw)):
+            return None
+        text = re.sub(r"^over\s+", "", raw, flags=re.I)  # "over 21 days" spans them
+        for word, n in NUMBER_WORDS.items():
+            text = re.sub(rf"\b{word}\b", str(n), text, flags=re.I)
+        value = _parse(text, DAYS)
+        return span("training_days", value, "final_training_run") if value else None
+    return None
+
+
+EMPHASIS = re.compile(r"\*\*|__|(?<=\s)[*_](?=\S)|(?<=\S)[*_](?=[\s.,;:!?])")
+HARDWARE_NAMES = re.compile(r"\b(A100|H100|H200|H800|B200|V100|TPU\s?v\d[a-z]?|MI\d{3}X|RTX\s?\d{4})\b", re.I)
+
+
+def _hardware_near(text: str) -> str | None:
+    m = HARDWARE_NAMES.search(text)
+    return m.group(1) if m else None
