@@ -3,6 +3,7 @@ model, using the article's own stated inputs where the knowledge base has none."
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -105,13 +106,14 @@ def factcheck(text: str, cat: Catalogue, seed: int = DEFAULT_SEED, aliases: dict
     """Every claim in the text, checked."""
     aliases = aliases if aliases is not None else alias_table(cat)
     mentions = find_mentions(text, aliases)
-    spans = extract(text, [(m.start, m.end) for m in mentions if m.kind != "hardware"])
-    subjects = _attach_subjects(text, spans, mentions)
-    stated = _stated_inputs(spans, subjects, mentions, text)
+    sents = sentences(text)
+    spans = extract(text, [(m.start, m.end) for m in mentions if m.kind != "hardware"], sents)
+    subjects = _attach_subjects(text, spans, mentions, sents)
+    stated = _stated_inputs(spans, subjects, mentions, sents)
     rng = np.random.default_rng(seed)
     fresh = rng.bit_generator.state
     report = Report(text)
-    sentence_text = {s.index: s.text for s in sentences(text)}
+    sentence_text = {s.index: s.text for s in sents}
     for span in spans:
         subject = subjects[span]
         if span.quantity in ("hardware_price_usd", "gpu_hour_price_usd"):
@@ -132,7 +134,7 @@ def factcheck(text: str, cat: Catalogue, seed: int = DEFAULT_SEED, aliases: dict
     return report
 
 
-def _attach_subjects(text: str, spans: list[Span], mentions: list[Mention]) -> dict[Span, str | None]:
+def _attach_subjects(text: str, spans: list[Span], mentions: list[Mention], sents) -> dict[Span, str | None]:
     """Each span's subject: named in its sentence, carried within its paragraph or by "it", or
     the article's main model when one model has most of the mentions."""
     result: dict[Span, str | None] = {}
@@ -144,25 +146,26 @@ def _attach_subjects(text: str, spans: list[Span], mentions: list[Mention]) -> d
     by_sentence: dict[int, list[Span]] = {}
     for span in spans:
         by_sentence.setdefault(span.sentence, []).append(span)
-    for sentence in sentences(text):
+    in_sentence = _by_sentence(mentions, sents)
+    for sentence in sents:
         same_paragraph = "\n\n" not in text[paragraph_end:sentence.start] if paragraph_end >= 0 else False
         paragraph_end = sentence.end
+        here = in_sentence.get(sentence.index, [])
         for span in by_sentence.get(sentence.index, []):
-            subject = subject_for(span.start, sentence.start, sentence.end, sentence.text, mentions, carried,
-                                  same_paragraph)
+            subject = subject_for(span.start, sentence.text, here, carried, same_paragraph)
             if subject is None and span.quantity in MAIN_SUBJECT_QUANTITIES:
                 subject = main
             if subject is None and span.quantity not in ("hardware_price_usd", "gpu_hour_price_usd") and \
                     re.search(r"\b(?:a|an|the|our|their)\s+(?:[\w-]+\s+){0,3}(?:model|LLM|network)\b", sentence.text, re.I):
                 subject = UNNAMED
             result[span] = subject
-        named = [m for m in mentions if sentence.start <= m.start < sentence.end and m.kind in ("model", "unknown")]
+        named = [m for m in here if m.kind in ("model", "unknown")]
         if named:
             carried = named[-1].subject
     return result
 
 
-def _stated_inputs(spans: list[Span], subjects: dict, mentions: list[Mention], text: str) -> dict[str, dict[str, Given]]:
+def _stated_inputs(spans: list[Span], subjects: dict, mentions: list[Mention], sents) -> dict[str, dict[str, Given]]:
     """What the article itself says about each subject: sizes, tokens, hardware, hours, prices."""
     stated: dict[str, dict[str, Given]] = {}
     for m in mentions:
@@ -177,13 +180,24 @@ def _stated_inputs(spans: list[Span], subjects: dict, mentions: list[Mention], t
         if span.quantity in STATED_INPUTS and span.value.low and span.value.high:
             stated.setdefault(subject, {})[span.quantity] = Given(
                 span.value.low, span.value.high, note=span.text, basis="stated in the article", stated=True)
-    for s in sentences(text):
+    in_sentence = _by_sentence(mentions, sents)
+    for s in sents:
         subject = sentence_subject.get(s.index)
-        hardware = [m for m in mentions if s.start <= m.start < s.end and m.kind == "hardware"]
+        hardware = [m for m in in_sentence.get(s.index, []) if m.kind == "hardware"]
         if subject and hardware:
             stated.setdefault(subject, {}).setdefault(
                 "hardware", Given(None, None, hardware[0].subject, note=hardware[0].text, stated=True))
     return stated
+
+
+def _by_sentence(mentions: list[Mention], sents) -> dict[int, list[Mention]]:
+    starts = [s.start for s in sents]
+    grouped: dict[int, list[Mention]] = {}
+    for m in mentions:
+        i = bisect.bisect_right(starts, m.start) - 1
+        if i >= 0 and m.start < sents[i].end:
+            grouped.setdefault(sents[i].index, []).append(m)
+    return grouped
 
 
 def render_terminal(report: Report, colour: bool = False) -> str:

@@ -9,6 +9,7 @@ in model names ("Llama 2 70B") are not claims.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 
@@ -48,6 +49,16 @@ PATTERNS = [
     ("duration", rf"{QUAL}{EDGE}(?:{NUM}|a few|several|two|three|four|five|six)\s+(?:days|weeks|months)\b"),
 ]
 COMPILED = [(kind, re.compile(p, re.IGNORECASE if kind != "count_hw" else 0)) for kind, p in PATTERNS]
+# A pattern runs on a sentence only if the sentence holds one of its cue strings (lower case):
+# a cheap `in` test that spares the regular expressions most sentences.
+CUES = {
+    "phrase": ("centur", "millenni", "as much"), "money": ("$", "€", "£"), "vague_money": ("illion", "housand"),
+    "flop": ("flop", "floating"), "gpu_time": ("hour", "year", "day"), "energy": ("wh", "watt"),
+    "params": ("param",), "tokens": ("token",), "duration": ("day", "week", "month"),
+    "count_hw": ("gpu", "tpu", "chip", "accelerator", "a100", "h100", "h200", "h800", "b200", "v100", "mi2", "mi3", "rtx"),
+}
+DOLLAR_WORDS = ("dollar",)
+DIGIT = re.compile(r"\d")
 
 TRAINING = re.compile(r"\btrain(?:ed|ing|s)?\b|\bpre-?train|\bfinal run|\btraining run|\bcompute\b|\bcost(?:s|ing)? to\b", re.I)
 COST_VERBS = re.compile(r"\bcost|\bspent|\bspend|\bprice tag|\bexpens|\bbill\b|\bpaid\b|\bpay\b", re.I)
@@ -118,17 +129,30 @@ PHRASES = {  # vague phrases with a conventional reading, stated in the explanat
 }
 
 
-def extract(text: str, masked: list[tuple[int, int]] = ()) -> list[Span]:
-    """Every claim-like value in the text; `masked` ranges (model names) are skipped."""
+def extract(text: str, masked: list[tuple[int, int]] = (), sents: list[Sentence] | None = None) -> list[Span]:
+    """Every claim-like value in the text; `masked` ranges (model names) are skipped.
+
+    `sents` are the text's sentences when the caller has them already.
+    """
     spans: list[Span] = []
     original = text
     text = EMPHASIS.sub(lambda m: " " * len(m.group()), text)  # **bold** and _italics_, offsets kept
     previous = ""
-    for sentence in sentences(text):
-        taken = [(a - sentence.start, b - sentence.start) for a, b in masked
-                 if sentence.start <= a < sentence.end]
+    masked = sorted(masked)
+    starts = [a for a, _ in masked]
+    for sentence in sents if sents is not None else sentences(text):
+        sentence = replace(sentence, text=text[sentence.start:sentence.end])  # emphasis-free copy
+        first, last = bisect.bisect_left(starts, sentence.start), bisect.bisect_left(starts, sentence.end)
+        taken = [(a - sentence.start, b - sentence.start) for a, b in masked[first:last]]
         names_a_model = bool(taken)
+        lowered = sentence.text.lower()
+        if not DIGIT.search(lowered) and not any(w in lowered for w in ("illion", "housand", "centur", "millenni", "as much")):
+            previous = sentence.text
+            continue
         for kind, pattern in COMPILED:
+            cues = CUES[kind] + (DOLLAR_WORDS if kind == "money" else ())
+            if not any(cue in lowered for cue in cues):
+                continue
             for m in pattern.finditer(sentence.text):
                 a, b = m.span()
                 a, b = _trim(sentence.text, a, b)

@@ -5,6 +5,8 @@ Pure: the alias table is passed in.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from dataclasses import dataclass
 
@@ -33,10 +35,14 @@ class Mention:
 def find_mentions(text: str, aliases: dict[str, tuple[str, str]]) -> list[Mention]:
     """Every model or accelerator name, longest match first; aliases maps key -> (slug, kind)."""
     words = [(m.start(), m.end()) for m in WORD.finditer(text)]
+    prefixes = _prefixes(tuple(aliases))
     mentions: list[Mention] = []
     i = 0
     while i < len(words):
         found = None
+        if _fold(text[words[i][0]:words[i][1]]) not in prefixes:  # most words start no name
+            i += 1
+            continue
         for n in range(min(MAX_NGRAM, len(words) - i), 0, -1):
             start, end = words[i][0], words[i + n - 1][1]
             if "\n" in text[start:end]:
@@ -59,9 +65,12 @@ def find_mentions(text: str, aliases: dict[str, tuple[str, str]]) -> list[Mentio
                 i += 1
             continue
         i += 1
-    taken = [(m.start, m.end) for m in mentions]
+    taken_starts = [m.start for m in mentions]  # already sorted, and non-overlapping
     for m in UNKNOWN_MODEL.finditer(text):
-        if any(a < m.end() and m.start() < b for a, b in taken) or m.group(1).lower() in NOT_MODELS:
+        i = bisect.bisect_right(taken_starts, m.start()) - 1
+        overlaps = (i >= 0 and mentions[i].end > m.start()) or (
+            i + 1 < len(mentions) and mentions[i + 1].start < m.end())
+        if overlaps or m.group(1).lower() in NOT_MODELS:
             continue
         if re.fullmatch(r"[A-Z]{1,3}-?\d+", m.group(1)):  # part numbers, not models
             continue
@@ -73,12 +82,22 @@ def find_mentions(text: str, aliases: dict[str, tuple[str, str]]) -> list[Mentio
     return sorted(mentions, key=lambda m: m.start)
 
 
-def subject_for(span_start: int, sentence_start: int, sentence_end: int, sentence_text: str,
-                mentions: list[Mention], carried: str | None, same_paragraph: bool = False) -> str | None:
+@functools.lru_cache(maxsize=65536)
+def _fold(word: str) -> str:
+    return alias_key(word)
+
+
+@functools.lru_cache(maxsize=8)
+def _prefixes(keys: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(key[:i] for key in keys for i in range(1, len(key) + 1))
+
+
+def subject_for(span_start: int, sentence_text: str, sentence_mentions: list[Mention], carried: str | None,
+                same_paragraph: bool = False) -> str | None:
     """The model a claim at span_start is about: the nearest model named before it in its
     sentence (or after it), else the one carried from earlier sentences when this one refers
-    back to it ("It was trained…")."""
-    models = [m for m in mentions if sentence_start <= m.start < sentence_end and m.kind in ("model", "unknown", "generic")]
+    back to it ("It was trained…") or continues its paragraph."""
+    models = [m for m in sentence_mentions if m.kind in ("model", "unknown", "generic")]
     before = [m for m in models if m.start < span_start]
     if before:
         return before[-1].subject

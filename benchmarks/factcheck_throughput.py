@@ -1,0 +1,56 @@
+"""Fact-checking throughput: megabytes of article text per second, start-up excluded.
+
+Target (issue 5): at least 1 MB/s. Two texts are timed: the labelled corpus interleaved with
+plain prose to about one claim per 1.2 KB (the density of the four seed articles, which hold
+15 claims in about 18 KB), and the labelled corpus alone (a claim every 20 bytes or so, far
+denser than any article), whose figure is dominated by checking claims rather than reading.
+Run: python benchmarks/factcheck_throughput.py [MB]
+"""
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from corpus import seeded_database
+
+from kb import db, evaluate
+from kb.factcheck.check import alias_table, factcheck, read_article
+
+CORPUS = Path(__file__).resolve().parent.parent / "tests" / "factcheck_corpus"
+PROSE = (
+    "Large language models have become the most visible part of artificial intelligence. Their makers "
+    "describe them in glowing terms, while critics worry about who can afford to build them and what "
+    "happens to the people whose writing they learn from. Journalists who cover the field are asked to "
+    "explain technical choices to readers who have never seen a data centre, and they rely on company "
+    "statements, leaks and the occasional research paper. That makes careful sourcing essential. A figure "
+    "repeated often enough starts to feel true, even when nobody remembers where it came from. Readers "
+    "deserve to know which numbers were published by the developers themselves, which were estimated by "
+    "outsiders, and which were simply guessed. Good reporting separates the cost of a single training "
+    "run from the cost of an entire research programme, and it says which year's prices it assumes. "
+)
+
+
+def main(megabytes: float = 2.0) -> None:
+    articles = [read_article(p.read_bytes(), p.name) for p in sorted(CORPUS.iterdir())
+                if p.suffix in (".txt", ".md", ".html")]
+    dense = "\n\n".join(articles) + "\n\n"
+    realistic = "".join(a + "\n\n" + PROSE * 6 + "\n\n" for a in articles)
+    url = seeded_database(Path(tempfile.mkdtemp(prefix="kb-bench-")))
+    engine = db.make_engine(url)
+    with db.transaction(engine) as session:
+        cat = evaluate.Catalogue(session)
+        aliases = alias_table(cat)
+        for label, block, size in (("article-like", realistic, megabytes), ("dense corpus", dense, megabytes / 10)):
+            text = block * max(1, int(size * 1_000_000 / len(block)))
+            start = time.perf_counter()
+            report = factcheck(text, cat, aliases=aliases)
+            elapsed = time.perf_counter() - start
+            mb = len(text.encode()) / 1_000_000
+            print(f"{label}: {mb:.2f} MB, {len(report.findings):,} claims found and checked "
+                  f"(one per {len(text) / max(1, len(report.findings)) / 1000:.1f} KB), {elapsed:.2f} s: "
+                  f"{mb / elapsed:.2f} MB/s")
+
+
+if __name__ == "__main__":
+    main(float(sys.argv[1]) if len(sys.argv) > 1 else 2.0)
