@@ -17,6 +17,10 @@ BAD = [
     ([*CLAIM, "--subject", "GPT-4", "--value", "-$5M"], 1, "value"),
     ([*CLAIM, "--subject", "GPT-4", "--value", "NaN"], 1, "\"NaN\""),
     ([*CLAIM, "--subject", "GPT-4", "--value", "1e400 dollars"], 1, "too large"),
+    ([*CLAIM, "--subject", "GPT-4", "--value", "inf dollars"], 1, "cannot parse"),
+    ([*CLAIM, "--subject", "GPT-4", "--value", ""], 1, "value"),
+    ([*CLAIM, "--subject", "GPT-4", "--value", "$5M", "--slug", "x'; DROP TABLE claim;--"], 1, "not a slug"),
+    ([*CLAIM, "--subject", "GPT-4", "--value", "$5M", "--claimant", "a\x1bb"], 1, "control"),
     ([*CLAIM, "--subject", "GPT-4", "--value", "$5M", "--date", "2024-13-40"], 1, "not a real date"),
     ([*CLAIM, "--subject", "GPT-4", "--value", "$5M", "--slug", "../../etc/passwd"], 1, "not a slug"),
     ([*CLAIM, "--subject", "GPT-4", "--value", "$5M", "--slug", "seed-gpt-3-1-to-12m"], 1, "already exists"),
@@ -30,6 +34,8 @@ BAD = [
     (["source", "add", *GOOD_SOURCE, "--slug", "seed-cost-of-training-ai-models"], 1, "already exists"),
     (["source", "add", *GOOD_SOURCE, "--published", "2024-13-40"], 1, "not a real date"),
     (["source", "add", "--title", "", "--kind", "article"], 1, "title: is required"),
+    (["source", "add", "--title", "x" * 1_000_000, "--kind", "article"], 1, "longer than"),
+    (["source", "add", *GOOD_SOURCE, "--url", "https://exa mple.com"], 1, "not an http(s) URL"),
     (["source", "add", *GOOD_SOURCE, "--author", "a\x00b"], 1, "control"),
     (["fact", "add", "GPT-3", "parameters", "lots", "--basis", "published", "--source", "x"], 1, "cannot parse"),
     (["fact", "add", "GPT-3", "parameters", "175e9", "--basis", "published", "--source", "nope"], 1, 'unknown source "nope"'),
@@ -100,3 +106,12 @@ def test_a_good_file_with_one_bad_record_imports_nothing(kb, db_url, tmp_path):
     before = dump(db_url)
     assert kb("import", str(tmp_path)).exit_code == 1
     assert dump(db_url) == before
+
+
+def test_sql_metacharacters_in_text_are_stored_verbatim(kb, db_url):
+    title = "Robert'); DROP TABLE claim;-- \"quoted\" % _"
+    assert kb("source", "add", "--slug", "bobby", "--title", title, "--kind", "article").exit_code == 0
+    import json
+
+    assert json.loads(kb("source", "show", "bobby", "--json").stdout)["title"] == title
+    assert len(dump(db_url)["claim"]) > 0

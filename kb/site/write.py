@@ -33,6 +33,8 @@ class SiteWriter:
     def __init__(self, target: Path):
         self.target = Path(target)
         self.target.parent.mkdir(parents=True, exist_ok=True)
+        for debris in self.target.parent.glob(f".{self.target.name}.building-*"):  # from a killed build
+            shutil.rmtree(debris, ignore_errors=True)
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.building-", dir=self.target.parent))
         self.written: set[str] = set()
         self.changed: list[str] = []

@@ -1,0 +1,136 @@
+"""Nothing is lost under concurrent writers, killed processes, or round trips of odd data."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kb import db, records, store
+from kb.cli import cli
+
+from . import workers
+from .conftest import dump
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def count(url: str, table: str) -> int:
+    return len(dump(url)[table])
+
+
+def test_concurrent_writers_lose_nothing(db_url):
+    before = count(db_url, "claim")
+    with ProcessPoolExecutor(max_workers=4) as pool:
+        done = list(pool.map(workers.add_claims, [db_url] * 4, range(4), [25] * 4))
+    assert done == [25] * 4
+    rows = dump(db_url)
+    slugs = [r[1] for r in rows["claim"]]
+    assert len(rows["claim"]) == before + 100
+    assert len(set(slugs)) == len(slugs)
+    assert all(f"load-{w}-{i}" in slugs for w in range(4) for i in range(25))
+
+
+def _kill_after(args: list[str], seconds: float, env=None) -> int:
+    process = subprocess.Popen([sys.executable, "-m", "kb", *args], cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, env=env)
+    time.sleep(seconds)
+    process.send_signal(signal.SIGKILL)
+    return process.wait()
+
+
+def test_a_killed_import_is_all_or_nothing(db_url, tmp_path):
+    claims = [{"slug": f"bulk-{i}", "subject": "GPT-3", "quantity": "training_cost_usd", "value": f"${i + 1} million",
+               "quote": "q", "scope": "unspecified", "claimant": "c"} for i in range(4000)]
+    path = tmp_path / "bulk.json"
+    path.write_text(json.dumps({"source": {"slug": "bulk", "title": "Bulk", "kind": "dataset"}, "claims": claims}))
+    before = count(db_url, "claim")
+    for delay in (0.8, 1.6, 2.4):
+        _kill_after(["--db", db_url, "import", str(path)], delay)
+        after = count(db_url, "claim")
+        assert after in (before, before + 4000), (delay, after)
+        if after != before:
+            break
+    engine = db.make_engine(db_url)
+    with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+    engine.dispose()
+
+
+def test_a_killed_claim_add_leaves_the_claim_whole_or_absent(db_url):
+    args = ["--db", db_url, "claim", "add", "--source", "seed-cost-of-training-ai-models", "--subject", "GPT-4",
+            "--quantity", "training_cost_usd", "--value", "$5M", "--scope", "unspecified", "--quote", "q",
+            "--claimant", "c", "--assume", "gpu_hour_price_usd=1-2", "--assume", "hardware=A100"]
+    for i, delay in enumerate((0.3, 0.6, 0.9, 1.2, 1.5)):
+        _kill_after([*args, "--slug", f"killed-{i}"], delay)
+    rows = dump(db_url)
+    claims = {r[0]: r[1] for r in rows["claim"]}
+    for claim_id, slug in claims.items():
+        if slug.startswith("killed-"):
+            stated = [a for a in rows["assumption"] if a[2] == claim_id]
+            assert len(stated) == 2, slug  # never a claim without its assumptions
+
+
+def test_a_killed_build_leaves_the_previous_site(db_url, tmp_path):
+    out = tmp_path / "site"
+    assert CliRunner().invoke(cli, ["--db", db_url, "build", "--out", str(out)]).exit_code == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert CliRunner().invoke(cli, ["--db", db_url, "claim", "edit", "seed-gpt-3-1-to-12m", "--quote", "changed"]).exit_code == 0
+    _kill_after(["--db", db_url, "build", "--out", str(out)], 1.0)
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert CliRunner().invoke(cli, ["--db", db_url, "build", "--out", str(out)]).exit_code == 0
+    assert not [p for p in tmp_path.iterdir() if ".building-" in p.name]  # debris cleared
+
+
+text = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"),
+               min_size=1, max_size=300).map(str.strip).filter(bool)
+amount = st.floats(min_value=1e-3, max_value=1e30, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def claim_docs(draw):
+    n = draw(st.integers(min_value=1, max_value=4))
+    claims = []
+    for i in range(n):
+        low, high = sorted([draw(amount), draw(amount)])
+        low = draw(st.sampled_from([low, None])) if high else low
+        high = draw(st.sampled_from([high, None])) if low is not None else high
+        claims.append({"slug": f"gen-{i}", "subject": draw(st.sampled_from(["GPT-3", "GPT-4", "H100"])),
+                       "quantity": draw(st.sampled_from(["training_cost_usd", "parameters", "energy_mwh"])),
+                       "value": draw(text), "low": low, "high": high, "quote": draw(text) * draw(st.integers(1, 6)),
+                       "scope": "unspecified", "claimant": draw(text)[:200]})
+    return {"source": {"slug": "generated", "title": draw(text), "kind": "article"}, "claims": claims}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(claim_docs())
+def test_export_import_round_trip_property(empty_template, tmp_path_factory, doc):
+    import shutil
+
+    folder = tmp_path_factory.mktemp("rt")
+    urls = []
+    for name in ("a.db", "b.db"):
+        shutil.copy(empty_template, folder / name)
+        urls.append(f"sqlite:///{folder / name}")
+    with db.transaction(db.make_engine(urls[0])) as session:
+        store.load_documents(session, records.parse_documents(json.dumps({"subjects": SUBJECTS}), "s", True))
+        store.load_documents(session, records.parse_documents(json.dumps(doc), "generated", True))
+    runner = CliRunner()
+    first = runner.invoke(cli, ["--db", urls[0], "export", "--format", "json"]).stdout
+    (folder / "x.json").write_text(first)
+    assert runner.invoke(cli, ["--db", urls[1], "import", str(folder / "x.json")]).exit_code == 0
+    assert runner.invoke(cli, ["--db", urls[1], "export", "--format", "json"]).stdout == first
+
+
+SUBJECTS = [{"slug": "gpt-3", "name": "GPT-3", "kind": "model"}, {"slug": "gpt-4", "name": "GPT-4", "kind": "model"},
+            {"slug": "h100", "name": "H100", "kind": "hardware"}]
