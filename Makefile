@@ -1,6 +1,7 @@
 # One command each, from a fresh clone:
 #   make site   install costcheck into .venv, build the knowledge base (SQLite) and the website
 #   make test   install the test extras (and Debian's Chromium for the browser test), run the suite
+#               on SQLite, then again on a throwaway PostgreSQL (scripts/postgres.sh)
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -32,6 +33,7 @@ browser:
 
 test: install-test browser
 	$(BIN)/python -m pytest
+	scripts/postgres.sh $(BIN)/python -m pytest -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) kb.db kb.db-wal kb.db-shm site/*.html

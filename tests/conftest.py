@@ -1,56 +1,98 @@
-"""Fixtures: one database migrated and loaded per session, copied for each test."""
+"""Fixtures: one database migrated and loaded per session, copied for each test.
+
+SQLite by default (a file copied per test). With KB_TEST_DATABASE_URL pointing at a PostgreSQL
+server, the same fixtures hand out PostgreSQL databases instead, each created from a template
+database and dropped at the end of the session.
+"""
 
 from __future__ import annotations
 
+import itertools
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import inspect, text
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
 
 from kb import db
 from kb.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "sources"
+POSTGRES_URL = os.environ.get("KB_TEST_DATABASE_URL")
+
+
+class Databases:
+    """Hands out fresh databases: empty (migrated) or seeded (kb init on sources/)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.counter = itertools.count()
+        self.created: list[str] = []
+        self.admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT") if POSTGRES_URL else None
+        self.templates = {"empty": self._template("empty", seed=False), "seeded": self._template("seeded", seed=True)}
+
+    def _url(self, name: str) -> str:
+        if self.admin is None:
+            return f"sqlite:///{self.folder / name}.db"
+        return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+    def _create(self, name: str, template: str | None = None) -> str:
+        if self.admin is not None:
+            with self.admin.connect() as connection:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                connection.exec_driver_sql(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+            self.created.append(name)
+        elif template is not None:
+            shutil.copy(self.folder / f"{template}.db", self.folder / f"{name}.db")
+        return self._url(name)
+
+    def _template(self, kind: str, seed: bool) -> str:
+        name = f"kbt_{kind}_{os.getpid()}"
+        url = self._create(name)
+        if seed:
+            result = CliRunner().invoke(cli, ["--db", url, "--sources", str(SOURCES), "init"])
+            assert result.exit_code == 0, result.output
+        else:
+            engine = db.make_engine(url)
+            db.upgrade(engine)
+            engine.dispose()
+        return name
+
+    def new(self, kind: str = "seeded") -> str:
+        return self._create(f"kbt_{next(self.counter)}_{os.getpid()}", self.templates[kind])
+
+    def close(self) -> None:
+        if self.admin is not None:
+            with self.admin.connect() as connection:
+                for name in self.created:
+                    connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory):
+    factory = Databases(tmp_path_factory.mktemp("databases"))
+    yield factory
+    factory.close()
 
 
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", help="Rewrite tests/golden files.")
 
 
-@pytest.fixture(scope="session")
-def seeded_template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "seeded.db"
-    result = CliRunner().invoke(cli, ["--db", str(path), "--sources", str(SOURCES), "init"])
-    assert result.exit_code == 0, result.output
-    return path
-
-
-@pytest.fixture(scope="session")
-def empty_template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "empty.db"
-    engine = db.make_engine(str(path))
-    db.upgrade(engine)
-    engine.dispose()
-    return path
-
-
-def _copy(template: Path, target: Path) -> str:
-    shutil.copy(template, target)
-    return f"sqlite:///{target}"
-
-
 @pytest.fixture
-def db_url(seeded_template, tmp_path) -> str:
+def db_url(databases) -> str:
     """A database holding the seed corpus, private to the test."""
-    return _copy(seeded_template, tmp_path / "kb.db")
+    return databases.new("seeded")
 
 
 @pytest.fixture
-def empty_db_url(empty_template, tmp_path) -> str:
-    return _copy(empty_template, tmp_path / "empty.db")
+def empty_db_url(databases) -> str:
+    return databases.new("empty")
 
 
 @pytest.fixture

@@ -114,17 +114,14 @@ def claim_docs(draw):
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(claim_docs())
-def test_export_import_round_trip_property(empty_template, tmp_path_factory, doc):
-    import shutil
-
+def test_export_import_round_trip_property(databases, tmp_path_factory, doc):
     folder = tmp_path_factory.mktemp("rt")
-    urls = []
-    for name in ("a.db", "b.db"):
-        shutil.copy(empty_template, folder / name)
-        urls.append(f"sqlite:///{folder / name}")
-    with db.transaction(db.make_engine(urls[0])) as session:
+    urls = [databases.new("empty"), databases.new("empty")]
+    engine = db.make_engine(urls[0])
+    with db.transaction(engine) as session:
         store.load_documents(session, records.parse_documents(json.dumps({"subjects": SUBJECTS}), "s", True))
         store.load_documents(session, records.parse_documents(json.dumps(doc), "generated", True))
+    engine.dispose()
     runner = CliRunner()
     first = runner.invoke(cli, ["--db", urls[0], "export", "--format", "json"]).stdout
     (folder / "x.json").write_text(first)

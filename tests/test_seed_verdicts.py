@@ -6,18 +6,15 @@ import pytest
 
 
 @pytest.fixture(scope="module")
-def checked(seeded_template, tmp_path_factory):
-    import shutil
-
+def checked(databases):
     from click.testing import CliRunner
 
     from kb.cli import cli
 
-    path = tmp_path_factory.mktemp("checked") / "kb.db"
-    shutil.copy(seeded_template, path)
-    result = CliRunner().invoke(cli, ["--db", str(path), "check", "--json"])
+    url = databases.new("seeded")
+    result = CliRunner().invoke(cli, ["--db", url, "check", "--json"])
     assert result.exit_code == 0, result.output
-    return {c["slug"]: c for c in json.loads(result.stdout)["claims"]}, path
+    return {c["slug"]: c for c in json.loads(result.stdout)["claims"]}, url
 
 
 EXPECTED = {

@@ -23,12 +23,9 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 @pytest.fixture(scope="module")
-def built(seeded_template, tmp_path_factory):
-    import shutil
-
+def built(databases, tmp_path_factory):
     root = tmp_path_factory.mktemp("built")
-    shutil.copy(seeded_template, root / "kb.db")
-    url = f"sqlite:///{root / 'kb.db'}"
+    url = databases.new("seeded")
     runner = CliRunner()
     assert runner.invoke(cli, ["--db", url, "check"]).exit_code == 0
     result = runner.invoke(cli, ["--db", url, "build", "--out", str(root / "site"), "--base-url",
