@@ -50,7 +50,10 @@ def add_claims(url: str, n: int, seed: int = 1) -> None:
 
 
 def scratch() -> Path:
-    return Path(tempfile.mkdtemp(prefix="kb-bench-"))
+    """A working folder beside the project (where a real site is built), not in /tmp."""
+    base = ROOT / "benchmarks" / ".scratch"
+    base.mkdir(exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix="kb-bench-", dir=base))
 
 
 def cleanup(folder: Path) -> None:

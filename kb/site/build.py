@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from kb.site.pages import DOWNLOAD_COLUMNS, Page, build_pages
-from kb.site.render import DEFAULT_TEMPLATES, attributes, environment
+from kb.site.render import DEFAULT_TEMPLATES, environment
 from kb.site.write import SiteWriter
 
 
@@ -36,7 +36,7 @@ def build_site(session: Session, out: Path, base_url: str = "", templates: Path 
     pages, downloads = build_pages(session, base_url)
     writer = SiteWriter(out)
     previous = _read_manifest(out)
-    manifest, memo = {}, {}
+    manifest = {}
     salt = _templates_digest(templates) + base_url
     try:
         for i, page in enumerate(pages):
@@ -44,9 +44,8 @@ def build_site(session: Session, out: Path, base_url: str = "", templates: Path 
                 raise RuntimeError(f"injected failure after {fail_after} pages")
             manifest[page.save_as] = fingerprint = _fingerprint(salt, page)
             if previous.get(page.save_as) != fingerprint or not writer.reuse(page.save_as):
-                html = env.get_template(page.template).render(
-                    page=page, root=page.root, base_url=base_url,
-                    **{k: v if k == "jsonld" else attributes(v, memo) for k, v in page.context.items()})
+                html = env.get_template(page.template).render(page=page, root=page.root, base_url=base_url,
+                                                              **page.context)
                 writer.write(page.save_as, html)
             if progress:
                 progress(1)

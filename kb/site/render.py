@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -24,22 +23,21 @@ def safe_url(value: str | None) -> str | None:
     return None
 
 
-def attributes(value, memo: dict[int, object]):
-    """Dicts as attribute objects, recursively: Jinja reads `claim.value` from an object directly,
-    but from a dict only after a failed attribute lookup, which dominates render time. `memo`
-    (keyed by id, for one build) converts a dict shared by many pages only once."""
-    if isinstance(value, dict):
-        key = id(value)
-        if key not in memo:
-            memo[key] = SimpleNamespace(**{k: attributes(v, memo) for k, v in value.items()})
-        return memo[key]
-    if isinstance(value, list):
-        return [attributes(v, memo) for v in value]
-    return value
+class SiteEnvironment(Environment):
+    """Reads `claim.value` from a dict by key first: the default tries an attribute, fails, and
+    only then looks up the key, and that failed lookup dominated render time."""
+
+    def getattr(self, obj, attribute):
+        if type(obj) is dict:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
 
 
 def environment(templates: Path = DEFAULT_TEMPLATES) -> Environment:
-    env = Environment(
+    env = SiteEnvironment(
         loader=FileSystemLoader(str(templates)),
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
         undefined=StrictUndefined,
