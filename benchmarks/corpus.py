@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import tempfile
@@ -50,8 +51,9 @@ def add_claims(url: str, n: int, seed: int = 1) -> None:
 
 
 def scratch() -> Path:
-    """A working folder beside the project (where a real site is built), not in /tmp."""
-    base = ROOT / "benchmarks" / ".scratch"
+    """A working folder beside the project (where a real site is built), or in KB_BENCH_DIR
+    (e.g. /dev/shm, to take a slow or erratic disk out of the figures)."""
+    base = Path(os.environ.get("KB_BENCH_DIR", ROOT / "benchmarks" / ".scratch"))
     base.mkdir(exist_ok=True)
     return Path(tempfile.mkdtemp(prefix="kb-bench-", dir=base))
 

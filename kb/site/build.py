@@ -44,8 +44,9 @@ def build_site(session: Session, out: Path, base_url: str = "", templates: Path 
                 raise RuntimeError(f"injected failure after {fail_after} pages")
             manifest[page.save_as] = fingerprint = _fingerprint(salt, page)
             if previous.get(page.save_as) != fingerprint or not writer.reuse(page.save_as):
-                html = env.get_template(page.template).render(page=page, root=page.root, base_url=base_url,
-                                                              **page.context)
+                html = env.get_template(page.template).render(
+                    page=page, root=page.root, base_url=base_url, **page.context,
+                    **{name: compute() for name, compute in page.lazy.items()})
                 writer.write(page.save_as, html)
             if progress:
                 progress(1)

@@ -6,8 +6,10 @@ the relative `root` that links from it must start with, so the site works from f
 
 from __future__ import annotations
 
+import functools
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
@@ -37,10 +39,14 @@ RATING = {"consistent": 5, "plausible": 4, "doubtful": 2, "implausible": 1}
 
 @dataclass
 class Page:
+    """A page: its template, path and context. `lazy` parts are computed only if the page is
+    rendered; they must be functions of the context, which alone decides whether it changed."""
+
     template: str
     save_as: str
     title: str
     context: dict = field(default_factory=dict)
+    lazy: dict[str, Callable[[], object]] = field(default_factory=dict)
 
     @property
     def root(self) -> str:
@@ -150,10 +156,16 @@ def subject_chart(claims: list[dict]) -> list[dict]:
     return charts
 
 
-def _details(evaluation: Evaluation | None, live: dict | None) -> dict:
+def _summary(evaluation: Evaluation | None, live: dict | None) -> dict:
+    """The latest verdict's headline figures, without parsing its stored details."""
     if evaluation is not None:
-        return json.loads(evaluation.details)
-    return live or {}
+        return {"verdict": evaluation.verdict, "factor": evaluation.factor, "explanation": evaluation.explanation,
+                "p5": evaluation.p5, "p50": evaluation.p50, "p95": evaluation.p95, "details_json": evaluation.details}
+    live = live or {}
+    est = live.get("estimate") or {}
+    return {"verdict": live.get("verdict"), "factor": live.get("factor"), "explanation": live.get("explanation"),
+            "p5": est.get("p5"), "p50": est.get("p50"), "p95": est.get("p95"),
+            "details_json": json.dumps(live) if live else ""}
 
 
 def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]:
@@ -180,8 +192,7 @@ def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]
     views = []
     for c in claims:
         latest = history.get(c.id, [None])[-1]
-        d = _details(latest, live.get(c.id))
-        est = d.get("estimate") or {}
+        d = _summary(latest, live.get(c.id))
         subject, source = subjects[c.subject_id], sources[c.source_id]
         views.append({
             "slug": c.slug, "url": claim_url(c.slug), "subject": subject.name, "subject_slug": subject.slug,
@@ -192,8 +203,9 @@ def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]
             "note": c.note, "source_title": source.title, "source_slug": source.slug,
             "source_url": source_url(source.slug), "source_link": source.url,
             "verdict": verdict_view(d.get("verdict") if c.status == "active" else None, d.get("factor")),
-            "factor": d.get("factor"), "p5": est.get("p5"), "p50": est.get("p50"), "p95": est.get("p95"),
-            "details": d, "created_at": c.created_at, "updated_at": c.updated_at,
+            "factor": d["factor"], "p5": d["p5"], "p50": d["p50"], "p95": d["p95"],
+            "verdict_key": d["verdict"], "explanation": d["explanation"], "details_json": d["details_json"],
+            "created_at": c.created_at, "updated_at": c.updated_at,
             "history": [{"when": e.created_at.strftime("%Y-%m-%d %H:%M UTC"), "model_version": e.model_version,
                          "verdict": verdict_view(e.verdict, e.factor), "explanation": e.explanation}
                         for e in reversed(history.get(c.id, []))],
@@ -227,9 +239,11 @@ def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]
     for v in views:
         others = [o for o in by_subject[v["subject_slug"]][:OTHERS_SHOWN + 1] if o["slug"] != v["slug"]][:OTHERS_SHOWN]
         pages.append(Page("claim.html", v["url"], f"{v['subject']}: {v['value']}", {
-            "claim": v, "chart": range_chart(v["quantity"], v["low"], v["high"], v["p5"], v["p50"], v["p95"]),
-            "others": others, "others_total": len(by_subject[v["subject_slug"]]) - 1,
-            "jsonld": claim_review(v, base_url),
+            "claim": v, "others": others, "others_total": len(by_subject[v["subject_slug"]]) - 1,
+        }, lazy={
+            "details": functools.partial(_parse_details, v["details_json"]),
+            "chart": functools.partial(range_chart, v["quantity"], v["low"], v["high"], v["p5"], v["p50"], v["p95"]),
+            "jsonld": functools.partial(claim_review, v, base_url),
         }))
     for s in subjects.values():
         items = by_subject.get(s.slug, [])
@@ -240,8 +254,8 @@ def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]
         pages.append(Page("subject.html", subject_url(s.slug), s.name, {
             "subject": {"name": s.name, "kind": s.kind, "developer": s.developer, "year": s.year, "notes": s.notes,
                         "aliases": store.aliases_of(session, s)},
-            "facts": rows, "claims": items, "charts": subject_chart(items),
-        }))
+            "facts": rows, "claims": items,
+        }, lazy={"charts": functools.partial(subject_chart, items)}))
     for s in sources.values():
         items = by_source.get(s.slug, [])
         tally = {}
@@ -267,22 +281,25 @@ DOWNLOAD_COLUMNS = (
 )
 
 
+def _parse_details(text: str) -> dict:
+    return json.loads(text) if text else {}
+
+
 def download_row(v: dict) -> dict:
-    d = v["details"]
     return {
         "slug": v["slug"], "subject": v["subject_slug"], "quantity": v["quantity"], "value": v["value"],
         "low": v["low"], "high": v["high"], "currency": "USD" if v["quantity"].endswith("usd") else None,
         "scope": v["scope"], "claimant": v["claimant"], "date": v["date"] or None, "source": v["source_slug"],
-        "source_url": v["source_link"], "status": v["status"], "verdict": d.get("verdict"),
-        "factor": d.get("factor"), "p5": v["p5"], "p50": v["p50"], "p95": v["p95"],
-        "explanation": d.get("explanation"), "quote": v["quote"],
+        "source_url": v["source_link"], "status": v["status"], "verdict": v["verdict_key"],
+        "factor": v["factor"], "p5": v["p5"], "p50": v["p50"], "p95": v["p95"],
+        "explanation": v["explanation"], "quote": v["quote"],
     }
 
 
 def claim_review(v: dict, base_url: str) -> dict:
     """schema.org ClaimReview for a claim page."""
     url = f"{base_url.rstrip('/')}/{v['url']}" if base_url else v["url"]
-    rating = RATING.get(v["details"].get("verdict"))
+    rating = RATING.get(v["verdict_key"])
     appearance = {"@type": "CreativeWork", "name": v["source_title"]}
     if v["source_link"]:
         appearance["url"] = v["source_link"]
