@@ -56,7 +56,9 @@ class Given:
     note: str | None = None
 
     def describe(self) -> str:
-        origin = self.source_title or self.source or "no source"
+        origin = self.source_title or self.source
+        if not origin:
+            return self.basis or "no source"
         return f"{self.basis}, {origin}" if self.basis else origin
 
 

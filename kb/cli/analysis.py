@@ -135,7 +135,8 @@ def estimate_cmd(kb: KB, subject_name, params, active_params, tokens, hardware, 
              {"p5": r.low, "p50": r.median, "p95": r.high} for q, r in results.items()}
     inputs = {name: {"low": i.low, "high": i.high, "source": i.label} for name, i in ctx.inputs.items()}
     if ctx.hardware:
-        inputs["hardware"] = {"name": ctx.hardware, "precision": ctx.precision, "year": ctx.year}
+        inputs["hardware"] = {"name": ctx.hardware_name, "slug": ctx.hardware, "precision": ctx.precision,
+                              "year": ctx.year}
     if as_json:
         echo_json({**bands, "inputs": inputs})
         return
@@ -147,7 +148,7 @@ def estimate_cmd(kb: KB, subject_name, params, active_params, tokens, hardware, 
     for name, i in ctx.inputs.items():
         click.echo(f"  {label(name)}: {show_range(name, i.low, i.high)} ({i.label})")
     if ctx.hardware:
-        click.echo(f"  hardware: {ctx.hardware}, {ctx.precision}, {ctx.year or 'year unknown'}")
+        click.echo(f"  hardware: {ctx.hardware_name}, {ctx.precision}, {ctx.year or 'year unknown'}")
 
 
 @cli.command()
