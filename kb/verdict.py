@@ -37,6 +37,7 @@ INPUT_LABELS = {
     "gpu_hour_price_usd": "price per accelerator-hour", "active_parameters": "active parameters",
     "training_tokens": "tokens", "training_flop": "training FLOP", "gpu_hours": "accelerator-hours",
     "num_gpus": "accelerators", "training_days": "days", "parameters": "parameters",
+    "bytes_per_parameter": "bytes of model state per parameter", "tokens_per_parameter": "compute-optimal tokens per parameter",
 }
 
 
