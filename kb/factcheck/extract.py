@@ -243,7 +243,7 @@ def _classify(kind: str, sentence: Sentence, a: int, b: int, previous: str = "")
     if kind == "count_hw":
         number = re.match(rf"{QUAL}((?:{NUM})(?:\s?{SCALE})?)", raw, re.I)
         value = _parse(raw[:number.end()], COUNT) if number else None
-        if value is None or (value.low or 0) < 2 or re.match(r"\s*(?:GPU[- ]?)?(?:hours|years|days)", after, re.I):
+        if value is None or (value.low or value.high or 0) < 2 or re.match(r"\s*(?:GPU[- ]?)?(?:hours|years|days)", after, re.I):
             return None
         if PER_UNIT.search(after[:12]) or re.match(r"\s*(?:GB|TB)\b", after):
             return None
@@ -260,7 +260,7 @@ def _classify(kind: str, sentence: Sentence, a: int, b: int, previous: str = "")
 
 
 EMPHASIS = re.compile(r"\*\*|__|(?<=\s)[*_](?=\S)|(?<=\S)[*_](?=[\s.,;:!?])")
-HARDWARE_NAMES = re.compile(r"\b(A100|H100|H200|H800|B200|V100|TPU\s?v\d[a-z]?|MI\d{3}X|RTX\s?\d{4})\b", re.I)
+HARDWARE_NAMES = re.compile(r"\b(A100|H100|H200|H800|B200|V100|TPU\s?v\d[a-z]?|MI\d{3}X|RTX\s?\d{4})s?\b", re.I)
 
 
 def _hardware_near(text: str) -> str | None:
