@@ -280,6 +280,8 @@ def check(spec: ClaimSpec, cat: Catalogue, rng: np.random.Generator | None = Non
     try:
         est = estimate(spec.quantity, ctx.inputs, rng, n)
     except Unverifiable as e:
+        if cat.fact(spec.subject, spec.quantity, exclude_source=spec.source) is not None:
+            return _check_against_fact(spec, cat, ctx)  # nothing to derive it from, but a fact to compare
         return _unverifiable(spec, ctx, e.missing)
     return _judge(spec, cat, ctx, est, rng, n)
 
