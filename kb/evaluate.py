@@ -282,11 +282,18 @@ def check(spec: ClaimSpec, cat: Catalogue, rng: np.random.Generator | None = Non
     except Unverifiable as e:
         if cat.fact(spec.subject, spec.quantity, exclude_source=spec.source) is not None:
             return _check_against_fact(spec, cat, ctx)  # nothing to derive it from, but a fact to compare
-        return _unverifiable(spec, ctx, e.missing)
+        return _unverifiable(spec, ctx, e.missing, cat)
     return _judge(spec, cat, ctx, est, rng, n)
 
 
-def _unverifiable(spec: ClaimSpec, ctx: Context, missing: list[str]) -> Verdict:
+def _unverifiable(spec: ClaimSpec, ctx: Context, missing: list[str], cat: Catalogue) -> Verdict:
+    if not any(name in ctx.inputs for name in MODEL_INPUTS) and ctx.hardware is None:
+        known = cat.subjects.get(spec.subject)
+        return Verdict("unverifiable", None,
+                       f"No estimate of {label(spec.quantity)} is possible: nothing is known of "
+                       f"{known.name if known else spec.subject}'s "
+                       f"size, training data, hardware or accelerator-hours, and the claim states none.",
+                       inputs=_input_rows(ctx))
     needs = []
     for name in missing:
         if name in ("peak_flop_per_s", "gpu_hour_price_usd", "power_w") and ctx.hardware is None:
