@@ -38,6 +38,7 @@ class SiteWriter:
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.building-", dir=self.target.parent))
         self.written: set[str] = set()
         self.changed: list[str] = []
+        self.folders: set[Path] = set()
 
     def write(self, relative: str, content: str | bytes) -> None:
         if relative in self.written:
@@ -45,7 +46,7 @@ class SiteWriter:
         self.written.add(relative)
         data = content.encode("utf-8") if isinstance(content, str) else content
         path = sanitised_join(self.staging, relative)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        self._folder(path.parent)
         live = self.target / relative
         try:
             if live.is_file() and live.stat().st_size == len(data) and live.read_bytes() == data:
@@ -61,12 +62,17 @@ class SiteWriter:
         live = self.target / relative
         path = sanitised_join(self.staging, relative)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folder(path.parent)
             os.link(live, path)
         except OSError:
             return False
         self.written.add(relative)
         return True
+
+    def _folder(self, folder: Path) -> None:
+        if folder not in self.folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.folders.add(folder)
 
     def publish(self) -> None:
         old = None
