@@ -189,6 +189,7 @@ def test_incremental_rebuild_rewrites_only_what_changed(db_url, tmp_path):
     second = snapshot(out)
     changed = {k for k in second if first.get(k) != second[k]}
     assert "claims/seed-gpt-3-1-to-12m.html" in changed
+    assert "claims.csv" in changed and "a GPT-3-like model" in (out / "claims.json").read_text()
     assert "claims/seed-gpt-4-60-to-100m.html" not in changed
     assert "subjects/h100-sxm.html" not in changed
     assert len(changed) < 0.1 * len(second)

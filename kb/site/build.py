@@ -37,12 +37,15 @@ def build_site(session: Session, out: Path, base_url: str = "", templates: Path 
     writer = SiteWriter(out)
     previous = _read_manifest(out)
     manifest, memo = {}, {}
+    claims_changed = set(previous) != {p.save_as for p in pages} | {MANIFEST}
     salt = _templates_digest(templates) + base_url
     try:
         for i, page in enumerate(pages):
             if fail_after is not None and i >= fail_after:
                 raise RuntimeError(f"injected failure after {fail_after} pages")
             manifest[page.save_as] = fingerprint = _fingerprint(salt, page, memo)
+            if page.template == "claim.html" and previous.get(page.save_as) != fingerprint:
+                claims_changed = True
             if previous.get(page.save_as) != fingerprint or not writer.reuse(page.save_as):
                 html = env.get_template(page.template).render(
                     page=page, root=page.root, base_url=base_url, **page.context,
@@ -50,8 +53,14 @@ def build_site(session: Session, out: Path, base_url: str = "", templates: Path 
                 writer.write(page.save_as, html)
             if progress:
                 progress(1)
+        # The downloads hold exactly what the claim pages show: if no claim page changed, neither did they.
+        if claims_changed or not all((out / name).is_file() for name in DOWNLOADS):
+            _write_downloads(writer, downloads)
+        else:
+            for name in DOWNLOADS:
+                writer.reuse(name)
+        manifest[MANIFEST] = ""
         writer.write(MANIFEST, json.dumps(manifest, sort_keys=True, indent=0))
-        _write_downloads(writer, downloads)
         _write_feeds(writer, env, pages, downloads["views"], base_url)
         static = templates / "static"
         for path in sorted(static.rglob("*")):
@@ -66,6 +75,7 @@ def build_site(session: Session, out: Path, base_url: str = "", templates: Path 
 
 
 MANIFEST = ".manifest.json"
+DOWNLOADS = ("claims.json", "claims.csv")
 
 
 def _read_manifest(out: Path) -> dict:
