@@ -17,8 +17,10 @@ from kb import db, evaluate
 from kb.site.build import build_site
 
 
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_mb() -> str:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return f"{own:.0f} MB (largest render worker {workers:.0f} MB, mostly pages shared with the parent)"
 
 
 def main(sizes: list[int]) -> None:
@@ -39,7 +41,7 @@ def main(sizes: list[int]) -> None:
                     timings.append(time.perf_counter() - start)
                 print(f"{n:>6,} claims, {label:<17}: {result.pages:,} pages ({len(result.changed):,} files "
                       f"written) in {timings[-1]:.2f} s = {result.pages / timings[-1]:,.0f} pages/s")
-            print(f"{n:>6,} claims: rebuild/full = {timings[1] / timings[0]:.0%}; peak RSS so far {peak_mb():.0f} MB")
+            print(f"{n:>6,} claims: rebuild/full = {timings[1] / timings[0]:.0%}; peak RSS so far {peak_mb()}")
             engine.dispose()
         finally:
             cleanup(folder)

@@ -193,3 +193,15 @@ def test_incremental_rebuild_rewrites_only_what_changed(db_url, tmp_path):
     assert "claims/seed-gpt-4-60-to-100m.html" not in changed
     assert "subjects/h100-sxm.html" not in changed
     assert len(changed) < 0.1 * len(second)
+
+
+def test_parallel_rendering_gives_the_same_site(db_url, tmp_path):
+    engine = db.make_engine(db_url)
+    with db.transaction(engine) as session:
+        one = build_site(session, tmp_path / "one", workers=1)
+    with db.transaction(engine) as session:
+        two = build_site(session, tmp_path / "two", workers=2)
+    engine.dispose()
+    first, second = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")
+    assert {k: v[0] for k, v in first.items()} == {k: v[0] for k, v in second.items()}
+    assert one.pages == two.pages and len(one.changed) == len(two.changed) == len(first)

@@ -6,6 +6,8 @@ import csv
 import hashlib
 import io
 import json
+import multiprocessing
+import os
 import pickle
 from dataclasses import dataclass
 from datetime import timezone
@@ -26,33 +28,37 @@ class BuildResult:
 
 
 def build_site(session: Session, out: Path, base_url: str = "", templates: Path = DEFAULT_TEMPLATES,
-               progress=None, fail_after: int | None = None) -> BuildResult:
+               progress=None, fail_after: int | None = None, workers: int | None = None) -> BuildResult:
     """Render everything into a staging folder and swap it in; nothing changes on failure.
 
     `progress(n)` is called as pages are rendered; `fail_after` makes the build raise after that
-    many pages (tests use it to prove a failed build leaves the old site in place).
+    many pages (tests use it to prove a failed build leaves the old site in place). Large sites
+    are rendered by `workers` forked processes (default: one per core past PARALLEL_PAGES pages).
     """
     env = environment(templates)
     pages, downloads = build_pages(session, base_url)
     writer = SiteWriter(out)
-    previous = _read_manifest(out)
-    manifest, memo = {}, {}
-    claims_changed = set(previous) != {p.save_as for p in pages} | {MANIFEST}
-    salt = _templates_digest(templates) + base_url
+    job = _Job(pages, env, _read_manifest(out), _templates_digest(templates) + base_url, base_url, writer)
+    if workers is None:
+        workers = min(os.cpu_count() or 1, MAX_WORKERS) if len(pages) > PARALLEL_PAGES else 1
     try:
-        for i, page in enumerate(pages):
-            if fail_after is not None and i >= fail_after:
-                raise RuntimeError(f"injected failure after {fail_after} pages")
-            manifest[page.save_as] = fingerprint = _fingerprint(salt, page, memo)
-            if page.template == "claim.html" and previous.get(page.save_as) != fingerprint:
-                claims_changed = True
-            if previous.get(page.save_as) != fingerprint or not writer.reuse(page.save_as):
-                html = env.get_template(page.template).render(
-                    page=page, root=page.root, base_url=base_url, **page.context,
-                    **{name: compute() for name, compute in page.lazy.items()})
-                writer.write(page.save_as, html)
-            if progress:
-                progress(1)
+        if workers > 1 and fail_after is None:
+            results = _render_in_processes(job, workers, progress)
+        else:
+            results = []
+            for i in range(len(pages)):
+                if fail_after is not None and i >= fail_after:
+                    raise RuntimeError(f"injected failure after {fail_after} pages")
+                results.extend(_render(job, [i]))
+                if progress:
+                    progress(1)
+        manifest = {}
+        claims_changed = set(job.previous) != {p.save_as for p in pages} | {MANIFEST}
+        writer.written.update(save_as for save_as, *_ in results)  # workers' writers were copies
+        writer.changed = [save_as for save_as, _, changed, _ in results if changed]
+        for save_as, fingerprint, _, is_claim in results:
+            manifest[save_as] = fingerprint
+            claims_changed = claims_changed or (is_claim and job.previous.get(save_as) != fingerprint)
         # The downloads hold exactly what the claim pages show: if no claim page changed, neither did they.
         if claims_changed or not all((out / name).is_file() for name in DOWNLOADS):
             _write_downloads(writer, downloads)
@@ -72,6 +78,67 @@ def build_site(session: Session, out: Path, base_url: str = "", templates: Path 
         writer.abandon()
         raise
     return BuildResult(len(pages), len(writer.written), writer.changed)
+
+
+PARALLEL_PAGES = 2_000
+MAX_WORKERS = 4
+
+
+@dataclass
+class _Job:
+    pages: list[Page]
+    env: object
+    previous: dict
+    salt: str
+    base_url: str
+    writer: SiteWriter
+
+
+def _render(job: _Job, indices) -> list[tuple[str, str, bool, bool]]:
+    """Fingerprint each page; render and write only those that changed.
+
+    Returns (path, fingerprint, file changed, is a claim page) per page, so that a forked worker
+    can report back what it did.
+    """
+    memo: dict[int, bytes] = {}
+    results = []
+    for i in indices:
+        page = job.pages[i]
+        fingerprint = _fingerprint(job.salt, page, memo)
+        changed = False
+        if job.previous.get(page.save_as) != fingerprint or not job.writer.reuse(page.save_as):
+            html = job.env.get_template(page.template).render(
+                page=page, root=page.root, base_url=job.base_url, **page.context,
+                **{name: compute() for name, compute in page.lazy.items()})
+            before = len(job.writer.changed)
+            job.writer.write(page.save_as, html)
+            changed = len(job.writer.changed) > before
+        results.append((page.save_as, fingerprint, changed, page.template == "claim.html"))
+    return results
+
+
+_FORKED_JOB: _Job | None = None  # set just before forking; workers read it from their copy of memory
+
+
+def _render_chunk(indices: list[int]) -> list[tuple[str, str, bool, bool]]:
+    return _render(_FORKED_JOB, indices)
+
+
+def _render_in_processes(job: _Job, workers: int, progress) -> list:
+    """Render across forked processes, which inherit the pages and never touch the database."""
+    global _FORKED_JOB
+    chunks = [list(range(start, len(job.pages), workers * 8)) for start in range(workers * 8)]
+    _FORKED_JOB = job
+    results = []
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for part in pool.imap_unordered(_render_chunk, chunks):
+                results.extend(part)
+                if progress:
+                    progress(len(part))
+    finally:
+        _FORKED_JOB = None
+    return results
 
 
 MANIFEST = ".manifest.json"

@@ -193,19 +193,26 @@ def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]
             if claim.id not in history:
                 live[claim.id] = verdict.as_dict()
 
+    # read each subject's and source's attributes once, not once per claim
+    subject_fields = {i: {"subject": s.name, "subject_slug": s.slug, "subject_url": subject_url(s.slug)}
+                      for i, s in subjects.items()}
+    source_fields = {i: {"source_title": s.title, "source_slug": s.slug, "source_url": source_url(s.slug),
+                         "source_link": s.url} for i, s in sources.items()}
+    facts_per_source: dict[int, int] = {}
+    for fs in facts.values():
+        for f in fs:
+            facts_per_source[f.source_id] = facts_per_source.get(f.source_id, 0) + 1
     views = []
     for c in claims:
         latest = history.get(c.id, [None])[-1]
         d = _summary(latest, live.get(c.id))
-        subject, source = subjects[c.subject_id], sources[c.source_id]
         views.append({
-            "slug": c.slug, "url": claim_url(c.slug), "subject": subject.name, "subject_slug": subject.slug,
-            "subject_url": subject_url(subject.slug), "quantity": c.quantity, "quantity_label": label_of(c.quantity),
+            "slug": c.slug, "url": claim_url(c.slug), **subject_fields[c.subject_id],
+            "quantity": c.quantity, "quantity_label": label_of(c.quantity),
             "value": c.value, "low": c.low, "high": c.high,
             "quote": c.quote, "claimant": c.claimant, "date": c.claimed_on or "", "year_sort": (c.claimed_on or "0000")[:4],
             "scope": c.scope.replace("_", " "), "status": c.status, "status_reason": c.status_reason,
-            "note": c.note, "source_title": source.title, "source_slug": source.slug,
-            "source_url": source_url(source.slug), "source_link": source.url,
+            "note": c.note, **source_fields[c.source_id],
             "verdict": verdict_view(d.get("verdict") if c.status == "active" else None, d.get("factor")),
             "factor": d["factor"], "p5": d["p5"], "p50": d["p50"], "p95": d["p95"],
             "verdict_key": d["verdict"], "explanation": d["explanation"], "details_json": d["details_json"],
@@ -267,7 +274,7 @@ def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]
             tally[v["verdict"]["name"].lower()] = tally.get(v["verdict"]["name"].lower(), 0) + 1
         summary = f"{len(items)} claim{'s' if len(items) != 1 else ''}" + (
             ": " + ", ".join(f"{n} {k}" for k, n in sorted(tally.items(), key=lambda kv: -kv[1])) if items else "")
-        facts_from = sum(1 for fs in facts.values() for f in fs if f.source_id == s.id)
+        facts_from = facts_per_source.get(s.id, 0)
         pages.append(Page("source.html", source_url(s.slug), s.title, {
             "source": {k: getattr(s, k) for k in ("title", "kind", "author", "publisher", "published", "url",
                                                   "accessed", "notes")},
