@@ -4,10 +4,12 @@ the transaction, so a command either happens whole or not at all."""
 from __future__ import annotations
 
 import difflib
+import hashlib
+import pickle
 from datetime import datetime, timezone
 
 from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from kb.errors import Conflict, Duplicate, InvalidRecord, NotFound
 from kb.models import Alias, Assumption, Claim, Evaluation, Fact, Source, Subject, utc_now
@@ -305,6 +307,20 @@ def counts(session: Session) -> dict[str, int]:
         for name, model in (("sources", Source), ("subjects", Subject), ("facts", Fact),
                             ("claims", Claim), ("assumptions", Assumption), ("evaluations", Evaluation))
     }
+
+
+def content_digest(session: Session) -> str:
+    """A digest of every stored row, so that a build can tell in a fraction of a second that
+    nothing it would show has changed. Rows are read in key order, through the driver (no type
+    conversion: a third of the time otherwise); pickle digests whatever values it returns."""
+    digest = hashlib.blake2b(digest_size=16)
+    connection = session.connection()
+    for table in SQLModel.metadata.sorted_tables:
+        keys = ", ".join(f'"{column.name}"' for column in table.primary_key.columns)
+        digest.update(table.name.encode())
+        for part in connection.exec_driver_sql(f'SELECT * FROM "{table.name}" ORDER BY {keys}').partitions(2000):
+            digest.update(pickle.dumps([tuple(row) for row in part], protocol=5))
+    return digest.hexdigest()
 
 
 def _present(record: dict) -> dict:

@@ -6,6 +6,7 @@ import io
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -181,7 +182,7 @@ def test_incremental_rebuild_rewrites_only_what_changed(db_url, tmp_path):
     assert runner.invoke(cli, ["--db", db_url, "build", "--out", str(out)]).exit_code == 0
     first = snapshot(out)
     again = runner.invoke(cli, ["--db", db_url, "build", "--out", str(out)])
-    assert "0 changed" in again.stdout
+    assert again.exit_code == 0 and "is up to date" in again.stdout
     assert snapshot(out) == first
     assert runner.invoke(cli, ["--db", db_url, "claim", "edit", "seed-gpt-3-1-to-12m",
                                "--quote", "training a GPT-3-like model could cost $1 to $12 million"]).exit_code == 0
@@ -193,6 +194,33 @@ def test_incremental_rebuild_rewrites_only_what_changed(db_url, tmp_path):
     assert "claims/seed-gpt-4-60-to-100m.html" not in changed
     assert "subjects/h100-sxm.html" not in changed
     assert len(changed) < 0.1 * len(second)
+
+
+def test_an_up_to_date_site_is_rebuilt_when_anything_it_depends_on_changes(db_url, tmp_path):
+    out = tmp_path / "site"
+    engine = db.make_engine(db_url)
+
+    def build(**options):
+        with db.transaction(engine) as session:
+            return build_site(session, out, **options)
+
+    assert not build().up_to_date
+    assert build().up_to_date
+    (tmp_path / ".site.building-stale").mkdir()  # left by a killed build
+    assert build().up_to_date and not (tmp_path / ".site.building-stale").exists()
+    with engine.begin() as connection:  # a change made behind the tool's back is still seen
+        connection.exec_driver_sql("UPDATE claim SET quote = 'Edited in SQL' WHERE slug = 'seed-gpt-3-1-to-12m'")
+    result = build()
+    assert result.changed and "Edited in SQL" in (out / "claims/seed-gpt-3-1-to-12m.html").read_text()
+    (out / "claims/seed-gpt-3-1-to-12m.html").unlink()
+    assert build().changed == ["claims/seed-gpt-3-1-to-12m.html"]
+    assert len(build(base_url="https://example.org").changed) > 1
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    (templates / "404.html").write_text((templates / "404.html").read_text().replace("</", "<!-- x --></", 1))
+    changed = build(base_url="https://example.org", templates=templates).changed
+    assert set(changed) - {".manifest.json"} == {"404.html"}
+    engine.dispose()
 
 
 def test_parallel_rendering_gives_the_same_site(db_url, tmp_path):

@@ -36,23 +36,26 @@ def build(kb: KB, out, base_url, templates):
     """
     with db.transaction(kb.engine()) as session:
         bar = None
+        totals = store.counts(session)
+        expected = totals["claims"] + totals["sources"] + totals["subjects"] + 3
 
-        def progress(n):
+        def progress(n):  # the bar appears once rendering starts, and only for large sites
             nonlocal bar
+            if bar is None and expected > PROGRESS_THRESHOLD:
+                bar = click.progressbar(length=expected, label="Building", file=click.get_text_stream("stderr"))
+                bar.__enter__()
             if bar is not None:
                 bar.update(n)
 
-        totals = store.counts(session)
-        expected = totals["claims"] + totals["sources"] + totals["subjects"]
-        if expected > PROGRESS_THRESHOLD:
-            bar = click.progressbar(length=expected + 3, label="Building", file=click.get_text_stream("stderr"))
-            bar.__enter__()
         try:
             result = build_site(session, out, base_url, templates, progress)
         finally:
             if bar is not None:
                 bar.__exit__(None, None, None)
-    click.echo(f"Built {result.pages} pages ({result.files} files, {len(result.changed)} changed) in {out}/.")
+    if result.up_to_date:
+        click.echo(f"{out}/ is up to date ({result.pages} pages): nothing changed since it was built.")
+    else:
+        click.echo(f"Built {result.pages} pages ({result.files} files, {len(result.changed)} changed) in {out}/.")
 
 
 @cli.command()

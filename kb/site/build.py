@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -15,9 +16,10 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from kb import store
 from kb.site.pages import DOWNLOAD_COLUMNS, Page, build_pages
 from kb.site.render import DEFAULT_TEMPLATES, environment
-from kb.site.write import SiteWriter
+from kb.site.write import SiteWriter, clear_debris
 
 
 @dataclass
@@ -25,20 +27,30 @@ class BuildResult:
     pages: int
     files: int
     changed: list[str]
+    up_to_date: bool = False  # nothing had changed since the last build, so nothing was done
 
 
 def build_site(session: Session, out: Path, base_url: str = "", templates: Path = DEFAULT_TEMPLATES,
                progress=None, fail_after: int | None = None, workers: int | None = None) -> BuildResult:
     """Render everything into a staging folder and swap it in; nothing changes on failure.
 
-    `progress(n)` is called as pages are rendered; `fail_after` makes the build raise after that
-    many pages (tests use it to prove a failed build leaves the old site in place). Large sites
-    are rendered by `workers` forked processes (default: one per core past PARALLEL_PAGES pages).
+    If the database, the templates, the code and the base URL are what the last build saw and
+    its files are all there, the site is up to date and nothing is done. Otherwise every page
+    is fingerprinted and only the changed ones are rendered. `progress(n)` is called as pages
+    are rendered; `fail_after` makes the build raise after that many pages (tests use it to
+    prove a failed build leaves the old site in place). Large sites are rendered by `workers`
+    forked processes (default: one per core past PARALLEL_PAGES pages).
     """
+    previous = _read_manifest(out)
+    salt = _templates_digest(templates) + _code_digest() + base_url
+    state = store.content_digest(session) + salt
+    if fail_after is None and previous["state"] == state and _intact(out, previous["files"]):
+        clear_debris(out)
+        return BuildResult(len(previous["pages"]), len(previous["files"]), [], up_to_date=True)
     env = environment(templates)
     pages, downloads = build_pages(session, base_url)
     writer = SiteWriter(out)
-    job = _Job(pages, env, _read_manifest(out), _templates_digest(templates) + base_url, base_url, writer)
+    job = _Job(pages, env, previous["pages"], salt, base_url, writer)
     if workers is None:
         workers = min(os.cpu_count() or 1, MAX_WORKERS) if len(pages) > PARALLEL_PAGES else 1
     try:
@@ -52,12 +64,12 @@ def build_site(session: Session, out: Path, base_url: str = "", templates: Path 
                 results.extend(_render(job, [i]))
                 if progress:
                     progress(1)
-        manifest = {}
-        claims_changed = set(job.previous) != {p.save_as for p in pages} | {MANIFEST}
+        fingerprints = {}
+        claims_changed = set(job.previous) != {p.save_as for p in pages}
         writer.written.update(save_as for save_as, *_ in results)  # workers' writers were copies
         writer.changed = [save_as for save_as, _, changed, _ in results if changed]
         for save_as, fingerprint, _, is_claim in results:
-            manifest[save_as] = fingerprint
+            fingerprints[save_as] = fingerprint
             claims_changed = claims_changed or (is_claim and job.previous.get(save_as) != fingerprint)
         # The downloads hold exactly what the claim pages show: if no claim page changed, neither did they.
         if claims_changed or not all((out / name).is_file() for name in DOWNLOADS):
@@ -65,14 +77,15 @@ def build_site(session: Session, out: Path, base_url: str = "", templates: Path 
         else:
             for name in DOWNLOADS:
                 writer.reuse(name)
-        manifest[MANIFEST] = ""
-        writer.write(MANIFEST, json.dumps(manifest, sort_keys=True, indent=0))
         _write_feeds(writer, env, pages, downloads["views"], base_url)
         static = templates / "static"
         for path in sorted(static.rglob("*")):
             if path.is_file():
                 writer.write(f"static/{path.relative_to(static)}", path.read_bytes())
         writer.write(".gitkeep", b"")
+        files = sorted(writer.written | {MANIFEST})
+        writer.write(MANIFEST, json.dumps({"state": state, "pages": fingerprints, "files": files},
+                                          sort_keys=True, indent=0))
         writer.publish()
     except BaseException:
         writer.abandon()
@@ -146,10 +159,43 @@ DOWNLOADS = ("claims.json", "claims.csv")
 
 
 def _read_manifest(out: Path) -> dict:
+    """What the last build recorded: its state digest, page fingerprints and files."""
     try:
-        return json.loads((out / MANIFEST).read_text())
-    except (OSError, ValueError):
-        return {}
+        manifest = json.loads((out / MANIFEST).read_text())
+        if isinstance(manifest.get("pages"), dict) and isinstance(manifest.get("files"), list):
+            return manifest
+    except (OSError, ValueError, AttributeError):
+        pass
+    return {"state": None, "pages": {}, "files": []}
+
+
+def _intact(out: Path, files: list[str]) -> bool:
+    """Whether every file the last build wrote is still there (one directory listing per folder)."""
+    present = set()
+    folders = [""]
+    while folders:
+        folder = folders.pop()
+        try:
+            entries = list(os.scandir(os.path.join(out, folder)))
+        except OSError:
+            return False
+        for entry in entries:
+            name = f"{folder}/{entry.name}" if folder else entry.name
+            if entry.is_dir(follow_symlinks=False):
+                folders.append(name)
+            elif entry.is_file(follow_symlinks=False):
+                present.add(name)
+    return bool(files) and present.issuperset(files)
+
+
+@functools.cache
+def _code_digest() -> str:
+    """The site's pages are computed by the kb package, so a new version of it means a new site."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode() + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _templates_digest(templates: Path) -> str:

@@ -27,14 +27,19 @@ def sanitised_join(root: Path, relative: str) -> Path:
     return root / normal
 
 
+def clear_debris(target: Path) -> None:
+    """Remove staging folders that a killed build left beside the target."""
+    for debris in Path(target).parent.glob(f".{Path(target).name}.building-*"):
+        shutil.rmtree(debris, ignore_errors=True)
+
+
 class SiteWriter:
     """Collects files in a staging folder, then swaps it in with publish()."""
 
     def __init__(self, target: Path):
         self.target = Path(target)
         self.target.parent.mkdir(parents=True, exist_ok=True)
-        for debris in self.target.parent.glob(f".{self.target.name}.building-*"):  # from a killed build
-            shutil.rmtree(debris, ignore_errors=True)
+        clear_debris(self.target)
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.building-", dir=self.target.parent))
         self.written: set[str] = set()
         self.changed: list[str] = []
