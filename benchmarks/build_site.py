@@ -1,13 +1,17 @@
 """How fast kb build renders the site: 1,000 and 10,000 generated claims.
 
-Prints pages per second for a full build, a no-change rebuild and a rebuild after editing one
-claim's quote, and the peak memory (resident set size) of the process. Targets (issue 4): a 10,000-claim build at least 5× faster
-than Pelican (~71 s here) and within 1.5× of a plain Jinja2 + SQLite script (~5.7 s), a
-no-change rebuild under 20% of a full build, and peak memory under 500 MB.
-Run: python benchmarks/build_site.py [N ...]
+Prints, for each size, a full build into an empty folder, a no-change rebuild, and a rebuild after
+editing one claim's quote, each run REPEATS times (min and median: this machine's timings vary by
+±20% from run to run), with pages per second and the peak memory (resident set size).
+Targets (issue 4): a 10,000-claim build at least 5× faster than Pelican (~71 s here) and within
+1.5× of a plain Jinja2 + SQLite script (~5.7 s), a no-change rebuild under 20% of a full build,
+and peak memory under 500 MB.
+Run: python benchmarks/build_site.py [N ...]   (KB_BENCH_DIR=/dev/shm/x keeps the disk out of it)
 """
 
 import resource
+import shutil
+import statistics
 import sys
 import time
 
@@ -16,11 +20,30 @@ from corpus import add_claims, cleanup, scratch, seeded_database
 from kb import db, evaluate, store
 from kb.site.build import build_site
 
+REPEATS = 3
+
 
 def peak_mb() -> str:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return f"{own:.0f} MB (largest render worker {workers:.0f} MB, mostly pages shared with the parent)"
+
+
+def timed_build(engine, out, edit: str | None = None):
+    with db.transaction(engine) as session:
+        if edit:
+            store.edit_claim(session, "generated-000000", {"quote": edit})
+    with db.transaction(engine) as session:
+        start = time.perf_counter()
+        result = build_site(session, out)
+        return time.perf_counter() - start, result
+
+
+def report(n: int, label: str, timings: list[float], result) -> float:
+    best, median = min(timings), statistics.median(timings)
+    print(f"{n:>6,} claims, {label:<17}: {result.pages:,} pages, {len(result.changed):,} files written; "
+          f"min {best:.2f} s, median {median:.2f} s ({result.pages / median:,.0f} pages/s)")
+    return median
 
 
 def main(sizes: list[int]) -> None:
@@ -33,18 +56,18 @@ def main(sizes: list[int]) -> None:
             with db.transaction(engine) as session:
                 evaluate.check_all(session)
             out = folder / "site"
-            timings = []
-            for label in ("full build", "no-change rebuild", "one-edit rebuild"):
-                with db.transaction(engine) as session:
-                    if label == "one-edit rebuild":
-                        store.edit_claim(session, "generated-000000", {"quote": "An edited claim."})
-                    start = time.perf_counter()
-                    result = build_site(session, out)
-                    timings.append(time.perf_counter() - start)
-                print(f"{n:>6,} claims, {label:<17}: {result.pages:,} pages ({len(result.changed):,} files "
-                      f"written) in {timings[-1]:.2f} s = {result.pages / timings[-1]:,.0f} pages/s")
-            print(f"{n:>6,} claims: no-change rebuild/full = {timings[1] / timings[0]:.0%}, one-edit rebuild/full = "
-                  f"{timings[2] / timings[0]:.0%}; peak RSS so far {peak_mb()}")
+            runs = {"full build": [], "no-change rebuild": [], "one-edit rebuild": []}
+            for i in range(REPEATS):
+                shutil.rmtree(out, ignore_errors=True)
+                runs["full build"].append(timed_build(engine, out))
+            for i in range(REPEATS):
+                runs["no-change rebuild"].append(timed_build(engine, out))
+            for i in range(REPEATS):
+                runs["one-edit rebuild"].append(timed_build(engine, out, edit=f"Edited claim, take {i}."))
+            medians = {label: report(n, label, [t for t, _ in done], done[-1][1]) for label, done in runs.items()}
+            full = medians["full build"]
+            print(f"{n:>6,} claims: no-change rebuild/full = {medians['no-change rebuild'] / full:.0%}, "
+                  f"one-edit rebuild/full = {medians['one-edit rebuild'] / full:.0%}; peak RSS so far {peak_mb()}")
             engine.dispose()
         finally:
             cleanup(folder)

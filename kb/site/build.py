@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import functools
+import gc
 import hashlib
 import io
 import json
 import multiprocessing
 import os
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timezone
 from pathlib import Path
 
@@ -43,20 +44,41 @@ def build_site(session: Session, out: Path, base_url: str = "", templates: Path 
     """
     previous = _read_manifest(out)
     salt = _templates_digest(templates) + _code_digest() + base_url
-    state = store.content_digest(session) + salt
-    if fail_after is None and previous["state"] == state and _intact(out, previous["files"]):
-        clear_debris(out)
-        return BuildResult(len(previous["pages"]), len(previous["files"]), [], up_to_date=True)
+    state = None  # computed here only if the site may be up to date, else while the workers render
+    if fail_after is None and (previous["state"] or "").endswith(salt):
+        state = store.content_digest(session) + salt
+        if previous["state"] == state and _intact(out, previous["files"]):
+            clear_debris(out)
+            return BuildResult(len(previous["pages"]), len(previous["files"]), [], up_to_date=True)
     env = environment(templates)
-    pages, downloads = build_pages(session, base_url)
+    gc.disable()  # building the pages allocates a million objects, none in cycles: no need to scan
+    try:
+        pages, downloads = build_pages(session, base_url)
+    finally:
+        gc.enable()
     writer = SiteWriter(out)
     job = _Job(pages, env, previous["pages"], salt, base_url, writer)
     if workers is None:
         workers = min(os.cpu_count() or 1, MAX_WORKERS) if len(pages) > PARALLEL_PAGES else 1
+    files_digest = None
+
+    def write_the_rest():  # runs while the workers render, when there are workers
+        nonlocal state, files_digest
+        state = state or store.content_digest(session) + salt
+        files_digest = hashlib.blake2b(pickle.dumps(downloads["claims"], protocol=5), digest_size=16).hexdigest()
+        _write_downloads(writer, downloads, reuse=previous.get("downloads") == files_digest)
+        _write_feeds(writer, env, pages, downloads["views"], base_url)
+        static = templates / "static"
+        for path in sorted(static.rglob("*")):
+            if path.is_file():
+                writer.write(f"static/{path.relative_to(static)}", path.read_bytes())
+        writer.write(".gitkeep", b"")
+
     try:
         if workers > 1 and fail_after is None:
-            results = _render_in_processes(job, workers, progress)
+            results = _render_in_processes(job, workers, progress, meanwhile=write_the_rest)
         else:
+            write_the_rest()
             results = []
             for i in range(len(pages)):
                 if fail_after is not None and i >= fail_after:
@@ -64,28 +86,12 @@ def build_site(session: Session, out: Path, base_url: str = "", templates: Path 
                 results.extend(_render(job, [i]))
                 if progress:
                     progress(1)
-        fingerprints = {}
-        claims_changed = set(job.previous) != {p.save_as for p in pages}
-        writer.written.update(save_as for save_as, *_ in results)  # workers' writers were copies
-        writer.changed = [save_as for save_as, _, changed, _ in results if changed]
-        for save_as, fingerprint, _, is_claim in results:
-            fingerprints[save_as] = fingerprint
-            claims_changed = claims_changed or (is_claim and job.previous.get(save_as) != fingerprint)
-        # The downloads hold exactly what the claim pages show: if no claim page changed, neither did they.
-        if claims_changed or not all((out / name).is_file() for name in DOWNLOADS):
-            _write_downloads(writer, downloads)
-        else:
-            for name in DOWNLOADS:
-                writer.reuse(name)
-        _write_feeds(writer, env, pages, downloads["views"], base_url)
-        static = templates / "static"
-        for path in sorted(static.rglob("*")):
-            if path.is_file():
-                writer.write(f"static/{path.relative_to(static)}", path.read_bytes())
-        writer.write(".gitkeep", b"")
+        writer.written.update(save_as for save_as, _, _ in results)  # workers' writers were copies
+        writer.changed = sorted(set(writer.changed) | {save_as for save_as, _, changed in results if changed})
         files = sorted(writer.written | {MANIFEST})
-        writer.write(MANIFEST, json.dumps({"state": state, "pages": fingerprints, "files": files},
-                                          sort_keys=True, indent=0))
+        manifest = {"state": state, "pages": {save_as: fingerprint for save_as, fingerprint, _ in results},
+                    "downloads": files_digest, "files": files}
+        writer.write(MANIFEST, json.dumps(manifest, sort_keys=True, indent=0))
         writer.publish()
     except BaseException:
         writer.abandon()
@@ -105,19 +111,19 @@ class _Job:
     salt: str
     base_url: str
     writer: SiteWriter
+    memo: dict[int, bytes] = field(default_factory=dict)  # digests of the dicts pages share
 
 
-def _render(job: _Job, indices) -> list[tuple[str, str, bool, bool]]:
+def _render(job: _Job, indices) -> list[tuple[str, str, bool]]:
     """Fingerprint each page; render and write only those that changed.
 
-    Returns (path, fingerprint, file changed, is a claim page) per page, so that a forked worker
-    can report back what it did.
+    Returns (path, fingerprint, file changed) per page, so that a forked worker can report back
+    what it did.
     """
-    memo: dict[int, bytes] = {}
     results = []
     for i in indices:
         page = job.pages[i]
-        fingerprint = _fingerprint(job.salt, page, memo)
+        fingerprint = _fingerprint(job.salt, page, job.memo)
         changed = False
         if job.previous.get(page.save_as) != fingerprint or not job.writer.reuse(page.save_as):
             html = job.env.get_template(page.template).render(
@@ -126,30 +132,35 @@ def _render(job: _Job, indices) -> list[tuple[str, str, bool, bool]]:
             before = len(job.writer.changed)
             job.writer.write(page.save_as, html)
             changed = len(job.writer.changed) > before
-        results.append((page.save_as, fingerprint, changed, page.template == "claim.html"))
+        results.append((page.save_as, fingerprint, changed))
     return results
 
 
 _FORKED_JOB: _Job | None = None  # set just before forking; workers read it from their copy of memory
 
 
-def _render_chunk(indices: list[int]) -> list[tuple[str, str, bool, bool]]:
+def _render_chunk(indices: list[int]) -> list[tuple[str, str, bool]]:
     return _render(_FORKED_JOB, indices)
 
 
-def _render_in_processes(job: _Job, workers: int, progress) -> list:
-    """Render across forked processes, which inherit the pages and never touch the database."""
+def _render_in_processes(job: _Job, workers: int, progress, meanwhile) -> list:
+    """Render across forked processes, which inherit the pages and never touch the database;
+    the parent runs `meanwhile` as they start."""
     global _FORKED_JOB
     chunks = [list(range(start, len(job.pages), workers * 8)) for start in range(workers * 8)]
     _FORKED_JOB = job
     results = []
+    gc.freeze()  # the workers' collector then leaves the parent's objects alone, and their pages shared
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for part in pool.imap_unordered(_render_chunk, chunks):
+            parts = pool.imap_unordered(_render_chunk, chunks)
+            meanwhile()
+            for part in parts:
                 results.extend(part)
                 if progress:
                     progress(len(part))
     finally:
+        gc.unfreeze()
         _FORKED_JOB = None
     return results
 
@@ -230,7 +241,12 @@ def _digest(item: dict, memo: dict[int, bytes]) -> bytes:
     return memo[key]
 
 
-def _write_downloads(writer: SiteWriter, downloads: dict) -> None:
+def _write_downloads(writer: SiteWriter, downloads: dict, reuse: bool) -> None:
+    """claims.json and claims.csv; the live copies are kept when their rows are unchanged."""
+    if reuse and all(os.path.isfile(writer.target / name) for name in DOWNLOADS):
+        for name in DOWNLOADS:
+            writer.reuse(name)
+        return
     rows = downloads["claims"]
     # No indent: the indenting encoder is pure Python and ten times slower on 10,000 claims.
     writer.write("claims.json", json.dumps({"columns": list(DOWNLOAD_COLUMNS), "claims": rows},

@@ -67,11 +67,13 @@ def index_row(v: dict) -> dict:
 
 
 def verdict_view(verdict: str | None, factor: float | None = None) -> dict:
-    key = verdict or "unchecked"
-    icon, name, meaning = VERDICT_TEXT[key]
     shown_factor = "" if factor is None or factor <= 1.0 or math.isinf(factor) else f"{factor:.2g}×"
-    return {"key": key, "icon": icon, "name": name, "meaning": meaning, "factor": shown_factor,
-            "sort": VERDICTS.index(key) if key in VERDICTS else len(VERDICTS)}
+    return VERDICT_VIEWS[verdict or "unchecked"] | {"factor": shown_factor}
+
+
+VERDICT_VIEWS = {key: {"key": key, "icon": icon, "name": name, "meaning": meaning,
+                       "sort": VERDICTS.index(key) if key in VERDICTS else len(VERDICTS)}
+                 for key, (icon, name, meaning) in VERDICT_TEXT.items()}
 
 
 def claim_url(slug: str) -> str:
@@ -233,8 +235,9 @@ def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]
     by_subject: dict[str, list[dict]] = {}
     by_source: dict[str, list[dict]] = {}
     for v in views:
-        by_subject.setdefault(v["subject_slug"], []).append(brief(v))
-        by_source.setdefault(v["source_slug"], []).append(brief(v))
+        shown = brief(v)  # one dict in both lists, so it is digested once
+        by_subject.setdefault(v["subject_slug"], []).append(shown)
+        by_source.setdefault(v["source_slug"], []).append(shown)
 
     pages: list[Page] = []
     counts = {k: sum(1 for v in views if v["verdict"]["key"] == k) for k in VERDICTS}

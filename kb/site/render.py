@@ -44,6 +44,7 @@ def environment(templates: Path = DEFAULT_TEMPLATES) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # a build never edits templates; checking each one's mtime per page is slow
     )
     env.filters["safe_url"] = safe_url
     return env

@@ -41,6 +41,7 @@ class SiteWriter:
         self.target.parent.mkdir(parents=True, exist_ok=True)
         clear_debris(self.target)
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.building-", dir=self.target.parent))
+        self.has_live = self.target.is_dir()  # a first build need not look for live copies
         self.written: set[str] = set()
         self.changed: list[str] = []
         self.folders: set[Path] = set()
@@ -52,14 +53,16 @@ class SiteWriter:
         data = content.encode("utf-8") if isinstance(content, str) else content
         path = sanitised_join(self.staging, relative)
         self._folder(path.parent)
-        live = self.target / relative
-        try:
-            if live.is_file() and live.stat().st_size == len(data) and live.read_bytes() == data:
-                os.link(live, path)
-                return
-        except OSError:
-            pass
-        path.write_bytes(data)
+        if self.has_live:
+            live = self.target / relative
+            try:
+                if live.stat().st_size == len(data) and live.read_bytes() == data:
+                    os.link(live, path)
+                    return
+            except OSError:  # no live copy (or not a file): write it
+                pass
+        with open(path, "wb") as file:
+            file.write(data)
         self.changed.append(relative)
 
     def reuse(self, relative: str) -> bool:
