@@ -2,7 +2,7 @@
 model gives a band, verdict.compare() judges the claim, and the result is explained.
 
 check() works on a ClaimSpec, so stored claims and claims found in an article are checked
-the same way; check_all() stores one Evaluation per claim.
+the same way; check_all() stores an Evaluation for each claim whose outcome changed.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 import numpy as np
-from sqlalchemy import insert
+from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
 from kb import store
@@ -553,7 +553,7 @@ def spec_for(claim: Claim, cat: Catalogue, subject_slug: str, source: Source,
 
 def check_all(session: Session, subject: str | None = None, seed: int = DEFAULT_SEED,
               n: int = DEFAULT_SAMPLES, store_results: bool = True) -> list[tuple[Claim, Verdict]]:
-    """Check every active claim (or one subject's) and store an Evaluation for each."""
+    """Check every active claim (or one subject's); with store_results, record() the outcomes."""
     cat = Catalogue(session)
     sources = {s.id: s for s in session.exec(select(Source))}
     subjects = {s.id: s.slug for s in cat.subjects.values()}
@@ -561,27 +561,44 @@ def check_all(session: Session, subject: str | None = None, seed: int = DEFAULT_
     for a in session.exec(select(Assumption).where(Assumption.claim_id.is_not(None)).order_by(Assumption.id)):
         assumptions.setdefault(a.claim_id, []).append(a)
     rows = store.claims(session, subject_name=subject, include_inactive=False)
-    results, evaluations = [], []
-    now = utc_now()
+    results = []
     rng = np.random.default_rng(seed)
     fresh = rng.bit_generator.state
     for claim in rows:
         rng.bit_generator.state = fresh  # every claim sees the same stream: results do not depend on order
         spec = spec_for(claim, cat, subjects[claim.subject_id], sources[claim.source_id],
                         assumptions.get(claim.id, []), sources)
-        verdict = check(spec, cat, rng, n)
-        results.append((claim, verdict))
-        evaluations.append(dict(
-            claim_id=claim.id, verdict=verdict.verdict,
+        results.append((claim, check(spec, cat, rng, n)))
+    if store_results:
+        record(session, results, seed)
+    return results
+
+
+OUTCOME = ("verdict", "factor", "p5", "p50", "p95", "explanation", "details", "model_version")
+
+
+def record(session: Session, results: list[tuple[Claim, Verdict]], seed: int = DEFAULT_SEED) -> int:
+    """Store an Evaluation for each claim whose outcome differs from its latest one, so the
+    history shows how verdicts changed rather than every run. Returns how many were stored."""
+    latest_ids = select(func.max(Evaluation.id)).group_by(Evaluation.claim_id)
+    columns = [getattr(Evaluation, name) for name in OUTCOME]
+    latest = {row[0]: tuple(row[1:]) for row in
+              session.execute(select(Evaluation.claim_id, *columns).where(Evaluation.id.in_(latest_ids)))}
+    now = utc_now()
+    evaluations = []
+    for claim, verdict in results:
+        outcome = dict(
+            verdict=verdict.verdict,
             factor=None if verdict.factor is None or math.isinf(verdict.factor) else verdict.factor,
             p5=verdict.p5, p50=verdict.p50, p95=verdict.p95, explanation=verdict.explanation,
             details=json.dumps(verdict.as_dict(), ensure_ascii=False, separators=(",", ":")),
             model_version=MODEL_VERSION,
-            seed=seed, created_at=now,
-        ))
-    if store_results and evaluations:
+        )
+        if latest.get(claim.id) != tuple(outcome[name] for name in OUTCOME):
+            evaluations.append(dict(outcome, claim_id=claim.id, seed=seed, created_at=now))
+    if evaluations:
         session.execute(insert(Evaluation), evaluations)
-    return results
+    return len(evaluations)
 
 
 def is_supported(verdict: str) -> bool:

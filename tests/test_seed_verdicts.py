@@ -4,6 +4,8 @@ import json
 
 import pytest
 
+from kb import db, store
+
 
 @pytest.fixture(scope="module")
 def checked(databases):
@@ -98,13 +100,22 @@ def test_unverifiable_names_the_missing_input(checked):
         "hardware" in claims["amodei-claude-35-sonnet"]["explanation"]
 
 
-def test_each_check_run_adds_to_the_history(kb, db_url):
+def test_the_history_records_verdicts_that_changed(kb, db_url):
     from .conftest import dump
 
     kb("check")
     first = len(dump(db_url)["evaluation"])
+    again = kb("check")
+    assert len(dump(db_url)["evaluation"]) == first > 0
+    assert f"0 new or changed verdicts added to the history; {first} unchanged." in again.stderr
+    assert kb("claim", "edit", "seed-gpt-3-1-to-12m", "--value", "$450 million").exit_code == 0
     kb("check")
-    assert len(dump(db_url)["evaluation"]) == 2 * first > 0
+    assert len(dump(db_url)["evaluation"]) == first + 1
+    engine = db.make_engine(db_url)
+    with db.transaction(engine) as session:
+        history = store.evaluations_of(session, store.claim(session, "seed-gpt-3-1-to-12m"))
+        assert [e.verdict for e in history] == ["consistent", "implausible"]
+    engine.dispose()
 
 
 def test_estimate_json_contract(kb):

@@ -27,7 +27,7 @@ samples_option = click.option("--samples", type=click.IntRange(100, 10_000_000),
 @samples_option
 @pass_kb
 def check(kb: KB, subject_name, as_json, dry_run, seed, samples):
-    """Give every active claim a verdict, and store it in the verdict history.
+    """Give every active claim a verdict; new or changed ones join the claim's verdict history.
 
     \b
     Verdicts: consistent (overlaps the model's 90% range), plausible (within 3×),
@@ -42,7 +42,8 @@ def check(kb: KB, subject_name, as_json, dry_run, seed, samples):
     with db.transaction(kb.engine()) as session:
         if subject_name:
             subject_name = store.subject(session, subject_name).slug
-        results = evaluate.check_all(session, subject_name, seed, samples, store_results=not dry_run)
+        results = evaluate.check_all(session, subject_name, seed, samples, store_results=False)
+        recorded = 0 if dry_run else evaluate.record(session, results, seed)
         records = [
             {"slug": c.slug, "source": c.source_id, "text": c.quote, "subject": None,
              "quantity": c.quantity, "low": c.low, "high": c.high, "scope": c.scope, "value": c.value,
@@ -65,6 +66,9 @@ def check(kb: KB, subject_name, as_json, dry_run, seed, samples):
     for r in records:
         counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
     click.echo(", ".join(f"{n} {v}" for v, n in sorted(counts.items())), err=True)
+    if not dry_run:
+        click.echo(f"{recorded} new or changed verdict{'s' if recorded != 1 else ''} added to the history; "
+                   f"{len(records) - recorded} unchanged.", err=True)
 
 
 def _range(text: str | None, flag: str) -> tuple[float, float] | None:
