@@ -29,6 +29,21 @@ def peak_mb() -> str:
     return f"{own:.0f} MB (largest render worker {workers:.0f} MB, mostly pages shared with the parent)"
 
 
+def file_creation_baseline(folder, count: int) -> float:
+    """Seconds a bare loop takes to create `count` 10 KB files here: the floor any build pays for
+    writing its pages, and on this machine's disk the noisiest part of the figures."""
+    target = folder / "baseline"
+    target.mkdir()
+    data = b"x" * 10_000
+    start = time.perf_counter()
+    for i in range(count):
+        with open(target / f"{i}.html", "wb") as file:
+            file.write(data)
+    elapsed = time.perf_counter() - start
+    shutil.rmtree(target)
+    return elapsed
+
+
 def timed_build(engine, out, edit: str | None = None):
     with db.transaction(engine) as session:
         if edit:
@@ -65,6 +80,8 @@ def main(sizes: list[int]) -> None:
             for i in range(REPEATS):
                 runs["one-edit rebuild"].append(timed_build(engine, out, edit=f"Edited claim, take {i}."))
             medians = {label: report(n, label, [t for t, _ in done], done[-1][1]) for label, done in runs.items()}
+            print(f"{n:>6,} claims: for scale, a bare loop creating {n:,} files of 10 KB in the same folder takes "
+                  f"{file_creation_baseline(folder, n):.2f} s")
             full = medians["full build"]
             print(f"{n:>6,} claims: no-change rebuild/full = {medians['no-change rebuild'] / full:.0%}, "
                   f"one-edit rebuild/full = {medians['one-edit rebuild'] / full:.0%}; peak RSS so far {peak_mb()}")
