@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import pickle
 from dataclasses import dataclass, field
+from importlib import metadata
 from datetime import timezone
 from pathlib import Path
 
@@ -201,9 +202,11 @@ def _intact(out: Path, files: list[str]) -> bool:
 
 @functools.cache
 def _code_digest() -> str:
-    """The site's pages are computed by the kb package, so a new version of it means a new site."""
+    """The pages are computed by the kb package and rendered by Jinja2 and MarkupSafe, so a new
+    version of any of them means a new site."""
     package = Path(__file__).resolve().parent.parent
     digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{metadata.version('jinja2')} {metadata.version('markupsafe')}".encode())
     for path in sorted(package.rglob("*.py")):
         digest.update(str(path.relative_to(package)).encode() + path.read_bytes())
     return digest.hexdigest()
