@@ -51,6 +51,8 @@ def build_site(session: Session, out: Path, base_url: str = "", templates: Path 
         if previous["state"] == state and _intact(out, previous["files"]):
             clear_debris(out)
             return BuildResult(len(previous["pages"]), len(previous["files"]), [], up_to_date=True)
+    if progress:
+        progress(0)  # a build is needed: let the bar appear now
     env = environment(templates)
     gc.disable()  # building the pages allocates a million objects, none in cycles: no need to scan
     try:
