@@ -12,8 +12,8 @@ import multiprocessing
 import os
 import pickle
 from dataclasses import dataclass, field
-from importlib import metadata
 from datetime import timezone
+from importlib import metadata
 from pathlib import Path
 
 from sqlmodel import Session
@@ -54,11 +54,13 @@ def build_site(session: Session, out: Path, base_url: str = "", templates: Path 
     if progress:
         progress(0)  # a build is needed: let the bar appear now
     env = environment(templates)
+    collecting = gc.isenabled()
     gc.disable()  # building the pages allocates a million objects, none in cycles: no need to scan
     try:
         pages, downloads = build_pages(session, base_url)
     finally:
-        gc.enable()
+        if collecting:
+            gc.enable()
     writer = SiteWriter(out)
     job = _Job(pages, env, previous["pages"], salt, base_url, writer)
     if workers is None:
