@@ -4,7 +4,6 @@ hostile text stays inert. Builds are atomic and incremental."""
 import csv
 import io
 import json
-import os
 import re
 import shutil
 from pathlib import Path
@@ -14,7 +13,7 @@ import html5lib
 import pytest
 from click.testing import CliRunner
 
-from kb import db, store
+from kb import db
 from kb.cli import cli
 from kb.site.build import build_site
 from kb.site.render import safe_url

@@ -104,8 +104,8 @@ def cli(ctx, url, sources):
     ctx.call_on_close(ctx.obj.dispose)
 
 
-def echo_json(data) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+def echo_json(document) -> None:
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
 
 
 def echo_table(rows: list[list[str]], headers: list[str]) -> None:

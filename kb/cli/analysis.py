@@ -7,7 +7,7 @@ import numpy as np
 
 from kb import db, evaluate, store
 from kb.cli import KB, cli, echo_json, echo_table, pass_kb
-from kb.compute import DEFAULT_SAMPLES, DEFAULT_SEED, Input
+from kb.compute import DEFAULT_SAMPLES, DEFAULT_SEED
 from kb.errors import KBError, ParseError
 from kb.quantities import COUNT
 from kb.values import parse

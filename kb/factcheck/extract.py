@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, replace
 
 from kb.errors import ParseError
-from kb.quantities import COUNT, DAYS, FLOP, GPU_HOURS, MONEY, MONEY_PER_HOUR, MWH, Range
+from kb.quantities import COUNT, DAYS, FLOP, GPU_HOURS, MONEY_PER_HOUR, MWH, Range
 from kb.values import parse
 
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:e[+-]?\d+)?"
