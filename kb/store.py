@@ -102,6 +102,16 @@ def aliases_of(session: Session, row: Subject) -> list[str]:
     return [n for n in names if n not in (row.name, row.slug)]
 
 
+def all_aliases(session: Session) -> dict[int, list[str]]:
+    """aliases_of() for every subject, in one query."""
+    subjects = {s.id: s for s in session.exec(select(Subject))}
+    aliases: dict[int, list[str]] = {i: [] for i in subjects}
+    for subject_id, name in session.execute(select(Alias.subject_id, Alias.name).order_by(Alias.id)):
+        if name not in (subjects[subject_id].name, subjects[subject_id].slug):
+            aliases[subject_id].append(name)
+    return aliases
+
+
 def upsert_fact(session: Session, record: FactIn, replace: bool = True) -> Fact:
     row = session.exec(select(Fact).where(Fact.slug == record.slug)).first()
     if row is not None and not replace:
@@ -341,8 +351,9 @@ def export_documents(session: Session) -> list[tuple[str, dict]]:
     """Every record as (file stem, document), in a stable order, for a lossless round trip."""
     sources = {s.id: s.slug for s in session.exec(select(Source))}
     subjects = {s.id: s.slug for s in session.exec(select(Subject))}
+    aliases = all_aliases(session)
     subject_docs = [
-        _present(dict(slug=s.slug, name=s.name, kind=s.kind, aliases=aliases_of(session, s) or None,
+        _present(dict(slug=s.slug, name=s.name, kind=s.kind, aliases=aliases[s.id] or None,
                       developer=s.developer, year=s.year, notes=s.notes))
         for s in session.exec(select(Subject).order_by(Subject.slug))
     ]

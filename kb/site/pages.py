@@ -204,6 +204,8 @@ def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]
     for fs in facts.values():
         for f in fs:
             facts_per_source[f.source_id] = facts_per_source.get(f.source_id, 0) + 1
+    aliases = store.all_aliases(session)
+    stamp = functools.cache(lambda when: when.strftime("%Y-%m-%d %H:%M UTC"))  # a check run shares one time
     views = []
     for c in claims:
         latest = history.get(c.id, [None])[-1]
@@ -219,7 +221,7 @@ def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]
             "factor": d["factor"], "p5": d["p5"], "p50": d["p50"], "p95": d["p95"],
             "verdict_key": d["verdict"], "explanation": d["explanation"], "details_json": d["details_json"],
             "created_at": c.created_at, "updated_at": c.updated_at,
-            "history": [{"when": e.created_at.strftime("%Y-%m-%d %H:%M UTC"), "model_version": e.model_version,
+            "history": [{"when": stamp(e.created_at), "model_version": e.model_version,
                          "verdict": verdict_view(e.verdict, e.factor), "explanation": e.explanation}
                         for e in reversed(history.get(c.id, []))],
             "assumptions": [{"name": label(a.name), "value": a.text or show_range(a.name, a.low, a.high),
@@ -267,7 +269,7 @@ def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]
                  "note": f.note or ""} for f in facts.get(s.id, [])]
         pages.append(Page("subject.html", subject_url(s.slug), s.name, {
             "subject": {"name": s.name, "kind": s.kind, "developer": s.developer, "year": s.year, "notes": s.notes,
-                        "aliases": store.aliases_of(session, s)},
+                        "aliases": aliases[s.id]},
             "facts": rows, "claims": items,
         }, lazy={"charts": functools.partial(subject_chart, items)}))
     for s in sources.values():
