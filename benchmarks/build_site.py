@@ -3,9 +3,10 @@
 Prints, for each size, a full build into an empty folder, a no-change rebuild, and a rebuild after
 editing one claim's quote, each run REPEATS times (min and median: this machine's timings vary by
 ±20% from run to run), with pages per second and the peak memory (resident set size).
-Targets (issue 4): a 10,000-claim build at least 5× faster than Pelican (~71 s here) and within
-1.5× of a plain Jinja2 + SQLite script (~5.7 s), a no-change rebuild under 20% of a full build,
-and peak memory under 500 MB.
+Also runs, as a floor measured in the same conditions, a plain loop that renders and writes the
+same pages in one process. Targets (issue 4): a 10,000-claim build at least 5× faster than
+Pelican (~71 s here) and within 1.5× of a plain Jinja2 + SQLite script (~5.7 s), a no-change
+rebuild under 20% of a full build, and peak memory under 500 MB.
 Run: python benchmarks/build_site.py [N ...]   (KB_BENCH_DIR=/dev/shm/x keeps the disk out of it)
 """
 
@@ -19,6 +20,8 @@ from corpus import add_claims, cleanup, scratch, seeded_database
 
 from kb import db, evaluate, store
 from kb.site.build import build_site
+from kb.site.pages import build_pages
+from kb.site.render import environment
 
 REPEATS = 3
 
@@ -42,6 +45,23 @@ def file_creation_baseline(folder, count: int) -> float:
     elapsed = time.perf_counter() - start
     shutil.rmtree(target)
     return elapsed
+
+
+def plain_render(engine, out) -> float:
+    """The floor to compare with: the same pages rendered and written by a plain loop in one
+    process (no fingerprints, manifest, staging folder, downloads or workers)."""
+    env = environment()
+    with db.transaction(engine) as session:
+        start = time.perf_counter()
+        pages, _ = build_pages(session)
+        for page in pages:
+            html = env.get_template(page.template).render(
+                page=page, root=page.root, base_url="", **page.context,
+                **{name: compute() for name, compute in page.lazy.items()})
+            path = out / page.save_as
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(html)
+        return time.perf_counter() - start
 
 
 def timed_build(engine, out, edit: str | None = None):
@@ -80,6 +100,12 @@ def main(sizes: list[int]) -> None:
             for i in range(REPEATS):
                 runs["one-edit rebuild"].append(timed_build(engine, out, edit=f"Edited claim, take {i}."))
             medians = {label: report(n, label, [t for t, _ in done], done[-1][1]) for label, done in runs.items()}
+            plain = []
+            for i in range(REPEATS):
+                shutil.rmtree(folder / "plain", ignore_errors=True)
+                plain.append(plain_render(engine, folder / "plain"))
+            print(f"{n:>6,} claims, plain render loop: min {min(plain):.2f} s, median {statistics.median(plain):.2f} s; "
+                  f"full build / plain loop = {medians['full build'] / statistics.median(plain):.2f}")
             print(f"{n:>6,} claims: for scale, a bare loop creating {n:,} files of 10 KB in the same folder takes "
                   f"{file_creation_baseline(folder, n):.2f} s")
             full = medians["full build"]
