@@ -152,7 +152,9 @@ def subject_chart(claims: list[dict]) -> list[dict]:
         band = None
         if bands:
             b = bands[0]
-            band = {"y1": height - scale(b["p95"]), "y2": height - scale(b["p5"]), "ym": height - scale(b["p50"])}
+            band = {"y1": height - scale(b["p95"]), "y2": height - scale(b["p5"]), "ym": height - scale(b["p50"]),
+                    "label": f"model: {show_range(quantity, b['p5'], b['p95'])}"}
+            band["label_y"] = round(band["y1"] - 5 if band["y1"] > 16 else band["y2"] + 14, 1)
         charts.append({"quantity": quantity, "label": label_of(quantity), "width": width, "height": height,
                        "marks": marks, "band": band, "years": years,
                        "ticks": [{"y": height - scale(t), "label": show(quantity, t)} for t in ticks],
