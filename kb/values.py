@@ -305,10 +305,9 @@ def human_number(x: float, unit: str = COUNT) -> str:
     for suffix, scale in (("T", 1e12), ("B", 1e9), ("M", 1e6)):
         if x >= scale:
             return f"{x / scale:.3g}{suffix}"
-    if x >= 1000:
-        return f"{x:,.0f}"
-    if x >= 10 or x == int(x):
-        return f"{x:.3g}" if x < 1000 else f"{x:,.0f}"
+    rounded = x if x == int(x) else float(f"{x:.3g}")  # whole numbers stay whole (1,024 GPUs)
+    if rounded >= 1000:
+        return f"{rounded:,.0f}"  # 22,900 rather than 2.29e+04
     return f"{x:.3g}"
 
 

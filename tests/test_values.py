@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from kb.errors import ParseError
 from kb.quantities import COUNT, DAYS, FLOP, FRACTION, GPU_HOURS, MONEY, MONEY_PER_HOUR, MWH, Range
-from kb.values import format, humanize, parse
+from kb.values import format, human_number, humanize, parse
 
 M, B, T = 1e6, 1e9, 1e12
 
@@ -82,6 +82,12 @@ def test_humanize_is_short():
     assert humanize(parse("$1-12M")) == "$1M–$12M"
     assert humanize(parse("more than $100M")) == "at least $100M"
     assert humanize(parse("3.14e23 FLOP")) == "3.14e23 FLOP"
+
+
+@pytest.mark.parametrize("value,shown", [(22878.4, "22,900"), (1024.0, "1,024"), (25000.0, "25,000"),
+                                         (999.5, "1,000"), (12.345, "12.3"), (5.0, "5"), (0.25, "0.25")])
+def test_numbers_are_shown_to_three_digits_unless_whole(value, shown):
+    assert human_number(value) == shown
 
 
 @settings(max_examples=300, deadline=None)
