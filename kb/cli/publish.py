@@ -53,9 +53,9 @@ def build(kb: KB, out, base_url, templates):
             if bar is not None:
                 bar.__exit__(None, None, None)
     if result.up_to_date:
-        click.echo(f"{out}/ is up to date ({result.pages} pages): nothing changed since it was built.")
+        click.echo(f"{out}/ is up to date ({result.pages:,} pages): nothing changed since it was built.")
     else:
-        click.echo(f"Built {result.pages} pages ({result.files} files, {len(result.changed)} changed) in {out}/.")
+        click.echo(f"Built {result.pages:,} pages ({result.files:,} files, {len(result.changed):,} changed) in {out}/.")
 
 
 @cli.command()
