@@ -17,7 +17,7 @@ from kb import db
 from kb.cli import cli
 from kb.site.build import build_site
 from kb.site.render import safe_url
-from kb.site.write import OutsideSite, sanitised_join
+from kb.site.write import OutsideSite, exclusive, sanitised_join
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -220,6 +220,19 @@ def test_an_up_to_date_site_is_rebuilt_when_anything_it_depends_on_changes(db_ur
     changed = build(base_url="https://example.org", templates=templates).changed
     assert set(changed) - {".manifest.json"} == {"404.html"}
     engine.dispose()
+
+
+def test_a_second_build_of_the_same_site_is_refused_while_one_runs(db_url, tmp_path):
+    out = tmp_path / "site"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--db", db_url, "build", "--out", str(out)]).exit_code == 0
+    before = snapshot(out)
+    (tmp_path / ".site.building-running").mkdir()  # the running build's staging folder
+    with exclusive(out):
+        result = runner.invoke(cli, ["--db", db_url, "build", "--out", str(out), "--base-url", "https://x.org"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"Error: another kb build is writing {out}; run this one when it has finished"]
+    assert snapshot(out) == before and (tmp_path / ".site.building-running").is_dir()
 
 
 def test_parallel_rendering_gives_the_same_site(db_url, tmp_path):

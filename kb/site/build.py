@@ -21,7 +21,7 @@ from sqlmodel import Session
 from kb import store
 from kb.site.pages import DOWNLOAD_COLUMNS, Page, build_pages
 from kb.site.render import DEFAULT_TEMPLATES, environment
-from kb.site.write import SiteWriter, clear_debris
+from kb.site.write import SiteWriter, clear_debris, exclusive
 
 
 @dataclass
@@ -41,8 +41,15 @@ def build_site(session: Session, out: Path, base_url: str = "", templates: Path 
     is fingerprinted and only the changed ones are rendered. `progress(n)` is called as pages
     are rendered; `fail_after` makes the build raise after that many pages (tests use it to
     prove a failed build leaves the old site in place). Large sites are rendered by `workers`
-    forked processes (default: one per core past PARALLEL_PAGES pages).
+    forked processes (default: one per core past PARALLEL_PAGES pages). Only one build of a
+    site runs at a time; a second one is refused.
     """
+    with exclusive(out):
+        return _build(session, Path(out), base_url, templates, progress, fail_after, workers)
+
+
+def _build(session: Session, out: Path, base_url: str, templates: Path, progress, fail_after: int | None,
+           workers: int | None) -> BuildResult:
     previous = _read_manifest(out)
     salt = _templates_digest(templates) + _code_digest() + base_url
     state = None  # computed here only if the site may be up to date, else while the workers render

@@ -7,9 +7,11 @@ fails at any point leaves the previous site untouched.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from kb.errors import KBError
@@ -25,6 +27,27 @@ def sanitised_join(root: Path, relative: str) -> Path:
     if os.path.isabs(relative) or normal == ".." or normal.startswith(".." + os.sep) or "\0" in relative:
         raise OutsideSite(f"refusing to write {relative!r}: outside {root}")
     return root / normal
+
+
+class BuildInProgress(KBError):
+    """Another build is writing the same site."""
+
+
+@contextmanager
+def exclusive(target: Path):
+    """Hold a lock on the folder the site lives in for a whole build, so that two builds never
+    clear or swap each other's staging folders. The lock goes with the process."""
+    parent = Path(target).parent
+    parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(parent, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildInProgress(f"another kb build is writing {target}; run this one when it has finished") from None
+        yield
+    finally:
+        os.close(fd)
 
 
 def clear_debris(target: Path) -> None:
