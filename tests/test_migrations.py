@@ -1,6 +1,7 @@
 """Migrations: they round-trip with data in place, and they match the models."""
 
 from alembic import command
+from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from click.testing import CliRunner
 
@@ -8,6 +9,10 @@ from kb import db
 from kb.cli import cli
 
 from .conftest import dump
+
+
+def test_the_head_revision_the_code_expects_is_the_newest_migration():
+    assert db.head() == ScriptDirectory.from_config(db.alembic_config()).get_current_head()
 
 
 def test_upgrade_downgrade_upgrade_keeps_the_data(db_url, tmp_path):
