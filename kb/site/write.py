@@ -46,6 +46,8 @@ def exclusive(target: Path):
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise BuildInProgress(f"another kb build is writing {target}; run this one when it has finished") from None
+        except OSError:  # a file system without locks (some network mounts): build unguarded
+            pass
         yield
     finally:
         os.close(fd)
