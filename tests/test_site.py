@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from kb import db
 from kb.cli import cli
 from kb.site.build import build_site
+from kb.site.pages import subject_chart, verdict_view
 from kb.site.render import safe_url
 from kb.site.write import OutsideSite, exclusive, sanitised_join
 
@@ -220,6 +221,20 @@ def test_an_up_to_date_site_is_rebuilt_when_anything_it_depends_on_changes(db_ur
     changed = build(base_url="https://example.org", templates=templates).changed
     assert set(changed) - {".manifest.json"} == {"404.html"}
     engine.dispose()
+
+
+def test_subject_charts_shade_the_knowledge_bases_band_even_when_claimants_inputs_outnumber_it():
+    def claim(slug, p5, p95, own_inputs):
+        return {"slug": slug, "url": f"claims/{slug}.html", "quantity": "training_cost_usd", "value": "$5M",
+                "claimant": "X", "date": "2023", "year_sort": "2023", "low": 5e6, "high": 5e6, "p5": p5,
+                "p50": (p5 * p95) ** 0.5, "p95": p95, "own_inputs": own_inputs, "verdict": verdict_view("consistent")}
+
+    [chart] = subject_chart([claim("kb", 4e6, 8e6, False), claim("own-1", 1e6, 2e6, True),
+                             claim("own-2", 1e6, 2e6, True)])
+    assert chart["band"]["label"] == "model: $4M–$8M"
+    own = {m["url"]: m["own_band"] for m in chart["marks"]}
+    assert own["claims/kb.html"] is None and own["claims/own-1.html"] and own["claims/own-2.html"]
+    assert all("own inputs' range, $1M–$2M" in m["title"] for m in chart["marks"] if m["own_band"])
 
 
 def test_a_second_build_of_the_same_site_is_refused_while_one_runs(db_url, tmp_path):

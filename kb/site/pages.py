@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -59,7 +60,7 @@ def brief(v: dict) -> dict:
 
 
 BRIEF_FIELDS = ("slug", "url", "subject", "quantity", "quantity_label", "value", "claimant", "date", "year_sort",
-                "verdict", "low", "high", "p5", "p50", "p95")
+                "verdict", "low", "high", "p5", "p50", "p95", "own_inputs")
 
 
 def index_row(v: dict) -> dict:
@@ -141,19 +142,28 @@ def subject_chart(claims: list[dict]) -> list[dict]:
             continue
         years = sorted({c["year_sort"] for c in items})
         step = width / (len(items) + 1)
+        # The shaded band is the estimate most claims share (the knowledge base's own); a claim
+        # judged with inputs its claimant stated gets its own band drawn behind its mark.
+        judged = [c for c in items if c["p5"]]
+        estimates = Counter((c["p5"], c["p50"], c["p95"]) for c in [c for c in judged if not c["own_inputs"]] or judged)
+        common = max(estimates, key=lambda e: (estimates[e], e)) if estimates else None
         marks = []
         for i, c in enumerate(sorted(items, key=lambda c: (c["year_sort"], c["slug"]))):
             y1 = height - scale(c["high"]) if c["high"] else 0.0
             y2 = height - scale(c["low"]) if c["low"] else height
+            title = f"{c['value']} ({c['claimant']}, {c['date'] or 'undated'}): {c['verdict']['name']}"
+            own = None
+            if c["p5"] and (c["p5"], c["p50"], c["p95"]) != common:
+                own = {"y1": height - scale(c["p95"]), "y2": height - scale(c["p5"])}
+                title += f"; judged against its own inputs' range, {show_range(quantity, c['p5'], c['p95'])}"
             marks.append({"x": round(step * (i + 1), 1), "y1": y1, "y2": y2, "verdict": c["verdict"]["key"],
-                          "title": f"{c['value']} ({c['claimant']}, {c['date'] or 'undated'}): {c['verdict']['name']}",
+                          "title": title, "own_band": own,
                           "url": c["url"], "label": c["date"][:4] if c["date"] else "n.d."})
-        bands = [c for c in items if c["p5"]]
         band = None
-        if bands:
-            b = bands[0]
-            band = {"y1": height - scale(b["p95"]), "y2": height - scale(b["p5"]), "ym": height - scale(b["p50"]),
-                    "label": f"model: {show_range(quantity, b['p5'], b['p95'])}"}
+        if common:
+            p5, p50, p95 = common
+            band = {"y1": height - scale(p95), "y2": height - scale(p5), "ym": height - scale(p50),
+                    "label": f"model: {show_range(quantity, p5, p95)}"}
             band["label_y"] = round(band["y1"] - 5 if band["y1"] > 16 else band["y2"] + 14, 1)
         charts.append({"quantity": quantity, "label": label_of(quantity), "width": width, "height": height,
                        "marks": marks, "band": band, "years": years,
@@ -223,6 +233,7 @@ def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]
             "factor": d["factor"], "p5": d["p5"], "p50": d["p50"], "p95": d["p95"],
             "verdict_key": d["verdict"], "explanation": d["explanation"], "details_json": d["details_json"],
             "created_at": c.created_at, "updated_at": c.updated_at,
+            "own_inputs": any(a.stated for a in assumptions.get(c.id, [])),
             "history": [{"when": stamp(e.created_at), "model_version": e.model_version,
                          "verdict": verdict_view(e.verdict, e.factor), "explanation": e.explanation}
                         for e in reversed(history.get(c.id, []))],
