@@ -37,10 +37,13 @@ def test_concurrent_writers_lose_nothing(db_url):
     assert all(f"load-{w}-{i}" in slugs for w in range(4) for i in range(25))
 
 
-def _kill_after(args: list[str], seconds: float, env=None) -> int:
+def _kill_after(args: list[str], seconds: float, env=None, when=None) -> int:
+    """Run kb ARGS and SIGKILL it after `seconds`, or as soon as `when()` is true."""
     process = subprocess.Popen([sys.executable, "-m", "kb", *args], cwd=ROOT, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, env=env)
-    time.sleep(seconds)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not (when and when()) and process.poll() is None:
+        time.sleep(0.001)
     process.send_signal(signal.SIGKILL)
     return process.wait()
 
@@ -83,7 +86,9 @@ def test_a_killed_build_leaves_the_previous_site(db_url, tmp_path):
     assert CliRunner().invoke(cli, ["--db", db_url, "build", "--out", str(out)]).exit_code == 0
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert CliRunner().invoke(cli, ["--db", db_url, "claim", "edit", "seed-gpt-3-1-to-12m", "--quote", "changed"]).exit_code == 0
-    _kill_after(["--db", db_url, "build", "--out", str(out)], 1.0)
+    # killed once it has started writing the new site (its downloads come first, then the pages)
+    assert _kill_after(["--db", db_url, "build", "--out", str(out)], 60,
+                       when=lambda: any(tmp_path.glob(".site.building-*/claims.json"))) == -signal.SIGKILL
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
     assert CliRunner().invoke(cli, ["--db", db_url, "build", "--out", str(out)]).exit_code == 0
