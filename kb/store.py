@@ -347,6 +347,9 @@ def _stamp(value: datetime) -> str:
     return value.astimezone(timezone.utc).isoformat()
 
 
+SUBJECTS_FILE_STEM = "_subjects"  # slugs start with a letter or digit, so no source's file can take this name
+
+
 def export_documents(session: Session) -> list[tuple[str, dict]]:
     """Every record as (file stem, document), in a stable order, for a lossless round trip."""
     sources = {s.id: s.slug for s in session.exec(select(Source))}
@@ -357,7 +360,7 @@ def export_documents(session: Session) -> list[tuple[str, dict]]:
                       developer=s.developer, year=s.year, notes=s.notes))
         for s in session.exec(select(Subject).order_by(Subject.slug))
     ]
-    documents = [("subjects", {"subjects": subject_docs})]
+    documents = [(SUBJECTS_FILE_STEM, {"subjects": subject_docs})]
     for src in session.exec(select(Source).order_by(Source.slug)):
         doc = {"source": _present(dict(
             slug=src.slug, title=src.title, kind=src.kind, url=src.url, author=src.author,

@@ -25,7 +25,7 @@ def test_export_to_a_folder_and_import_it(db_url, empty_db_url, tmp_path):
     runner = CliRunner()
     assert runner.invoke(cli, ["--db", db_url, "export", "--out", str(tmp_path / "out")]).exit_code == 0
     files = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert "subjects.yaml" in files and "seed-cost-of-training-ai-models.yaml" in files
+    assert "_subjects.yaml" in files and "seed-cost-of-training-ai-models.yaml" in files
     assert runner.invoke(cli, ["--db", empty_db_url, "import", str(tmp_path / "out")]).exit_code == 0
     again = runner.invoke(cli, ["--db", empty_db_url, "export"]).stdout
     assert again == runner.invoke(cli, ["--db", db_url, "export"]).stdout
@@ -45,3 +45,13 @@ def test_import_is_idempotent_and_updates_by_slug(db_url, tmp_path):
     assert len(after["source"]) == len(before["source"])
     shown = runner.invoke(cli, ["--db", db_url, "source", "show", "seed-cost-of-training-ai-models", "--json"])
     assert '"url": "https://example.com/deep-dive"' in shown.stdout
+
+
+def test_a_source_slugged_like_the_subjects_file_does_not_overwrite_it(db_url, empty_db_url, tmp_path):
+    runner = CliRunner()
+    added = runner.invoke(cli, ["--db", db_url, "source", "add", "--slug", "subjects", "--title", "Subjects",
+                                "--kind", "article"])
+    assert added.exit_code == 0, added.output
+    assert runner.invoke(cli, ["--db", db_url, "export", "--out", str(tmp_path / "out")]).exit_code == 0
+    assert runner.invoke(cli, ["--db", empty_db_url, "import", str(tmp_path / "out")]).exit_code == 0
+    assert dump(empty_db_url)["subject"] == dump(db_url)["subject"]

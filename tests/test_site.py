@@ -260,3 +260,27 @@ def test_parallel_rendering_gives_the_same_site(db_url, tmp_path):
     first, second = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")
     assert {k: v[0] for k, v in first.items()} == {k: v[0] for k, v in second.items()}
     assert one.pages == two.pages and len(one.changed) == len(two.changed) == len(first)
+
+
+def test_kb_build_writes_only_into_a_folder_it_made(db_url, tmp_path):
+    project = tmp_path / "project"
+    (project / "sources").mkdir(parents=True)
+    (project / "kb.db").write_bytes(b"precious")
+    (project / "sources" / "gpt-3.yaml").write_text("source: {}\n")
+    before = snapshot(project)
+    runner = CliRunner()
+    for out in (project, project / "sources", project / "kb.db"):
+        result = runner.invoke(cli, ["--db", db_url, "build", "--out", str(out)])
+        assert result.exit_code in (1, 2)  # 2: click's own refusal of a file where a folder goes
+        assert str(out) in result.stderr.splitlines()[-1]
+        assert snapshot(project) == before
+    assert not [p for p in tmp_path.rglob(".*building*")]
+    site = project / "site"
+    site.mkdir()
+    (site / ".gitkeep").write_text("")  # an empty folder kept in version control is fine
+    assert runner.invoke(cli, ["--db", db_url, "build", "--out", str(site)]).exit_code == 0
+    (project / ".site.old-4242").mkdir()  # left by an older build killed mid-swap
+    result = runner.invoke(cli, ["--db", db_url, "build", "--out", str(site), "--base-url", "https://x.org"])
+    assert result.exit_code == 0 and (site / "index.html").is_file()
+    assert sorted(p.name for p in project.iterdir()) == ["kb.db", "site", "sources"]
+    assert snapshot(project / "sources") == {k[len("sources/"):]: v for k, v in before.items() if k.startswith("sources/")}

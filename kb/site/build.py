@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from kb import store
+from kb.errors import KBError
 from kb.site.pages import DOWNLOAD_COLUMNS, Page, build_pages
 from kb.site.render import DEFAULT_TEMPLATES, environment
 from kb.site.write import SiteWriter, clear_debris, exclusive
@@ -44,6 +45,7 @@ def build_site(session: Session, out: Path, base_url: str = "", templates: Path 
     forked processes (default: one per core past PARALLEL_PAGES pages). Only one build of a
     site runs at a time; a second one is refused.
     """
+    refuse_foreign(Path(out))
     with exclusive(out):
         return _build(session, Path(out), base_url, templates, progress, fail_after, workers)
 
@@ -179,6 +181,27 @@ def _render_in_processes(job: _Job, workers: int, progress, meanwhile) -> list:
 
 MANIFEST = ".manifest.json"
 DOWNLOADS = ("claims.json", "claims.csv")
+
+
+class NotASite(KBError):
+    """The output folder holds something kb build did not make."""
+
+
+def refuse_foreign(out: Path) -> None:
+    """kb build replaces its output folder as a whole, so it writes only into a folder that does
+    not exist yet, is empty, or holds a site it built before (its manifest is the marker)."""
+    if not out.exists() and not out.is_symlink():
+        return
+    if not out.is_dir() or out.is_symlink():
+        raise NotASite(f"--out {out} is not a folder; give a new or empty folder, or one kb build made")
+    if (out / MANIFEST).is_file():
+        return
+    if any(entry.name not in PLACEHOLDERS for entry in os.scandir(out)):
+        raise NotASite(f"--out {out} holds files kb build did not make; give a new or empty folder, "
+                       "or one kb build made (it would be replaced as a whole)")
+
+
+PLACEHOLDERS = {".gitkeep"}  # an otherwise empty folder kept in version control
 
 
 def _read_manifest(out: Path) -> dict:

@@ -7,7 +7,9 @@ fails at any point leaves the previous site untouched.
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
+import functools
 import os
 import shutil
 import tempfile
@@ -54,9 +56,26 @@ def exclusive(target: Path):
 
 
 def clear_debris(target: Path) -> None:
-    """Remove staging folders that a killed build left beside the target."""
-    for debris in Path(target).parent.glob(f".{Path(target).name}.building-*"):
-        shutil.rmtree(debris, ignore_errors=True)
+    """Remove staging folders and old copies that a killed build left beside the target
+    (".old-" is what builds before the atomic exchange named them)."""
+    name = Path(target).name
+    for pattern in (f".{name}.building-*", f".{name}.old-*"):
+        for debris in Path(target).parent.glob(pattern):
+            shutil.rmtree(debris, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 with RENAME_EXCHANGE); False where unsupported."""
+    renameat2 = getattr(_libc(), "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(None, use_errno=True)
 
 
 class SiteWriter:
@@ -110,9 +129,15 @@ class SiteWriter:
             self.folders.add(folder)
 
     def publish(self) -> None:
+        """Swap the staging folder in. Where the OS can exchange two folders in one step there is
+        never a moment without a site; the old one is left under the staging name, which the
+        next build clears if this one is killed before removing it."""
+        if self.target.exists() and _exchange(self.staging, self.target):
+            shutil.rmtree(self.staging, ignore_errors=True)
+            return
         old = None
         if self.target.exists():
-            old = self.target.with_name(f".{self.target.name}.old-{os.getpid()}")
+            old = self.target.with_name(f".{self.target.name}.building-old-{os.getpid()}")
             os.rename(self.target, old)
         os.rename(self.staging, self.target)
         if old is not None:
