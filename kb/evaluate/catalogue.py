@@ -1,0 +1,135 @@
+"""What the knowledge base knows, loaded once per run: subjects and aliases, facts by subject and
+quantity, global priors and price quotes. Checking 10,000 claims makes no per-claim queries."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sqlmodel import Session, select
+
+from kb import store
+from kb.models import Alias, Assumption, Fact, Source, Subject
+
+if TYPE_CHECKING:
+    from kb.evaluate.inputs import Context
+
+
+CONFIDENCE_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+@dataclass
+class Given:
+    """A number that feeds a check, with where it came from."""
+
+    low: float | None
+    high: float | None
+    text: str | None = None
+    source: str | None = None
+    source_title: str | None = None
+    basis: str = "published"
+    confidence: str = "medium"
+    qualifier: str | None = None
+    year: int | None = None
+    stated: bool = False
+    note: str | None = None
+
+    def describe(self) -> str:
+        origin = self.source_title or self.source
+        if not origin:
+            return self.basis or "no source"
+        return f"{self.basis}, {origin}" if self.basis else origin
+
+
+@dataclass
+class ClaimSpec:
+    """What is checked: a quantity and range about a subject, with any inputs the claimant gave."""
+
+    quantity: str
+    low: float | None
+    high: float | None
+    currency: str | None = None
+    scope: str = "unspecified"
+    subject: str | None = None
+    year: int | None = None
+    source: str | None = None
+    value_text: str | None = None
+    assumptions: dict[str, Given] = field(default_factory=dict)
+
+
+class Catalogue:
+    """Everything checks read, loaded once, so checking 10,000 claims makes no per-claim queries."""
+
+    def __init__(self, session: Session):
+        sources = {s.id: s for s in session.exec(select(Source))}
+        self.subjects = {s.slug: s for s in session.exec(select(Subject))}
+        by_id = {s.id: s.slug for s in self.subjects.values()}
+        self.alias = {a.key: by_id[a.subject_id] for a in session.exec(select(Alias))}
+        self.facts: dict[str, dict[str, list[Given]]] = {}
+        for f in session.exec(select(Fact).where(Fact.rank != "deprecated").order_by(Fact.slug)):
+            src = sources[f.source_id]
+            given = Given(f.low, f.high, f.text, src.slug, src.title, f.basis, f.confidence,
+                          f.qualifier, f.year, note=f.rank)
+            self.facts.setdefault(by_id[f.subject_id], {}).setdefault(f.quantity, []).append(given)
+        self.contexts: dict[tuple, Context] = {}  # inputs.build_context's cache
+        self.priors: dict[str, list[Given]] = {}
+        for a in session.exec(select(Assumption).where(Assumption.claim_id.is_(None)).order_by(Assumption.slug)):
+            src = sources.get(a.source_id)
+            self.priors.setdefault(a.name, []).append(Given(
+                a.low, a.high, a.text, src.slug if src else None, src.title if src else None,
+                "prior", "medium", a.qualifier, note=a.note))
+
+    def resolve(self, name: str) -> str | None:
+        """A subject slug from a slug, name or alias."""
+        if name in self.subjects:
+            return name
+        return self.alias.get(store.alias_key(name))
+
+    def fact(self, subject: str, quantity: str, exclude_source: str | None = None) -> Given | None:
+        """The subject's fact for a quantity: preferred rank first; several merge into one range."""
+        found = [g for g in self.facts.get(subject, {}).get(quantity, []) if g.source != exclude_source]
+        preferred = [g for g in found if g.note == "preferred"] or found
+        if not preferred:
+            return None
+        if len(preferred) == 1 or preferred[0].text is not None:
+            return preferred[0]
+        lows = [g.low for g in preferred if g.low is not None]
+        highs = [g.high for g in preferred if g.high is not None]
+        first = preferred[0]
+        return Given(min(lows), max(highs), None, first.source,
+                     "; ".join(dict.fromkeys(g.source_title for g in preferred)), first.basis,
+                     max((g.confidence for g in preferred), key=CONFIDENCE_ORDER.get))
+
+    def prior(self, name: str, qualifier: str | None = None) -> Given | None:
+        options = self.priors.get(name, [])
+        for g in options:
+            if g.qualifier == qualifier:
+                return g
+        for g in options:
+            if g.qualifier in (None, "default"):
+                return g
+        return None
+
+    def prices(self, hardware: str, quantity: str, year: int | None) -> Given | None:
+        """Catalogue prices for an accelerator nearest the year: the span of the closest quotes."""
+        quotes = self.facts.get(hardware, {}).get(quantity, [])
+        if not quotes:
+            return None
+        if year is None:
+            chosen = quotes
+        else:
+            distance = [_year_distance(g, year) for g in quotes]
+            best = min(distance)
+            chosen = [g for g, d in zip(quotes, distance) if d <= best + 1]
+        low, high = min(g.low for g in chosen), max(g.high for g in chosen)
+        titles = "; ".join(dict.fromkeys(f"{g.source_title} ({g.qualifier})" for g in chosen))
+        return Given(low, high, None, chosen[0].source, titles, "catalogue",
+                     max((g.confidence for g in chosen), key=CONFIDENCE_ORDER.get))
+
+
+def _year_distance(g: Given, year: int) -> int:
+    m = re.search(r"(\d{4})(?:-(\d{4}))?$", g.qualifier or "")
+    start = int(m.group(1)) if m else (g.year or year)
+    end = int(m.group(2)) if m and m.group(2) else start
+    return 0 if start <= year <= end else min(abs(year - start), abs(year - end))

@@ -1,0 +1,179 @@
+"""The verdict on one claim: estimate the claimed quantity from the inputs and compare, or compare
+with the subject's own fact or the price catalogue where the model derives nothing."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from kb.compute import DEFAULT_SAMPLES, DEFAULT_SEED, Estimate, Unverifiable, estimate
+from kb.evaluate.catalogue import CONFIDENCE_ORDER, Catalogue, ClaimSpec, Given
+from kb.evaluate.explain import arithmetic_steps, claimant_check, input_rows, what_to_believe
+from kb.evaluate.inputs import MODEL_INPUTS, Context, build_context
+from kb.quantities import MONEY, MONEY_PER_HOUR, unit_of
+from kb.verdict import SUPPORTED, Verdict, compare, label, sentence, show, show_range
+
+
+def check(spec: ClaimSpec, cat: Catalogue, rng: np.random.Generator | None = None,
+          n: int = DEFAULT_SAMPLES) -> Verdict:
+    """The verdict on one claim."""
+    rng = rng if rng is not None else np.random.default_rng(DEFAULT_SEED)
+    if spec.low is None and spec.high is None:
+        return Verdict("unverifiable", None, "The claim states no figure that could be checked.")
+    if unit_of(spec.quantity) in (MONEY, MONEY_PER_HOUR) and spec.currency not in (None, "USD"):
+        return Verdict("unverifiable", None,
+                       f"The claim is in {spec.currency}; the knowledge base holds no exchange rate.")
+    if spec.subject is None:
+        return Verdict("unverifiable", None, "The claim names no model or accelerator to check it against.")
+    if spec.quantity in ("hardware_price_usd", "gpu_hour_price_usd"):
+        return _check_price(spec, cat)
+    ctx = build_context(spec, cat)
+    if spec.quantity in ("parameters", "active_parameters") or (
+        spec.quantity == "training_tokens" and "training_flop" not in ctx.inputs
+    ):
+        return _check_against_fact(spec, cat, ctx)
+    try:
+        est = estimate(spec.quantity, ctx.inputs, rng, n)
+    except Unverifiable as e:
+        if cat.fact(spec.subject, spec.quantity, exclude_source=spec.source) is not None:
+            return _check_against_fact(spec, cat, ctx)  # nothing to derive it from, but a fact to compare
+        return _unverifiable(spec, ctx, e.missing, cat)
+    return _judge(spec, cat, ctx, est, rng, n)
+
+
+def _unverifiable(spec: ClaimSpec, ctx: Context, missing: list[str], cat: Catalogue) -> Verdict:
+    if not any(name in ctx.inputs for name in MODEL_INPUTS) and ctx.hardware is None:
+        known = cat.subjects.get(spec.subject)
+        return Verdict("unverifiable", None,
+                       f"No estimate of {label(spec.quantity)} is possible: nothing is known of "
+                       f"{known.name if known else spec.subject}'s "
+                       f"size, training data, hardware or accelerator-hours, and the claim states none.",
+                       inputs=input_rows(ctx))
+    needs = []
+    for name in missing:
+        if name in ("peak_flop_per_s", "gpu_hour_price_usd", "power_w") and ctx.hardware is None:
+            needs.append("the hardware it was trained on")
+        elif name == "gpu_hour_price_usd":
+            needs.append(f"a price per accelerator-hour for {ctx.hardware} around {ctx.year}")
+        else:
+            needs.append(label(name))
+    needs = list(dict.fromkeys(needs))
+    return Verdict("unverifiable", None,
+                   f"No estimate of {label(spec.quantity)} is possible: nobody supplied "
+                   f"{', '.join(needs)}.", inputs=input_rows(ctx))
+
+
+def _judge(spec: ClaimSpec, cat: Catalogue, ctx: Context, est: Estimate, rng, n) -> Verdict:
+    verdict, factor = compare(spec.low, spec.high, est.p5, est.p95)
+    claim_text = spec.value_text or show_range(spec.quantity, spec.low, spec.high)
+    band = f"{show(spec.quantity, est.p5)} to {show(spec.quantity, est.p95)} (median {show(spec.quantity, est.p50)})"
+    explanation = sentence(verdict, spec.quantity, claim_text, band, factor)
+    needed, impossible = what_to_believe(spec, ctx, est, claim_text)
+    if impossible:
+        verdict, explanation = "implausible", f"{explanation} {impossible}"
+    confidence = max((est.inputs[name].confidence for name in est.powers), key=CONFIDENCE_ORDER.get, default="medium")
+    return Verdict(
+        verdict, factor, explanation, est.p5, est.p50, est.p95, steps=arithmetic_steps(est),
+        believe=needed, sensitivity=[(label(name), share) for name, share in est.sensitivity if share > 0],
+        confidence=confidence, claimant_check=claimant_check(spec, cat, rng, n),
+        inputs=input_rows(ctx, est),
+    )
+
+
+def _check_against_fact(spec: ClaimSpec, cat: Catalogue, ctx: Context) -> Verdict:
+    """Parameters and tokens: compare with the subject's own fact (from another source)."""
+    fact = cat.fact(spec.subject, spec.quantity, exclude_source=spec.source)
+    feasibility, impossible = (_feasibility(spec, cat, ctx) if spec.quantity == "parameters" else (None, False))
+    claim_text = spec.value_text or show_range(spec.quantity, spec.low, spec.high)
+    rows = input_rows(ctx)
+    if fact is None or fact.low is None:
+        if impossible:
+            return Verdict("implausible", None, f"Physically impossible: {feasibility}", steps=[feasibility], inputs=rows)
+        why = f"No independent figure for {label(spec.quantity)} of {spec.subject} to compare with."
+        return Verdict("unverifiable", None, f"{why} {feasibility or ''}".strip(),
+                       steps=[feasibility] if feasibility else [], inputs=rows)
+    verdict, factor = compare(spec.low, spec.high, fact.low, fact.high)
+    band = f"{show_range(spec.quantity, fact.low, fact.high)} ({fact.basis}, {fact.source_title}; {fact.confidence} confidence)"
+    explanation = (f"The claim ({claim_text}) against the knowledge base's figure, {band}: "
+                   + ("they agree." if verdict == "consistent" else f"off by a factor of {factor:.1f}."))
+    steps = [f"{label(spec.quantity)}: {band}"]
+    if feasibility:
+        steps.append(feasibility)
+        explanation += f" {feasibility}"
+    if impossible:
+        verdict = "implausible"
+    centre = math.sqrt(fact.low * fact.high)
+    return Verdict(verdict, factor, explanation, fact.low, centre, fact.high, steps=steps,
+                   believe=None if verdict == "consistent" else
+                   f"For {claim_text} to hold, the {fact.basis} figure ({show_range(spec.quantity, fact.low, fact.high)}) "
+                   f"would have to be wrong by a factor of {factor:.0f}.",
+                   confidence=fact.confidence, inputs=rows)
+
+
+def _feasibility(spec: ClaimSpec, cat: Catalogue, ctx: Context) -> tuple[str | None, bool]:
+    """What a parameter count implies given the compute budget and the cluster's memory."""
+    n_params = spec.high if spec.high is not None else spec.low
+    parts, impossible = [], False
+    flop = ctx.given.get("training_flop")
+    if flop is None and all(k in ctx.inputs for k in ("gpu_hours", "peak_flop_per_s", "mfu")):
+        i = ctx.inputs
+        value = i["gpu_hours"].median * i["peak_flop_per_s"].median * i["mfu"].median * 3600
+        flop = Given(value, value, source_title="accelerator-hours × peak × MFU")
+    optimal = cat.prior("tokens_per_parameter")
+    if flop is not None and flop.low:
+        budget = math.sqrt(flop.low * flop.high)
+        tokens = budget / (6 * n_params)
+        ratio = tokens / n_params
+        parts.append(
+            f"With a compute budget of {show('training_flop', budget)}, {show('parameters', n_params)} parameters "
+            f"could be trained on only {show('training_tokens', tokens)} tokens (6·N·D), {ratio:.2g} tokens per "
+            f"parameter" + (f", against about {optimal.low:g} for compute-optimal training ({optimal.source_title})"
+                            if optimal else "") + ".")
+    per_param = cat.prior("bytes_per_parameter")
+    gpus = ctx.given.get("num_gpus")
+    memory = cat.facts.get(ctx.hardware or "", {}).get("memory_gb")
+    if per_param and gpus and memory and gpus.high:
+        state = n_params * per_param.low
+        cluster = gpus.high * memory[0].low * 1e9
+        parts.append(
+            f"Weights and Adam state take {show('parameters', n_params)} × {per_param.low:g} bytes = "
+            f"{state / 1e15:.2g} PB ({per_param.source_title}), against {cluster / 1e15:.2g} PB of memory on "
+            f"{gpus.high:,.0f} × {memory[0].low:g} GB {ctx.hardware_name} accelerators.")
+        if state > cluster:
+            impossible = True
+            parts.append(f"It does not fit: {state / cluster:.1f}× the whole cluster's memory.")
+    return (" ".join(parts) or None), impossible
+
+
+def _check_price(spec: ClaimSpec, cat: Catalogue) -> Verdict:
+    known = cat.subjects.get(spec.subject)
+    hardware = spec.subject if known is not None and known.kind == "hardware" else None
+    if hardware is None:
+        fact = cat.fact(spec.subject, "hardware")
+        stated = spec.assumptions.get("hardware")
+        text = fact.text if fact else (stated.text if stated else None)
+        hardware = cat.resolve(text) if text else None
+    if hardware is None:
+        return Verdict("unverifiable", None, f"{spec.subject} is not an accelerator, and no hardware is known for it, "
+                       "so there is no price catalogue to compare with.")
+    year = spec.year
+    catalogue = cat.prices(hardware, spec.quantity, year)
+    if catalogue is None:
+        return Verdict("unverifiable", None, f"The knowledge base has no {label(spec.quantity)} for {hardware}.")
+    verdict, factor = compare(spec.low, spec.high, catalogue.low, catalogue.high)
+    claim_text = spec.value_text or show_range(spec.quantity, spec.low, spec.high)
+    band = show_range(spec.quantity, catalogue.low, catalogue.high)
+    when = f" around {year}" if year else ""
+    explanation = (f"The claim ({claim_text}) against catalogue prices for {cat.subjects[hardware].name}{when}, {band}: "
+                   + ("they overlap." if verdict == "consistent" else f"off by a factor of {factor:.1f}."))
+    centre = math.sqrt(catalogue.low * catalogue.high)
+    return Verdict(verdict, factor, explanation, catalogue.low, centre, catalogue.high,
+                   steps=[f"catalogue: {band} ({catalogue.source_title})"], confidence=catalogue.confidence,
+                   inputs=[{"input": label(spec.quantity), "value": band, "source": catalogue.source,
+                            "source_title": catalogue.source_title, "basis": "catalogue",
+                            "confidence": catalogue.confidence, "stated": False}])
+
+
+def is_supported(verdict: str) -> bool:
+    return verdict in SUPPORTED

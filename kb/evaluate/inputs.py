@@ -1,0 +1,137 @@
+"""The inputs of an estimate: the subject's facts, the claimant's stated assumptions, the
+accelerator's peak, power and prices, and the global priors, each with where it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from kb.compute import DEFAULT_SAMPLES, Estimate, Input, Unverifiable, estimate
+from kb.evaluate.catalogue import Catalogue, ClaimSpec, Given
+
+MODEL_INPUTS = (
+    "parameters", "active_parameters", "training_tokens", "training_flop", "gpu_hours",
+    "num_gpus", "training_days", "mfu",
+)
+SCENARIO = ("hardware", "precision", "year")
+HARDWARE_BOUND = ("gpu_hours", "num_gpus", "training_days", "mfu")
+
+
+@dataclass
+class Context:
+    inputs: dict[str, Input] = field(default_factory=dict)
+    given: dict[str, Given] = field(default_factory=dict)
+    hardware: str | None = None
+    precision: str | None = None
+    year: int | None = None
+    hardware_name: str | None = None
+
+    def put(self, name: str, given: Given) -> None:
+        if given.low is None or given.high is None or given.low <= 0:
+            return
+        self.given[name] = given
+        self.inputs[name] = Input(given.low, given.high, given.describe(), given.confidence)
+
+
+def build_context(spec: ClaimSpec, cat: Catalogue, use_stated: str = "fill") -> Context:
+    """Inputs for a check. use_stated: "fill" (claimant's inputs fill gaps), "all" (they win).
+
+    Claims without assumptions share their subject's context, built once per catalogue.
+    """
+    if spec.assumptions:
+        return _build_context(spec, cat, use_stated)
+    key = (spec.subject, spec.year)
+    if key not in cat.contexts:
+        cat.contexts[key] = _build_context(spec, cat, use_stated)
+    return cat.contexts[key]
+
+
+def _build_context(spec: ClaimSpec, cat: Catalogue, use_stated: str) -> Context:
+    ctx = Context()
+    subject = spec.subject
+    facts = cat.facts.get(subject, {}) if subject else {}
+    for name in MODEL_INPUTS:
+        if name in facts:
+            ctx.put(name, cat.fact(subject, name))
+    if "hardware" in facts:
+        text = cat.fact(subject, "hardware").text
+        ctx.hardware = cat.resolve(text) or text
+    if "precision" in facts:
+        ctx.precision = cat.fact(subject, "precision").text
+    known = cat.subjects.get(subject) if subject else None
+    if known is not None and known.kind == "hardware":
+        ctx.hardware = subject
+    ctx.year = spec.year or (known.year if known else None)
+    scenario_hardware = spec.assumptions.get("hardware")
+    if scenario_hardware is not None and cat.resolve(scenario_hardware.text or "") != ctx.hardware:
+        for name in HARDWARE_BOUND:  # a re-run on other hardware keeps the model, not the run
+            ctx.inputs.pop(name, None)
+            ctx.given.pop(name, None)
+        ctx.precision = None
+    stated_later = {}
+    for name, given in spec.assumptions.items():
+        if name in SCENARIO or not given.stated or use_stated == "all":
+            _apply(ctx, cat, name, given)
+        else:
+            stated_later[name] = given
+    if "active_parameters" not in ctx.inputs and "parameters" in ctx.inputs:
+        ctx.put("active_parameters", ctx.given["parameters"])
+    hardware_inputs(ctx, cat)
+    for name, given in stated_later.items():  # the claimant's own inputs fill what nothing else gives
+        if name not in ctx.inputs:
+            _apply(ctx, cat, name, given)
+    if "active_parameters" not in ctx.inputs and "parameters" in ctx.inputs:
+        ctx.put("active_parameters", ctx.given["parameters"])
+    hardware_inputs(ctx, cat)
+    for name in ("server_overhead", "pue", "development_multiplier"):
+        if name not in ctx.inputs and (prior := cat.prior(name)):
+            ctx.put(name, prior)
+    return ctx
+
+
+def _apply(ctx: Context, cat: Catalogue, name: str, given: Given) -> None:
+    if name == "hardware":
+        ctx.hardware = cat.resolve(given.text or "") or ctx.hardware
+    elif name == "precision":
+        ctx.precision = given.text
+    elif name == "year" and given.low:
+        ctx.year = int(given.low)
+    else:
+        ctx.put(name, given)
+
+
+def hardware_inputs(ctx: Context, cat: Catalogue) -> None:
+    if ctx.hardware is None:
+        return
+    ctx.hardware_name = cat.subjects[ctx.hardware].name if ctx.hardware in cat.subjects else ctx.hardware
+    facts = cat.facts.get(ctx.hardware, {})
+    peaks = {g.qualifier: g for g in facts.get("peak_flop_per_s", [])}
+    precision = ctx.precision or ("bf16" if "bf16" in peaks else "fp16")
+    if "peak_flop_per_s" not in ctx.inputs and precision in peaks:
+        ctx.put("peak_flop_per_s", peaks[precision])
+        ctx.precision = precision
+    if "power_w" not in ctx.inputs and facts.get("power_w"):
+        ctx.put("power_w", facts["power_w"][0])
+    if "mfu" not in ctx.inputs:
+        arch = facts.get("architecture", [Given(None, None, "default")])[0].text
+        if (prior := cat.prior("mfu", arch)) is not None:
+            ctx.put("mfu", prior)
+    if "gpu_hour_price_usd" not in ctx.inputs:
+        if (price := cat.prices(ctx.hardware, "gpu_hour_price_usd", ctx.year)) is not None:
+            ctx.put("gpu_hour_price_usd", price)
+
+
+ESTIMATED = ("training_flop", "gpu_hours", "training_days", "training_cost_usd", "total_cost_usd", "energy_mwh")
+
+
+def estimate_all(ctx: Context, rng: np.random.Generator, n: int = DEFAULT_SAMPLES) -> dict[str, Estimate | Input]:
+    """Every quantity the inputs determine: derived where possible, else the input itself."""
+    results: dict[str, Estimate | Input] = {}
+    for quantity in ESTIMATED:
+        try:
+            results[quantity] = estimate(quantity, ctx.inputs, rng, n)
+        except Unverifiable:
+            if quantity in ctx.inputs:
+                results[quantity] = ctx.inputs[quantity]
+    return results
