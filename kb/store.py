@@ -102,6 +102,15 @@ def aliases_of(session: Session, row: Subject) -> list[str]:
     return [n for n in names if n not in (row.name, row.slug)]
 
 
+def alias_index(session: Session) -> dict[str, str]:
+    """Every alias key (and slug) to its subject's slug, in one query."""
+    index = {key: slug for key, slug in session.execute(select(Alias.key, Subject.slug).join(
+        Subject, col(Alias.subject_id) == col(Subject.id)))}
+    for slug in session.exec(select(Subject.slug)):
+        index.setdefault(alias_key(slug), slug)
+    return index
+
+
 def all_aliases(session: Session) -> dict[int, list[str]]:
     """aliases_of() for every subject, in one query."""
     subjects = {s.id: s for s in session.exec(select(Subject))}
@@ -213,8 +222,24 @@ def _assign(row, values: dict, exclude: tuple[str, ...] = ()) -> bool:
     return changed
 
 
+def _refuse_repeated_slugs(documents: list[Document]) -> None:
+    """Two records with one slug in one import would silently become one: refuse instead."""
+    for kind in ("source", "subjects", "facts", "claims", "assumptions"):
+        seen: dict[str, str] = {}
+        for doc in documents:
+            records = [doc.source] if kind == "source" and doc.source else getattr(doc, kind, []) if kind != "source" else []
+            for record in records:
+                if record.slug is None:
+                    continue
+                if record.slug in seen:
+                    raise InvalidRecord(f'{doc.origin}: {kind}: slug "{record.slug}" is also used in {seen[record.slug]}; '
+                                        "each record needs its own")
+                seen[record.slug] = doc.origin
+
+
 def load_documents(session: Session, documents: list[Document]) -> dict[str, int]:
     """Upsert every record, sources and subjects first so facts and claims can refer across files."""
+    _refuse_repeated_slugs(documents)
     counts = {"sources": 0, "subjects": 0, "facts": 0, "claims": 0, "assumptions": 0}
     for doc in documents:
         if doc.source:

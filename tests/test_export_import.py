@@ -54,4 +54,7 @@ def test_a_source_slugged_like_the_subjects_file_does_not_overwrite_it(db_url, e
     assert added.exit_code == 0, added.output
     assert runner.invoke(cli, ["--db", db_url, "export", "--out", str(tmp_path / "out")]).exit_code == 0
     assert runner.invoke(cli, ["--db", empty_db_url, "import", str(tmp_path / "out")]).exit_code == 0
-    assert dump(empty_db_url)["subject"] == dump(db_url)["subject"]
+    def subjects(url):
+        return sorted(row[1:] for row in dump(url)["subject"])  # ids may differ, nothing else
+
+    assert subjects(empty_db_url) == subjects(db_url)

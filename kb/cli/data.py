@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kb import db, records, store
+from kb import db, loading, records, store
 from kb.cli import KB, cli, echo_json, pass_kb
 
 
@@ -16,9 +16,8 @@ def initialise(kb: KB, quiet: bool = False) -> dict[str, int]:
     db.upgrade(engine)
     loaded = {}
     if kb.sources.is_dir():
-        documents = records.read_documents(kb.sources)
         with db.transaction(engine) as session:
-            loaded = store.load_documents(session, documents)
+            loaded = store.load_documents(session, loading.read_path(kb.sources, session))
     elif not quiet:
         click.echo(f"No {kb.sources}/ folder here; created an empty knowledge base.", err=True)
     return loaded
@@ -98,9 +97,8 @@ def import_(kb: KB, path):
       kb import sources/
       kb import export/claims.json
     """
-    documents = records.read_documents(path)
     with db.transaction(kb.engine()) as session:
-        loaded = store.load_documents(session, documents)
+        loaded = store.load_documents(session, loading.read_path(path, session))
     click.echo(", ".join(f"{n} {k}" for k, n in loaded.items()) + f" imported from {path}.", err=True)
 
 
