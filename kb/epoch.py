@@ -433,5 +433,6 @@ def _cost_claim(row: dict, subject: str, cost: float) -> dict:
             "value": shown, "low": cost, "high": cost,
             "quote": f"Training compute cost (2023 USD): {shown}", "scope": "final_training_run",
             "claimant": "Epoch AI", "date": row["Publication date"][:10] or None,
-            "note": working(f"Epoch AI's estimate of the final training run's cost in 2023 US dollars "
-                            f"({row['Confidence'].strip() or 'no'} confidence), Data on AI Models.")}
+            "note": working(f"Epoch AI's estimate of the final training run's amortised hardware and energy cost "
+                            f"in 2023 US dollars (Cottier et al. 2024; {row['Confidence'].strip() or 'no'} "
+                            "confidence), Data on AI Models.")}

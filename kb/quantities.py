@@ -44,6 +44,7 @@ QUANTITIES: dict[str, tuple[str, str, bool]] = {
     "hardware": (TEXT, "hardware", False),
     "precision": (TEXT, "training precision", False),
     "architecture": (TEXT, "architecture", False),
+    "ownership_cost_usd": (MONEY, "training cost (amortised ownership)", False),
 }
 
 CLAIM_QUANTITIES = tuple(q for q, (_, _, claimable) in QUANTITIES.items() if claimable)

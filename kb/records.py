@@ -20,8 +20,21 @@ import yaml
 
 from kb.errors import InvalidRecord, KBError
 from kb.quantities import (
-    BASES, CLAIM_QUANTITIES, CONFIDENCES, CURRENCIES, MONEY, MONEY_PER_HOUR, QUANTITIES,
-    RANKS, SCOPES, SOURCE_KINDS, STATUSES, SUBJECT_KINDS, TEXT, Range, unit_of,
+    BASES,
+    CLAIM_QUANTITIES,
+    CONFIDENCES,
+    CURRENCIES,
+    MONEY,
+    MONEY_PER_HOUR,
+    QUANTITIES,
+    RANKS,
+    SCOPES,
+    SOURCE_KINDS,
+    STATUSES,
+    SUBJECT_KINDS,
+    TEXT,
+    Range,
+    unit_of,
 )
 from kb.values import parse
 
@@ -34,12 +47,12 @@ ASSUMPTION_NAMES = (
     "mfu", "gpu_hour_price_usd", "hardware", "precision", "parameters", "active_parameters",
     "training_tokens", "training_flop", "gpu_hours", "num_gpus", "training_days",
     "server_overhead", "pue", "development_multiplier", "hardware_price_usd", "year",
-    "useful_life_years", "power_w", "bytes_per_parameter", "tokens_per_parameter",
+    "useful_life_years", "power_w", "bytes_per_parameter", "tokens_per_parameter", "cluster_overhead",
 )
 TEXT_ASSUMPTIONS = ("hardware", "precision")
 RATIO_ASSUMPTIONS = (
     "mfu", "server_overhead", "pue", "development_multiplier", "year", "useful_life_years",
-    "bytes_per_parameter", "tokens_per_parameter",
+    "bytes_per_parameter", "tokens_per_parameter", "cluster_overhead",
 )
 
 

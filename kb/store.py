@@ -12,7 +12,16 @@ from sqlalchemy import func
 from sqlmodel import Session, SQLModel, col, select
 
 from kb.errors import Conflict, Duplicate, InvalidRecord, NotFound
-from kb.models import Alias, Assumption, Claim, Evaluation, Fact, Source, Subject, utc_now
+from kb.models import (
+    Alias,
+    Assumption,
+    Claim,
+    Evaluation,
+    Fact,
+    Source,
+    Subject,
+    utc_now,
+)
 from kb.quantities import Range, unit_of
 from kb.records import AssumptionIn, ClaimIn, Document, FactIn, SourceIn, SubjectIn
 from kb.values import alias_key

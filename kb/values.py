@@ -11,8 +11,18 @@ import re
 
 from kb.errors import ParseError, RangeError
 from kb.quantities import (
-    COUNT, DAYS, FLOP, FLOP_PER_S, FRACTION, GB, GPU_HOURS, MONEY, MONEY_PER_HOUR, MWH,
-    WATTS, Range,
+    COUNT,
+    DAYS,
+    FLOP,
+    FLOP_PER_S,
+    FRACTION,
+    GB,
+    GPU_HOURS,
+    MONEY,
+    MONEY_PER_HOUR,
+    MWH,
+    WATTS,
+    Range,
 )
 
 MAX_LENGTH = 500

@@ -16,7 +16,17 @@ import math
 from dataclasses import dataclass, field
 
 from kb.quantities import (
-    COUNT, DAYS, FLOP, FLOP_PER_S, FRACTION, GB, GPU_HOURS, MONEY, MONEY_PER_HOUR, MWH, QUANTITIES,
+    COUNT,
+    DAYS,
+    FLOP,
+    FLOP_PER_S,
+    FRACTION,
+    GB,
+    GPU_HOURS,
+    MONEY,
+    MONEY_PER_HOUR,
+    MWH,
+    QUANTITIES,
     WATTS,
 )
 from kb.values import human_number
@@ -29,7 +39,7 @@ TOLERANCE = 1e-9  # rounding in the arithmetic must not turn an exact match into
 
 INPUT_UNITS = {
     "mfu": FRACTION, "peak_flop_per_s": FLOP_PER_S, "power_w": WATTS, "memory_gb": GB,
-    "server_overhead": "×", "pue": "×", "development_multiplier": "×",
+    "server_overhead": "×", "pue": "×", "development_multiplier": "×", "cluster_overhead": "×",
 }
 INPUT_LABELS = {
     "mfu": "MFU", "peak_flop_per_s": "peak dense FLOP/s", "power_w": "accelerator power",
@@ -37,6 +47,8 @@ INPUT_LABELS = {
     "gpu_hour_price_usd": "price per accelerator-hour", "active_parameters": "active parameters",
     "training_tokens": "tokens", "training_flop": "training FLOP", "gpu_hours": "accelerator-hours",
     "num_gpus": "accelerators", "training_days": "days", "parameters": "parameters",
+    "cluster_overhead": "cluster overhead (servers, network, energy)", "useful_life_years": "useful life (years)",
+    "hardware_price_usd": "accelerator purchase price",
     "bytes_per_parameter": "bytes of model state per parameter", "tokens_per_parameter": "compute-optimal tokens per parameter",
 }
 

@@ -157,27 +157,51 @@ def estimate_cmd(kb: KB, subject_name, params, active_params, tokens, hardware, 
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--costs", is_flag=True, help="Calibrate cost instead: published cost estimates against ours, by method.")
+@click.option("--runs/--summary", "show_runs", default=False, help="List every run, not only the summaries.")
 @seed_option
 @samples_option
 @pass_kb
-def calibrate(kb: KB, as_json, seed, samples):
+def calibrate(kb: KB, as_json, costs, show_runs, seed, samples):
     """How well the model predicts published training runs.
 
-    For every run whose developer published its accelerator-hours, predict them from
-    parameters, tokens and hardware alone (default priors), and compare.
+    For every run whose accelerator-hours are known (its developer's figure or Epoch AI's),
+    predict them from its training compute (or parameters and tokens) and hardware alone, with
+    the default priors, and print the share of known figures inside the 90% band and the median
+    error, by hardware generation and by year. With --costs: every published cost estimate of a
+    final run whose method is known (cloud rental or amortised ownership) against the knowledge
+    base's estimate by the same route.
+
+    \b
+    Example:
+      kb calibrate
+      kb calibrate --costs --runs
     """
     with db.transaction(kb.engine()) as session:
-        rows = evaluate.calibrate(session, seed, samples)
-    summary = evaluate.calibration_summary(rows)
+        rows = (evaluate.calibrate_costs if costs else evaluate.calibrate)(session, seed, samples)
+    groups = {"method": lambda r: r.group} if costs else {"generation": lambda r: r.group,
+                                                          "year": lambda r: r.year or "unknown"}
+    summary = {"all": evaluate.calibration_summary(rows),
+               **{f"by_{name}": evaluate.by_group(rows, key) for name, key in groups.items()}}
     if as_json:
-        echo_json({"runs": [{"subject": r.subject, "hardware": r.hardware, "p5": r.p5, "p50": r.p50,
-                             "p95": r.p95, "published": r.published, "ratio": r.ratio, "inside": r.inside,
-                             "source": r.source} for r in rows], **summary})
+        echo_json({"runs": [{"subject": r.subject, "hardware": r.hardware, "group": r.group, "year": r.year,
+                             "p5": r.p5, "p50": r.p50, "p95": r.p95, "published": r.published, "ratio": r.ratio,
+                             "inside": r.inside, "source": r.source} for r in rows], **summary})
         return
-    echo_table([[r.name, r.hardware, f"{r.p5:.3g}", f"{r.p50:.3g}", f"{r.p95:.3g}", f"{r.published:.3g}",
-                 f"{r.ratio:.2f}", "yes" if r.inside else "NO"] for r in rows],
-               ["run", "hardware", "p5", "p50", "p95", "published", "ratio", "inside"])
-    if rows:
-        click.echo(f"\ncoverage of the 90% interval: {summary['coverage']:.0%} of {summary['runs']} runs; "
-                   f"median |log10 error|: {summary['median_abs_log10_error']:.3f} "
-                   f"(×{10 ** summary['median_abs_log10_error']:.2f})")
+    unit = "training_cost_usd" if costs else "gpu_hours"
+    if show_runs:
+        echo_table([[r.name, r.hardware, r.group, show(unit, r.p5), show(unit, r.p50), show(unit, r.p95),
+                     show(unit, r.published), f"{r.ratio:.2f}", "yes" if r.inside else "NO"] for r in rows],
+                   ["run", "hardware", "method" if costs else "generation", "p5", "p50", "p95", "published",
+                    "ratio", "inside"])
+        click.echo()
+    table = [["all", *_summary_cells(summary["all"])]]
+    for name in groups:
+        table += [[f"{name}: {group}", *_summary_cells(s)] for group, s in summary[f"by_{name}"].items()]
+    echo_table(table, ["runs", "count", "inside 90% band", "median |log10 error|", "median published/ours"])
+
+
+def _summary_cells(s: dict) -> list[str]:
+    if not s["runs"]:
+        return ["0", "", "", ""]
+    return [f"{s['runs']:,}", f"{s['coverage']:.0%}", f"{s['median_abs_log10_error']:.2f}", f"{s['median_ratio']:.2f}"]

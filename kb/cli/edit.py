@@ -8,7 +8,14 @@ from kb import db, records, store, views
 from kb.cli import KB, cli, echo_json, echo_table, pass_kb, require
 from kb.errors import InvalidRecord
 from kb.quantities import (
-    BASES, CLAIM_QUANTITIES, CONFIDENCES, QUANTITIES, RANKS, SCOPES, SOURCE_KINDS, SUBJECT_KINDS,
+    BASES,
+    CLAIM_QUANTITIES,
+    CONFIDENCES,
+    QUANTITIES,
+    RANKS,
+    SCOPES,
+    SOURCE_KINDS,
+    SUBJECT_KINDS,
 )
 from kb.values import humanize
 

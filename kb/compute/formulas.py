@@ -31,6 +31,7 @@ class Formula:
 SECONDS_PER_HOUR = 3600.0
 HOURS_PER_DAY = 24.0
 W_HOURS_PER_MWH = 1e6
+HOURS_PER_YEAR = 8760.0
 
 # For each quantity, the ways to derive it, in order of preference.
 FORMULAS: dict[str, tuple[Formula, ...]] = {
@@ -39,17 +40,24 @@ FORMULAS: dict[str, tuple[Formula, ...]] = {
                 "training FLOP = 6 × active parameters × tokens",
                 "Kaplan et al. 2020, 'Scaling Laws for Neural Language Models' (C ≈ 6ND)"),
     ),
-    "gpu_hours": (
+    "gpu_hours": (  # a published run (accelerators × days) before the FLOP route through an MFU prior
+        Formula("gpu_hours", HOURS_PER_DAY, (("num_gpus", 1), ("training_days", 1)),
+                "accelerator-hours = accelerators × days × 24", "definition"),
         Formula("gpu_hours", 1 / SECONDS_PER_HOUR,
                 (("training_flop", 1), ("peak_flop_per_s", -1), ("mfu", -1)),
                 "accelerator-hours = training FLOP / (peak dense FLOP/s × MFU × 3600)",
                 "Chowdhery et al. 2022 (PaLM), definition of model FLOP utilization"),
-        Formula("gpu_hours", HOURS_PER_DAY, (("num_gpus", 1), ("training_days", 1)),
-                "accelerator-hours = accelerators × days × 24", "definition"),
     ),
     "training_cost_usd": (
         Formula("training_cost_usd", 1.0, (("gpu_hours", 1), ("gpu_hour_price_usd", 1)),
                 "final-run cost = accelerator-hours × price per accelerator-hour", "definition"),
+    ),
+    "ownership_cost_usd": (
+        Formula("ownership_cost_usd", 1 / HOURS_PER_YEAR,
+                (("gpu_hours", 1), ("hardware_price_usd", 1), ("cluster_overhead", 1), ("useful_life_years", -1)),
+                "amortised ownership cost = accelerator-hours × purchase price × cluster overhead "
+                "/ (useful life in years × 8,760)",
+                "Cottier et al. 2024, 'The rising costs of training frontier AI models' (amortised hardware)"),
     ),
     "total_cost_usd": (
         Formula("total_cost_usd", 1.0, (("training_cost_usd", 1), ("development_multiplier", 1)),
@@ -162,16 +170,21 @@ REPORTED_AS_INPUTS = frozenset({"mfu", "num_gpus", "training_days", "training_to
 def missing_inputs(target: str, available: set[str], _excluded: frozenset[str] = frozenset()) -> list[str]:
     """The inputs that the simplest derivation of `target` still lacks (for "unverifiable")."""
     excluded = _excluded | {target}
-    best: list[str] | None = None
+    best: tuple[int, int, list[str]] | None = None
     for formula in FORMULAS.get(target, ()):
         lacking: list[str] = []
+        present = 0
         for name in formula.inputs:
             if name in available or name in excluded:
                 if name in excluded and name not in available:
                     lacking.append(name)
+                present += name in available
                 continue
             derived = name in FORMULAS and name not in REPORTED_AS_INPUTS
-            lacking.extend(missing_inputs(name, available, excluded) if derived else [name])
-        if best is None or len(lacking) < len(best):
-            best = lacking
-    return sorted(set(best)) if best is not None else [target]
+            sub = missing_inputs(name, available, excluded) if derived else [name]
+            present += not sub
+            lacking.extend(sub)
+        rank = (len(set(lacking)), -present, lacking)  # fewest missing; on a tie, the route already begun
+        if best is None or rank[:2] < best[:2]:
+            best = rank
+    return sorted(set(best[2])) if best is not None else [target]

@@ -6,12 +6,18 @@ same way; check_all() stores an Evaluation for each claim whose outcome changed.
 """
 
 from kb.evaluate.batch import check_all, record, spec_for
-from kb.evaluate.calibration import CalibrationRow, calibrate, calibration_summary
+from kb.evaluate.calibration import (
+    CalibrationRow,
+    by_group,
+    calibrate,
+    calibrate_costs,
+    calibration_summary,
+)
 from kb.evaluate.catalogue import Catalogue, ClaimSpec, Given
 from kb.evaluate.check import check, is_supported
 from kb.evaluate.inputs import Context, build_context, estimate_all
 
 __all__ = [
-    "CalibrationRow", "Catalogue", "ClaimSpec", "Context", "Given", "build_context", "calibrate",
+    "CalibrationRow", "Catalogue", "by_group", "calibrate_costs", "ClaimSpec", "Context", "Given", "build_context", "calibrate",
     "calibration_summary", "check", "check_all", "estimate_all", "is_supported", "record", "spec_for",
 ]

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import math
+import statistics
 from dataclasses import dataclass
 
 import numpy as np
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from kb.compute import DEFAULT_SAMPLES, DEFAULT_SEED, Unverifiable, estimate
-from kb.evaluate.catalogue import Catalogue
-from kb.evaluate.inputs import Context, hardware_inputs
+from kb.evaluate.catalogue import Catalogue, ClaimSpec
+from kb.evaluate.inputs import Context, build_context, hardware_inputs
+from kb.models import Claim
 
 
 @dataclass
@@ -23,6 +25,8 @@ class CalibrationRow:
     p95: float
     published: float
     source: str
+    group: str = ""  # hardware generation, or a cost estimate's method
+    year: int | None = None
 
     @property
     def ratio(self) -> float:
@@ -34,23 +38,22 @@ class CalibrationRow:
 
 
 def calibrate(session: Session, seed: int = DEFAULT_SEED, n: int = DEFAULT_SAMPLES) -> list[CalibrationRow]:
-    """Predict accelerator-hours for every run whose developer published them, from parameters,
-    tokens and hardware alone (default priors, no other facts), and set the answer beside it."""
+    """Predict accelerator-hours for every run whose hours are known (its developer's figure or
+    Epoch AI's), from its training compute (or parameters and tokens) and hardware alone, with
+    the default priors, and set the answer beside the known figure."""
     cat = Catalogue(session)
     rows = []
     for slug, facts in sorted(cat.facts.items()):
-        hours = [g for g in facts.get("gpu_hours", []) if g.basis == "published"]
-        if not hours or cat.subjects[slug].kind != "model":
+        if cat.subjects[slug].kind != "model" or "gpu_hours" not in facts or "hardware" not in facts:
             continue
-        if not all(k in facts for k in ("parameters", "training_tokens", "hardware")):
-            continue
+        hours = cat.fact(slug, "gpu_hours")
         ctx = Context()
-        for name in ("parameters", "active_parameters", "training_tokens"):
+        for name in ("training_flop", "parameters", "active_parameters", "training_tokens"):
             if name in facts:
                 ctx.put(name, cat.fact(slug, name))
-        if "active_parameters" not in ctx.inputs:
+        if "active_parameters" not in ctx.inputs and "parameters" in ctx.inputs:
             ctx.put("active_parameters", ctx.given["parameters"])
-        ctx.hardware = cat.resolve(cat.fact(slug, "hardware").text)
+        ctx.hardware = cat.resolve(cat.fact(slug, "hardware").text or "")
         ctx.precision = cat.fact(slug, "precision").text if "precision" in facts else None
         ctx.year = cat.subjects[slug].year
         hardware_inputs(ctx, cat)
@@ -58,13 +61,63 @@ def calibrate(session: Session, seed: int = DEFAULT_SEED, n: int = DEFAULT_SAMPL
             est = estimate("gpu_hours", ctx.inputs, np.random.default_rng(seed), n)
         except Unverifiable:
             continue
-        rows.append(CalibrationRow(slug, cat.subjects[slug].name, ctx.hardware, est.p5, est.p50, est.p95,
-                                   hours[0].low, hours[0].source_title))
+        rows.append(CalibrationRow(slug, cat.subjects[slug].name, ctx.hardware_name or "", est.p5, est.p50, est.p95,
+                                   math.sqrt(hours.low * hours.high), hours.source_title or "", _generation(cat, ctx),
+                                   ctx.year))
     return rows
 
 
+COST_ROUTES = {"cloud": "training_cost_usd", "amortised": "ownership_cost_usd"}
+
+
+def cost_method(claimant: str, note: str | None) -> str | None:
+    """Which route a published cost estimate took, from what it says of its basis."""
+    text = f"{claimant} {note or ''}".lower()
+    if "cloud" in text or "rental" in text:
+        return "cloud"
+    if "amortis" in text or "amortiz" in text:
+        return "amortised"
+    return None
+
+
+def calibrate_costs(session: Session, seed: int = DEFAULT_SEED, n: int = DEFAULT_SAMPLES) -> list[CalibrationRow]:
+    """Every published estimate of a final run's cost whose method is known (cloud rental or
+    amortised ownership), beside the knowledge base's estimate by the same route."""
+    cat = Catalogue(session)
+    subjects = {s.id: s.slug for s in cat.subjects.values()}
+    rows = []
+    query = select(Claim).where(Claim.quantity == "training_cost_usd", Claim.status == "active").order_by(Claim.slug)
+    for claim in session.exec(query):
+        method = cost_method(claim.claimant, claim.note)
+        if method is None or claim.low is None or claim.high is None or claim.currency not in (None, "USD"):
+            continue
+        slug = subjects[claim.subject_id]
+        ctx = build_context(ClaimSpec("training_cost_usd", None, None, subject=slug), cat)
+        try:
+            est = estimate(COST_ROUTES[method], ctx.inputs, np.random.default_rng(seed), n)
+        except Unverifiable:
+            continue
+        rows.append(CalibrationRow(slug, cat.subjects[slug].name, ctx.hardware_name or "", est.p5, est.p50, est.p95,
+                                   math.sqrt(claim.low * claim.high), claim.claimant, method, ctx.year))
+    return rows
+
+
+def _generation(cat: Catalogue, ctx: Context) -> str:
+    arch = cat.facts.get(ctx.hardware or "", {}).get("architecture")
+    return arch[0].text or "other" if arch else "other"
+
+
+def by_group(rows: list[CalibrationRow], key) -> dict[str, dict]:
+    """calibration_summary() for each group of rows (by generation, year, method)."""
+    groups: dict[str, list[CalibrationRow]] = {}
+    for row in rows:
+        groups.setdefault(str(key(row)), []).append(row)
+    return {name: calibration_summary(group) for name, group in sorted(groups.items())}
+
+
 def calibration_summary(rows: list[CalibrationRow]) -> dict:
-    errors = sorted(abs(math.log10(r.ratio)) for r in rows)
-    median = errors[len(errors) // 2] if len(errors) % 2 else sum(errors[len(errors) // 2 - 1:len(errors) // 2 + 1]) / 2
-    return {"runs": len(rows), "coverage": sum(r.inside for r in rows) / len(rows) if rows else None,
-            "median_abs_log10_error": median if rows else None}
+    if not rows:
+        return {"runs": 0, "coverage": None, "median_abs_log10_error": None, "median_ratio": None}
+    return {"runs": len(rows), "coverage": sum(r.inside for r in rows) / len(rows),
+            "median_abs_log10_error": statistics.median(abs(math.log10(r.ratio)) for r in rows),
+            "median_ratio": statistics.median(r.ratio for r in rows)}

@@ -122,10 +122,28 @@ class Catalogue:
             distance = [_year_distance(g, year) for g in quotes]
             best = min(distance)
             chosen = [g for g, d in zip(quotes, distance) if d <= best + 1]
-        low, high = min(g.low for g in chosen), max(g.high for g in chosen)
-        titles = "; ".join(dict.fromkeys(f"{g.source_title} ({g.qualifier})" for g in chosen))
+        low, high = quote_band(sorted(v for g in chosen for v in (g.low, g.high)))
+        by_title: dict[str, list[str]] = {}
+        for g in chosen:
+            by_title.setdefault(g.source_title or g.source or "", []).append((g.qualifier or "").split(" ")[0])
+        titles = "; ".join(f"{title} ({_quotes(kinds)})" for title, kinds in by_title.items())
         return Given(low, high, None, chosen[0].source, titles, "catalogue",
                      max((g.confidence for g in chosen), key=CONFIDENCE_ORDER.get))
+
+
+def quote_band(values: list[float]) -> tuple[float, float]:
+    """The 10th to 90th percentile of price quotes (nearest rank): one list price far from the
+    rest does not set the band; with fewer than five quotes, their whole span."""
+    if len(values) < 5:
+        return values[0], values[-1]
+    last = len(values) - 1
+    return values[round(0.1 * last)], values[round(0.9 * last)]
+
+
+def _quotes(kinds: list[str]) -> str:
+    names = ", ".join(k.replace("_", " ") for k in dict.fromkeys(kinds) if k)
+    count = f"{len(kinds)} quotes" if len(kinds) > 1 else "1 quote"
+    return f"{count}: {names}" if names else count
 
 
 def _year_distance(g: Given, year: int) -> int:

@@ -9,7 +9,12 @@ import numpy as np
 
 from kb.compute import DEFAULT_SAMPLES, DEFAULT_SEED, Estimate, Unverifiable, estimate
 from kb.evaluate.catalogue import CONFIDENCE_ORDER, Catalogue, ClaimSpec, Given
-from kb.evaluate.explain import arithmetic_steps, claimant_check, input_rows, what_to_believe
+from kb.evaluate.explain import (
+    arithmetic_steps,
+    claimant_check,
+    input_rows,
+    what_to_believe,
+)
 from kb.evaluate.inputs import MODEL_INPUTS, Context, build_context
 from kb.quantities import MONEY, MONEY_PER_HOUR, unit_of
 from kb.verdict import SUPPORTED, Verdict, compare, label, sentence, show, show_range
@@ -33,13 +38,28 @@ def check(spec: ClaimSpec, cat: Catalogue, rng: np.random.Generator | None = Non
         spec.quantity == "training_tokens" and "training_flop" not in ctx.inputs
     ):
         return _check_against_fact(spec, cat, ctx)
+    ownership = _ownership(spec, ctx, rng, n)
     try:
         est = estimate(spec.quantity, ctx.inputs, rng, n)
     except Unverifiable as e:
+        if ownership is not None:
+            return _judge(spec, cat, ctx, ownership, rng, n)
         if cat.fact(spec.subject, spec.quantity, exclude_source=spec.source) is not None:
             return _check_against_fact(spec, cat, ctx)  # nothing to derive it from, but a fact to compare
         return _unverifiable(spec, ctx, e.missing, cat)
-    return _judge(spec, cat, ctx, est, rng, n)
+    return _judge(spec, cat, ctx, est, rng, n, ownership)
+
+
+def _ownership(spec: ClaimSpec, ctx: Context, rng, n) -> Estimate | None:
+    """The amortised-ownership estimate of a final run's cost, beside the cloud one: labs that own
+    their accelerators pay purchase price over useful life, not a rental rate. Not where the
+    claimant stated their own price per hour: that assumption stays theirs."""
+    if spec.quantity != "training_cost_usd" or "gpu_hour_price_usd" in spec.assumptions:
+        return None
+    try:
+        return estimate("ownership_cost_usd", ctx.inputs, rng, n)
+    except Unverifiable:
+        return None
 
 
 def _unverifiable(spec: ClaimSpec, ctx: Context, missing: list[str], cat: Catalogue) -> Verdict:
@@ -64,20 +84,30 @@ def _unverifiable(spec: ClaimSpec, ctx: Context, missing: list[str], cat: Catalo
                    f"{', '.join(needs)}.", inputs=input_rows(ctx))
 
 
-def _judge(spec: ClaimSpec, cat: Catalogue, ctx: Context, est: Estimate, rng, n) -> Verdict:
-    verdict, factor = compare(spec.low, spec.high, est.p5, est.p95)
+def _judge(spec: ClaimSpec, cat: Catalogue, ctx: Context, est: Estimate, rng, n,
+           ownership: Estimate | None = None) -> Verdict:
+    q = spec.quantity
+    p5, p50, p95 = est.p5, est.p50, est.p95
+    band = f"{show(q, p5)} to {show(q, p95)} (median {show(q, p50)})"
+    steps = arithmetic_steps(est)
+    if ownership is not None:  # the band spans both routes: what renting costs and what owning costs
+        p5, p95, p50 = min(p5, ownership.p5), max(p95, ownership.p95), math.sqrt(p50 * ownership.p50)
+        band = (f"{show(q, p5)} to {show(q, p95)}: renting, {show_range(q, est.p5, est.p95)} (median "
+                f"{show(q, est.p50)}); owning the accelerators, {show_range(q, ownership.p5, ownership.p95)} "
+                f"(median {show(q, ownership.p50)})")
+        steps += [line for line in arithmetic_steps(ownership) if line not in steps]
+    verdict, factor = compare(spec.low, spec.high, p5, p95)
     claim_text = spec.value_text or show_range(spec.quantity, spec.low, spec.high)
-    band = f"{show(spec.quantity, est.p5)} to {show(spec.quantity, est.p95)} (median {show(spec.quantity, est.p50)})"
     explanation = sentence(verdict, spec.quantity, claim_text, band, factor)
     needed, impossible = what_to_believe(spec, ctx, est, claim_text)
     if impossible:
         verdict, explanation = "implausible", f"{explanation} {impossible}"
     confidence = max((est.inputs[name].confidence for name in est.powers), key=CONFIDENCE_ORDER.get, default="medium")
     return Verdict(
-        verdict, factor, explanation, est.p5, est.p50, est.p95, steps=arithmetic_steps(est),
+        verdict, factor, explanation, p5, p50, p95, steps=steps,
         believe=needed, sensitivity=[(label(name), share) for name, share in est.sensitivity if share > 0],
         confidence=confidence, claimant_check=claimant_check(spec, cat, rng, n),
-        inputs=input_rows(ctx, est),
+        inputs=input_rows(ctx, est, *([ownership] if ownership else [])),
     )
 
 

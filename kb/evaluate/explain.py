@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from kb.compute import Estimate, Input, Unverifiable, estimate, solve_for
 from kb.compute.dist import Z95, log_params
 from kb.compute.formulas import Derivation
@@ -63,8 +65,9 @@ def what_to_believe(spec: ClaimSpec, ctx: Context, est: Estimate, claim_text: st
     """What you would have to believe, and a physical-impossibility note if MFU would exceed 1."""
     target = claim_centre(spec.low, spec.high)
     impossible = None
-    if spec.high is not None and est.powers.get("mfu", 0) < 0:
-        needed = _mfu_needed(est, spec.high)
+    via_mfu = est if est.powers.get("mfu", 0) < 0 else _via_mfu(spec, ctx)
+    if spec.high is not None and via_mfu is not None:
+        needed = _mfu_needed(via_mfu, spec.high)
         if needed > 1:
             impossible = (f"Even at its upper end, and with every other input at the favourable end of its "
                           f"range, it needs an MFU of {needed:.2g}, i.e. {needed:.1f}× the accelerator's "
@@ -81,6 +84,19 @@ def what_to_believe(spec: ClaimSpec, ctx: Context, est: Estimate, claim_text: st
     if name == "mfu" and needed > 1:
         text += f" That is {needed:.1f}× the accelerator's peak."
     return text, impossible
+
+
+def _via_mfu(spec: ClaimSpec, ctx: Context) -> Estimate | None:
+    """For a claim of accelerator-hours judged from accelerators × days: the same hours from
+    training FLOP, peak and MFU, so a claim that needs more than the peak is still caught."""
+    if spec.quantity != "gpu_hours":
+        return None
+    inputs = {k: v for k, v in ctx.inputs.items() if k not in ("num_gpus", "training_days")}
+    try:
+        est = estimate("gpu_hours", inputs, np.random.default_rng(0), 1000)
+    except Unverifiable:
+        return None
+    return est if est.powers.get("mfu", 0) < 0 else None
 
 
 def _mfu_needed(est: Estimate, claimed: float) -> float:
@@ -114,8 +130,8 @@ def claimant_check(spec: ClaimSpec, cat: Catalogue, rng, n) -> str | None:
             f"does not reproduce their number.")
 
 
-def input_rows(ctx: Context, est: Estimate | None = None) -> list[dict]:
-    names = list(est.powers) if est else list(ctx.inputs)
+def input_rows(ctx: Context, *estimates: Estimate) -> list[dict]:
+    names = list(dict.fromkeys(n for est in estimates for n in est.powers)) if estimates else list(ctx.inputs)
     rows = []
     for name in names:
         g = ctx.given.get(name)

@@ -3,6 +3,7 @@ accelerator's peak, power and prices, and the global priors, each with where it 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,7 +32,25 @@ class Context:
         if given.low is None or given.high is None or given.low <= 0:
             return
         self.given[name] = given
-        self.inputs[name] = Input(given.low, given.high, given.describe(), given.confidence)
+        low, high = honest_band(given)
+        self.inputs[name] = Input(low, high, given.describe(), given.confidence)
+
+
+# The narrowest 90% band an input may have, as high/low: a published figure is narrow but never a
+# point (it is rounded, and the run it describes is rarely exactly the one claimed), and the
+# band widens as confidence falls. A claimant's own stated figure stays theirs, nearly as stated.
+MIN_WIDTH = {"high": 1.2, "medium": 1.5, "low": 2.0}
+STATED_WIDTH = 1.1
+
+
+def honest_band(given: Given) -> tuple[float, float]:
+    """The input's range, widened about its centre to at least the width its confidence allows."""
+    low, high = given.low, given.high
+    width = STATED_WIDTH if given.stated else MIN_WIDTH.get(given.confidence, MIN_WIDTH["medium"])
+    if high / low >= width:
+        return low, high
+    centre = math.sqrt(low * high)
+    return centre / math.sqrt(width), centre * math.sqrt(width)
 
 
 def build_context(spec: ClaimSpec, cat: Catalogue, use_stated: str = "fill") -> Context:
@@ -84,7 +103,7 @@ def _build_context(spec: ClaimSpec, cat: Catalogue, use_stated: str) -> Context:
     if "active_parameters" not in ctx.inputs and "parameters" in ctx.inputs:
         ctx.put("active_parameters", ctx.given["parameters"])
     hardware_inputs(ctx, cat)
-    for name in ("server_overhead", "pue", "development_multiplier"):
+    for name in ("server_overhead", "pue", "development_multiplier", "cluster_overhead", "useful_life_years"):
         if name not in ctx.inputs and (prior := cat.prior(name)):
             ctx.put(name, prior)
     return ctx
@@ -117,21 +136,25 @@ def hardware_inputs(ctx: Context, cat: Catalogue) -> None:
         arch = facts.get("architecture", [Given(None, None, "default")])[0].text
         if (prior := cat.prior("mfu", arch)) is not None:
             ctx.put("mfu", prior)
-    if "gpu_hour_price_usd" not in ctx.inputs:
-        if (price := cat.prices(ctx.hardware, "gpu_hour_price_usd", ctx.year)) is not None:
-            ctx.put("gpu_hour_price_usd", price)
+    for name in ("gpu_hour_price_usd", "hardware_price_usd"):  # the cloud route and the ownership route
+        if name not in ctx.inputs and (price := cat.prices(ctx.hardware, name, ctx.year)) is not None:
+            ctx.put(name, price)
 
 
-ESTIMATED = ("training_flop", "gpu_hours", "training_days", "training_cost_usd", "total_cost_usd", "energy_mwh")
+ESTIMATED = ("training_flop", "gpu_hours", "training_days", "training_cost_usd", "ownership_cost_usd",
+             "total_cost_usd", "energy_mwh")
 
 
 def estimate_all(ctx: Context, rng: np.random.Generator, n: int = DEFAULT_SAMPLES) -> dict[str, Estimate | Input]:
-    """Every quantity the inputs determine: derived where possible, else the input itself."""
+    """Every quantity the inputs determine: a known figure as it is (PaLM's published hours are
+    its hours), the rest derived where possible."""
     results: dict[str, Estimate | Input] = {}
     for quantity in ESTIMATED:
+        if quantity in ctx.inputs:
+            results[quantity] = ctx.inputs[quantity]
+            continue
         try:
             results[quantity] = estimate(quantity, ctx.inputs, rng, n)
         except Unverifiable:
-            if quantity in ctx.inputs:
-                results[quantity] = ctx.inputs[quantity]
+            pass
     return results

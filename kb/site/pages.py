@@ -22,7 +22,12 @@ from kb.models import Assumption, Claim, Evaluation, Fact, Source, Subject
 from kb.quantities import CLAIM_QUANTITIES, label_of
 from kb.values import humanize
 from kb.verdict import (
-    DOUBTFUL_FACTOR, PLAUSIBLE_FACTOR, VERDICTS, label, show, show_range,
+    DOUBTFUL_FACTOR,
+    PLAUSIBLE_FACTOR,
+    VERDICTS,
+    label,
+    show,
+    show_range,
 )
 
 VERDICT_TEXT = {
