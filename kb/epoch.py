@@ -11,7 +11,6 @@ not a number is reported with the file, the row and the column, and nothing is i
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import math
 import re
@@ -20,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.errors import InvalidRecord
-from kb.records import Document, document_from_dict, slugify
+from kb.records import Document, document_from_dict, fitted_slug, slugify
 from kb.values import alias_key
 
 LICENCE = "CC BY 4.0; credit: Epoch AI"
@@ -190,11 +189,17 @@ def documents(tables: Tables, resolve: Resolver) -> list[Document]:
     date = snapshot_date(tables.models) or "undated"
     hardware = _hardware_documents(tables, resolve, date)
     chip_slugs = {name: slug for doc in hardware for name, slug in doc.pop("_slugs", {}).items()}
+    for row in _known_models(tables):  # a models file alone: its chips as the knowledge base knows them
+        for chip in (h.strip() for h in row["Training hardware"].split(",") if h.strip()):
+            if chip not in chip_slugs and (slug := next(filter(None, map(resolve, name_variants(chip))), None)):
+                chip_slugs[chip] = slug
     models = _model_documents(tables, resolve, date, chip_slugs)
     found = []
     for i, data in enumerate([*hardware, *models]):
         origin = data.pop("_where", f"Epoch AI document {i}")
-        found.append(document_from_dict(data, origin))
+        document = document_from_dict(data, origin)
+        document.keep_replaced_facts = True  # a newer snapshot's changed figure does not erase the old one
+        found.append(document)
     return found
 
 
@@ -215,8 +220,14 @@ def _subject_for(name: str, resolve: Resolver, taken: set[str]) -> tuple[str, bo
     return slug, True
 
 
+def _known_models(tables: Tables) -> list[dict]:
+    """The rows that become subjects: a name, and parameters or training compute."""
+    return [r for r in tables.models
+            if r["Model"].strip() and (r["Parameters"].strip() or r["Training compute (FLOP)"].strip())]
+
+
 def _hardware_documents(tables: Tables, resolve: Resolver, date: str) -> list[dict]:
-    used = {h.strip() for row in tables.models for h in row["Training hardware"].split(",") if h.strip()}
+    used = {h.strip() for row in _known_models(tables) for h in row["Training hardware"].split(",") if h.strip()}
     priced = {row["Hardware model"].strip() for row in tables.prices}
     subjects, facts, slugs, taken = [], [], {}, set()
     source = "epoch-ai-machine-learning-hardware"
@@ -292,15 +303,6 @@ def _fact_slug(subject: str, quantity: str, qualifier: str | None = None) -> str
     return fitted_slug("epoch", subject, quantity.replace("_", "-"), slugify(qualifier) if qualifier else "")
 
 
-def fitted_slug(*parts: str) -> str:
-    """Parts joined into a slug; one too long for a slug keeps a digest of the whole, so two long
-    names never shorten to the same slug."""
-    slug = "-".join(p for p in parts if p)
-    if len(slug) <= 100:
-        return slug
-    return f"{slug[:91].rstrip('-')}-{hashlib.blake2b(slug.encode(), digest_size=4).hexdigest()}"
-
-
 def _alias_counts(names: list[str]) -> dict[str, int]:
     """How many names each candidate alias (variants and family names) could stand for."""
     counts: dict[str, int] = {}
@@ -322,8 +324,7 @@ def _aliases(name: str, resolve: Resolver, counts: dict[str, int]) -> list[str]:
 
 
 def _model_documents(tables: Tables, resolve: Resolver, date: str, chip_slugs: dict[str, str]) -> list[dict]:
-    rows = [r for r in tables.models if r["Model"].strip() and (r["Parameters"].strip() or
-                                                                r["Training compute (FLOP)"].strip())]
+    rows = _known_models(tables)
     names = [working(r["Model"]) for r in rows]
     counts = _alias_counts(names)
     snapshot_doc: dict = {"_where": tables.origins.get("models", "ai_models.csv"),

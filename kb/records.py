@@ -7,6 +7,7 @@ can fix a typo without reading a traceback. Nothing here touches the database.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -54,6 +55,15 @@ RATIO_ASSUMPTIONS = (
     "mfu", "server_overhead", "pue", "development_multiplier", "year", "useful_life_years",
     "bytes_per_parameter", "tokens_per_parameter", "cluster_overhead",
 )
+
+
+def fitted_slug(*parts: str) -> str:
+    """Parts joined into a slug; one too long for a slug keeps a digest of the whole, so two long
+    names never shorten to the same slug."""
+    slug = "-".join(p for p in parts if p)
+    if len(slug) <= 100:
+        return slug
+    return f"{slug[:91].rstrip('-')}-{hashlib.blake2b(slug.encode(), digest_size=4).hexdigest()}"
 
 
 def slugify(text: str) -> str:
@@ -421,6 +431,7 @@ class Document:
     facts: list[FactIn]
     claims: list[ClaimIn]
     assumptions: list[AssumptionIn]
+    keep_replaced_facts: bool = False  # a fact whose value changed keeps its old value, deprecated
 
 
 def _child(where: _Where, path: str, data) -> _Where:

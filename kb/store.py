@@ -23,7 +23,7 @@ from kb.models import (
     utc_now,
 )
 from kb.quantities import Range, unit_of
-from kb.records import AssumptionIn, ClaimIn, Document, FactIn, SourceIn, SubjectIn
+from kb.records import AssumptionIn, ClaimIn, Document, FactIn, SourceIn, SubjectIn, fitted_slug
 from kb.values import alias_key
 
 
@@ -258,6 +258,20 @@ def load_documents(session: Session, documents: list[Document]) -> dict[str, int
         for s in doc.subjects:
             upsert_subject(session, s)
             counts["subjects"] += 1
+    facts = {f.slug: f for f in session.exec(select(Fact))}
+    changes = {"new": 0, "changed": 0, "unchanged": 0}
+    for doc in documents:
+        for record in doc.facts:
+            old = facts.get(record.slug)
+            value = (record.value.low, record.value.high, record.text)
+            if old is None:
+                changes["new"] += 1
+            elif (old.low, old.high, old.text) == value:
+                changes["unchanged"] += 1
+            else:
+                changes["changed"] += 1
+                if doc.keep_replaced_facts:
+                    _deprecate(session, old, facts)
     for doc in documents:
         for key, records, upsert in (
             ("facts", doc.facts, upsert_fact),
@@ -270,7 +284,19 @@ def load_documents(session: Session, documents: list[Document]) -> dict[str, int
                 except (NotFound, Duplicate) as e:
                     raise type(e)(f"{doc.origin}: {key}: {e}") from None
                 counts[key] += 1
+    counts["fact_changes"] = changes
     return counts
+
+
+def _deprecate(session: Session, row: Fact, facts: dict[str, Fact]) -> None:
+    """Keep a replaced fact under a new slug, ranked deprecated, so its new value does not erase it."""
+    n = 2
+    while (slug := fitted_slug(row.slug, f"was-{n}")) in facts:
+        n += 1
+    facts[slug] = row
+    row.slug, row.rank = slug, "deprecated"
+    session.add(row)
+    session.flush()
 
 
 def edit_claim(session: Session, slug: str, changes: dict, expected_version: int | None = None) -> Claim:

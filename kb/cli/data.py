@@ -99,7 +99,11 @@ def import_(kb: KB, path):
     """
     with db.transaction(kb.engine()) as session:
         loaded = store.load_documents(session, loading.read_path(path, session))
-    click.echo(", ".join(f"{n} {k}" for k, n in loaded.items()) + f" imported from {path}.", err=True)
+    changes = loaded.pop("fact_changes")
+    kept = " (their old values kept, ranked deprecated)" if changes["changed"] else ""
+    click.echo(f"Imported from {path}: " + ", ".join(f"{n:,} {k}" for k, n in loaded.items()) + ". Facts: "
+               f"{changes['new']:,} new, {changes['changed']:,} changed{kept}, {changes['unchanged']:,} unchanged.",
+               err=True)
 
 
 @cli.command(name="export")
