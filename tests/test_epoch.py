@@ -127,3 +127,26 @@ def test_a_bad_csv_is_refused_whole_with_one_line(kb, db_url, tmp_path, how, wor
     assert result.exit_code == 1
     assert len(result.stderr.splitlines()) == 1 and words in result.stderr and "ai_models.csv" in result.stderr
     assert dump(db_url) == before
+
+
+def test_verdicts_cite_the_published_estimates_of_the_same_run(kb):
+    claims = {c["slug"]: c for c in json.loads(kb("check", "--json", "--subject", "GPT-4").stdout)["claims"]}
+    explanation = claims["ai-index-2024-gpt4"]["explanation"]
+    assert "Published estimates of this run: Epoch AI, Data on AI Models, $40.6M (amortised ownership)" in explanation
+    assert "AI Index Report 2024" not in explanation  # not its own figure
+
+
+def test_a_run_the_model_cannot_reach_is_judged_against_published_estimates(kb, tmp_path):
+    (tmp_path / "x.yaml").write_text(
+        "subjects: [{slug: model-x, name: Model X, kind: model}]\n"
+        "---\nsource: {slug: index-x, title: Index X, kind: report}\n"
+        "claims: [{subject: model-x, quantity: training_cost_usd, value: $40 million, quote: q, claimant: Index X,"
+        " scope: final_training_run, note: cloud rental prices}]\n"
+        "---\nsource: {slug: blog-x, title: Blog X, kind: blog}\n"
+        "claims: [{subject: model-x, quantity: training_cost_usd, value: $2 billion, quote: q, claimant: Blog X,"
+        " scope: final_training_run}]\n")
+    assert kb("import", str(tmp_path / "x.yaml")).exit_code == 0
+    claims = {c["slug"]: c for c in json.loads(kb("check", "--json", "--subject", "Model X").stdout)["claims"]}
+    blog = claims["model-x-training-cost-usd-blog-x"]
+    assert blog["verdict"] == "implausible" and "Index X, $40M (cloud rental)" in blog["explanation"]
+    assert claims["model-x-training-cost-usd-index-x"]["verdict"] == "unverifiable"  # nothing but itself

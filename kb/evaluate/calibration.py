@@ -10,7 +10,7 @@ import numpy as np
 from sqlmodel import Session, select
 
 from kb.compute import DEFAULT_SAMPLES, DEFAULT_SEED, Unverifiable, estimate
-from kb.evaluate.catalogue import Catalogue, ClaimSpec
+from kb.evaluate.catalogue import Catalogue, ClaimSpec, cost_method
 from kb.evaluate.inputs import Context, build_context, hardware_inputs
 from kb.models import Claim
 
@@ -68,16 +68,6 @@ def calibrate(session: Session, seed: int = DEFAULT_SEED, n: int = DEFAULT_SAMPL
 
 
 COST_ROUTES = {"cloud": "training_cost_usd", "amortised": "ownership_cost_usd"}
-
-
-def cost_method(claimant: str, note: str | None) -> str | None:
-    """Which route a published cost estimate took, from what it says of its basis."""
-    text = f"{claimant} {note or ''}".lower()
-    if "cloud" in text or "rental" in text:
-        return "cloud"
-    if "amortis" in text or "amortiz" in text:
-        return "amortised"
-    return None
 
 
 def calibrate_costs(session: Session, seed: int = DEFAULT_SEED, n: int = DEFAULT_SAMPLES) -> list[CalibrationRow]:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session, select
 
 from kb import store
-from kb.models import Alias, Assumption, Fact, Source, Subject
+from kb.models import Alias, Assumption, Claim, Fact, Source, Subject
 
 if TYPE_CHECKING:
     from kb.evaluate.inputs import Context
@@ -58,6 +58,17 @@ class ClaimSpec:
     assumptions: dict[str, Given] = field(default_factory=dict)
 
 
+def cost_method(claimant: str, note: str | None) -> str | None:
+    """Which route a published cost estimate took (cloud rental or amortised ownership), from what
+    it says of its basis; None for a figure that does not say."""
+    text = f"{claimant} {note or ''}".lower()
+    if "cloud" in text or "rental" in text:
+        return "cloud"
+    if "amortis" in text or "amortiz" in text:
+        return "amortised"
+    return None
+
+
 class Catalogue:
     """Everything checks read, loaded once, so checking 10,000 claims makes no per-claim queries."""
 
@@ -72,6 +83,14 @@ class Catalogue:
             given = Given(f.low, f.high, f.text, src.slug, src.title, f.basis, f.confidence,
                           f.qualifier, f.year, note=f.rank)
             self.facts.setdefault(by_id[f.subject_id], {}).setdefault(f.quantity, []).append(given)
+        self.estimates: dict[str, list[Given]] = {}  # published cost estimates by subject (AI Index, Epoch…)
+        costs = select(Claim).where(Claim.quantity == "training_cost_usd", Claim.status == "active",
+                                    Claim.low.is_not(None), Claim.high.is_not(None)).order_by(Claim.slug)
+        for c in session.exec(costs):
+            if (method := cost_method(c.claimant, c.note)) and c.currency in (None, "USD"):
+                src = sources[c.source_id]
+                self.estimates.setdefault(by_id[c.subject_id], []).append(Given(
+                    c.low, c.high, c.value, src.slug, src.title, "estimate", qualifier=method, note=c.slug))
         self.contexts: dict[tuple, Context] = {}  # inputs.build_context's cache
         self.priors: dict[str, list[Given]] = {}
         for a in session.exec(select(Assumption).where(Assumption.claim_id.is_(None)).order_by(Assumption.slug)):

@@ -44,10 +44,44 @@ def check(spec: ClaimSpec, cat: Catalogue, rng: np.random.Generator | None = Non
     except Unverifiable as e:
         if ownership is not None:
             return _judge(spec, cat, ctx, ownership, rng, n)
+        if _published(spec, cat):
+            return _check_against_estimates(spec, cat, ctx, e.missing)
         if cat.fact(spec.subject, spec.quantity, exclude_source=spec.source) is not None:
             return _check_against_fact(spec, cat, ctx)  # nothing to derive it from, but a fact to compare
         return _unverifiable(spec, ctx, e.missing, cat)
     return _judge(spec, cat, ctx, est, rng, n, ownership)
+
+
+ROUTE_NAMES = {"cloud": "cloud rental", "amortised": "amortised ownership"}
+
+
+def _published(spec: ClaimSpec, cat: Catalogue) -> list[Given]:
+    """Published estimates of the same model's final-run cost, from other sources than the claim's."""
+    if spec.quantity != "training_cost_usd" or spec.subject is None:
+        return []
+    return [g for g in cat.estimates.get(spec.subject, []) if g.source != spec.source]
+
+
+def _published_sentence(estimates: list[Given]) -> str:
+    shown = [f"{g.source_title}, {show_range('training_cost_usd', g.low, g.high)} ({ROUTE_NAMES[g.qualifier or '']})"
+             for g in estimates[:4]]
+    more = f" and {len(estimates) - 4} more" if len(estimates) > 4 else ""
+    return f"Published estimates of this run: {'; '.join(shown)}{more}."
+
+
+def _check_against_estimates(spec: ClaimSpec, cat: Catalogue, ctx: Context, missing: list[str]) -> Verdict:
+    """No estimate of our own (an input is missing), but others have published theirs: compare with those."""
+    estimates = _published(spec, cat)
+    low, high = min(g.low for g in estimates), max(g.high for g in estimates)
+    verdict, factor = compare(spec.low, spec.high, low, high)
+    claim_text = spec.value_text or show_range(spec.quantity, spec.low, spec.high)
+    lacking = ", ".join(dict.fromkeys(label(m) for m in missing))
+    explanation = (f"The compute model cannot estimate this run (it lacks {lacking}), so the claim ({claim_text}) "
+                   f"is compared with published estimates, {show_range(spec.quantity, low, high)}: "
+                   + ("it agrees with them." if verdict == "consistent" else f"off by a factor of {factor:.1f}.")
+                   + f" {_published_sentence(estimates)}")
+    return Verdict(verdict, factor, explanation, low, math.sqrt(low * high), high,
+                   steps=[_published_sentence(estimates)], confidence="low", inputs=input_rows(ctx))
 
 
 def _ownership(spec: ClaimSpec, ctx: Context, rng, n) -> Estimate | None:
@@ -99,6 +133,8 @@ def _judge(spec: ClaimSpec, cat: Catalogue, ctx: Context, est: Estimate, rng, n,
     verdict, factor = compare(spec.low, spec.high, p5, p95)
     claim_text = spec.value_text or show_range(spec.quantity, spec.low, spec.high)
     explanation = sentence(verdict, spec.quantity, claim_text, band, factor)
+    if estimates := _published(spec, cat):
+        explanation += f" {_published_sentence(estimates)}"
     needed, impossible = what_to_believe(spec, ctx, est, claim_text)
     if impossible:
         verdict, explanation = "implausible", f"{explanation} {impossible}"
