@@ -350,6 +350,17 @@ def claim_review(v: dict, base_url: str) -> dict:
     return review
 
 
+def _prices_by_year(quotes: list) -> list[dict]:
+    """One line per year: the span of that year's quotes per accelerator-hour, and how many."""
+    years: dict[int | None, list] = {}
+    for g in quotes:
+        years.setdefault(g.year, []).append(g)
+    return [{"value": show_range("gpu_hour_price_usd", min(g.low for g in gs), max(g.high for g in gs)),
+             "when": f"{year or 'undated'} ({len(gs)} quote{'s' if len(gs) > 1 else ''})",
+             "source": "; ".join(dict.fromkeys(g.source_title or "" for g in gs)), "url": source_url(gs[0].source)}
+            for year, gs in years.items()]
+
+
 def methodology(session: Session) -> dict:
     cat = evaluate.Catalogue(session)
     formulas = [{"text": f.text, "reference": f.reference} for fs in FORMULAS.values() for f in fs]
@@ -369,18 +380,18 @@ def methodology(session: Session) -> dict:
             "fp8": show("peak_flop_per_s", peaks["fp8"]) if "fp8" in peaks else "–",
             "power": show("power_w", f["power_w"][0].low) if f.get("power_w") else "–",
             "memory": show("memory_gb", f["memory_gb"][0].low) if f.get("memory_gb") else "–",
-            "prices": [{"value": show_range("gpu_hour_price_usd", g.low, g.high), "when": g.qualifier,
-                        "source": g.source_title, "url": source_url(g.source)} for g in prices],
+            "prices": _prices_by_year(prices),
             "purchase": [{"value": show_range("hardware_price_usd", g.low, g.high), "when": g.qualifier,
                           "source": g.source_title, "url": source_url(g.source)}
                          for g in f.get("hardware_price_usd", [])],
         })
     rows = evaluate.calibrate(session)
     summary = evaluate.calibration_summary(rows)
+    costs = evaluate.calibration_summary(evaluate.calibrate_costs(session))
     calibration = [{"name": r.name, "url": subject_url(r.subject), "hardware": r.hardware,
                     "p5": show("gpu_hours", r.p5), "p50": show("gpu_hours", r.p50), "p95": show("gpu_hours", r.p95),
                     "published": show("gpu_hours", r.published), "ratio": f"{r.ratio:.2f}", "inside": r.inside}
                    for r in rows]
     return {"formulas": formulas, "priors": priors, "hardware": hardware, "calibration": calibration,
-            "summary": summary, "model_version": MODEL_VERSION,
+            "summary": summary, "costs": costs, "model_version": MODEL_VERSION,
             "bands": [verdict_view(k) for k in VERDICTS], "quantities": [(q, label_of(q)) for q in CLAIM_QUANTITIES]}
