@@ -52,7 +52,23 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def _sqlite_begin_immediate(connection) -> None:
     # Take the write lock at the start, so two writers queue on busy_timeout instead of
     # one failing with "database is locked" when it upgrades a read lock mid-transaction.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # A reading() transaction takes no write lock: readers never hold up writers.
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+READ_ONLY = "kb_read_only"
+
+
+@contextmanager
+def reading(engine: Engine):
+    """A Session for commands that only read: on SQLite it takes no write lock, and whatever
+    it might flush is rolled back, never committed."""
+    with Session(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False) as session:
+        try:
+            yield session
+        finally:
+            session.rollback()
 
 
 @contextmanager
@@ -113,7 +129,7 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 def current(engine: Engine) -> str | None:
     """The database's revision (None for an empty database), as Alembic records it."""
-    with engine.connect() as connection:
+    with engine.execution_options(**{READ_ONLY: True}).connect() as connection:
         if not inspect(connection).has_table("alembic_version"):
             return None
         return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()

@@ -134,3 +134,25 @@ def test_export_import_round_trip_property(databases, tmp_path_factory, doc):
 
 SUBJECTS = [{"slug": "gpt-3", "name": "GPT-3", "kind": "model"}, {"slug": "gpt-4", "name": "GPT-4", "kind": "model"},
             {"slug": "h100", "name": "H100", "kind": "hardware"}]
+
+
+def test_read_only_commands_neither_wait_for_nor_block_a_writer(db_url, tmp_path):
+    if not db_url.startswith("sqlite"):
+        return  # PostgreSQL readers never block writers
+    import sqlite3
+
+    writer = sqlite3.connect(db_url.removeprefix("sqlite:///"), isolation_level=None, timeout=0)
+    writer.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    try:
+        runner = CliRunner()
+        article = tmp_path / "a.txt"
+        article.write_text("GPT-3 cost $4.6 million to train.\n")
+        started = time.monotonic()
+        for args in (["claim", "list"], ["estimate", "GPT-3"], ["factcheck", str(article)], ["export"],
+                     ["check", "--dry-run"], ["build", "--out", str(tmp_path / "site")]):
+            result = runner.invoke(cli, ["--db", db_url, *args])
+            assert result.exit_code == 0, (args, result.output)
+        assert time.monotonic() - started < 25  # none waited out the 30 s busy timeout
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()

@@ -39,7 +39,7 @@ def check(kb: KB, subject_name, as_json, dry_run, seed, samples):
       kb check --subject GPT-4
       kb check --json | jq '.claims[] | select(.verdict == "implausible")'
     """
-    with db.transaction(kb.engine()) as session:
+    with (db.reading if dry_run else db.transaction)(kb.engine()) as session:
         if subject_name:
             subject_name = store.subject(session, subject_name).slug
         results = evaluate.check_all(session, subject_name, seed, samples, store_results=False)
@@ -124,7 +124,7 @@ def estimate_cmd(kb: KB, subject_name, params, active_params, tokens, hardware, 
         given["hardware"] = evaluate.Given(None, None, hardware, stated=False)
     if precision:
         given["precision"] = evaluate.Given(None, None, precision, stated=False)
-    with db.transaction(kb.engine()) as session:
+    with db.reading(kb.engine()) as session:
         cat = evaluate.Catalogue(session)
         if hardware and cat.resolve(hardware) is None:
             known = sorted(s.name for s in cat.subjects.values() if s.kind == "hardware")
@@ -177,7 +177,7 @@ def calibrate(kb: KB, as_json, costs, show_runs, seed, samples):
       kb calibrate
       kb calibrate --costs --runs
     """
-    with db.transaction(kb.engine()) as session:
+    with db.reading(kb.engine()) as session:
         rows = (evaluate.calibrate_costs if costs else evaluate.calibrate)(session, seed, samples)
     groups = {"method": lambda r: r.group} if costs else {"generation": lambda r: r.group,
                                                           "year": lambda r: r.year or "unknown"}

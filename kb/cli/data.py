@@ -37,7 +37,7 @@ def init(kb: KB, as_json):
       kb --db team.db --sources ~/costcheck/sources init
     """
     loaded = initialise(kb)
-    with db.transaction(kb.engine()) as session:
+    with db.reading(kb.engine()) as session:
         totals = store.counts(session)
     if as_json:
         echo_json({"loaded": loaded, "totals": totals})
@@ -119,7 +119,7 @@ def export(kb: KB, fmt, out):
       kb export --format json > kb.json
       kb export --out backup/
     """
-    with db.transaction(kb.engine()) as session:
+    with db.reading(kb.engine()) as session:
         documents = store.export_documents(session)
     dump = records.dump_yaml if fmt == "yaml" else records.dump_json
     if out is None:

@@ -65,7 +65,7 @@ def source_add(kb: KB, **options):
 @pass_kb
 def source_list(kb: KB, as_json):
     """List every source with how many claims it makes."""
-    with db.transaction(kb.engine()) as session:
+    with db.reading(kb.engine()) as session:
         rows = [(s, len(store.claims(session, source_slug=s.slug))) for s in _all(session, "Source")]
         if as_json:
             echo_json([views.source_record(s) | {"claims": n} for s, n in rows])
@@ -80,7 +80,7 @@ def source_list(kb: KB, as_json):
 @pass_kb
 def source_show(kb: KB, slug, as_json):
     """Show a source and the claims it makes."""
-    with db.transaction(kb.engine()) as session:
+    with db.reading(kb.engine()) as session:
         row = store.source(session, slug)
         claim_rows = store.claims(session, source_slug=slug)
         record = views.source_record(row) | {"claims": [c.slug for c in claim_rows]}
@@ -136,7 +136,7 @@ def subject_add(kb: KB, name, aliases, **options):
 @pass_kb
 def subject_list(kb: KB, kind, as_json):
     """List subjects and their aliases."""
-    with db.transaction(kb.engine()) as session:
+    with db.reading(kb.engine()) as session:
         rows = [s for s in _all(session, "Subject") if kind in (None, s.kind)]
         data = [views.subject_record(session, s) for s in rows]
     if as_json:
@@ -152,7 +152,7 @@ def subject_list(kb: KB, kind, as_json):
 @pass_kb
 def subject_show(kb: KB, name, as_json):
     """Show a subject (by name or any alias) with its facts."""
-    with db.transaction(kb.engine()) as session:
+    with db.reading(kb.engine()) as session:
         row = store.subject(session, name)
         record = views.subject_record(session, row)
         record["facts"] = [views.fact_record(session, f) for f in store.facts_of(session, row)]
@@ -207,7 +207,7 @@ def fact_add(kb: KB, subject_name, quantity, value, source_slug, **options):
 @pass_kb
 def fact_list(kb: KB, subject_name, as_json):
     """List facts, optionally for one subject."""
-    with db.transaction(kb.engine()) as session:
+    with db.reading(kb.engine()) as session:
         rows = (store.facts_of(session, store.subject(session, subject_name)) if subject_name
                 else store.all_facts(session))
         data = [views.fact_record(session, f) for f in rows]
@@ -305,7 +305,7 @@ def claim_list(kb: KB, subject_name, quantity, source_slug, active, as_json):
     Example:
       kb claim list --subject GPT-4 --quantity training_cost_usd
     """
-    with db.transaction(kb.engine()) as session:
+    with db.reading(kb.engine()) as session:
         rows = store.claims(session, subject_name, quantity, source_slug, include_inactive=not active)
         latest = store.latest_evaluations(session)
         data = [views.claim_record(session, c, latest.get(c.id)) for c in rows]
@@ -326,7 +326,7 @@ def claim_list(kb: KB, subject_name, quantity, source_slug, active, as_json):
 @pass_kb
 def claim_show(kb: KB, slug, as_json):
     """Show a claim with its assumptions and latest verdict."""
-    with db.transaction(kb.engine()) as session:
+    with db.reading(kb.engine()) as session:
         row = store.claim(session, slug)
         history = store.evaluations_of(session, row)
         record = views.claim_record(session, row, history[-1] if history else None, with_assumptions=True)

@@ -42,7 +42,7 @@ def factcheck(kb: KB, path, as_json, html_out, add, title, url, eval_dir):
     from kb.factcheck import check, evaluation
 
     if eval_dir is not None:
-        with db.transaction(kb.engine()) as session:
+        with db.reading(kb.engine()) as session:
             scores = evaluation.evaluate_corpus(eval_dir, evaluate.Catalogue(session))
         if as_json:
             echo_json(scores)
@@ -55,7 +55,7 @@ def factcheck(kb: KB, path, as_json, html_out, add, title, url, eval_dir):
         raise click.UsageError("--add needs --title (and preferably --url).")
     data = sys.stdin.buffer.read() if str(path) == "-" else _read(path)
     text = check.read_article(data, "stdin" if str(path) == "-" else str(path))
-    with db.transaction(kb.engine()) as session:
+    with (db.transaction if add else db.reading)(kb.engine()) as session:
         cat = evaluate.Catalogue(session)
         report = check.factcheck(text, cat)
         if add and report.findings:

@@ -34,7 +34,7 @@ def build(kb: KB, out, base_url, templates):
       kb check && kb build
       kb build --out public --base-url https://costcheck.example.org
     """
-    with db.transaction(kb.engine()) as session:
+    with db.reading(kb.engine()) as session:
         bar = None
         totals = store.counts(session)
         expected = totals["claims"] + totals["sources"] + totals["subjects"] + 3
