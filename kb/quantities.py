@@ -47,6 +47,26 @@ QUANTITIES: dict[str, tuple[str, str, bool]] = {
     "ownership_cost_usd": (MONEY, "training cost (amortised ownership)", False),
 }
 
+# Physical bounds by unit: no value outside them describes a real training run, and a value far
+# outside them (1e270 dollars, 1e-320 of anything) would overflow the arithmetic downstream.
+UPPER_BOUNDS = {
+    MONEY: 1e13, MONEY_PER_HOUR: 1e5, FLOP: 1e32, MWH: 1e9, GPU_HOURS: 1e12, COUNT: 1e17, DAYS: 1e5,
+    FRACTION: 1.0, FLOP_PER_S: 1e19, WATTS: 1e8, GB: 1e7, YEAR: 3000,
+}
+SMALLEST = 1e-9  # the smallest non-zero value any quantity takes
+
+
+def check_bounds(value: float, unit: str) -> None:
+    """Refuse a value outside the physical bounds of its unit (RangeError names them)."""
+    upper = UPPER_BOUNDS.get(unit)
+    if unit == FRACTION and value > upper:
+        raise RangeError("MFU must be in (0, 1]")
+    if upper is not None and value > upper:
+        raise RangeError(f"{value:g} is beyond any real training run (at most {upper:g} for {unit})")
+    if 0 < value < SMALLEST:
+        raise RangeError(f"{value:g} is too small to be a real figure (at least {SMALLEST:g}, or 0)")
+
+
 CLAIM_QUANTITIES = tuple(q for q, (_, _, claimable) in QUANTITIES.items() if claimable)
 SCOPES = ("final_training_run", "total_programme", "hardware_purchase", "unspecified")
 SOURCE_KINDS = (
@@ -91,6 +111,7 @@ class Range:
                 raise RangeError(f"value {end!r} is not a finite number")
             if end < 0:
                 raise RangeError(f"value {end:g} is negative")
+            check_bounds(end, self.unit)
         if self.low is not None and self.high is not None and self.low > self.high:
             raise RangeError(f"low {self.low:g} is above high {self.high:g}")
         if self.unit == MONEY or self.unit == MONEY_PER_HOUR:

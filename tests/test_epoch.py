@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 
 from kb import db, evaluate
 
@@ -94,9 +95,10 @@ def test_a_changed_figure_keeps_the_old_one_deprecated(kb, db_url, tmp_path):
     assert "1 changed" in result.stderr
     engine = db.make_engine(db_url)
     with engine.connect() as connection:
-        found = sorted(connection.exec_driver_sql(
+        found = sorted(connection.execute(sqlalchemy.text(
             "SELECT f.low, f.rank FROM fact f JOIN subject s ON s.id = f.subject_id "
-            "WHERE s.slug = 'palm' AND f.quantity = 'training_flop' AND f.slug LIKE 'epoch-%'").fetchall())
+            "WHERE s.slug = 'palm' AND f.quantity = 'training_flop' AND f.slug LIKE :prefix"),
+            {"prefix": "epoch-%"}).fetchall())
     engine.dispose()
     assert [rank for _, rank in found] == ["deprecated", "normal"] and found[1][0] == 3e24
     again = kb("import", str(tmp_path / "ai_models.csv"))

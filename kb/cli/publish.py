@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
+import sys
 from pathlib import Path
 
 import click
@@ -34,7 +36,7 @@ def build(kb: KB, out, base_url, templates):
       kb check && kb build
       kb build --out public --base-url https://costcheck.example.org
     """
-    with db.reading(kb.engine()) as session:
+    with db.reading(kb.engine()) as session, contextlib.ExitStack() as stack:
         bar = None
         totals = store.counts(session)
         expected = totals["claims"] + totals["sources"] + totals["subjects"] + 3
@@ -42,16 +44,11 @@ def build(kb: KB, out, base_url, templates):
         def progress(n):  # the bar appears once rendering starts, and only for large sites
             nonlocal bar
             if bar is None and expected > PROGRESS_THRESHOLD:
-                bar = click.progressbar(length=expected, label="Building", file=click.get_text_stream("stderr"))
-                bar.__enter__()
+                bar = stack.enter_context(click.progressbar(length=expected, label="Building", file=sys.stderr))
             if bar is not None:
                 bar.update(n)
 
-        try:
-            result = build_site(session, out, base_url, templates, progress)
-        finally:
-            if bar is not None:
-                bar.__exit__(None, None, None)
+        result = build_site(session, out, base_url, templates, progress)
     if result.up_to_date:
         click.echo(f"{out}/ is up to date ({result.pages:,} pages): nothing changed since it was built.")
     else:

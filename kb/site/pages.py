@@ -315,8 +315,12 @@ DOWNLOAD_COLUMNS = (
 )
 
 
+UNCHECKED = {"explanation": None, "believe": None, "claimant_check": None, "confidence": None, "steps": [],
+             "sensitivity": [], "inputs": []}  # a claim retracted before it was ever checked
+
+
 def _parse_details(text: str) -> dict:
-    return json.loads(text) if text else {}
+    return {**UNCHECKED, **json.loads(text)} if text else dict(UNCHECKED)
 
 
 def download_row(v: dict) -> dict:
