@@ -4,6 +4,9 @@ Target (issue 5): at least 1 MB/s. Two texts are timed: the labelled corpus inte
 plain prose to about one claim per 1.2 KB (the density of the four seed articles, which hold
 15 claims in about 18 KB), and the labelled corpus alone (a claim every 20 bytes or so, far
 denser than any article), whose figure is dominated by checking claims rather than reading.
+Then the worst inputs we know of, each about 1 MB (goal: under 10 s each, time linear in size):
+spaces after a currency sign, one long Markdown cost table, a claim repeated without end (capped
+at MAX_FINDINGS checked claims), a model name repeated, pipes and digits without sentences.
 Run: python benchmarks/factcheck_throughput.py [MB]
 """
 
@@ -50,6 +53,25 @@ def main(megabytes: float = 2.0) -> None:
             print(f"{label}: {mb:.2f} MB, {len(report.findings):,} claims found and checked "
                   f"(one per {len(text) / max(1, len(report.findings)) / 1000:.1f} KB), {elapsed:.2f} s: "
                   f"{mb / elapsed:.2f} MB/s")
+        for label, text in pathological():
+            start = time.perf_counter()
+            report = factcheck(text, cat, aliases=aliases)
+            elapsed = time.perf_counter() - start
+            print(f"worst case, {label}: {len(text.encode()) / 1_000_000:.2f} MB, {len(report.findings):,} claims "
+                  f"checked, {report.unchecked:,} not, {elapsed:.2f} s")
+
+
+def pathological(size: int = 1_000_000) -> list[tuple[str, str]]:
+    row = "| GPT-4 | $63M | 25,000 A100 | 57M GPU hours | 1.8T parameters |\n"
+    return [
+        ("spaces after $", "$" + " " * size + "5 million"),
+        ("one Markdown cost table", "| Model | Cost | GPUs | Hours | Size |\n|---|---|---|---|---|\n" + row * (size // len(row))),
+        ("a claim repeated", "GPT-4 cost $63 million to train. " * (size // 33)),
+        ("a model name repeated", "GPT-4 " * (size // 6)),
+        ("pipes", "|" * size),
+        ("digits and commas", "1," * (size // 2)),
+        ("qualifiers before an amount", "about " * (size // 6) + "$5M"),
+    ]
 
 
 if __name__ == "__main__":

@@ -134,10 +134,15 @@ def _tidy(s: str) -> str:
     return " ".join(s.split()).strip(" .,")
 
 
+SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+
+
 def _normalise(text: str) -> str:
-    s = text.lower().replace("\u00a0", " ").replace("\u202f", " ")
+    s = text.lower().replace("\u00a0", " ").replace("\u202f", " ").replace("\u2009", " ")
     s = re.sub(r"[\u2012\u2013\u2014\u2015\u2212]", "-", s)
-    s = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", s)
+    s = re.sub(r"10([⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+)", lambda m: "10^" + m.group(1).translate(SUPERSCRIPTS), s)  # 10²³
+    s = re.sub(r"(?<=\d)['’,](?=\d{3}(?!\d))", "", s)  # 1,234 and Swiss 1'234
+    s = re.sub(r"(?<=\d),(?=\d{1,2}(?!\d))", ".", s)  # decimal comma: "€3,5 million"
     s = re.sub(r"(?<=\d) (?=\d{3}(?!\d))", "", s)  # "1 287" thin-space grouping
     s = re.sub(r"\bin\s+(?:cloud\s+)?comput(?:e|ing)\b|\bof compute\b|\bto train\b|\bworth\b", " ", s)
     s = s.replace("'s", "").replace("’s", "")
@@ -305,13 +310,20 @@ HUMAN_UNITS = {
 }
 
 
+POWERS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
 def human_number(x: float, unit: str = COUNT) -> str:
-    """A number for people: 3 significant digits, M/B/T suffixes, exponents for FLOP."""
+    """A number for people: 3 significant digits, M/B/T suffixes, powers of ten for FLOP.
+
+    >>> human_number(3.14e23, FLOP), human_number(4324880, MONEY), human_number(1024)
+    ('3.14×10²³', '4.32M', '1,024')
+    """
     if unit == FRACTION:
         return f"{x * 100:.3g}%"
     if unit in (FLOP, FLOP_PER_S) and x >= 1e15:
         mantissa, exponent = f"{x:.3g}".split("e") if "e" in f"{x:.3g}" else (f"{x:.3g}", "0")
-        return f"{mantissa}e{int(exponent)}"
+        return f"{mantissa}×10{str(int(exponent)).translate(POWERS)}"
     for suffix, scale in (("T", 1e12), ("B", 1e9), ("M", 1e6)):
         if x >= scale:
             return f"{x / scale:.3g}{suffix}"
@@ -321,8 +333,23 @@ def human_number(x: float, unit: str = COUNT) -> str:
     return f"{x:.3g}"
 
 
+def human_factor(factor: float) -> str:
+    """How far apart two figures are, as people say it: "1.2×", "18×", "1,000×".
+
+    >>> human_factor(1.234), human_factor(55.5555), human_factor(1e3), human_factor(123456)
+    ('1.2×', '56×', '1,000×', '120,000×')
+    """
+    if math.isinf(factor):
+        return "infinitely"
+    if factor < 1.1:
+        return f"{factor:.2f}×"
+    if factor < 10:
+        return f"{factor:.1f}×"
+    return f"{float(f'{factor:.2g}'):,.0f}×"
+
+
 def humanize(value: Range) -> str:
-    """Short display text: "$1M–$12M", "more than $100M", "175B", "3.14e23 FLOP"."""
+    """Short display text: "$1M–$12M", "more than $100M", "175B", "3.14×10²³ FLOP"."""
     symbol = SYMBOLS.get(value.currency or "", "")
     suffix = HUMAN_UNITS[value.unit]
 

@@ -29,7 +29,7 @@ from kb.quantities import (
     QUANTITIES,
     WATTS,
 )
-from kb.values import human_number
+from kb.values import human_factor, human_number
 
 VERDICTS = ("consistent", "plausible", "doubtful", "implausible", "unverifiable")
 PLAUSIBLE_FACTOR = 3.0
@@ -159,6 +159,4 @@ def sentence(verdict: str, quantity: str, claim_text: str, band: str, factor: fl
     what = label(quantity)
     if verdict == "consistent":
         return f"The claim ({claim_text}) overlaps the model's 90% range for {what}, {band}."
-    direction = "outside"
-    return (f"The claim ({claim_text}) is {direction} the model's 90% range for {what}, {band}, "
-            f"by a factor of {factor:.1f}.")
+    return f"The claim ({claim_text}) is outside the model's 90% range for {what}, {band}: off by {human_factor(factor)}."

@@ -132,3 +132,82 @@ def test_seed_articles_claims_are_found(kb):
     assert ("gpt-4", "gpu_hours", 876600.0, 8766000.0) in found
     assert found[("a100-40gb", "hardware_price_usd", 10_000, 15_000)] == "consistent"
     assert found[("h100-sxm", "hardware_price_usd", 25_000, 40_000)] == "consistent"
+
+
+def factchecked(kb, text: str) -> list[dict]:
+    result = kb("factcheck", "-", "--json", input=text)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)["claims"]
+
+
+@pytest.mark.parametrize("text", [
+    "GPT-4 launched in 2023. Mistral Large cost $20 million to train.",  # a model named in the sentence
+    "GPT-4 launched in 2023. A rival lab says its model cost $20 million to train.",  # "its" is the rival's
+    "GPT-4 launched in 2023.\n\nTraining costs for frontier models now top $20 million.",  # no model named
+    "Compared with GPT-4, the cost was $20 million.",  # a comparison, then a number about something else
+])
+def test_a_number_is_never_pinned_on_a_model_named_elsewhere(kb, text):
+    [claim] = factchecked(kb, text)
+    assert claim["subject"] != "gpt-4"
+    if claim["subject"] is None:
+        assert claim["status"] in ("unattributed", "ambiguous") and claim["verdict"] == "unverifiable"
+        assert claim["explanation"].startswith("Needs review")
+
+
+def test_a_clear_antecedent_carries_the_model(kb):
+    claims = factchecked(kb, "PaLM was announced in 2022. It was trained on 6,144 TPU v4 chips.")
+    assert [(c["subject"], c["status"]) for c in claims] == [("palm", "checked")]
+
+
+def test_a_family_name_is_ambiguous_and_names_its_members(kb):
+    [claim] = factchecked(kb, "Llama 2 cost $5 million to train.")
+    assert claim["subject"] is None and claim["status"] == "ambiguous"
+    assert "Llama 2 7B" in claim["explanation"] and "Llama 2 70B" in claim["explanation"]
+    [sized] = factchecked(kb, "Llama 2 70B cost $5 million to train.")
+    assert sized["subject"] == "llama-2-70b" and sized["status"] == "checked"
+
+
+@pytest.mark.parametrize("text", [
+    "On 512 GPUs it would take about six months to train Llama 2 70B.",
+    "For GPT-5, the plan is to finish training on 50,000 GPUs within 60 days.",
+])
+def test_hypotheticals_are_reported_not_judged(kb, text):
+    claims = factchecked(kb, text)
+    assert claims and all(c["status"] == "hypothetical" and c["verdict"] == "unverifiable" for c in claims)
+
+
+def test_rates_and_parts_are_not_totals(kb):
+    text = ("GPT-4 has 16 experts, each with ~111B parameters. GPT-3 needs about 2 FLOPs per parameter per token. "
+            "BLOOM used nodes with 8 A100 GPUs per node.")
+    assert factchecked(kb, text) == []
+
+
+def test_numbers_as_people_write_them(kb):
+    text = ("GPT-3 needed 3.14×10²³ FLOP. DeepSeek-V3 took 2’788’000 H800 GPU hours. "
+            "Nemotron-4 340B ran at 41-42% MFU. DeepSeek-V3 has 37B active parameters.")
+    found = {(c["subject"], c["quantity"]): (c["low"], c["high"]) for c in factchecked(kb, text)}
+    assert found[("gpt-3", "training_flop")] == pytest.approx((3.14e23, 3.14e23))
+    assert found[("deepseek-v3", "gpu_hours")] == (2_788_000, 2_788_000)
+    assert found[("nemotron-4-340b", "mfu")] == pytest.approx((0.41, 0.42))
+    assert found[("deepseek-v3", "active_parameters")] == (37e9, 37e9)
+
+
+def test_a_table_cell_is_about_its_column_and_measures_its_row(kb):
+    text = ("| Metric | DeepSeek-V3 | GPT-4 |\n|---|---|---|\n| GPU Hours | 2.788M H800 | ~30M+ H100 |\n"
+            "| Parameters (Active) | 37B | 280B |\n| Context length | 128K | 32K |\n")
+    found = {(c["subject"], c["quantity"], c["text"]) for c in factchecked(kb, text)}
+    assert found == {("deepseek-v3", "gpu_hours", "2.788M H800"), ("gpt-4", "gpu_hours", "~30M+ H100"),
+                     ("deepseek-v3", "active_parameters", "37B"), ("gpt-4", "active_parameters", "280B")}
+
+
+REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "real"
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="the real-article corpus lives in ../shared/corpus/real")
+def test_real_articles_score_at_least_as_well_as_before(kb):
+    """Thresholds only go up as the fact-checker improves (see the issue's before figures:
+    recall 0.31, precision 0.36, 42 misattributions, 55 false positives)."""
+    scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
+    assert scores["recall"] >= 0.30 and scores["precision"] >= 0.34
+    assert scores["verdict_accuracy"] >= 0.88
+    assert scores["misattributions"] <= 14 and scores["false_positives"] <= 37

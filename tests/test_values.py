@@ -83,7 +83,7 @@ def test_bad_values_raise_parse_error(text):
 def test_humanize_is_short():
     assert humanize(parse("$1-12M")) == "$1M–$12M"
     assert humanize(parse("more than $100M")) == "at least $100M"
-    assert humanize(parse("3.14e23 FLOP")) == "3.14e23 FLOP"
+    assert humanize(parse("3.14e23 FLOP")) == "3.14×10²³ FLOP"
 
 
 @pytest.mark.parametrize("value,shown", [(22878.4, "22,900"), (1024.0, "1,024"), (25000.0, "25,000"),

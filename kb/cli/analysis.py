@@ -10,7 +10,7 @@ from kb.cli import KB, cli, echo_json, echo_table, pass_kb
 from kb.compute import DEFAULT_SAMPLES, DEFAULT_SEED
 from kb.errors import KBError, ParseError
 from kb.quantities import COUNT
-from kb.values import parse
+from kb.values import human_factor, parse
 from kb.verdict import label, show, show_range
 
 seed_option = click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True,
@@ -59,7 +59,7 @@ def check(kb: KB, subject_name, as_json, dry_run, seed, samples):
         return
     echo_table(
         [[r["slug"][:38], r["subject"][:16], r["quantity"], r["value"][:28], r["verdict"],
-          "" if r["factor"] is None else f"{r['factor']:.2g}×"] for r in records],
+          "" if r["factor"] is None else human_factor(r["factor"])] for r in records],
         ["claim", "subject", "quantity", "as stated", "verdict", "factor"],
     )
     counts = {}

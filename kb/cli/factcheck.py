@@ -53,7 +53,9 @@ def factcheck(kb: KB, path, as_json, html_out, add, title, url, eval_dir):
         raise click.UsageError("Give an article's PATH, or - to read standard input.")
     if add and not title:
         raise click.UsageError("--add needs --title (and preferably --url).")
-    data = sys.stdin.buffer.read() if str(path) == "-" else _read(path)
+    from kb.factcheck.check import MAX_BYTES
+
+    data = sys.stdin.buffer.read(MAX_BYTES + 1) if str(path) == "-" else _read(path)  # the limit applies while reading
     text = check.read_article(data, "stdin" if str(path) == "-" else str(path))
     with (db.transaction if add else db.reading)(kb.engine()) as session:
         cat = evaluate.Catalogue(session)
@@ -75,22 +77,25 @@ def factcheck(kb: KB, path, as_json, html_out, add, title, url, eval_dir):
     click.echo(check.render_terminal(report))
     counts = {}
     for f in report.findings:
-        counts[f.verdict.verdict] = counts.get(f.verdict.verdict, 0) + 1
+        shown = f.verdict.verdict if f.status == "checked" else "need review"
+        counts[shown] = counts.get(shown, 0) + 1
     click.echo(f"{len(report.findings)} claims: " + ", ".join(f"{n} {v}" for v, n in sorted(counts.items())))
+    if report.unchecked:
+        click.echo(f"Stopped after {len(report.findings):,} claims; {report.unchecked:,} more were not checked. "
+                   "Split the text to check them.", err=True)
 
 
 def _read(path: Path) -> bytes:
+    """At most one byte more than the size limit: /dev/zero or a growing file is not read forever."""
+    from kb.factcheck.check import MAX_BYTES
+
     if path.is_dir():
         raise KBError(f"{path} is a folder; give an article file (or use --eval for a labelled folder)")
     try:
-        size = path.stat().st_size
+        with path.open("rb") as f:
+            return f.read(MAX_BYTES + 1)
     except OSError as e:
         raise KBError(f"cannot read {path}: {e.strerror}") from None
-    from kb.factcheck.check import MAX_BYTES
-
-    if size > MAX_BYTES:
-        raise KBError(f"{path}: larger than {MAX_BYTES // 1_000_000} MB; split the article")
-    return path.read_bytes()
 
 
 def _store(session, report, title: str, url: str | None) -> int:
@@ -100,8 +105,8 @@ def _store(session, report, title: str, url: str | None) -> int:
     store.upsert_source(session, source, replace=False)
     added = 0
     for n, f in enumerate(report.findings, 1):
-        if f.subject is None or f.subject == "an unnamed model":
-            continue
+        if f.status != "checked" or f.subject is None or f.subject == "an unnamed model":
+            continue  # findings left for review are not stored as claims
         if store.find_subject(session, f.subject) is None:
             store.upsert_subject(session, records.SubjectIn(records.slugify(f.subject), f.subject, "model"))
         claim = records.ClaimIn(

@@ -17,6 +17,7 @@ from kb.evaluate.explain import (
 )
 from kb.evaluate.inputs import MODEL_INPUTS, Context, build_context
 from kb.quantities import MONEY, MONEY_PER_HOUR, unit_of
+from kb.values import human_factor
 from kb.verdict import SUPPORTED, Verdict, compare, label, sentence, show, show_range
 
 
@@ -31,6 +32,9 @@ def check(spec: ClaimSpec, cat: Catalogue, rng: np.random.Generator | None = Non
                        f"The claim is in {spec.currency}; the knowledge base holds no exchange rate.")
     if spec.subject is None:
         return Verdict("unverifiable", None, "The claim names no model or accelerator to check it against.")
+    if spec.high is not None and spec.high <= 0:  # every ratio below would divide by it
+        return Verdict("implausible", math.inf, f"The claim ({spec.value_text or 'zero'}) is zero: no model is trained "
+                       f"with no {label(spec.quantity)}.")
     if spec.quantity in ("hardware_price_usd", "gpu_hour_price_usd"):
         return _check_price(spec, cat)
     ctx = build_context(spec, cat)
@@ -78,7 +82,7 @@ def _check_against_estimates(spec: ClaimSpec, cat: Catalogue, ctx: Context, miss
     lacking = ", ".join(dict.fromkeys(label(m) for m in missing))
     explanation = (f"The compute model cannot estimate this run (it lacks {lacking}), so the claim ({claim_text}) "
                    f"is compared with published estimates, {show_range(spec.quantity, low, high)}: "
-                   + ("it agrees with them." if verdict == "consistent" else f"off by a factor of {factor:.1f}.")
+                   + ("it agrees with them." if verdict == "consistent" else f"off by {human_factor(factor)}.")
                    + f" {_published_sentence(estimates)}")
     return Verdict(verdict, factor, explanation, low, math.sqrt(low * high), high,
                    steps=[_published_sentence(estimates)], confidence="low", inputs=input_rows(ctx))
@@ -162,7 +166,7 @@ def _check_against_fact(spec: ClaimSpec, cat: Catalogue, ctx: Context) -> Verdic
     verdict, factor = compare(spec.low, spec.high, fact.low, fact.high)
     band = f"{show_range(spec.quantity, fact.low, fact.high)} ({fact.basis}, {fact.source_title}; {fact.confidence} confidence)"
     explanation = (f"The claim ({claim_text}) against the knowledge base's figure, {band}: "
-                   + ("they agree." if verdict == "consistent" else f"off by a factor of {factor:.1f}."))
+                   + ("they agree." if verdict == "consistent" else f"off by {human_factor(factor)}."))
     steps = [f"{label(spec.quantity)}: {band}"]
     if feasibility:
         steps.append(feasibility)
@@ -173,7 +177,7 @@ def _check_against_fact(spec: ClaimSpec, cat: Catalogue, ctx: Context) -> Verdic
     return Verdict(verdict, factor, explanation, fact.low, centre, fact.high, steps=steps,
                    believe=None if verdict == "consistent" else
                    f"For {claim_text} to hold, the {fact.basis} figure ({show_range(spec.quantity, fact.low, fact.high)}) "
-                   f"would have to be wrong by a factor of {factor:.0f}.",
+                   f"would have to be wrong by {human_factor(factor)}.",
                    confidence=fact.confidence, inputs=rows)
 
 
@@ -232,7 +236,7 @@ def _check_price(spec: ClaimSpec, cat: Catalogue) -> Verdict:
     band = show_range(spec.quantity, catalogue.low, catalogue.high)
     when = f" around {year}" if year else ""
     explanation = (f"The claim ({claim_text}) against catalogue prices for {cat.subjects[hardware].name}{when}, {band}: "
-                   + ("they overlap." if verdict == "consistent" else f"off by a factor of {factor:.1f}."))
+                   + ("they overlap." if verdict == "consistent" else f"off by {human_factor(factor)}."))
     centre = math.sqrt(catalogue.low * catalogue.high)
     return Verdict(verdict, factor, explanation, catalogue.low, centre, catalogue.high,
                    steps=[f"catalogue: {band} ({catalogue.source_title})"], confidence=catalogue.confidence,

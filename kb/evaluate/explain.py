@@ -106,6 +106,8 @@ def _mfu_needed(est: Estimate, claimed: float) -> float:
         mu, sigma = log_params(est.inputs[name].low, est.inputs[name].high)
         log_favourable += e * mu - (0 if name == "mfu" else abs(e) * Z95 * sigma)
     favourable = math.exp(log_favourable)
+    if claimed <= 0:  # no hours at all: no utilization could do it
+        return math.inf
     return est.inputs["mfu"].median * (favourable / claimed) ** (-1 / est.powers["mfu"])
 
 

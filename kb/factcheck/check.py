@@ -4,8 +4,9 @@ model, using the article's own stated inputs where the knowledge base has none."
 from __future__ import annotations
 
 import bisect
+import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 
 import numpy as np
@@ -14,31 +15,46 @@ from kb.compute import DEFAULT_SEED
 from kb.errors import InvalidRecord
 from kb.evaluate import Catalogue, ClaimSpec, Given, check
 from kb.factcheck.extract import Span, extract, sentences
-from kb.factcheck.link import Mention, find_mentions, subject_for
+from kb.factcheck.tables import TableCell, find_tables
+from kb.factcheck.link import Attribution, Mention, families, find_mentions, subject_for
+from kb.quantities import label_of
+from kb.values import human_factor
 from kb.verdict import Verdict
 
 MAX_BYTES = 10_000_000
+MAX_FINDINGS = 2000  # an article with more claims than this is a data file; checking each costs milliseconds
 STATED_INPUTS = ("parameters", "training_tokens", "training_flop", "gpu_hours", "num_gpus", "training_days",
                  "gpu_hour_price_usd")
 UNNAMED = "an unnamed model"
-DOMINANT_SHARE = 0.6
-MAIN_SUBJECT_QUANTITIES = ("training_cost_usd", "total_cost_usd", "parameters", "training_tokens", "training_flop",
-                           "gpu_hours", "num_gpus", "training_days", "energy_mwh")
+UNNAMED_MODEL = re.compile(r"\b(?:a|an|the|our|their)\s+(?:[\w-]+\s+){0,3}(?:model|LLM|network)\b", re.I)
+PRONOUN_START = re.compile(r"\W*(?:it|its|it's|this model|the model)\b", re.I)
+HYPOTHETICAL = re.compile(  # plans and what-ifs: "on 512 GPUs it would take six months", "the plan is to finish"
+    r"\b(?:would|will) (?:(?:probably|likely|only|still|then|need to|have to) )?"
+    r"(?:take|cost|need|require|use|be needed|be required|run|last|consume)\b|"
+    r"\bif (?:you|we|one|they|someone|a lab|an? \w+)\b|\bsuppose\b|\bimagine\b|\bhypothetical|\bin theory\b|"
+    r"\bshould (?:have )?(?:seen|been|used|taken|cost|need)\b|\b(?:'ll|will) be able to\b|\bwhen we\b|"
+    r"\bthe plan is\b|\bplans? to\b|\bplanned\b|\baims? to\b|\bexpects? to\b|\bwill be trained\b", re.I)
 
 
 @dataclass
 class Finding:
+    """A claim found in the text. `status` says whether it was judged: checked, or left for a
+    person to review because nobody is named (unattributed), several models could be meant
+    (ambiguous), or the sentence states a plan or a what-if (hypothetical)."""
+
     span: Span
     subject: str | None
     subject_name: str | None
     verdict: Verdict
     sentence: str
+    status: str = "checked"
 
     def as_dict(self) -> dict:
         v = self.verdict.as_dict()
         return {
             "text": self.span.text, "start": self.span.start, "end": self.span.end,
-            "subject": self.subject_name if self.subject is None or self.subject == UNNAMED else self.subject,
+            "subject": None if self.subject in (None, UNNAMED) else self.subject,
+            "subject_name": None if self.subject == UNNAMED else self.subject_name, "status": self.status,
             "quantity": self.span.quantity, "low": self.span.value.low, "high": self.span.value.high,
             "currency": self.span.value.currency, "scope": self.span.scope, "verdict": v["verdict"],
             "factor": v["factor"], "explanation": v["explanation"], "believe": v["believe"],
@@ -50,6 +66,7 @@ class Finding:
 class Report:
     text: str
     findings: list[Finding] = field(default_factory=list)
+    unchecked: int = 0  # claims (and numeric table cells) beyond MAX_FINDINGS, not checked
 
 
 class _TextOnly(HTMLParser):
@@ -105,22 +122,47 @@ def alias_table(cat: Catalogue) -> dict[str, tuple[str, str]]:
 def factcheck(text: str, cat: Catalogue, seed: int = DEFAULT_SEED, aliases: dict | None = None) -> Report:
     """Every claim in the text, checked."""
     aliases = aliases if aliases is not None else alias_table(cat)
-    mentions = find_mentions(text, aliases)
+    mentions = find_mentions(text, aliases, families({slug: s.name for slug, s in cat.subjects.items()
+                                                      if s.kind == "model"}))
     sents = sentences(text)
-    spans = extract(text, [(m.start, m.end) for m in mentions if m.kind != "hardware"], sents)
-    subjects = _attach_subjects(text, spans, mentions, sents)
+    tables = find_tables(text)
+    table_starts = [t.start for t in tables]
+
+    def in_table(position: int) -> bool:
+        i = bisect.bisect_right(table_starts, position) - 1
+        return i >= 0 and position < tables[i].end
+
+    prose = [s for s in sents if not in_table(s.start)]
+    spans = [span for span in extract(text, [(m.start, m.end) for m in mentions if m.kind != "hardware"], prose)
+             if not in_table(span.start)]
+    attributions = _attribute(text, spans, mentions, sents)
+    cells = [entry for table in tables for entry in table.cells]
+    for span, attribution in _table_spans(cells[:MAX_FINDINGS], mentions, sents):
+        spans.append(span)
+        attributions[span] = attribution
+    spans.sort(key=lambda s: s.start)
+    subjects = {span: a.subject for span, a in attributions.items()}
     stated = _stated_inputs(spans, subjects, mentions, sents)
     rng = np.random.default_rng(seed)
     fresh = rng.bit_generator.state
     report = Report(text)
     sentence_text = {s.index: s.text for s in sents}
-    for span in spans:
-        subject = subjects[span]
+    report.unchecked = max(0, len(spans) - MAX_FINDINGS) + max(0, len(cells) - MAX_FINDINGS)
+    for span in spans[:MAX_FINDINGS]:
+        subject, attribution = subjects[span], attributions[span]
+        sentence = sentence_text.get(span.sentence, "")
         if span.quantity in ("hardware_price_usd", "gpu_hour_price_usd"):
             subject = cat.resolve(span.hardware) if span.hardware else None
         given = {k: g for k, g in stated.get(subject, {}).items() if k != span.quantity and g.note != span.text}
-        if subject == UNNAMED and not given:
-            subject = None
+        status = _status(span, subject, attribution, sentence, given)
+        if status == "checked" and subject in cat.subjects and cat.subjects[subject].kind == "hardware" and \
+                span.quantity not in ("hardware_price_usd", "gpu_hour_price_usd"):
+            status = "unattributed"  # "a DGX H100 holds 8 GPUs" is about a machine, not a training run
+        name = cat.subjects[subject].name if subject in cat.subjects else subject
+        if status != "checked":
+            verdict = Verdict("unverifiable", None, _why_not_judged(status, attribution, cat))
+            report.findings.append(Finding(span, subject, name, verdict, sentence, status))
+            continue
         spec = ClaimSpec(span.quantity, span.value.low, span.value.high, span.value.currency, span.scope,
                          subject, None, None, span.text, {})
         rng.bit_generator.state = fresh
@@ -129,39 +171,91 @@ def factcheck(text: str, cat: Catalogue, seed: int = DEFAULT_SEED, aliases: dict
             spec.assumptions = given
             rng.bit_generator.state = fresh
             verdict = check(spec, cat, rng)
-        name = cat.subjects[subject].name if subject in cat.subjects else subject
-        report.findings.append(Finding(span, subject, name, verdict, sentence_text.get(span.sentence, "")))
+        report.findings.append(Finding(span, subject, name, verdict, sentence))
     return report
 
 
-def _attach_subjects(text: str, spans: list[Span], mentions: list[Mention], sents) -> dict[Span, str | None]:
-    """Each span's subject: named in its sentence, carried within its paragraph or by "it", or
-    the article's main model when one model has most of the mentions."""
-    result: dict[Span, str | None] = {}
-    carried, paragraph_end = None, -1
-    models = [m.subject for m in mentions if m.kind in ("model", "unknown")]
-    main = max(set(models), key=models.count) if models else None
-    if main is not None and models.count(main) < DOMINANT_SHARE * len(models):
-        main = None
+def _table_spans(cells: list[TableCell], mentions: list[Mention], sents) -> list[tuple[Span, Attribution]]:
+    """The numbers in tables, each about the model its own cell, its row or its column names."""
+    starts = [s.start for s in sents]
+    named = [m for m in mentions if m.kind in ("model", "unknown", "family")]
+    named_starts = [m.start for m in named]
+    found = []
+    for entry in cells:
+        cell = entry.cell
+        for span in extract(f"{cell.text} {entry.hint}"):
+            if span.start >= len(cell.text):  # a number in the hint, not in the cell
+                continue
+            sentence = sents[max(0, bisect.bisect_right(starts, cell.start) - 1)].index
+            end = cell.start + min(span.end, len(cell.text))
+            span = replace(span, start=cell.start + span.start, end=end, sentence=sentence,
+                           text=cell.text[span.start:end - cell.start])
+            found.append((span, _table_subject(entry, named, named_starts)))
+    return found
+
+
+def _table_subject(entry: TableCell, named: list[Mention], starts: list[int]) -> Attribution:
+    for cell in entry.subject_cells:
+        i = bisect.bisect_left(starts, cell.start)
+        if i < len(named) and named[i].start < cell.end:
+            if named[i].kind == "family":
+                return Attribution(None, "ambiguous", named[i].candidates)
+            return Attribution(named[i].subject, "table")
+    return Attribution(None, "unattributed")
+
+
+def _status(span: Span, subject: str | None, attribution: Attribution, sentence: str, given: dict) -> str:
+    if HYPOTHETICAL.search(sentence):
+        return "hypothetical"
+    if span.quantity in ("hardware_price_usd", "gpu_hour_price_usd"):
+        return "checked" if subject else "unattributed"
+    if subject is None:
+        return attribution.how if attribution.how == "ambiguous" else "unattributed"
+    return "unattributed" if subject == UNNAMED and not given else "checked"
+
+
+def _why_not_judged(status: str, attribution: Attribution, cat: Catalogue) -> str:
+    names = [cat.subjects[c].name if c in cat.subjects else c for c in attribution.candidates]
+    if status == "hypothetical":
+        return "Needs review: the sentence states a plan or a what-if, not a fact, so it is not judged."
+    if status == "ambiguous":
+        return f"Needs review: the sentence names {_listed(names)}, and the number could be about any of them."
+    if attribution.how == "compared":
+        return f"Needs review: the sentence names {names[0]} only in a comparison, so the number is not pinned on it."
+    return "Needs review: the sentence names no model, so the number is not pinned on one" + (
+        f" (the last one named was {names[0]})." if names else ".")
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _attribute(text: str, spans: list[Span], mentions: list[Mention], sents) -> dict[Span, Attribution]:
+    """Each span's subject: named in its sentence, or the antecedent a sentence refers back to
+    ("it", "the model"). A sentence that only speaks of "a model" gets UNNAMED, so that the
+    article's own figures for it can be checked against each other."""
+    result: dict[Span, Attribution] = {}
+    antecedent: list[Mention] = []
     by_sentence: dict[int, list[Span]] = {}
     for span in spans:
         by_sentence.setdefault(span.sentence, []).append(span)
     in_sentence = _by_sentence(mentions, sents)
+    previous_end, previous_paragraph = 0, []
     for sentence in sents:
-        same_paragraph = "\n\n" not in text[paragraph_end:sentence.start] if paragraph_end >= 0 else False
-        paragraph_end = sentence.end
+        if "\n\n" in text[previous_end:sentence.start]:  # a new paragraph: only a leading "It" reaches back
+            previous_paragraph, antecedent = antecedent or previous_paragraph, []
+        previous_end = sentence.end
         here = in_sentence.get(sentence.index, [])
         for span in by_sentence.get(sentence.index, []):
-            subject = subject_for(span.start, sentence.text, here, carried, same_paragraph)
-            if subject is None and span.quantity in MAIN_SUBJECT_QUANTITIES:
-                subject = main
-            if subject is None and span.quantity not in ("hardware_price_usd", "gpu_hour_price_usd") and \
-                    re.search(r"\b(?:a|an|the|our|their)\s+(?:[\w-]+\s+){0,3}(?:model|LLM|network)\b", sentence.text, re.I):
-                subject = UNNAMED
-            result[span] = subject
-        named = [m for m in here if m.kind in ("model", "unknown")]
+            found = subject_for(span.start, span.end, sentence.text, here, antecedent or (
+                previous_paragraph if PRONOUN_START.match(sentence.text) else []), sentence.start)
+            if found.how == "unattributed" and span.quantity not in ("hardware_price_usd", "gpu_hour_price_usd") and \
+                    UNNAMED_MODEL.search(sentence.text):
+                found = Attribution(UNNAMED, "unnamed")
+            result[span] = found
+        named = [m for m in here if m.kind in ("model", "unknown", "family")]
         if named:
-            carried = named[-1].subject
+            antecedent = named
     return result
 
 
@@ -207,8 +301,10 @@ def render_terminal(report: Report, colour: bool = False) -> str:
         s = f.sentence
         i = s.find(f.span.text)
         marked = s if i < 0 else f"{s[:i]}[[{f.span.text}]]{s[i + len(f.span.text):]}"
-        factor = f" ({f.verdict.factor:.2g}×)" if f.verdict.factor and f.verdict.factor > 1 else ""
-        lines.append(f"{f.verdict.verdict.upper()}{factor}  {f.subject_name or 'no subject'} · {f.span.quantity}")
+        factor = f.verdict.factor
+        factor = f" (off by {human_factor(factor)})" if factor and 1 < factor < math.inf else ""
+        verdict = "NEEDS REVIEW" if f.status != "checked" else f.verdict.verdict.upper()
+        lines.append(f"{verdict}{factor}  {f.subject_name or 'no model named'} · {label_of(f.span.quantity)}")
         lines.append(f"  “{marked.strip()}”")
         lines.append(f"  {f.verdict.explanation}")
         lines.append("")

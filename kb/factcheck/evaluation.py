@@ -49,60 +49,96 @@ def _got(verdict: str) -> str:
     return "unverifiable" if verdict == "unverifiable" else ("supported" if is_supported(verdict) else "not supported")
 
 
+def _same_value(found: dict, low, high) -> bool:
+    return _close(found["low"], low) and _close(found["high"], high)
+
+
+def _hits_distractor(found: dict, distractor: dict) -> bool:
+    value = distractor.get("value")
+    return (found["quantity"] == distractor.get("quantity") and value is not None
+            and (_close(found["low"], value) or _close(found["high"], value)))
+
+
+def _score_article(article: Path, cat: Catalogue) -> dict:
+    labels_path = article.with_suffix(".labels.yaml")
+    if not labels_path.exists():
+        raise InvalidRecord(f"{article}: no {labels_path.name} beside it")
+    labelled = yaml.safe_load(labels_path.read_text(encoding="utf-8")) or {}
+    labels, distractors = labelled.get("claims") or [], labelled.get("distractors") or []
+    found = [f.as_dict() for f in factcheck(read_article(article.read_bytes(), str(article)), cat).findings]
+    unmatched = list(range(len(found)))
+    matched, misses, wrong = [], [], []
+    for label in labels:
+        hit = next((i for i in unmatched if found[i]["quantity"] == label["quantity"]
+                    and _same_value(found[i], label.get("low"), label.get("high"))
+                    and _same_subject(label.get("subject"), found[i], cat)), None)
+        if hit is None:
+            misses.append(label)
+            continue
+        unmatched.remove(hit)
+        matched.append(label)
+        if _got(found[hit]["verdict"]) != _expected(label.get("supported")):
+            wrong.append({"label": label, "verdict": found[hit]["verdict"], "why": found[hit]["explanation"]})
+    extra = [found[i] for i in unmatched]
+    for miss in misses:  # why it was missed: not read at all, read without a subject, or pinned on another
+        same = [e for e in extra if e["quantity"] == miss["quantity"] and _same_value(e, miss.get("low"), miss.get("high"))]
+        miss["kind"] = "not found" if not same else "no subject" if same[0]["subject"] is None else "other subject"
+    return {
+        "article": article.name, "labels": len(labels), "found": len(found), "matched": len(matched),
+        "verdicts_right": len(matched) - len(wrong), "missed": misses, "extra": extra, "wrong_verdicts": wrong,
+        "false_positives": [e for e in extra if any(_hits_distractor(e, d) for d in distractors)],
+        "misattributed": [m for m in misses if m["kind"] == "other subject"],
+    }
+
+
 def evaluate_corpus(folder: Path, cat: Catalogue) -> dict:
-    """Run every labelled article in the folder and compare with its labels."""
+    """Run every labelled article in the folder and compare with its labels.
+
+    Besides recall and precision it counts what costs credibility: findings on labelled
+    distractors (false positives), labelled values pinned on another subject (misattributions)
+    and verdicts that disagree with the label.
+    """
     articles = sorted(p for p in Path(folder).iterdir() if p.suffix in ARTICLE_SUFFIXES)
     if not articles:
         raise InvalidRecord(f"{folder}: no .txt, .md or .html articles")
-    totals = {"labels": 0, "found": 0, "matched": 0, "verdicts_right": 0}
-    per_article = []
-    for article in articles:
-        labels_path = article.with_suffix(".labels.yaml")
-        if not labels_path.exists():
-            raise InvalidRecord(f"{article}: no {labels_path.name} beside it")
-        labels = (yaml.safe_load(labels_path.read_text(encoding="utf-8")) or {}).get("claims") or []
-        found = [f.as_dict() for f in factcheck(read_article(article.read_bytes(), str(article)), cat).findings]
-        unmatched = list(range(len(found)))
-        matched = right = 0
-        misses, wrong = [], []
-        for label in labels:
-            hit = next((i for i in unmatched if found[i]["quantity"] == label["quantity"]
-                        and _close(found[i]["low"], label.get("low")) and _close(found[i]["high"], label.get("high"))
-                        and _same_subject(label.get("subject"), found[i], cat)), None)
-            if hit is None:
-                misses.append(label)
-                continue
-            unmatched.remove(hit)
-            matched += 1
-            if _got(found[hit]["verdict"]) == _expected(label.get("supported")):
-                right += 1
-            else:
-                wrong.append({"label": label, "verdict": found[hit]["verdict"], "why": found[hit]["explanation"]})
-        per_article.append({"article": article.name, "labels": len(labels), "found": len(found), "matched": matched,
-                            "missed": misses, "extra": [found[i] for i in unmatched], "wrong_verdicts": wrong})
-        totals["labels"] += len(labels)
-        totals["found"] += len(found)
-        totals["matched"] += matched
-        totals["verdicts_right"] += right
+    per_article = [_score_article(article, cat) for article in articles]
+    totals = {key: sum(a[key] for a in per_article) for key in ("labels", "found", "matched", "verdicts_right")}
+    misses_by_kind: dict[str, int] = {}
+    for a in per_article:
+        for m in a["missed"]:
+            misses_by_kind[m["kind"]] = misses_by_kind.get(m["kind"], 0) + 1
     return {
         "articles": len(articles), **totals,
         "recall": totals["matched"] / totals["labels"] if totals["labels"] else None,
         "precision": totals["matched"] / totals["found"] if totals["found"] else None,
         "verdict_accuracy": totals["verdicts_right"] / totals["matched"] if totals["matched"] else None,
+        "false_positives": sum(len(a["false_positives"]) for a in per_article),
+        "misattributions": sum(len(a["misattributed"]) for a in per_article),
+        "misses_by_kind": misses_by_kind,
         "per_article": per_article,
     }
 
 
+def _ratio(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
 def describe(scores: dict) -> str:
+    """The scores, then every miss, extra finding, false positive and wrong verdict, one per line."""
+    kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(scores["misses_by_kind"].items()))
     lines = [f"{scores['articles']} articles, {scores['labels']} labelled claims, {scores['found']} found, "
              f"{scores['matched']} matched",
-             f"recall {scores['recall']:.3f}  precision {scores['precision']:.3f}  "
-             f"verdict accuracy {scores['verdict_accuracy']:.3f}"]
+             f"recall {_ratio(scores['recall'])}  precision {_ratio(scores['precision'])}  "
+             f"verdict accuracy {_ratio(scores['verdict_accuracy'])}",
+             f"false positives {scores['false_positives']}  misattributions {scores['misattributions']}",
+             f"missed: {kinds or 'none'}"]
     for a in scores["per_article"]:
         for m in a["missed"]:
-            lines.append(f"  missed  {a['article']}: {m.get('subject')} {m['quantity']} {m.get('low')}–{m.get('high')}")
+            lines.append(f"  missed ({m['kind']})  {a['article']}: {m.get('subject')} {m['quantity']} "
+                         f"{m.get('low')}–{m.get('high')}")
         for e in a["extra"]:
-            lines.append(f"  extra   {a['article']}: {e['subject']} {e['quantity']} “{e['text']}”")
+            tag = "false positive" if e in a["false_positives"] else "extra"
+            lines.append(f"  {tag}  {a['article']}: {e['subject']} {e['quantity']} “{e['text']}”")
         for w in a["wrong_verdicts"]:
             lines.append(f"  verdict {a['article']}: {w['label'].get('subject')} {w['label']['quantity']}: "
                          f"got {w['verdict']}, labelled {_expected(w['label'].get('supported'))}")

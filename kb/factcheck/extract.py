@@ -14,17 +14,20 @@ import re
 from dataclasses import dataclass, replace
 
 from kb.errors import ParseError
-from kb.quantities import COUNT, DAYS, FLOP, GPU_HOURS, MONEY_PER_HOUR, MWH, Range
+from kb.quantities import COUNT, DAYS, FLOP, FRACTION, GPU_HOURS, MONEY_PER_HOUR, MWH, Range
 from kb.values import parse
 
-NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:e[+-]?\d+)?"
+POWER = r"10(?:\^|\*\*)?(?:[⁰¹²³⁴⁵⁶⁷⁸⁹]+|(?<=[\^*])\d+)"  # 10²³, 10^23, 10**23
+NUM = (rf"\d{{1,3}}(?:[,'’\u2009\u202f]\d{{3}})+(?:\.\d+)?|"
+       rf"\d+(?:[.,]\d+)?(?:e[+-]?\d+|\s?[x×*]\s?{POWER})?|{POWER}")
 SCALE = r"(?:thousand|million|billion|trillion|mn|bn|[kKmMbBtT])\b"
-CUR = r"(?:US)?[$€£]"
+CUR = r"(?:(?<![A-Za-z])US|(?<![A-Za-z]))[$€£]"  # US$ and $, not NT$ or HK$
 AMOUNT = rf"{CUR}\s?(?:{NUM})(?:\s?{SCALE})?"
 AMOUNT_TAIL = rf"(?:{CUR}\s?)?(?:{NUM})(?:\s?{SCALE})?"  # "$10,000-15,000": the second amount may omit the symbol
 EDGE = r"(?<![\w.$€£-])"  # a number starts a token: "H100 GPUs" holds no "100 GPUs"
+PERCENT = rf"(?:(?:{NUM})\s?%?\s?(?:-|–|to)\s?(?:{NUM})|(?:{NUM}))\s?%"
 QUAL = (r"(?:(?:well |far |much )?(?:more than|over|above|upwards of|in excess of|north of|at least|nearly|almost|"
-        r"about|around|roughly|approximately|some|close to|up to|under|less than|below|just under|an estimated|~)\s+)?")
+        r"about|around|roughly|approximately|some|close to|up to|under|less than|below|just under|an estimated)\s+|~\s*)?")
 VAGUE = (r"(?:(?:a few|several)\s+)?(?:(?:tens|hundreds|dozens)\s+of\s+)?(?:thousands|millions|billions|trillions)"
          r"(?:,?\s+(?:if not|or even|perhaps even|maybe even)\s+(?:(?:tens|hundreds)\s+of\s+)?"
          r"(?:thousands|millions|billions|trillions))?")
@@ -34,18 +37,21 @@ PATTERNS = [
     # money: ranges first, then single amounts, then vague amounts "of dollars"
     ("phrase", r"centuries of (?:compute|GPU|computing|processing) time|millennia of (?:compute|GPU) time"),
     ("phrase", r"as much (?:energy|electricity|power) as (?:a small town|a small city|a town|a city)"),
-    ("money", rf"(?:between|from|anywhere from|anywhere between)?\s*{QUAL}{AMOUNT}(?:\s*(?:-|–|—|to|and)\s*{QUAL}{AMOUNT_TAIL})?"
+    ("money", rf"(?:(?:between|from|anywhere from|anywhere between)\s+)?{QUAL}{AMOUNT}\+?(?:\s*(?:-|–|—|to|and)\s*{QUAL}{AMOUNT_TAIL})?"
               rf"(?:,?\s+(?:if not|or even)\s+{AMOUNT})?"
               rf"(?:\s*(?:per|an|a|/)\s*(?:{HW}[- ]?)?(?:hour|hr|h)\b)?"),
     ("money", rf"{QUAL}{VAGUE},?\s+(?:of\s+)?(?:US\s)?dollars"),
     ("vague_money", rf"{QUAL}{VAGUE}"),
-    ("flop", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?(?:x|×)\s?10\^\d+)?(?:\s?{SCALE})?\s?(?:petaflop/s-days|pf-days|petaflop-days|FLOPs?|floating[- ]point operations)"),
-    ("gpu_time", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\s?(?:{HW}[- ]?)?(?:GPU[- ]?)?(?:hours|years|days)\b(?!\s+of\s+(?:training|compute))"),
-    ("energy", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\s?(?:MWh|GWh|kWh|TWh|megawatt[- ]hours|gigawatt[- ]hours)"),
-    ("params", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?[- ]?(?:parameters?|params)\b"),
+    ("flop", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?(?:x|×)\s?10\^\d+)?(?:\s?{SCALE})?\+?\s?(?:petaflop/s-days|pf-days|petaflop-days|FLOPs?|floating[- ]point operations)"),
+    ("gpu_time", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s?(?:{HW}[- ]?)?(?:GPU[- ]?)?(?:hours|years|days)\b(?!\s+of\s+(?:training|compute))"),
+    ("energy", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s?(?:MWh|GWh|kWh|TWh|megawatt[- ]hours|gigawatt[- ]hours)"),
+    ("params", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?[- ]?(?:(?:active|activated|total)\s+)?(?:parameters?|params)\b"),
     ("params", rf"{QUAL}{EDGE}(?:{NUM})\s?(?:[BbTtMm]|billion|trillion|million)[- ]parameter"),
-    ("tokens", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\s?tokens\b"),
-    ("count_hw", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\s+(?:(?:NVIDIA|Nvidia|AMD|Google)\s+)?{HW}"),
+    ("tokens", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s?tokens\b"),
+    ("count_hw", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s+(?:(?:NVIDIA|Nvidia|AMD|Google)\s+)?{HW}"),
+    ("mfu", rf"(?:\bMFU|model flops? utili[sz]ation(?:\s*\(MFU\))?)\s*(?:of|at|was|is|were|around|about|:|=|≈|~)?\s*"
+            rf"{QUAL}{EDGE}{PERCENT}|{QUAL}{EDGE}{PERCENT}\s+(?:MFU\b|model flops? utili[sz]ation|utili[sz]ation)|"
+            rf"{EDGE}0\.\d+\s+(?:MFU\b|utili[sz]ation)"),
     ("duration", rf"{QUAL}{EDGE}(?:{NUM}|a few|several|two|three|four|five|six)\s+(?:days|weeks|months)\b"),
 ]
 COMPILED = [(kind, re.compile(p, re.IGNORECASE if kind != "count_hw" else 0)) for kind, p in PATTERNS]
@@ -54,7 +60,7 @@ COMPILED = [(kind, re.compile(p, re.IGNORECASE if kind != "count_hw" else 0)) fo
 CUES = {
     "phrase": ("centur", "millenni", "as much"), "money": ("$", "€", "£"), "vague_money": ("illion", "housand"),
     "flop": ("flop", "floating"), "gpu_time": ("hour", "year", "day"), "energy": ("wh", "watt"),
-    "params": ("param",), "tokens": ("token",), "duration": ("day", "week", "month"),
+    "params": ("param",), "tokens": ("token",), "mfu": ("mfu", "utili"), "duration": ("day", "week", "month"),
     "count_hw": ("gpu", "tpu", "chip", "accelerator", "a100", "h100", "h200", "h800", "b200", "v100", "mi2", "mi3", "rtx"),
 }
 DOLLAR_WORDS = ("dollar",)
@@ -80,6 +86,12 @@ TOTAL = re.compile(r"\btotal\b|\bcumulative|\ball-in\b|\boverall\b|"
 FINAL = re.compile(r"\bsingle (?:training )?run|\bfinal (?:training )?run|\btraining run\b|\bthe run\b|\bpre-?training\b|"
                    r"\binitial training|\bcompute alone|\bworth of compute|\bin compute\b|\bGPU time\b", re.I)
 DURATION_CONTEXT = re.compile(r"\btrain|\btook\b|\bran\b|\brunning\b|\bfor\b|\bover\b|\bin\b|\bduring\b|\blasted\b", re.I)
+RATE = re.compile(r"\s*(?:/|per\b|each\b|in each\b|an? (?:second|step|day|month|node|server)\b|"
+                  r"[^.;]{0,30}\b(?:per|in each|for each|in every) (?:node|server|pod|host|machine|rack|step|second|token|"
+                  r"parameter|param)\b|\s*(?:cores?|nodes?|hosts?|servers?|pods?|racks?)\b)", re.I)
+ACTIVE = re.compile(r"\bactive\b|\bactivated\b", re.I)
+PART = re.compile(r"\b(?:per|each|every) (?:expert|layer|head)\b|\beach with\s*~?\s*$|\b\d+\s+experts?\s+(?:of|with)\s*$|"
+                  r"^\s*(?:each|apiece|per expert|per token)\b", re.I)
 HOUR_PRICE = re.compile(r"(?:per|an|a|/)\s*(?:\w+[- ])?(?:hour|hr|h)\b", re.I)
 NUMBER_WORDS = {"a few": 3, "several": 4, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
@@ -106,10 +118,14 @@ class Sentence:
     text: str
 
 
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z\"“(])|\n\s*\n|\n(?=\s*[-*•#|A-Z\"“(])")
+CONTEXT = 300  # characters either side of a value that can say what it measures; bounds the work per value
+
+
 def sentences(text: str) -> list[Sentence]:
     """Split on sentence ends and blank lines, keeping offsets into the original text."""
     found, start = [], 0
-    for m in re.finditer(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z\"“(])|\n\s*\n|\n(?=\s*[-*•#A-Z\"“(])", text):
+    for m in SENTENCE_END.finditer(text):
         found.append((start, m.start() + (1 if text[m.start()] in "\"”’)" else 0)))
         start = m.end()
     found.append((start, len(text)))
@@ -187,13 +203,15 @@ def _classify(kind: str, sentence: Sentence, a: int, b: int, previous: str = "")
     s = sentence.text
     raw = s[a:b]
     before, after = s[max(0, a - 80):a], s[b:b + 80]
-    context = s
-    topic = previous + " " + s
+    context = s[max(0, a - CONTEXT):b + CONTEXT]
+    topic = previous[-CONTEXT:] + " " + context
     near = before[-50:] + " " + after[:50]
 
     def span(quantity: str, value: Range, scope: str = "unspecified", hardware: str | None = None) -> Span:
         return Span(sentence.start + a, sentence.start + b, raw, quantity, value, scope, sentence.index, hardware)
 
+    if kind not in ("money", "vague_money", "phrase") and RATE.match(after):
+        return None  # "40k tokens/$", "2 FLOPs per parameter", "8 GPUs per node": rates and parts, not totals
     if kind == "phrase":
         quantity, low, high = next(v for k, v in PHRASES.items() if raw.lower().startswith(k))
         unit = GPU_HOURS if quantity == "gpu_hours" else MWH
@@ -225,6 +243,8 @@ def _classify(kind: str, sentence: Sentence, a: int, b: int, previous: str = "")
         return span(quantity, value, scope)
     if kind == "flop":
         value = _parse(raw, FLOP)
+        if value and raw.endswith("FLOPS") and (value.high or 0) < 1e21:  # FLOPS: per second
+            return None
         return span("training_flop", value, "final_training_run") if value else None
     if kind == "gpu_time":
         if not re.search(r"gpu|accelerator|chip|tpu|a100|h100|h800|v100|compute", raw + after[:20], re.I):
@@ -235,8 +255,17 @@ def _classify(kind: str, sentence: Sentence, a: int, b: int, previous: str = "")
         value = _parse(raw, MWH)
         return span("energy_mwh", value, "final_training_run") if value else None
     if kind == "params":
-        value = _parse(re.sub(r"[- ]?(?:parameters?|params|parameter)$", "", raw, flags=re.I), COUNT)
-        return span("parameters", value) if value else None
+        value = _parse(re.sub(r"[- ]?(?:(?:active|activated|total)\s+)?(?:parameters?|params|parameter)$", "", raw,
+                              flags=re.I), COUNT)
+        if value is None or PART.search(before[-30:]) or PART.search(after[:30]):
+            return None
+        active = ACTIVE.search(raw) or re.match(r"\s*\(?(?:are |were |is )?(?:active|activated)\b", after, re.I)
+        return span("active_parameters" if active else "parameters", value)
+    if kind == "mfu":
+        number = re.search(rf"{PERCENT}|0\.\d+", raw)
+        value = _parse(number.group().replace("%", "") + "%" if number and "%" in number.group() else
+                       number.group() if number else "", FRACTION)
+        return span("mfu", value, "final_training_run") if value else None
     if kind == "tokens":
         value = _parse(raw, COUNT)
         return span("training_tokens", value, "final_training_run") if value else None

@@ -13,11 +13,20 @@ from dataclasses import dataclass
 from kb.values import alias_key
 
 WORD = re.compile(r"[A-Za-z][\w.]*(?:-[\w.]+)*|\d[\w.]*(?:-[\w.]+)*")
-UNKNOWN_MODEL = re.compile(r"\b([A-Z][A-Za-z]{1,20}(?:-[A-Za-z]*\d[\w.]*)+)\b")
+UNKNOWN_MODEL = re.compile(r"\b([A-Z][A-Za-z]{1,20}(?:-[A-Za-z]*\d[\w.]*)+"
+                           r"(?:-(?:mini|small|medium|large|base|chat|instruct|pro|ultra|turbo|preview))?)\b")
 SIZE_SUFFIX = re.compile(r"\s*[-\s]?(\d+(?:\.\d+)?)\s?([BbMmTt])\b(?![- ]?(?:parameter|param|token|dollar|USD))")
-ANAPHORA = re.compile(r"^(?:it|its|it's|this model|the model|that model|the run|this run|training it|they)\b|"
-                      r"\b(?:it|its) (?:was|is|cost|took|used|has|had|needed|required|reportedly)\b", re.I)
+ANAPHORA = re.compile(  # words that refer back to the model named in an earlier sentence
+    r"^\W*(?:its|their|they)\b|\b(?:it|this model|the model|that model|the (?:whole |full |final |entire |same )?"
+    r"(?:training )?run|this run|the (?:final |pre-?)?training|training (?:took|lasted|ran|used|required|needed)|"
+    r"the \d+(?:\.\d+)?[BT] (?:model|version))\b", re.I)
+# "A rival lab says its model…": a new party in the sentence, so "its" is not the model named before
+NEW_PARTY = re.compile(r"\b(?:a|an|another|one|other|some)\s+(?:[\w-]+\s+){0,2}(?:lab|company|startup|firm|rival|competitor|"
+                       r"model|team|group|LLM)s?\b", re.I)
+MACHINE = re.compile(r"(?:DGX|HGX|NVL|SXM|PCIe|GB\d|EFA|IB)\b", re.I)
+VERSION_SUFFIX = re.compile(r"(?:-(?:v\d+(?:\.\d+)*|instruct|chat|base|hf|\d{4}))+$", re.I)
 NOT_MODELS = {"covid-19", "sars-cov-2", "mp3", "wi-fi"}
+FAMILY_SIZE = re.compile(r"^(.*?\w)[\s-]+(\d+(?:\.\d+)?)([BMT])$")
 MAX_NGRAM = 4
 SCALES = {"b": 1e9, "m": 1e6, "t": 1e12}
 
@@ -28,14 +37,18 @@ class Mention:
     end: int
     text: str
     subject: str  # a knowledge-base slug, or the name as written for an unknown model
-    kind: str  # model, hardware, generic, organization, unknown
+    kind: str  # model, hardware, generic, organization, unknown, family
     size: float | None = None  # "Llama 2 70B": 70e9 parameters named with the model
+    candidates: tuple[str, ...] = ()  # a family name ("Llama 2"): the models it could mean
 
 
-def find_mentions(text: str, aliases: dict[str, tuple[str, str]]) -> list[Mention]:
-    """Every model or accelerator name, longest match first; aliases maps key -> (slug, kind)."""
+def find_mentions(text: str, aliases: dict[str, tuple[str, str]],
+                  family: dict[str, tuple[str, ...]] | None = None) -> list[Mention]:
+    """Every model or accelerator name, longest match first; aliases maps key -> (slug, kind),
+    `family` a family name to the models it could mean (see families())."""
     words = [(m.start(), m.end()) for m in WORD.finditer(text)]
-    prefixes = _prefixes(tuple(aliases))
+    family = {key: slugs for key, slugs in (family or {}).items() if key not in aliases}
+    prefixes = _prefixes(tuple(aliases) + tuple(family))
     mentions: list[Mention] = []
     i = 0
     while i < len(words):
@@ -50,17 +63,25 @@ def find_mentions(text: str, aliases: dict[str, tuple[str, str]]) -> list[Mentio
             key = alias_key(text[start:end])
             if key not in aliases and key.endswith("s") and aliases.get(key[:-1], ("", ""))[1] == "hardware":
                 key = key[:-1]  # "A100s"
-            if key in aliases and not key.isdigit():
+            if key.isdigit() or len(key) < 3 or not _written_as_a_name(text[start:end]):
+                continue
+            if key in aliases:
                 found = (n, start, end, *aliases[key])
+                break
+            if key in family:
+                found = (n, start, end, family[key][-1], "family")
                 break
         if found:
             n, start, end, slug, kind = found
             size = None
             m = SIZE_SUFFIX.match(text, end)
-            if kind == "model" and m and m.start() == end:
+            if kind in ("model", "family") and m and m.start() == end:
                 size = float(m.group(1)) * SCALES[m.group(2).lower()]
                 end = m.end()
-            mentions.append(Mention(start, end, text[start:end], slug, kind, size))
+            if kind == "family" and size is not None:  # "Falcon 11B": a size the knowledge base lacks
+                kind, slug = "unknown", text[start:end]
+            mentions.append(Mention(start, end, text[start:end], slug, kind, size,
+                                    family[alias_key(text[start:found[2]])] if kind == "family" else ()))
             while i < len(words) and words[i][0] < end:
                 i += 1
             continue
@@ -72,14 +93,23 @@ def find_mentions(text: str, aliases: dict[str, tuple[str, str]]) -> list[Mentio
             i + 1 < len(mentions) and mentions[i + 1].start < m.end())
         if overlaps or m.group(1).lower() in NOT_MODELS:
             continue
-        if re.fullmatch(r"[A-Z]{1,3}-?\d+", m.group(1)):  # part numbers, not models
+        if re.fullmatch(r"[A-Z]{1,3}-?\d+", m.group(1)) or MACHINE.match(m.group(1)):  # part numbers, servers
             continue
         end, size = m.end(), None
         s = SIZE_SUFFIX.match(text, end)
         if s and s.start() == end:
             size, end = float(s.group(1)) * SCALES[s.group(2).lower()], s.end()
-        mentions.append(Mention(m.start(), end, text[m.start():end], m.group(1), "unknown", size))
+        release = aliases.get(alias_key(VERSION_SUFFIX.sub("", m.group(1))))  # "Mistral-7B-v0.2" is Mistral 7B
+        if release is not None and release[1] == "model":
+            mentions.append(Mention(m.start(), end, text[m.start():end], release[0], "model", size))
+        else:
+            mentions.append(Mention(m.start(), end, text[m.start():end], m.group(1), "unknown", size))
     return sorted(mentions, key=lambda m: m.start)
+
+
+def _written_as_a_name(words: str) -> bool:
+    """"Transformer" or "GPT-4" name a model; "transformer" in running text is a common noun."""
+    return any(c.isupper() or c.isdigit() for c in words)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -87,22 +117,74 @@ def _fold(word: str) -> str:
     return alias_key(word)
 
 
+def families(names: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """Names that several sized models share: "Llama 2" means Llama 2 7B, 13B, 34B or 70B.
+
+    `names` maps model slugs to their names; the result maps a folded family name to its models.
+    A family name that is also an alias ("GPT-3" for GPT-3 175B) means that model."""
+    members: dict[str, dict[str, float]] = {}
+    for slug, name in names.items():
+        m = FAMILY_SIZE.match(name)
+        if m:
+            members.setdefault(alias_key(m.group(1)), {})[slug] = float(m.group(2)) * SCALES[m.group(3).lower()]
+    return {key: tuple(sorted(sizes, key=sizes.__getitem__)) for key, sizes in members.items() if len(sizes) > 1}
+
+
 @functools.lru_cache(maxsize=8)
 def _prefixes(keys: tuple[str, ...]) -> frozenset[str]:
     return frozenset(key[:i] for key in keys for i in range(1, len(key) + 1))
 
 
-def subject_for(span_start: int, sentence_text: str, sentence_mentions: list[Mention], carried: str | None,
-                same_paragraph: bool = False) -> str | None:
-    """The model a claim at span_start is about: the nearest model named before it in its
-    sentence (or after it), else the one carried from earlier sentences when this one refers
-    back to it ("It was trained…") or continues its paragraph."""
-    models = [m for m in sentence_mentions if m.kind in ("model", "unknown", "generic")]
+COMPARED = re.compile(r"(?:^|\b)(?:like|unlike|than|such as|compared (?:to|with)|versus|vs\.?|"
+                      r"rival(?:s|ing)?|beats?|outperforms?|surpass(?:es)?)\b[^.]{0,36}$", re.I)
+NEAR = 80  # characters: a model named this close before a number is the one it is about
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Who a number is about, and how sure we are: `subject` is None when nobody is named
+    clearly enough; `candidates` then lists the models the sentence or its antecedent names."""
+
+    subject: str | None
+    how: str  # named, antecedent, table, ambiguous, compared, unattributed
+    candidates: tuple[str, ...] = ()
+
+
+def subject_for(span_start: int, span_end: int, sentence_text: str, sentence_mentions: list[Mention],
+                antecedent: list[Mention], sentence_start: int = 0) -> Attribution:
+    """The model a claim at span_start is about.
+
+    The model named in its sentence: the only one, or the nearest one just before the number.
+    A sentence with several models and none just before the number is ambiguous. A sentence
+    that names none but clearly refers back ("It was trained…", "the model") takes the subject
+    of the last sentence that named one. Nothing else: a number in a sentence that names no
+    model is left unattributed rather than pinned on a model named nearby. A number that
+    modifies the name after it ("the 175 billion parameter GPT-3") is about that model, and a
+    model named in a comparison ("like the one behind ChatGPT") is not the sentence's subject."""
+    models = [m for m in sentence_mentions if m.kind in ("model", "unknown", "generic", "family")]
+    distinct = tuple(dict.fromkeys(m.subject for m in models))
     before = [m for m in models if m.start < span_start]
-    if before:
-        return before[-1].subject
-    if models:
-        return models[0].subject
-    if carried and (same_paragraph or ANAPHORA.search(sentence_text)):
-        return carried
-    return None
+    following = [m for m in models if 0 <= m.start - span_end <= 12 and
+                 re.fullmatch(r"[\s-]*(?:the\s+)?", sentence_text[span_end - sentence_start:m.start - sentence_start])]
+    if not following and before and span_start - before[-1].end > 5 and COMPARED.search(
+            sentence_text[max(0, before[-1].start - sentence_start - 40):before[-1].start - sentence_start]):
+        # "…like the one used by ChatGPT is reported to…", "Compared with GPT-4, the cost was…": the
+        # model in the comparison is not what the number is about ("than GPT-3's $4.6M" would be)
+        return Attribution(None, "compared", (before[-1].subject,))
+    if following:
+        nearest: Mention | None = following[0]
+    elif before and span_start - before[-1].end <= NEAR:
+        nearest = before[-1]
+    else:
+        nearest = models[0] if len(distinct) == 1 else None
+    if nearest is not None and nearest.kind == "family":
+        return Attribution(None, "ambiguous", nearest.candidates)
+    if nearest is not None:
+        return Attribution(nearest.subject, "named")
+    if distinct:
+        return Attribution(None, "ambiguous", distinct)
+    if antecedent and ANAPHORA.search(sentence_text) and not NEW_PARTY.search(sentence_text):
+        if antecedent[0].kind == "family":
+            return Attribution(None, "ambiguous", antecedent[0].candidates)
+        return Attribution(antecedent[0].subject, "antecedent")
+    return Attribution(None, "unattributed", tuple(dict.fromkeys(m.subject for m in antecedent)))

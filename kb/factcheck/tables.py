@@ -1,0 +1,109 @@
+"""Markdown tables read as tables: a number in a cell is about the model its row (or column)
+names, and measures what its column header (or row label) says. Pure: text in, cells out.
+
+    | Metric      | DeepSeek-V3 | GPT-4 (est.) |
+    |-------------|-------------|--------------|
+    | GPU Hours   | 2.788M H800 | ~30M+ H100   |
+
+gives "2.788M H800" with the hint "GPU hours", in the column headed by DeepSeek-V3.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.M)
+SEPARATOR = re.compile(r"^[\s|:\-—–]+$")
+CELL = re.compile(r"[^|]+")
+# What a header or row label says a number measures, as the words the extractor reads beside it.
+HINTS = [
+    (re.compile(r"per[- ]token|per[- ]second|/s\b|inference|memory|ram\b|vram|bandwidth|context|vocab|transistor|"
+                r"release|date|price per|tdp|power|node", re.I), None),
+    (re.compile(r"active", re.I), "active parameters"),
+    (re.compile(r"param|size", re.I), "parameters"),
+    (re.compile(r"token", re.I), "tokens"),
+    (re.compile(r"(?:gpu|chip|accelerator|compute|tpu)[- ]?(?:hours|hrs)|\bhours\b", re.I), "GPU hours"),
+    (re.compile(r"\bflops?\b|compute", re.I), "FLOP"),
+    (re.compile(r"mfu|utili[sz]ation", re.I), "MFU"),
+    (re.compile(r"cost|spend|budget", re.I), "training cost"),
+    (re.compile(r"\bgpus\b|accelerators|chips|cluster", re.I), "GPUs"),
+    (re.compile(r"duration|days|time|weeks", re.I), "training time"),
+]
+
+
+@dataclass(frozen=True)
+class Cell:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class TableCell:
+    """A number in a table, with where to look for its model and what it measures."""
+
+    cell: Cell
+    hint: str  # words that say what the number measures ("GPU hours"), read after the cell's text
+    subject_cells: tuple[Cell, ...]  # the cell itself, its row label, its column header: first model wins
+
+
+@dataclass(frozen=True)
+class Table:
+    start: int
+    end: int
+    cells: tuple[TableCell, ...]
+
+
+def _cells(text: str, start: int, end: int) -> list[Cell]:
+    line = text[start:end]
+    found = []
+    for m in CELL.finditer(line):
+        a, b = m.span()
+        while a < b and line[a].isspace():
+            a += 1
+        while b > a and line[b - 1].isspace():
+            b -= 1
+        found.append(Cell(start + a, start + b, line[a:b]))
+    return found
+
+
+def _hint(*labels: str) -> str | None:
+    for label in labels:
+        for pattern, hint in HINTS:
+            if pattern.search(label):
+                return hint
+    return ""
+
+
+def find_tables(text: str) -> list[Table]:
+    """Every Markdown table (a header row, a |---| line if the writer put one, then rows)."""
+    lines = [m.span() for m in ROW.finditer(text)]
+    tables, i = [], 0
+    while i < len(lines):
+        j = i
+        while j + 1 < len(lines) and text[lines[j][1]:lines[j + 1][0]].strip() == "":
+            j += 1
+        block = lines[i:j + 1]
+        i = j + 1
+        if SEPARATOR.fullmatch(text[block[1][0]:block[1][1]]) if len(block) > 1 else False:
+            block = block[:1] + block[2:]
+        if len(block) < 2:
+            continue
+        header = _cells(text, *block[0])
+        cells = []
+        for n, cell in enumerate(header[1:], 1):  # "| Cost category | DeepSeek-V3 $5.5M |"
+            hint = _hint(header[0].text)
+            if hint is not None and any(c.isdigit() for c in cell.text):
+                cells.append(TableCell(cell, hint, (cell,)))
+        for span in block[1:]:
+            row = _cells(text, *span)
+            if not row:
+                continue
+            for n, cell in enumerate(row[1:], 1):
+                column = header[n] if n < len(header) else None
+                hint = _hint(*(c.text for c in (column, row[0]) if c is not None))
+                if hint is not None and any(c.isdigit() for c in cell.text):
+                    cells.append(TableCell(cell, hint, tuple(c for c in (cell, row[0], column) if c is not None)))
+        tables.append(Table(block[0][0], block[-1][1], tuple(cells)))
+    return tables
