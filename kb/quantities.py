@@ -36,7 +36,7 @@ QUANTITIES: dict[str, tuple[str, str, bool]] = {
     "energy_mwh": (MWH, "training energy", True),
     "hardware_price_usd": (MONEY, "accelerator purchase price", True),
     "gpu_hour_price_usd": (MONEY_PER_HOUR, "price per accelerator-hour", True),
-    "mfu": (FRACTION, "model FLOP utilization", True),
+    "mfu": (FRACTION, "MFU", True),
     # reference facts about accelerators and runs; not claimed by articles
     "peak_flop_per_s": (FLOP_PER_S, "peak dense FLOP/s", False),
     "power_w": (WATTS, "power", False),

@@ -47,7 +47,7 @@ UNIT_WORDS = [
     (r"(?:an|per|a|/) ?(?:hour|hr|h)\b", MONEY_PER_HOUR, 1.0),
     (rf"{_H}years?\b", GPU_HOURS, 8766.0),
     (rf"{_H}days?\b", GPU_HOURS, 24.0),
-    (rf"{_H}hours?\b|accelerator-hours?", GPU_HOURS, 1.0),
+    (rf"{_H}hours?\b|accelerator-hours?|{_H}h\b", GPU_HOURS, 1.0),
     (r"exaflop/s|eflop/s|eflops\b", FLOP_PER_S, 1e18),
     (r"petaflop/s|pflop/s|pflops\b|petaflops\b", FLOP_PER_S, 1e15),
     (r"teraflop/s|tflop/s|tflops\b|teraflops\b", FLOP_PER_S, 1e12),

@@ -41,14 +41,10 @@ INPUT_UNITS = {
     "mfu": FRACTION, "peak_flop_per_s": FLOP_PER_S, "power_w": WATTS, "memory_gb": GB,
     "server_overhead": "×", "pue": "×", "development_multiplier": "×", "cluster_overhead": "×",
 }
-INPUT_LABELS = {
-    "mfu": "MFU", "peak_flop_per_s": "peak dense FLOP/s", "power_w": "accelerator power",
+INPUT_LABELS = {  # inputs that are not quantities; quantities are labelled in kb.quantities
+    "peak_flop_per_s": "peak dense FLOP/s", "power_w": "accelerator power",
     "server_overhead": "server overhead", "pue": "PUE", "development_multiplier": "development multiplier",
-    "gpu_hour_price_usd": "price per accelerator-hour", "active_parameters": "active parameters",
-    "training_tokens": "tokens", "training_flop": "training FLOP", "gpu_hours": "accelerator-hours",
-    "num_gpus": "accelerators", "training_days": "days", "parameters": "parameters",
     "cluster_overhead": "cluster overhead (servers, network, energy)", "useful_life_years": "useful life (years)",
-    "hardware_price_usd": "accelerator purchase price",
     "bytes_per_parameter": "bytes of model state per parameter", "tokens_per_parameter": "compute-optimal tokens per parameter",
 }
 

@@ -98,7 +98,7 @@ def test_claimant_arithmetic_is_rechecked(checked):
 
 def test_unverifiable_names_the_missing_input(checked):
     claims, _ = checked
-    assert "nobody supplied" in claims["amodei-claude-35-sonnet"]["explanation"] or \
+    assert "has no" in claims["amodei-claude-35-sonnet"]["explanation"] or \
         "hardware" in claims["amodei-claude-35-sonnet"]["explanation"]
 
 

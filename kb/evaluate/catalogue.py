@@ -76,7 +76,13 @@ class Catalogue:
         sources = {s.id: s for s in session.exec(select(Source))}
         self.subjects = {s.slug: s for s in session.exec(select(Subject))}
         by_id = {s.id: s.slug for s in self.subjects.values()}
-        self.alias = {a.key: by_id[a.subject_id] for a in session.exec(select(Alias))}
+        aliases = list(session.exec(select(Alias)))
+        self.alias = {a.key: by_id[a.subject_id] for a in aliases}
+        self.spellings: dict[str, set[str]] = {}  # folded key -> names as written: "CoRe", "PaLM" (of "PaLM 540B")
+        for name in [a.name for a in aliases] + [s.name for s in self.subjects.values()]:
+            for written in (name, re.sub(r"(?:\s+\S*\d\S*)+$", "", name)):  # "PaLM 540B" is written "PaLM" too
+                if written != written.lower():  # slugs ("palm") say nothing about how a name is written
+                    self.spellings.setdefault(store.alias_key(written), set()).add(written)
         self.facts: dict[str, dict[str, list[Given]]] = {}
         for f in session.exec(select(Fact).where(Fact.rank != "deprecated").order_by(Fact.slug)):
             src = sources[f.source_id]

@@ -117,9 +117,11 @@ def _unverifiable(spec: ClaimSpec, ctx: Context, missing: list[str], cat: Catalo
         else:
             needs.append(label(name))
     needs = list(dict.fromkeys(needs))
+    who = cat.subjects[spec.subject].name if spec.subject in cat.subjects else spec.subject
+    listed = needs[0] if len(needs) == 1 else ", ".join(needs[:-1]) + " or " + needs[-1]
     return Verdict("unverifiable", None,
-                   f"No estimate of {label(spec.quantity)} is possible: nobody supplied "
-                   f"{', '.join(needs)}.", inputs=input_rows(ctx))
+                   f"Not checked: the knowledge base has no {listed} for {who}, and the {label(spec.quantity)} "
+                   f"cannot be estimated without it.", inputs=input_rows(ctx))
 
 
 def _judge(spec: ClaimSpec, cat: Catalogue, ctx: Context, est: Estimate, rng, n,

@@ -15,6 +15,7 @@ from kb.compute import DEFAULT_SEED
 from kb.errors import InvalidRecord
 from kb.evaluate import Catalogue, ClaimSpec, Given, check
 from kb.factcheck.extract import Span, extract, sentences
+from kb.factcheck.numerals import spell_out
 from kb.factcheck.tables import TableCell, find_tables
 from kb.factcheck.link import Attribution, Mention, families, find_mentions, subject_for
 from kb.quantities import label_of
@@ -27,6 +28,7 @@ STATED_INPUTS = ("parameters", "training_tokens", "training_flop", "gpu_hours", 
                  "gpu_hour_price_usd")
 UNNAMED = "an unnamed model"
 UNNAMED_MODEL = re.compile(r"\b(?:a|an|the|our|their)\s+(?:[\w-]+\s+){0,3}(?:model|LLM|network)\b", re.I)
+RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 PRONOUN_START = re.compile(r"\W*(?:it|its|it's|this model|the model)\b", re.I)
 HYPOTHETICAL = re.compile(  # plans and what-ifs: "on 512 GPUs it would take six months", "the plan is to finish"
     r"\b(?:would|will) (?:(?:probably|likely|only|still|then|need to|have to) )?"
@@ -121,9 +123,11 @@ def alias_table(cat: Catalogue) -> dict[str, tuple[str, str]]:
 
 def factcheck(text: str, cat: Catalogue, seed: int = DEFAULT_SEED, aliases: dict | None = None) -> Report:
     """Every claim in the text, checked."""
+    original = text
+    text, to_original = spell_out(text)
     aliases = aliases if aliases is not None else alias_table(cat)
     mentions = find_mentions(text, aliases, families({slug: s.name for slug, s in cat.subjects.items()
-                                                      if s.kind == "model"}))
+                                                      if s.kind == "model"}), cat.spellings)
     sents = sentences(text)
     tables = find_tables(text)
     table_starts = [t.start for t in tables]
@@ -172,7 +176,19 @@ def factcheck(text: str, cat: Catalogue, seed: int = DEFAULT_SEED, aliases: dict
             rng.bit_generator.state = fresh
             verdict = check(spec, cat, rng)
         report.findings.append(Finding(span, subject, name, verdict, sentence))
+    if to_original is not None:  # number words were read as digits: point back at the words
+        _restore(report, original, to_original, {s.index: s for s in sents})
     return report
+
+
+def _restore(report: Report, original: str, to_original: list[int], by_index: dict) -> None:
+    report.text = original
+    for f in report.findings:
+        start, end = to_original[f.span.start], to_original[f.span.end]
+        f.span = replace(f.span, start=start, end=end, text=original[start:end])
+        sentence = by_index.get(f.span.sentence)
+        if sentence is not None:
+            f.sentence = original[to_original[sentence.start]:to_original[sentence.end]]
 
 
 def _table_spans(cells: list[TableCell], mentions: list[Mention], sents) -> list[tuple[Span, Attribution]]:
@@ -240,15 +256,16 @@ def _attribute(text: str, spans: list[Span], mentions: list[Mention], sents) -> 
     for span in spans:
         by_sentence.setdefault(span.sentence, []).append(span)
     in_sentence = _by_sentence(mentions, sents)
-    previous_end, previous_paragraph = 0, []
+    previous_end, previous_paragraph, asked = 0, [], False
     for sentence in sents:
         if "\n\n" in text[previous_end:sentence.start]:  # a new paragraph: only a leading "It" reaches back
             previous_paragraph, antecedent = antecedent or previous_paragraph, []
         previous_end = sentence.end
         here = in_sentence.get(sentence.index, [])
+        listed = _respectively(sentence, here, by_sentence.get(sentence.index, []))
         for span in by_sentence.get(sentence.index, []):
-            found = subject_for(span.start, span.end, sentence.text, here, antecedent or (
-                previous_paragraph if PRONOUN_START.match(sentence.text) else []), sentence.start)
+            found = listed.get(span) or subject_for(span.start, span.end, sentence.text, here, antecedent or (
+                previous_paragraph if PRONOUN_START.match(sentence.text) else []), sentence.start, answers=asked)
             if found.how == "unattributed" and span.quantity not in ("hardware_price_usd", "gpu_hour_price_usd") and \
                     UNNAMED_MODEL.search(sentence.text):
                 found = Attribution(UNNAMED, "unnamed")
@@ -256,7 +273,21 @@ def _attribute(text: str, spans: list[Span], mentions: list[Mention], sents) -> 
         named = [m for m in here if m.kind in ("model", "unknown", "family")]
         if named:
             antecedent = named
+        asked = sentence.text.rstrip().endswith("?")  # "What did GPT-3 cost? About $4.6M.": the answer is GPT-3's
     return result
+
+
+def _respectively(sentence, mentions: list[Mention], spans: list[Span]) -> dict[Span, Attribution]:
+    """ "GPT-3 and GPT-4 cost $4.6M and $63M, respectively": the n-th figure is the n-th model's."""
+    if not RESPECTIVELY.search(sentence.text):
+        return {}
+    models = list(dict.fromkeys(m.subject for m in mentions if m.kind in ("model", "unknown")))
+    found = {}
+    for quantity in dict.fromkeys(s.quantity for s in spans):
+        figures = [s for s in spans if s.quantity == quantity]
+        if len(figures) == len(models) > 1:
+            found.update({span: Attribution(model, "respectively") for span, model in zip(figures, models)})
+    return found
 
 
 def _stated_inputs(spans: list[Span], subjects: dict, mentions: list[Mention], sents) -> dict[str, dict[str, Given]]:

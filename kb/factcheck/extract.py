@@ -37,13 +37,15 @@ PATTERNS = [
     # money: ranges first, then single amounts, then vague amounts "of dollars"
     ("phrase", r"centuries of (?:compute|GPU|computing|processing) time|millennia of (?:compute|GPU) time"),
     ("phrase", r"as much (?:energy|electricity|power) as (?:a small town|a small city|a town|a city)"),
-    ("money", rf"(?:(?:between|from|anywhere from|anywhere between)\s+)?{QUAL}{AMOUNT}\+?(?:\s*(?:-|–|—|to|and)\s*{QUAL}{AMOUNT_TAIL})?"
+    # "and" joins a range only after "between": "$8 million and $3.2 million" are two amounts
+    ("money", rf"(?:between\s+{QUAL}{AMOUNT}\s+and\s+{QUAL}{AMOUNT_TAIL}|"
+              rf"(?:(?:from|anywhere from|anywhere between)\s+)?{QUAL}{AMOUNT}\+?(?:\s*(?:-|–|—|to)\s*{QUAL}{AMOUNT_TAIL})?)"
               rf"(?:,?\s+(?:if not|or even)\s+{AMOUNT})?"
               rf"(?:\s*(?:per|an|a|/)\s*(?:{HW}[- ]?)?(?:hour|hr|h)\b)?"),
     ("money", rf"{QUAL}{VAGUE},?\s+(?:of\s+)?(?:US\s)?dollars"),
     ("vague_money", rf"{QUAL}{VAGUE}"),
-    ("flop", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?(?:x|×)\s?10\^\d+)?(?:\s?{SCALE})?\+?\s?(?:petaflop/s-days|pf-days|petaflop-days|FLOPs?|floating[- ]point operations)"),
-    ("gpu_time", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s?(?:{HW}[- ]?)?(?:GPU[- ]?)?(?:hours|years|days)\b(?!\s+of\s+(?:training|compute))"),
+    ("flop", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?(?:x|×)\s?10\^\d+)?(?:\s?{SCALE})?\+?\s?(?:petaflop/s[- ]days|pf-days|petaflop[- ]days|FLOPs?|floating[- ]point operations)"),
+    ("gpu_time", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s?(?:{HW}[- ]?)?(?:GPU[- ]?)?(?:hours|years|days|(?<=\d-)h)\b(?!\s+of\s+training)"),
     ("energy", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s?(?:MWh|GWh|kWh|TWh|megawatt[- ]hours|gigawatt[- ]hours)"),
     ("params", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?[- ]?(?:(?:active|activated|total)\s+)?(?:parameters?|params)\b"),
     ("params", rf"{QUAL}{EDGE}(?:{NUM})\s?(?:[BbTtMm]|billion|trillion|million)[- ]parameter"),
@@ -52,14 +54,14 @@ PATTERNS = [
     ("mfu", rf"(?:\bMFU|model flops? utili[sz]ation(?:\s*\(MFU\))?)\s*(?:of|at|was|is|were|around|about|:|=|≈|~)?\s*"
             rf"{QUAL}{EDGE}{PERCENT}|{QUAL}{EDGE}{PERCENT}\s+(?:MFU\b|model flops? utili[sz]ation|utili[sz]ation)|"
             rf"{EDGE}0\.\d+\s+(?:MFU\b|utili[sz]ation)"),
-    ("duration", rf"{QUAL}{EDGE}(?:{NUM}|a few|several|two|three|four|five|six)\s+(?:days|weeks|months)\b"),
+    ("duration", rf"{QUAL}{EDGE}(?:{NUM}|a few|several)(?:\s+(?:days|weeks|months)|-(?:day|week|month))\b"),
 ]
 COMPILED = [(kind, re.compile(p, re.IGNORECASE if kind != "count_hw" else 0)) for kind, p in PATTERNS]
 # A pattern runs on a sentence only if the sentence holds one of its cue strings (lower case):
 # a cheap `in` test that spares the regular expressions most sentences.
 CUES = {
     "phrase": ("centur", "millenni", "as much"), "money": ("$", "€", "£"), "vague_money": ("illion", "housand"),
-    "flop": ("flop", "floating"), "gpu_time": ("hour", "year", "day"), "energy": ("wh", "watt"),
+    "flop": ("flop", "floating"), "gpu_time": ("hour", "year", "day", "-h"), "energy": ("wh", "watt"),
     "params": ("param",), "tokens": ("token",), "mfu": ("mfu", "utili"), "duration": ("day", "week", "month"),
     "count_hw": ("gpu", "tpu", "chip", "accelerator", "a100", "h100", "h200", "h800", "b200", "v100", "mi2", "mi3", "rtx"),
 }
@@ -85,15 +87,17 @@ TOTAL = re.compile(r"\btotal\b|\bcumulative|\ball-in\b|\boverall\b|"
                    r"\bresearch and development|\bR&D\b|\bentire (?:project|programme|program)|\bdevelopment cost", re.I)
 FINAL = re.compile(r"\bsingle (?:training )?run|\bfinal (?:training )?run|\btraining run\b|\bthe run\b|\bpre-?training\b|"
                    r"\binitial training|\bcompute alone|\bworth of compute|\bin compute\b|\bGPU time\b", re.I)
-DURATION_CONTEXT = re.compile(r"\btrain|\btook\b|\bran\b|\brunning\b|\bfor\b|\bover\b|\bin\b|\bduring\b|\blasted\b", re.I)
+DURATION_CONTEXT = re.compile(r"\btrain|\btook\b|\bneed|\brequir|\bspent\b|\bran\b|\brunning\b|\bfor\b|\bover\b|\bin\b|\bduring\b|\blasted\b", re.I)
 RATE = re.compile(r"\s*(?:/|per\b|each\b|in each\b|an? (?:second|step|day|month|node|server)\b|"
                   r"[^.;]{0,30}\b(?:per|in each|for each|in every) (?:node|server|pod|host|machine|rack|step|second|token|"
                   r"parameter|param)\b|\s*(?:cores?|nodes?|hosts?|servers?|pods?|racks?)\b)", re.I)
+OTHER_PERIOD = re.compile(r"\s*(?:/|per|a|an|each)\s*(?:month|year|week|day|annum)\b", re.I)
+RUN = re.compile(r"\bruns?\b|\bGPUs\b|\baccelerators\b", re.I)
 ACTIVE = re.compile(r"\bactive\b|\bactivated\b", re.I)
 PART = re.compile(r"\b(?:per|each|every) (?:expert|layer|head)\b|\beach with\s*~?\s*$|\b\d+\s+experts?\s+(?:of|with)\s*$|"
                   r"^\s*(?:each|apiece|per expert|per token)\b", re.I)
 HOUR_PRICE = re.compile(r"(?:per|an|a|/)\s*(?:\w+[- ])?(?:hour|hr|h)\b", re.I)
-NUMBER_WORDS = {"a few": 3, "several": 4, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+VAGUE_COUNTS = {"a few": 3, "several": 4}  # number words proper are digits by now (numerals.spell_out)
 
 
 @dataclass(frozen=True)
@@ -226,14 +230,18 @@ def _classify(kind: str, sentence: Sentence, a: int, b: int, previous: str = "")
             value = _parse(raw)
         if value is None or DISTRACTOR.search(before[-60:] + after[:30]) or NOT_ACCELERATORS.search(before[-40:]):
             return None
+        if OTHER_PERIOD.match(after):  # "$33,849 / month": a rental by the month or year, not a cost
+            return None
         if value.unit == MONEY_PER_HOUR or HOUR_PRICE.match(after.lstrip()):
             if value.unit != MONEY_PER_HOUR:
                 value = Range(value.low, value.high, MONEY_PER_HOUR, value.currency)
             return span("gpu_hour_price_usd", value, "unspecified", _hardware_near(near))
         hardware = _hardware_near(near)
-        if hardware and PER_UNIT.search(near) and not TRAINING.search(near):
+        if hardware and PER_UNIT.search(before[-50:] + raw + after[:50]) and not TRAINING.search(near):
             return span("hardware_price_usd", value, "hardware_purchase", hardware)
-        if not (TRAINING.search(topic) and (COST_WORDS.search(context) or FINAL.search(context))):
+        asked = previous.rstrip().endswith("?")  # "What did it cost to train? About $2M."
+        if not (TRAINING.search(topic) and (COST_WORDS.search(previous[-CONTEXT:] if asked else context)
+                                            or COST_WORDS.search(context) or FINAL.search(context))):
             return None
         if DISTRACTOR.search(context) and not TRAINING.search(before[-60:] + after[:40]):
             return None
@@ -249,7 +257,8 @@ def _classify(kind: str, sentence: Sentence, a: int, b: int, previous: str = "")
     if kind == "gpu_time":
         if not re.search(r"gpu|accelerator|chip|tpu|a100|h100|h800|v100|compute", raw + after[:20], re.I):
             return None
-        value = _parse(raw if re.search(r"gpu|accelerator|chip|tpu", raw, re.I) else raw + " GPU hours", GPU_HOURS)
+        value = _parse(raw if re.search(r"gpu|accelerator|chip|tpu|\d-h$", raw, re.I) else
+                       re.sub(r"hours$", "GPU hours", raw), GPU_HOURS)
         return span("gpu_hours", value, "final_training_run", _hardware_near(raw)) if value else None
     if kind == "energy":
         value = _parse(raw, MWH)
@@ -278,10 +287,11 @@ def _classify(kind: str, sentence: Sentence, a: int, b: int, previous: str = "")
             return None
         return span("num_gpus", value, "final_training_run", _hardware_near(raw))
     if kind == "duration":
-        if not (TRAINING.search(context) and DURATION_CONTEXT.search(before[-40:] + raw)):
+        trained = TRAINING.search(context) or RUN.search(context) or HARDWARE_NAMES.search(context)
+        if not (trained and DURATION_CONTEXT.search(before[-40:] + raw + after[:20])):
             return None
-        text = re.sub(r"^over\s+", "", raw, flags=re.I)  # "over 21 days" spans them
-        for word, n in NUMBER_WORDS.items():
+        text = re.sub(r"^over\s+", "", raw, flags=re.I).replace("-", " ")  # "over 21 days" spans them; "a 90-day run"
+        for word, n in VAGUE_COUNTS.items():
             text = re.sub(rf"\b{word}\b", str(n), text, flags=re.I)
         value = _parse(text, DAYS)
         return span("training_days", value, "final_training_run") if value else None

@@ -43,9 +43,12 @@ class Mention:
 
 
 def find_mentions(text: str, aliases: dict[str, tuple[str, str]],
-                  family: dict[str, tuple[str, ...]] | None = None) -> list[Mention]:
+                  family: dict[str, tuple[str, ...]] | None = None,
+                  spellings: dict[str, set[str]] | None = None) -> list[Mention]:
     """Every model or accelerator name, longest match first; aliases maps key -> (slug, kind),
-    `family` a family name to the models it could mean (see families())."""
+    `family` a family name to the models it could mean (see families()). A name made of letters
+    only must be written as the knowledge base writes it (`spellings`): "CoRe" is a model, the
+    "Core" of "Tensor Core" is not."""
     words = [(m.start(), m.end()) for m in WORD.finditer(text)]
     family = {key: slugs for key, slugs in (family or {}).items() if key not in aliases}
     prefixes = _prefixes(tuple(aliases) + tuple(family))
@@ -65,7 +68,8 @@ def find_mentions(text: str, aliases: dict[str, tuple[str, str]],
                 key = key[:-1]  # "A100s"
             if key.isdigit() or len(key) < 3 or not _written_as_a_name(text[start:end]):
                 continue
-            if key in aliases:
+            if key in aliases and not (spellings and key.isalpha() and key in spellings
+                                       and text[start:end] not in spellings[key]):
                 found = (n, start, end, *aliases[key])
                 break
             if key in family:
@@ -137,6 +141,7 @@ def _prefixes(keys: tuple[str, ...]) -> frozenset[str]:
 
 COMPARED = re.compile(r"(?:^|\b)(?:like|unlike|than|such as|compared (?:to|with)|versus|vs\.?|"
                       r"rival(?:s|ing)?|beats?|outperforms?|surpass(?:es)?)\b[^.]{0,36}$", re.I)
+COORDINATED = re.compile(r"\s*(?:,|and|or|&|,\s*and|,\s*or)\s*")
 NEAR = 80  # characters: a model named this close before a number is the one it is about
 
 
@@ -151,13 +156,13 @@ class Attribution:
 
 
 def subject_for(span_start: int, span_end: int, sentence_text: str, sentence_mentions: list[Mention],
-                antecedent: list[Mention], sentence_start: int = 0) -> Attribution:
+                antecedent: list[Mention], sentence_start: int = 0, answers: bool = False) -> Attribution:
     """The model a claim at span_start is about.
 
     The model named in its sentence: the only one, or the nearest one just before the number.
     A sentence with several models and none just before the number is ambiguous. A sentence
     that names none but clearly refers back ("It was trained…", "the model") takes the subject
-    of the last sentence that named one. Nothing else: a number in a sentence that names no
+    of the last sentence that named one, as does the answer to a question that named one. Nothing else: a number in a sentence that names no
     model is left unattributed rather than pinned on a model named nearby. A number that
     modifies the name after it ("the 175 billion parameter GPT-3") is about that model, and a
     model named in a comparison ("like the one behind ChatGPT") is not the sentence's subject."""
@@ -171,6 +176,9 @@ def subject_for(span_start: int, span_end: int, sentence_text: str, sentence_men
         # "…like the one used by ChatGPT is reported to…", "Compared with GPT-4, the cost was…": the
         # model in the comparison is not what the number is about ("than GPT-3's $4.6M" would be)
         return Attribution(None, "compared", (before[-1].subject,))
+    if not following and len(before) > 1 and before[-2].subject != before[-1].subject and COORDINATED.fullmatch(
+            sentence_text[before[-2].end - sentence_start:before[-1].start - sentence_start]):
+        return Attribution(None, "ambiguous", distinct)  # "GPT-3 and GPT-4 cost $8M and $100M": which is which?
     if following:
         nearest: Mention | None = following[0]
     elif before and span_start - before[-1].end <= NEAR:
@@ -183,7 +191,7 @@ def subject_for(span_start: int, span_end: int, sentence_text: str, sentence_men
         return Attribution(nearest.subject, "named")
     if distinct:
         return Attribution(None, "ambiguous", distinct)
-    if antecedent and ANAPHORA.search(sentence_text) and not NEW_PARTY.search(sentence_text):
+    if antecedent and (answers or ANAPHORA.search(sentence_text)) and not NEW_PARTY.search(sentence_text):
         if antecedent[0].kind == "family":
             return Attribution(None, "ambiguous", antecedent[0].candidates)
         return Attribution(antecedent[0].subject, "antecedent")
