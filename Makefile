@@ -11,7 +11,7 @@ BIN    := $(VENV)/bin
 
 $(BIN)/kb:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --upgrade pip "setuptools>=77"
 	$(BIN)/pip install --quiet -e .
 
 install: $(BIN)/kb

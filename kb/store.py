@@ -23,7 +23,15 @@ from kb.models import (
     utc_now,
 )
 from kb.quantities import Range, unit_of
-from kb.records import AssumptionIn, ClaimIn, Document, FactIn, SourceIn, SubjectIn, fitted_slug
+from kb.records import (
+    AssumptionIn,
+    ClaimIn,
+    Document,
+    FactIn,
+    SourceIn,
+    SubjectIn,
+    fitted_slug,
+)
 from kb.values import alias_key
 
 

@@ -21,6 +21,7 @@ def test_init_prints_a_summary(kb, empty_db_url, tmp_path):
     from click.testing import CliRunner
 
     from kb.cli import cli
+
     from .conftest import SOURCES
 
     result = CliRunner().invoke(cli, ["--db", empty_db_url, "--sources", str(SOURCES), "init"])
@@ -139,17 +140,40 @@ def test_database_url_from_the_environment(db_url, monkeypatch, tmp_path):
     assert json.loads(result.stdout)["author"] == "Caleb Forestal"
 
 
-def test_first_use_creates_and_fills_the_default_database(tmp_path, monkeypatch):
+def test_outside_a_project_the_users_own_knowledge_base_is_used_and_named(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
     from kb.cli import cli
-    from .conftest import SOURCES
 
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(cli, ["--sources", str(SOURCES), "claim", "list", "--json"])
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("KB_DATABASE_URL", raising=False)
+    result = CliRunner().invoke(cli, ["claim", "list", "--json"])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "kb.db").exists()
+    own = tmp_path / "data" / "costcheck" / "kb.db"
+    assert own.exists() and str(own) in result.stderr  # one line says where
+    assert not (tmp_path / "kb.db").exists()  # never a silently empty one here
     assert len(json.loads(result.stdout)) >= 40
+
+
+def test_a_folder_with_sources_gets_its_own_knowledge_base(tmp_path, monkeypatch):
+    import shutil
+
+    from click.testing import CliRunner
+
+    from kb.cli import cli
+
+    from .conftest import SOURCES
+
+    shutil.copytree(SOURCES, tmp_path / "sources")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("KB_DATABASE_URL", raising=False)
+    result = CliRunner().invoke(cli, ["info", "--json"])
+    assert result.exit_code == 0, result.output
+    info = json.loads(result.stdout)
+    assert info["database"] == f"sqlite:///{tmp_path / 'kb.db'}" and info["sources_folder"] == str(tmp_path / "sources")
+    assert info["holds"]["claims"] >= 40 and not (tmp_path / "data").exists()
 
 
 @pytest.mark.parametrize("args", [["db", "current"]])

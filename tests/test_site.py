@@ -4,6 +4,7 @@ hostile text stays inert. Builds are atomic and incremental."""
 import csv
 import io
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -58,6 +59,8 @@ def test_every_internal_link_and_asset_resolves(built):
     site, _ = built
     broken = []
     for page in html_files(site):
+        if page.name == "404.html":  # served at any depth, so its links are absolute (tested below)
+            continue
         text = page.read_text()
         for ref in re.findall(r'(?:href|src)="([^"]+)"', text):
             parts = urlsplit(ref)
@@ -87,9 +90,14 @@ def test_claim_pages_carry_claimreview_jsonld(built):
         assert data["url"].startswith("https://costcheck.example.org/sub/claims/")
         assert data["itemReviewed"]["@type"] == "Claim"
         assert data["itemReviewed"]["author"]["name"] and data["itemReviewed"]["appearance"]
+        assert len(data["claimReviewed"]) <= 75
+        assert data["author"]["url"] == "https://costcheck.example.org/sub"
         rating = data["reviewRating"]
-        assert {"ratingValue", "bestRating", "worstRating", "alternateName"} <= set(rating)
-        assert rating["worstRating"] <= rating["ratingValue"] <= rating["bestRating"]
+        if rating["alternateName"] == "Unverifiable":  # no number that reads as "half true"
+            assert "ratingValue" not in rating
+        else:
+            assert {"ratingValue", "bestRating", "worstRating", "alternateName"} <= set(rating)
+            assert rating["worstRating"] <= rating["ratingValue"] <= rating["bestRating"]
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", data["datePublished"])
 
 
@@ -116,6 +124,51 @@ def test_feed_and_sitemap_use_the_base_url(built):
     sm = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
     locs = [e.text for e in ET.parse(site / "sitemap.xml").getroot().iter(f"{sm}loc")]
     assert "https://costcheck.example.org/sub/index.html" in locs
+    assert all(loc.startswith("https://costcheck.example.org/sub/") for loc in locs)
+    assert all(e.text and e.text.startswith("https://") for e in feed.iter("{http://www.w3.org/2005/Atom}id"))
+    lastmods = [e.text for e in ET.parse(site / "sitemap.xml").getroot().iter(f"{sm}lastmod")]
+    assert lastmods and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", d) for d in lastmods)
+    assert "Sitemap: https://costcheck.example.org/sub/sitemap.xml" in (site / "robots.txt").read_text()
+
+
+def test_without_a_base_url_nothing_points_nowhere(db_url, tmp_path):
+    result = CliRunner().invoke(cli, ["--db", db_url, "build", "--out", str(tmp_path / "site")])
+    assert result.exit_code == 0, result.output
+    assert "--base-url" in result.stderr
+    site = tmp_path / "site"
+    assert not (site / "sitemap.xml").exists() and "Sitemap" not in (site / "robots.txt").read_text()
+    import xml.etree.ElementTree as ET
+
+    ids = [e.text for e in ET.parse(site / "feed.xml").getroot().iter("{http://www.w3.org/2005/Atom}id")]
+    assert ids and all(i.startswith("tag:") for i in ids)
+    page = next((site / "claims").glob("*.html")).read_text()
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    assert "url" not in data
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org", "example.org", "https://"])
+def test_a_base_url_must_be_an_http_address(db_url, tmp_path, url):
+    result = CliRunner().invoke(cli, ["--db", db_url, "build", "--out", str(tmp_path / "site"), "--base-url", url])
+    assert result.exit_code == 2 and "not an http(s) address" in result.output
+    assert not (tmp_path / "site").exists()
+
+
+def test_the_site_is_deployable_as_built(built):
+    site, _ = built
+    assert (site / "favicon.ico").read_bytes()[:4] == b"\x00\x00\x01\x00"
+    mask = os.umask(0o022)
+    os.umask(mask)
+    for path in [site, *site.rglob("*")]:
+        if path.name.startswith("."):
+            continue
+        mode = path.stat().st_mode & 0o777
+        assert mode == (0o777 if path.is_dir() else 0o666) & ~mask, (path, oct(mode))
+    missing = site / "404.html"
+    links = re.findall(r'(?:href|src)="([^"#]+)"', missing.read_text())
+    internal = [link for link in links if not link.startswith(("http://", "https://"))]
+    assert internal and all(link.startswith("/sub/") for link in internal)  # works at any depth
+    for link in internal:
+        assert (site / link.removeprefix("/sub/")).exists(), link
 
 
 def test_hostile_text_renders_inert(db_url, tmp_path):

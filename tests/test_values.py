@@ -8,7 +8,17 @@ from hypothesis import strategies as st
 
 from kb.errors import ParseError
 from kb.quantities import (
-    COUNT, DAYS, FLOP, FRACTION, GPU_HOURS, MONEY, MONEY_PER_HOUR, MWH, SMALLEST, UPPER_BOUNDS, Range,
+    COUNT,
+    DAYS,
+    FLOP,
+    FRACTION,
+    GPU_HOURS,
+    MONEY,
+    MONEY_PER_HOUR,
+    MWH,
+    SMALLEST,
+    UPPER_BOUNDS,
+    Range,
 )
 from kb.values import format, human_number, humanize, parse
 

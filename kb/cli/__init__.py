@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from kb import db
+from kb import db, paths
 from kb.errors import KBError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -18,9 +18,12 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 class KB:
     """What every command needs: the database URL and the sources folder. Opens lazily."""
 
-    def __init__(self, url: str, sources: Path):
+    def __init__(self, url: str | None, sources: Path | None):
+        if url is None:  # neither --db nor KB_DATABASE_URL: this folder's knowledge base, or the user's own
+            path, found = paths.default_database(Path.cwd())
+            url, sources = f"sqlite:///{path}", sources or found
         self.url = db.normalise_url(url)
-        self.sources = sources
+        self.sources = sources or (Path("sources") if Path("sources").is_dir() else paths.bundled("sources"))
         self._engine = None
 
     @property
@@ -37,6 +40,7 @@ class KB:
             if fresh and migrate:
                 from kb.cli.data import initialise
 
+                Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
                 click.echo(f"Creating {self.url} and loading {self.sources}/ …", err=True)
                 initialise(self, quiet=True)
             elif migrate:
@@ -77,20 +81,22 @@ class KBGroup(click.Group):
 @click.group(cls=KBGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(package_name="costcheck")
 @click.option(
-    "--db", "url", default=db.DEFAULT_URL, show_default=True, envvar="KB_DATABASE_URL",
-    show_envvar=True, help="Database URL (sqlite:///file.db, postgresql+psycopg://…) or a file path.",
+    "--db", "url", default=None, envvar="KB_DATABASE_URL", show_envvar=True,
+    help="Database URL (sqlite:///file.db, postgresql+psycopg://…) or a file path. Default: ./kb.db where this "
+         "folder has one (or a sources/ folder to make it from), else your own in the user data folder "
+         "(kb info says which).",
 )
 @click.option(
-    "--sources", type=click.Path(file_okay=False, path_type=Path), default=Path("sources"),
-    show_default=True, envvar="KB_SOURCES", show_envvar=True,
-    help="Folder of source YAML files that kb init loads.",
+    "--sources", type=click.Path(file_okay=False, path_type=Path), default=None, envvar="KB_SOURCES",
+    show_envvar=True, help="Folder of source YAML files that kb init loads. Default: ./sources, else the bundled ones.",
 )
 @click.pass_context
 def cli(ctx, url, sources):
     """Check published claims about what it costs to train AI models.
 
-    The knowledge base lives in a database (SQLite in the working directory by default,
-    created and filled from sources/ on first use). Every listing has --json.
+    The knowledge base lives in a database: ./kb.db in a folder that has one (or a sources/
+    folder, as in a clone of the repository), else your own in the user data folder, created
+    and filled from the bundled sources on first use. kb info says which. Every listing has --json.
 
     \b
     Start here:

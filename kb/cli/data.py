@@ -84,6 +84,25 @@ def current(kb: KB):
     click.echo(f"head:    {db.head()}")
 
 
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print it as JSON.")
+@pass_kb
+def info(kb: KB, as_json):
+    """Which knowledge base and which sources kb is using, and what the knowledge base holds."""
+    engine = kb.engine()
+    revision = db.current(engine)
+    with db.reading(engine) as session:
+        totals = store.counts(session)
+    document = {"database": kb.url, "sources_folder": str(kb.sources), "revision": revision, "holds": totals}
+    if as_json:
+        echo_json(document)
+        return
+    click.echo(f"database: {kb.url} (revision {revision})")
+    click.echo(f"sources:  {kb.sources}")
+    click.echo(f"holds:    {totals['sources']:,} sources, {totals['subjects']:,} subjects, {totals['facts']:,} facts, "
+               f"{totals['claims']:,} claims")
+
+
 @cli.command(name="import")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @pass_kb

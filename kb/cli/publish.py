@@ -6,6 +6,7 @@ import contextlib
 import functools
 import http.server
 import sys
+import urllib.parse
 from pathlib import Path
 
 import click
@@ -18,10 +19,23 @@ from kb.site.render import DEFAULT_TEMPLATES
 PROGRESS_THRESHOLD = 300
 
 
+def _base_url(value: str) -> str:
+    """An http(s) address with a host, or nothing."""
+    value = value.strip()
+    if not value:
+        return ""
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise click.BadParameter(f"{value!r} is not an http(s) address such as https://costcheck.example.org")
+    return value.rstrip("/")
+
+
 @cli.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("site"), show_default=True,
               help="Folder to write the site into (replaced as a whole when the build succeeds).")
-@click.option("--base-url", default="", help="Absolute address the site will live at, for the feed, sitemap and JSON-LD.")
+@click.option("--base-url", default="", envvar="KB_BASE_URL", show_envvar=True, callback=lambda c, p, v: _base_url(v),
+              help="The https:// address the site will live at. It makes ClaimReview, feed and sitemap addresses "
+                   "absolute; without it there is no sitemap and feed ids are tag: URIs.")
 @click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path), default=DEFAULT_TEMPLATES,
               help="Use these templates instead of the project's.")
 @pass_kb
@@ -49,6 +63,9 @@ def build(kb: KB, out, base_url, templates):
                 bar.update(n)
 
         result = build_site(session, out, base_url, templates, progress)
+    if not base_url:
+        click.echo("No --base-url (or KB_BASE_URL): built without a sitemap and without page addresses in the "
+                   "feed and ClaimReview data. Give the site's address to add them.", err=True)
     if result.up_to_date:
         click.echo(f"{out}/ is up to date ({result.pages:,} pages): nothing changed since it was built.")
     else:

@@ -15,9 +15,9 @@ from kb.compute import DEFAULT_SEED
 from kb.errors import InvalidRecord
 from kb.evaluate import Catalogue, ClaimSpec, Given, check
 from kb.factcheck.extract import Span, extract, sentences
+from kb.factcheck.link import Attribution, Mention, families, find_mentions, subject_for
 from kb.factcheck.numerals import spell_out
 from kb.factcheck.tables import TableCell, find_tables
-from kb.factcheck.link import Attribution, Mention, families, find_mentions, subject_for
 from kb.quantities import label_of
 from kb.values import human_factor
 from kb.verdict import Verdict

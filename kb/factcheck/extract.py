@@ -14,7 +14,16 @@ import re
 from dataclasses import dataclass, replace
 
 from kb.errors import ParseError
-from kb.quantities import COUNT, DAYS, FLOP, FRACTION, GPU_HOURS, MONEY_PER_HOUR, MWH, Range
+from kb.quantities import (
+    COUNT,
+    DAYS,
+    FLOP,
+    FRACTION,
+    GPU_HOURS,
+    MONEY_PER_HOUR,
+    MWH,
+    Range,
+)
 from kb.values import parse
 
 POWER = r"10(?:\^|\*\*)?(?:[⁰¹²³⁴⁵⁶⁷⁸⁹]+|(?<=[\^*])\d+)"  # 10²³, 10^23, 10**23

@@ -11,6 +11,7 @@ import json
 import multiprocessing
 import os
 import pickle
+import urllib.parse
 from dataclasses import dataclass, field
 from datetime import timezone
 from importlib import metadata
@@ -86,6 +87,8 @@ def _build(session: Session, out: Path, base_url: str, templates: Path, progress
         for path in sorted(static.rglob("*")):
             if path.is_file():
                 writer.write(f"static/{path.relative_to(static)}", path.read_bytes())
+        if (templates / "favicon.ico").is_file():  # browsers ask for /favicon.ico whatever the page says
+            writer.write("favicon.ico", (templates / "favicon.ico").read_bytes())
         writer.write(".gitkeep", b"")
 
     try:
@@ -141,7 +144,7 @@ def _render(job: _Job, indices) -> list[tuple[str, str, bool]]:
         changed = False
         if job.previous.get(page.save_as) != fingerprint or not job.writer.reuse(page.save_as):
             html = job.env.get_template(page.template).render(
-                page=page, root=page.root, base_url=job.base_url, **page.context,
+                page=page, root=_root(page, job.base_url), base_url=job.base_url, **page.context,
                 **{name: compute() for name, compute in page.lazy.items()})
             before = len(job.writer.changed)
             job.writer.write(page.save_as, html)
@@ -296,21 +299,42 @@ def _write_downloads(writer: SiteWriter, downloads: dict, reuse: bool) -> None:
     writer.write("claims.csv", buffer.getvalue())
 
 
+def _root(page: Page, base_url: str) -> str:
+    """How links on a page start. The 404 page is served at any depth (/claims/no-such.html), so
+    its links are absolute: the base URL's path, or the server's root."""
+    if page.save_as != "404.html":
+        return page.root
+    return urllib.parse.urlsplit(base_url).path.rstrip("/") + "/" if base_url else "/"
+
+
 def _absolute(base_url: str, relative: str) -> str:
-    return f"{base_url.rstrip('/')}/{relative}" if base_url else relative
+    return f"{base_url.rstrip('/')}/{relative}"
+
+
+def _feed_id(base_url: str, relative: str) -> str:
+    """An Atom id: the page's address, or without a base URL a tag: URI that stays the same."""
+    return _absolute(base_url, relative) if base_url else f"tag:costcheck.invalid,2024:{relative}"
 
 
 def _write_feeds(writer: SiteWriter, env, pages: list[Page], views: list[dict], base_url: str) -> None:
+    """The Atom feed, robots.txt and, with a base URL, the sitemap (whose addresses must be absolute)."""
     entries = sorted(views, key=lambda v: (v["created_at"], v["slug"]), reverse=True)[:100]
     updated = max((v["updated_at"] for v in views), default=None)
     feed = env.get_template("atom.xml").render(
-        entries=[{**v, "link": _absolute(base_url, v["url"]),
+        entries=[{**v, "id": _feed_id(base_url, v["url"]), "link": _absolute(base_url, v["url"]) if base_url else None,
                   "created": v["created_at"].astimezone(timezone.utc).isoformat(),
                   "updated": v["updated_at"].astimezone(timezone.utc).isoformat()} for v in entries],
         updated=updated.astimezone(timezone.utc).isoformat() if updated else "1970-01-01T00:00:00+00:00",
-        self_link=_absolute(base_url, "feed.xml"), home=_absolute(base_url, "index.html"))
+        id=_feed_id(base_url, "feed.xml"), self_link=_absolute(base_url, "feed.xml") if base_url else None,
+        home=_absolute(base_url, "index.html") if base_url else None)
     writer.write("feed.xml", feed)
-    sitemap = env.get_template("sitemap.xml").render(
-        urls=[_absolute(base_url, p.save_as) for p in pages if p.save_as != "404.html"])
-    writer.write("sitemap.xml", sitemap)
+    robots = "User-agent: *\nAllow: /\n"
+    if base_url:
+        lastmod = {v["url"]: v["updated_at"].astimezone(timezone.utc).strftime("%Y-%m-%d") for v in views}
+        sitemap = env.get_template("sitemap.xml").render(
+            urls=[{"loc": _absolute(base_url, p.save_as), "lastmod": lastmod.get(p.save_as)}
+                  for p in pages if p.save_as != "404.html"])
+        writer.write("sitemap.xml", sitemap)
+        robots += f"Sitemap: {_absolute(base_url, 'sitemap.xml')}\n"
+    writer.write("robots.txt", robots)
 

@@ -335,21 +335,28 @@ def download_row(v: dict) -> dict:
 
 
 def claim_review(v: dict, base_url: str) -> dict:
-    """schema.org ClaimReview for a claim page."""
-    url = f"{base_url.rstrip('/')}/{v['url']}" if base_url else v["url"]
+    """schema.org ClaimReview for a claim page. Without a base URL there is no address to give,
+    so none is given (a relative one would resolve somewhere else); an unverifiable claim gets
+    its name and no number, so that nobody reads it as "half true"."""
     rating = RATING.get(v["verdict_key"])
     appearance = {"@type": "CreativeWork", "name": v["source_title"]}
     if v["source_link"]:
         appearance["url"] = v["source_link"]
+    author = {"@type": "Organization", "name": "costcheck", **({"url": base_url} if base_url else {})}
+    short = v["quote"] if len(v["quote"]) <= 75 else f"{v['subject']}: {v['quantity_label']} {v['value']}"
+    if len(short) > 75:  # Google shows about 75 characters
+        short = short[:74].rsplit(" ", 1)[0] + "…"
     review = {
-        "@context": "https://schema.org", "@type": "ClaimReview", "url": url,
-        "claimReviewed": v["quote"],
+        "@context": "https://schema.org", "@type": "ClaimReview",
+        **({"url": f"{base_url.rstrip('/')}/{v['url']}"} if base_url else {}),
+        "claimReviewed": short,
         "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": v["claimant"]},
                          "appearance": appearance, **({"datePublished": v["date"]} if len(v["date"]) == 10 else {})},
-        "author": {"@type": "Organization", "name": "costcheck"},
+        "author": author,
         "datePublished": v["updated_at"].strftime("%Y-%m-%d"),
-        "reviewRating": {"@type": "Rating", "ratingValue": rating if rating else 3, "bestRating": 5, "worstRating": 1,
-                         "alternateName": v["verdict"]["name"]},
+        "reviewRating": ({"@type": "Rating", "ratingValue": rating, "bestRating": 5, "worstRating": 1,
+                          "alternateName": v["verdict"]["name"]} if rating else
+                         {"@type": "Rating", "alternateName": v["verdict"]["name"]}),
     }
     return review
 

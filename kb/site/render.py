@@ -8,8 +8,10 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from kb.paths import bundled
+
 WHITESPACE = re.compile(r"\s")
-DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+DEFAULT_TEMPLATES = bundled("templates")
 
 
 def safe_url(value: str | None) -> str | None:

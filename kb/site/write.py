@@ -73,6 +73,12 @@ def _exchange(a: Path, b: Path) -> bool:
     return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @functools.cache
 def _libc() -> ctypes.CDLL:
     return ctypes.CDLL(None, use_errno=True)
@@ -86,6 +92,7 @@ class SiteWriter:
         self.target.parent.mkdir(parents=True, exist_ok=True)
         clear_debris(self.target)
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.building-", dir=self.target.parent))
+        os.chmod(self.staging, 0o777 & ~_umask())  # mkdtemp makes it 0700: a web server running as another user could not read it
         self.has_live = self.target.is_dir()  # a first build need not look for live copies
         self.written: set[str] = set()
         self.changed: list[str] = []
