@@ -364,6 +364,15 @@ def global_assumptions(session: Session) -> list[Assumption]:
     return list(session.exec(select(Assumption).where(col(Assumption.claim_id).is_(None)).order_by(Assumption.slug)))
 
 
+def subject_slug(session: Session, subject_id: int) -> str:
+    return session.exec(select(Subject.slug).where(Subject.id == subject_id)).one()
+
+
+def latest_evaluation(session: Session, claim_id: int) -> Evaluation | None:
+    return session.exec(select(Evaluation).where(Evaluation.claim_id == claim_id)
+                        .order_by(col(Evaluation.id).desc()).limit(1)).first()
+
+
 def latest_evaluations(session: Session) -> dict[int, Evaluation]:
     latest: dict[int, Evaluation] = {}
     for e in session.exec(select(Evaluation).order_by(Evaluation.claim_id, Evaluation.id)):

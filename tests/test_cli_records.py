@@ -182,3 +182,33 @@ def test_db_current_reports_head(kb, args):
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0].split()[-1] == lines[1].split()[-1]
+
+
+def test_no_verdict_is_older_than_the_data_it_judged(kb, tmp_path):
+    """An edit, a new claim and a new fact are judged in the same transaction: the next build
+    publishes the verdict on what the claim now says, without a kb check in between."""
+    slug = "seed-gpt-3-1-to-12m"
+    assert json.loads(kb("claim", "show", slug, "--json").stdout)["verdict"] == "consistent"
+    edited = kb("claim", "edit", slug, "--value", "$400 million")
+    assert edited.exit_code == 0 and "implausible" in edited.stdout
+    shown = json.loads(kb("claim", "show", slug, "--json").stdout)
+    assert shown["verdict"] == "implausible" and "$400 million" in shown["explanation"]
+    assert kb("build", "--out", str(tmp_path / "site")).exit_code == 0
+    page = (tmp_path / "site" / "claims" / f"{slug}.html").read_text()
+    assert "$400 million" in page and "Implausible" in page
+
+    kb(*ARTICLE)
+    added = kb(*CLAIM)
+    assert added.exit_code == 0 and "not checked" not in added.stdout
+    assert json.loads(kb("claim", "show", "gpt-4-training-cost-usd-my-article", "--json").stdout)["verdict"]
+
+    assert kb("subject", "add", "Acme-1", "--kind", "model").exit_code == 0
+    assert kb("claim", "add", "--source", "my-article", "--subject", "Acme-1", "--quantity", "parameters",
+              "--value", "10 billion", "--quote", "Acme-1 has 10 billion parameters", "--slug", "acme-size",
+              "--scope", "unspecified", "--claimant", "A. Writer").exit_code == 0
+    assert json.loads(kb("claim", "show", "acme-size", "--json").stdout)["verdict"] == "unverifiable"
+    assert kb("source", "add", "--slug", "acme-paper", "--title", "Acme-1 technical report", "--kind", "paper",
+              "--url", "https://example.com/acme").exit_code == 0
+    fact = kb("fact", "add", "Acme-1", "parameters", "10e9", "--basis", "published", "--source", "acme-paper")
+    assert fact.exit_code == 0, fact.output
+    assert json.loads(kb("claim", "show", "acme-size", "--json").stdout)["verdict"] == "consistent"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kb import db, loading, records, store
+from kb import db, evaluate, loading, records, store
 from kb.cli import KB, cli, echo_json, pass_kb
 
 
@@ -18,6 +18,7 @@ def initialise(kb: KB, quiet: bool = False) -> dict[str, int]:
     if kb.sources.is_dir():
         with db.transaction(engine) as session:
             loaded = store.load_documents(session, loading.read_path(kb.sources, session))
+            evaluate.rejudge(session)  # no verdict older than the data it rests on
     elif not quiet:
         click.echo(f"No {kb.sources}/ folder here; created an empty knowledge base.", err=True)
     return loaded
@@ -118,6 +119,7 @@ def import_(kb: KB, path):
     """
     with db.transaction(kb.engine()) as session:
         loaded = store.load_documents(session, loading.read_path(path, session))
+        evaluate.rejudge(session)
     changes = loaded.pop("fact_changes")
     kept = " (their old values kept, ranked deprecated)" if changes["changed"] else ""
     click.echo(f"Imported from {path}: " + ", ".join(f"{n:,} {k}" for k, n in loaded.items()) + ". Facts: "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kb import db, records, store, views
+from kb import db, evaluate, records, store, views
 from kb.cli import KB, cli, echo_json, echo_table, pass_kb, require
 from kb.errors import InvalidRecord
 from kb.quantities import (
@@ -198,7 +198,8 @@ def fact_add(kb: KB, subject_name, quantity, value, source_slug, **options):
     record = _record(records.FactIn, data, source_slug)
     with db.transaction(kb.engine()) as session:
         row = store.upsert_fact(session, record, replace=False)
-    click.echo(f"Added fact {row.slug}.")
+        changed = evaluate.rejudge(session, {subject_name})
+    click.echo(f"Added fact {row.slug}; {changed:,} verdicts changed.")
 
 
 @fact.command(name="list")
@@ -288,7 +289,9 @@ def claim_add(kb: KB, slug, source_slug, subject_name, quantity, value, scope, q
         data["claimant"] = data["claimant"] or require(None, "--claimant", "Claimant")
         record = _record(records.ClaimIn, data, source_slug)
         row = store.upsert_claim(session, record, replace=False)
-    click.echo(f"Added claim {row.slug}.")
+        evaluate.rejudge(session, {subject_name})
+        verdict = _verdict_line(store.latest_evaluation(session, row.id))
+    click.echo(f"Added claim {row.slug}: {verdict}")
 
 
 @claim.command(name="list")
@@ -383,8 +386,17 @@ def claim_edit(kb: KB, slug, value, subject_name, scope, quote, claimant, claime
             changes["value"] = (record.value_text, record.value)
         if not changes:
             raise click.UsageError("Nothing to change: give at least one option.")
+        before = row.subject_id
         row = store.edit_claim(session, slug, changes, expect_version)
-    click.echo(f"Updated claim {row.slug} (version {row.version}).")
+        evaluate.rejudge(session, {store.subject_slug(session, before), store.subject_slug(session, row.subject_id)})
+        verdict = _verdict_line(store.latest_evaluation(session, row.id))
+    click.echo(f"Updated claim {row.slug} (version {row.version}): {verdict}")
+
+
+def _verdict_line(evaluation) -> str:
+    if evaluation is None:
+        return "not checked."
+    return f"{evaluation.verdict}. {evaluation.explanation}"
 
 
 @claim.command(name="retract")

@@ -62,6 +62,7 @@ def factcheck(kb: KB, path, as_json, html_out, add, title, url, eval_dir):
         report = check.factcheck(text, cat)
         if add and report.findings:
             added = _store(session, report, title, url)
+            evaluate.rejudge(session, {f.subject for f in report.findings if f.status == "checked" and f.subject})
             click.echo(f"Stored {added} claims under source {records.slugify(title)}.", err=True)
     if html_out is not None:
         from kb.site.factcheck_page import write_report

@@ -5,7 +5,7 @@ check() works on a ClaimSpec, so stored claims and claims found in an article ar
 same way; check_all() stores an Evaluation for each claim whose outcome changed.
 """
 
-from kb.evaluate.batch import check_all, record, spec_for
+from kb.evaluate.batch import check_all, record, rejudge, spec_for
 from kb.evaluate.calibration import (
     CalibrationRow,
     by_group,
@@ -19,5 +19,5 @@ from kb.evaluate.inputs import Context, build_context, estimate_all
 
 __all__ = [
     "CalibrationRow", "Catalogue", "by_group", "calibrate_costs", "ClaimSpec", "Context", "Given", "build_context", "calibrate",
-    "calibration_summary", "check", "check_all", "estimate_all", "is_supported", "record", "spec_for",
+    "calibration_summary", "check", "check_all", "estimate_all", "is_supported", "record", "rejudge", "spec_for",
 ]

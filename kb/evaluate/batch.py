@@ -57,6 +57,19 @@ def check_all(session: Session, subject: str | None = None, seed: int = DEFAULT_
     return results
 
 
+def rejudge(session: Session, subjects: set[str] | None = None, seed: int = DEFAULT_SEED) -> int:
+    """Judge again, in the caller's transaction, what a change touched, so that no stored verdict
+    is older than the data it rests on. `subjects` name the models whose claims or facts changed;
+    None, or an accelerator (whose facts many runs share), re-judges every claim. Returns how many
+    verdicts changed."""
+    found = [store.find_subject(session, name) for name in subjects or ()]
+    if subjects is None or any(s is None or s.kind != "model" for s in found):
+        names: list[str | None] = [None]
+    else:
+        names = sorted({s.slug for s in found if s is not None})
+    return sum(record(session, check_all(session, name, seed, store_results=False), seed) for name in names)
+
+
 OUTCOME = ("verdict", "factor", "p5", "p50", "p95", "explanation", "details", "model_version")
 
 
