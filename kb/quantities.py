@@ -77,7 +77,9 @@ SUBJECT_KINDS = ("model", "hardware", "organization", "generic")
 BASES = ("published", "estimate", "leak", "rumour", "measured")
 RANKS = ("preferred", "normal", "deprecated")
 CONFIDENCES = ("high", "medium", "low")
-STATUSES = ("active", "retracted", "superseded")
+STATUSES = ("active", "retracted", "superseded", "draft", "rejected")
+PUBLISHED_STATUSES = ("active", "retracted", "superseded")  # drafts await review; rejected drafts are kept, unpublished
+JUDGED_STATUSES = ("active", "draft")
 CURRENCIES = ("USD", "EUR", "GBP")
 
 

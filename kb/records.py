@@ -211,6 +211,12 @@ class _Fields:
             raise self.error(value_field, str(e)) from None
 
 
+def clean_text(value: str, field_name: str, limit: int = 500) -> str:
+    """Free text typed on the command line (a reason, a title), held to the rules of text in source files."""
+    return _Fields({field_name: value}, _Where("command line", "", None), (field_name,)).text(
+        field_name, required=True, limit=limit)
+
+
 def check_url(value: str, fail) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"\s", value):

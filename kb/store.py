@@ -330,12 +330,22 @@ def edit_claim(session: Session, slug: str, changes: dict, expected_version: int
     return row
 
 
+def settle_draft(session: Session, slug: str, status: str, reason: str | None) -> Claim:
+    """A draft accepted (active) or rejected (kept, with the reason); anything but a draft is refused."""
+    row = claim(session, slug)
+    if row.status != "draft":
+        raise InvalidRecord(f"{slug} is {row.status}, not a draft")
+    return edit_claim(session, slug, {"status": status, "status_reason": reason})
+
+
 def retract_claim(session: Session, slug: str, reason: str, status: str = "retracted") -> Claim:
     return edit_claim(session, slug, {"status": status, "status_reason": reason})
 
 
 def claims(session: Session, subject_name: str | None = None, quantity: str | None = None,
-           source_slug: str | None = None, include_inactive: bool = True) -> list[Claim]:
+           source_slug: str | None = None, include_inactive: bool = True,
+           statuses: tuple[str, ...] | None = None) -> list[Claim]:
+    """Claims, filtered: `include_inactive=False` keeps active ones only, `statuses` these statuses."""
     query = select(Claim)
     if subject_name:
         query = query.where(Claim.subject_id == subject(session, subject_name).id)
@@ -345,6 +355,8 @@ def claims(session: Session, subject_name: str | None = None, quantity: str | No
         query = query.where(Claim.source_id == source(session, source_slug).id)
     if not include_inactive:
         query = query.where(Claim.status == "active")
+    if statuses:
+        query = query.where(col(Claim.status).in_(statuses))
     return list(session.exec(query.order_by(Claim.slug)))
 
 

@@ -85,6 +85,34 @@ def test_add_stores_the_article_and_its_claims(kb, db_url, tmp_path):
     assert json.loads(kb("subject", "show", "Acme-1", "--json").stdout)["kind"] == "model"
 
 
+def test_findings_are_drafts_until_a_person_accepts_them(kb, tmp_path, monkeypatch):
+    path = tmp_path / "a.md"
+    path.write_text("GPT-3 cost $4.6 million to train. GPT-4 cost $63 million to train. PaLM has 540 billion parameters.")
+    result = kb("factcheck", str(path), "--add", "--title", "Cost story", "--url", "https://example.com/cost")
+    assert result.exit_code == 0 and "drafts" in result.stderr
+    drafts = json.loads(kb("claim", "list", "--status", "draft", "--json").stdout)
+    slugs = sorted(d["slug"] for d in drafts if d["source"] == "cost-story")
+    assert len(slugs) == 3 and all(d["verdict"] for d in drafts)  # judged, with the sentence as quote
+    assert kb("build", "--out", str(tmp_path / "site")).exit_code == 0
+    assert not any((tmp_path / "site" / "claims" / f"{slug}.html").exists() for slug in slugs)  # never published
+
+    assert kb("claim", "accept", slugs[0]).exit_code == 0
+    rejected = kb("claim", "reject", slugs[1], "--reason", "a misreading")
+    assert rejected.exit_code == 0
+    again = kb("claim", "accept", slugs[1])
+    assert again.exit_code == 1 and "not a draft" in again.output
+    monkeypatch.setattr("kb.cli.edit.stdin_is_terminal", lambda: True)
+    reviewed = kb("claim", "review", input="r\nper-model figure misread\n")
+    assert reviewed.exit_code == 0, reviewed.output
+    states = {c["slug"]: (c["status"], c["status_reason"]) for c in json.loads(kb("claim", "list", "--json").stdout)
+              if c["slug"] in slugs}
+    assert states[slugs[0]][0] == "active" and states[slugs[1]] == ("rejected", "a misreading")
+    assert states[slugs[2]] == ("rejected", "per-model figure misread")
+    assert kb("build", "--out", str(tmp_path / "site")).exit_code == 0
+    published = {p.stem for p in (tmp_path / "site" / "claims").glob("*.html")}
+    assert slugs[0] in published and not {slugs[1], slugs[2]} & published
+
+
 def test_add_with_a_bad_url_stores_nothing(kb, db_url, tmp_path):
     path = tmp_path / "a.md"
     path.write_text("GPT-3 cost $4.6 million to train.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from kb import db, evaluate, records, store, views
-from kb.cli import KB, cli, echo_json, echo_table, pass_kb, require
+from kb.cli import KB, cli, echo_json, echo_table, pass_kb, require, stdin_is_terminal
 from kb.errors import InvalidRecord
 from kb.quantities import (
     BASES,
@@ -15,9 +15,12 @@ from kb.quantities import (
     RANKS,
     SCOPES,
     SOURCE_KINDS,
+    STATUSES,
     SUBJECT_KINDS,
+    label_of,
 )
 from kb.values import humanize
+from kb.verdict import VERDICTS
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 
@@ -298,19 +301,27 @@ def claim_add(kb: KB, slug, source_slug, subject_name, quantity, value, scope, q
 @click.option("--subject", "subject_name", help="Only claims about this subject (name or alias).")
 @click.option("--quantity", type=click.Choice(CLAIM_QUANTITIES))
 @click.option("--source", "source_slug")
-@click.option("--active", is_flag=True, help="Leave out retracted and superseded claims.")
+@click.option("--active", is_flag=True, help="Only active claims: no drafts, retracted or superseded ones.")
+@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES),
+              help="Only claims with this status (repeatable), e.g. draft for fact-check findings awaiting review.")
+@click.option("--verdict", "verdicts", multiple=True, type=click.Choice(VERDICTS), help="Only claims with this verdict.")
 @json_option
 @pass_kb
-def claim_list(kb: KB, subject_name, quantity, source_slug, active, as_json):
+def claim_list(kb: KB, subject_name, quantity, source_slug, active, statuses, verdicts, as_json):
     """List claims with their latest verdict.
 
     \b
     Example:
       kb claim list --subject GPT-4 --quantity training_cost_usd
+      kb claim list --status draft
+      kb claim list --verdict implausible --verdict doubtful
     """
     with db.reading(kb.engine()) as session:
-        rows = store.claims(session, subject_name, quantity, source_slug, include_inactive=not active)
+        rows = store.claims(session, subject_name, quantity, source_slug, include_inactive=not active,
+                            statuses=statuses or None)
         latest = store.latest_evaluations(session)
+        if verdicts:
+            rows = [c for c in rows if c.id in latest and latest[c.id].verdict in verdicts]
         data = [views.claim_record(session, c, latest.get(c.id)) for c in rows]
         shown = [humanize(store.claim_range(c)) for c in rows]
     if as_json:
@@ -399,6 +410,82 @@ def _verdict_line(evaluation) -> str:
     return f"{evaluation.verdict}. {evaluation.explanation}"
 
 
+def _drafts_to(kb: KB, slugs: tuple[str, ...], status: str, reason: str | None) -> None:
+    with db.transaction(kb.engine()) as session:
+        rows = [store.settle_draft(session, slug, status, reason) for slug in slugs]
+        if status == "active":
+            evaluate.rejudge(session, {store.subject_slug(session, r.subject_id) for r in rows})
+    click.echo(f"{'Accepted' if status == 'active' else 'Rejected'} {len(rows):,} draft{'s' * (len(rows) != 1)}.")
+
+
+@claim.command(name="accept")
+@click.argument("slugs", nargs=-1, required=True)
+@pass_kb
+def claim_accept(kb: KB, slugs):
+    """Publish drafts: kb factcheck --add stores what it reads as drafts, never published until accepted.
+
+    \b
+    Example:
+      kb claim list --status draft
+      kb claim accept my-article-1-training-cost-usd my-article-2-parameters
+    """
+    _drafts_to(kb, slugs, "active", None)
+
+
+@claim.command(name="reject")
+@click.argument("slugs", nargs=-1, required=True)
+@click.option("--reason", required=True, help="What is wrong with the reading; kept with the rejected draft.")
+@pass_kb
+def claim_reject(kb: KB, slugs, reason):
+    """Reject drafts that misread their article. They are kept (with the reason), never published.
+
+    \b
+    Example:
+      kb claim reject my-article-3-gpu-hours --reason "per-node figure, not the run"
+    """
+    _drafts_to(kb, slugs, "rejected", records.clean_text(reason, "--reason"))
+
+
+@claim.command(name="review")
+@pass_kb
+def claim_review(kb: KB):
+    """Walk through the drafts at a terminal: accept, edit the value, reject with a reason, or skip.
+
+    \b
+    Example:
+      kb factcheck article.md --add --title "What GPT-4 cost" && kb claim review
+    """
+    if not stdin_is_terminal():
+        raise click.UsageError("kb claim review asks questions at a terminal; in scripts use kb claim accept "
+                               "SLUG… or kb claim reject SLUG… --reason TEXT.")
+    with db.reading(kb.engine()) as session:
+        drafts = store.claims(session, statuses=("draft",))
+        latest = store.latest_evaluations(session)
+        shown = [views.claim_record(session, c, latest.get(c.id)) for c in drafts]
+    if not shown:
+        click.echo("No drafts to review.")
+        return
+    for n, d in enumerate(shown, 1):
+        click.echo(f"\n[{n}/{len(shown)}] {d['slug']}\n  “{d['quote']}”\n  read as: {d['subject']} · "
+                   f"{label_of(d['quantity'])} · {d['value']}\n  verdict: {d.get('verdict') or 'not checked'}. "
+                   f"{d.get('explanation') or ''}")
+        choice = click.prompt("  [a]ccept, [e]dit the value, [r]eject, [s]kip, [q]uit",
+                              type=click.Choice(["a", "e", "r", "s", "q"]), show_choices=False, default="s")
+        if choice == "q":
+            break
+        if choice == "e":
+            value = click.prompt("  value as stated", default=d["value"])
+            with db.transaction(kb.engine()) as session:
+                record = _record(records.ClaimIn, {**d, "value": value, "date": d["date"], "note": None,
+                                                   "assumptions": []}, d["source"])
+                store.edit_claim(session, d["slug"], {"value": (record.value_text, record.value)})
+            choice = "a"
+        if choice == "a":
+            _drafts_to(kb, (d["slug"],), "active", None)
+        elif choice == "r":
+            _drafts_to(kb, (d["slug"],), "rejected", records.clean_text(click.prompt("  why"), "reason"))
+
+
 @claim.command(name="retract")
 @click.argument("slug")
 @click.option("--reason", required=True, help="Why: shown beside the claim on the site.")
@@ -407,5 +494,6 @@ def _verdict_line(evaluation) -> str:
 def claim_retract(kb: KB, slug, reason, superseded):
     """Mark a claim retracted. It is kept, with the reason, never deleted."""
     with db.transaction(kb.engine()) as session:
-        row = store.retract_claim(session, slug, reason, "superseded" if superseded else "retracted")
+        row = store.retract_claim(session, slug, records.clean_text(reason, "--reason"),
+                                  "superseded" if superseded else "retracted")
     click.echo(f"Claim {row.slug} is now {row.status}.")

@@ -63,7 +63,8 @@ def factcheck(kb: KB, path, as_json, html_out, add, title, url, eval_dir):
         if add and report.findings:
             added = _store(session, report, title, url)
             evaluate.rejudge(session, {f.subject for f in report.findings if f.status == "checked" and f.subject})
-            click.echo(f"Stored {added} claims under source {records.slugify(title)}.", err=True)
+            click.echo(f"Stored {added} drafts under source {records.slugify(title)}: they are not published until "
+                       "accepted (kb claim review, or kb claim accept / reject).", err=True)
     if html_out is not None:
         from kb.site.factcheck_page import write_report
 
@@ -113,7 +114,8 @@ def _store(session, report, title: str, url: str | None) -> int:
         claim = records.ClaimIn(
             slug=records.slugify(f"{source.slug}-{n}-{f.span.quantity}"), source=source.slug,
             subject=f.subject, quantity=f.span.quantity, value_text=f.span.text, value=f.span.value,
-            quote=f.sentence.strip()[:2000], scope=f.span.scope, claimant=title, claimed_on=None)
+            quote=f.sentence.strip()[:2000], scope=f.span.scope, claimant=title, claimed_on=None,
+            status="draft", status_reason="found by kb factcheck; kb claim review to accept or reject it")
         store.upsert_claim(session, claim, replace=False)
         added += 1
     return added

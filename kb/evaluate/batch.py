@@ -14,6 +14,7 @@ from kb.compute import DEFAULT_SAMPLES, DEFAULT_SEED, MODEL_VERSION
 from kb.evaluate.catalogue import Catalogue, ClaimSpec, Given
 from kb.evaluate.check import check
 from kb.models import Assumption, Claim, Evaluation, Source, utc_now
+from kb.quantities import JUDGED_STATUSES
 from kb.verdict import Verdict
 
 
@@ -43,7 +44,7 @@ def check_all(session: Session, subject: str | None = None, seed: int = DEFAULT_
     assumptions: dict[int, list[Assumption]] = {}
     for a in session.exec(select(Assumption).where(Assumption.claim_id.is_not(None)).order_by(Assumption.id)):
         assumptions.setdefault(a.claim_id, []).append(a)
-    rows = store.claims(session, subject_name=subject, include_inactive=False)
+    rows = store.claims(session, subject_name=subject, statuses=JUDGED_STATUSES)
     results = []
     rng = np.random.default_rng(seed)
     fresh = rng.bit_generator.state

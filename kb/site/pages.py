@@ -19,7 +19,7 @@ from kb import evaluate, store
 from kb.compute import MODEL_VERSION
 from kb.compute.formulas import FORMULAS
 from kb.models import Assumption, Claim, Evaluation, Fact, Source, Subject
-from kb.quantities import CLAIM_QUANTITIES, label_of
+from kb.quantities import CLAIM_QUANTITIES, PUBLISHED_STATUSES, label_of
 from kb.values import humanize
 from kb.verdict import (
     DOUBTFUL_FACTOR,
@@ -195,7 +195,8 @@ def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]
     sources = {s.id: s for s in session.exec(select(Source))}
     subjects = {s.id: s for s in session.exec(select(Subject))}
     # Plain rows rather than ORM objects for the two big tables: a third of the build time otherwise.
-    claims = list(session.execute(select(Claim.__table__).order_by(Claim.slug)))
+    claims = list(session.execute(select(Claim.__table__).where(Claim.status.in_(PUBLISHED_STATUSES))
+                                  .order_by(Claim.slug)))
     history: dict[int, list] = {}
     for e in session.execute(select(Evaluation.__table__).order_by(Evaluation.claim_id, Evaluation.id)):
         history.setdefault(e.claim_id, []).append(e)
