@@ -41,7 +41,8 @@ from kb.values import parse
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 PARTIAL_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
-BIDI_AND_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]")
+# also the noncharacters U+FFFE/U+FFFF and lone surrogates, which XML (the feed, the sitemap) cannot carry
+BIDI_AND_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]")
 MAX_FILE_BYTES = 5_000_000
 LIMITS = {"title": 500, "quote": 2000, "notes": 10_000, "note": 10_000, "value": 500}
 ASSUMPTION_NAMES = (

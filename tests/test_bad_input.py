@@ -28,6 +28,8 @@ BAD = [
     ([*CLAIM, "--subject", "GPT-4", "--value", "$5M", "--assume", "nonsense"], 1, "expected NAME=VALUE"),
     ([*CLAIM, "--subject", "GPT-4", "--value", "$5M", "--quote", "a\u202eb"], 1, "bidirectional"),
     ([*CLAIM, "--subject", "GPT-4", "--value", "$5M", "--quote", "x" * 3000], 1, "longer than"),
+    ([*CLAIM, "--subject", "GPT-4", "--value", "$5M", "--quote", "a\uffffb"], 1, "control"),  # XML cannot carry it
+    (["claim", "retract", "seed-gpt-3-1-to-12m", "--reason", "a\u202eb"], 1, "bidirectional"),
     (["source", "add", *GOOD_SOURCE, "--url", "javascript:alert(1)"], 1, "not an http(s) URL"),
     (["source", "add", *GOOD_SOURCE, "--url", "/relative/path"], 1, "not an http(s) URL"),
     (["source", "add", *GOOD_SOURCE, "--url", "data:text/html,hi"], 1, "not an http(s) URL"),
@@ -76,6 +78,7 @@ BAD_FILES = [
     ("source: {slug: s, title: T, kind: article}\nfacts:\n  - subject: GPT-4\n    quantity: parameters\n"
      "    low: .nan\n    basis: leak\n    confidence: low\n", "not a finite"),
     ("source: {slug: s, title: T, kind: article}\nsurprise: 1\n", "unknown field"),
+    ("claims: " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply"),
 ]
 
 
@@ -115,3 +118,13 @@ def test_sql_metacharacters_in_text_are_stored_verbatim(kb, db_url):
 
     assert json.loads(kb("source", "show", "bobby", "--json").stdout)["title"] == title
     assert len(dump(db_url)["claim"]) > 0
+
+
+@pytest.mark.parametrize("content", [b"this is not a database", b"SQLite format 3\x00" + b"\x00" * 50])
+def test_a_file_that_is_no_database_gets_one_line(kb, tmp_path, content):
+    path = tmp_path / "broken.db"
+    path.write_bytes(content)
+    result = kb("claim", "list", url=f"sqlite:///{path}")
+    assert result.exit_code == 1 and result.stderr.startswith("Error: ")
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert path.read_bytes() == content

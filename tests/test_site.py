@@ -337,3 +337,15 @@ def test_kb_build_writes_only_into_a_folder_it_made(db_url, tmp_path):
     assert result.exit_code == 0 and (site / "index.html").is_file()
     assert sorted(p.name for p in project.iterdir()) == ["kb.db", "site", "sources"]
     assert snapshot(project / "sources") == {k[len("sources/"):]: v for k, v in before.items() if k.startswith("sources/")}
+
+
+def test_a_downloaded_spreadsheet_runs_no_formula(kb, tmp_path):
+    kb("source", "add", "--slug", "formula", "--title", "=HYPERLINK(\"https://evil.example\")", "--kind", "article")
+    added = kb("claim", "add", "--source", "formula", "--subject", "GPT-4", "--quantity", "training_cost_usd",
+               "--value", "$5M", "--scope", "unspecified", "--quote", "=cmd|' /C calc'!A0", "--claimant", "@evil")
+    assert added.exit_code == 0, added.output
+    assert kb("build", "--out", str(tmp_path / "site")).exit_code == 0
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "site" / "claims.csv").read_text())))
+    row = next(r for r in rows if r["quote"].endswith("calc'!A0"))
+    assert row["quote"].startswith("'=") and row["claimant"].startswith("'@")
+    assert all(not value.startswith(("=", "+", "-", "@")) for r in rows for value in r.values())

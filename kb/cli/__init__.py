@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import click
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
 from kb import db, paths
 from kb.errors import KBError
@@ -76,6 +76,16 @@ class KBGroup(click.Group):
             if "no such table" in reason or "does not exist" in reason:
                 reason = "the database has no tables; run kb init"
             raise click.ClickException(f"database error: {reason}") from None
+        except DatabaseError as e:  # "file is not a database", a truncated file
+            reason = str(e.orig).splitlines()[0] if e.orig else str(e)
+            raise click.ClickException(f"cannot use the database: {reason}") from None
+        except RecursionError:
+            raise click.ClickException("the input is nested too deeply to read") from None
+        except UnicodeError as e:
+            raise click.ClickException(f"text that is not valid Unicode: {e.reason}") from None
+        except OSError as e:  # a full disk, a read-only folder, a vanished file
+            where = f" ({e.filename})" if e.filename else ""
+            raise click.ClickException(f"{e.strerror or e}{where}") from None
 
 
 @click.group(cls=KBGroup, context_settings=CONTEXT_SETTINGS)

@@ -295,8 +295,17 @@ def _write_downloads(writer: SiteWriter, downloads: dict, reuse: bool) -> None:
     out = csv.DictWriter(buffer, fieldnames=DOWNLOAD_COLUMNS, lineterminator="\n")
     out.writeheader()
     for row in rows:
-        out.writerow({k: "" if row[k] is None else row[k] for k in DOWNLOAD_COLUMNS})
+        out.writerow({k: "" if row[k] is None else _inert(row[k]) for k in DOWNLOAD_COLUMNS})
     writer.write("claims.csv", buffer.getvalue())
+
+
+def _inert(cell):
+    """A spreadsheet runs a cell that starts with = + - @ as a formula; a leading ' keeps it text.
+    Numbers stay numbers."""
+    return f"'{cell}" if isinstance(cell, str) and cell[:1] in FORMULA_STARTS else cell
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _root(page: Page, base_url: str) -> str:
