@@ -1,6 +1,7 @@
 # One command each, from a fresh clone:
 #   make site   install costcheck into .venv, build the knowledge base (SQLite) and the website
-#   make test   install the test extras (and Debian's Chromium for the browser test), run the suite
+#   make test   install the test extras (and Debian's Chromium for the browser test), lint and format
+#               checks (ruff), run the suite
 #               on SQLite, then again on a throwaway PostgreSQL (scripts/postgres.sh)
 
 PYTHON ?= python3
@@ -32,6 +33,8 @@ browser:
 		|| echo "chromium not installed: the browser test will be skipped"; }
 
 test: install-test browser
+	$(BIN)/ruff check kb tests benchmarks scripts
+	$(BIN)/ruff format --check kb tests benchmarks scripts
 	$(BIN)/python -m pytest
 	scripts/postgres.sh $(BIN)/python -m pytest -p no:cacheprovider
 

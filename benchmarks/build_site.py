@@ -56,8 +56,12 @@ def plain_render(engine, out) -> float:
         pages, _ = build_pages(session)
         for page in pages:
             html = env.get_template(page.template).render(
-                page=page, root=page.root, base_url="", **page.context,
-                **{name: compute() for name, compute in page.lazy.items()})
+                page=page,
+                root=page.root,
+                base_url="",
+                **page.context,
+                **{name: compute() for name, compute in page.lazy.items()},
+            )
             path = out / page.save_as
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(html)
@@ -76,8 +80,10 @@ def timed_build(engine, out, edit: str | None = None):
 
 def report(n: int, label: str, timings: list[float], result) -> float:
     best, median = min(timings), statistics.median(timings)
-    print(f"{n:>6,} claims, {label:<17}: {result.pages:,} pages, {len(result.changed):,} files written; "
-          f"min {best:.2f} s, median {median:.2f} s ({result.pages / median:,.0f} pages/s)")
+    print(
+        f"{n:>6,} claims, {label:<17}: {result.pages:,} pages, {len(result.changed):,} files written; "
+        f"min {best:.2f} s, median {median:.2f} s ({result.pages / median:,.0f} pages/s)"
+    )
     return median
 
 
@@ -92,25 +98,31 @@ def main(sizes: list[int]) -> None:
                 evaluate.check_all(session)
             out = folder / "site"
             runs = {"full build": [], "no-change rebuild": [], "one-edit rebuild": []}
-            for i in range(REPEATS):
+            for _ in range(REPEATS):
                 shutil.rmtree(out, ignore_errors=True)
                 runs["full build"].append(timed_build(engine, out))
-            for i in range(REPEATS):
+            for _ in range(REPEATS):
                 runs["no-change rebuild"].append(timed_build(engine, out))
             for i in range(REPEATS):
                 runs["one-edit rebuild"].append(timed_build(engine, out, edit=f"Edited claim, take {i}."))
             medians = {label: report(n, label, [t for t, _ in done], done[-1][1]) for label, done in runs.items()}
             plain = []
-            for i in range(REPEATS):
+            for _ in range(REPEATS):
                 shutil.rmtree(folder / "plain", ignore_errors=True)
                 plain.append(plain_render(engine, folder / "plain"))
-            print(f"{n:>6,} claims, plain render loop: min {min(plain):.2f} s, median {statistics.median(plain):.2f} s; "
-                  f"full build / plain loop = {medians['full build'] / statistics.median(plain):.2f}")
-            print(f"{n:>6,} claims: for scale, a bare loop creating {n:,} files of 10 KB in the same folder takes "
-                  f"{file_creation_baseline(folder, n):.2f} s")
+            print(
+                f"{n:>6,} claims, plain render loop: min {min(plain):.2f} s, median {statistics.median(plain):.2f} s; "
+                f"full build / plain loop = {medians['full build'] / statistics.median(plain):.2f}"
+            )
+            print(
+                f"{n:>6,} claims: for scale, a bare loop creating {n:,} files of 10 KB in the same folder takes "
+                f"{file_creation_baseline(folder, n):.2f} s"
+            )
             full = medians["full build"]
-            print(f"{n:>6,} claims: no-change rebuild/full = {medians['no-change rebuild'] / full:.0%}, "
-                  f"one-edit rebuild/full = {medians['one-edit rebuild'] / full:.0%}; peak RSS so far {peak_mb()}")
+            print(
+                f"{n:>6,} claims: no-change rebuild/full = {medians['no-change rebuild'] / full:.0%}, "
+                f"one-edit rebuild/full = {medians['one-edit rebuild'] / full:.0%}; peak RSS so far {peak_mb()}"
+            )
             engine.dispose()
         finally:
             cleanup(folder)

@@ -26,8 +26,10 @@ def main(n: int = 10_000) -> None:
         verdicts = {}
         for _, v in results:
             verdicts[v.verdict] = verdicts.get(v.verdict, 0) + 1
-        print(f"checked {len(results):,} claims ({n:,} generated + seed corpus) with {DEFAULT_SAMPLES:,} samples "
-              f"each in {elapsed:.2f} s: {len(results) / elapsed:,.0f} claims/s, stored as evaluations")
+        print(
+            f"checked {len(results):,} claims ({n:,} generated + seed corpus) with {DEFAULT_SAMPLES:,} samples "
+            f"each in {elapsed:.2f} s: {len(results) / elapsed:,.0f} claims/s, stored as evaluations"
+        )
         print("verdicts:", ", ".join(f"{k} {v}" for k, v in sorted(verdicts.items())))
         engine.dispose()
     finally:

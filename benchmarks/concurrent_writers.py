@@ -17,9 +17,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.workers import add_claims  # noqa: E402
-
 from kb import db  # noqa: E402
+from tests.workers import add_claims  # noqa: E402
 
 
 def run(url: str, processes: int, each: int) -> None:
@@ -36,9 +35,11 @@ def run(url: str, processes: int, each: int) -> None:
     expected = {f"load-{w}-{i}" for w in range(processes) for i in range(each)}
     lost = len(expected - set(slugs))
     duplicated = len(slugs) - len(set(slugs))
-    print(f"{make_url(url).get_backend_name():>10}: {processes} processes × {each} claims = {len(expected):,} in "
-          f"{elapsed:.2f} s: {len(expected) / elapsed:,.0f} claims/s; landed {len(set(slugs)):,}, lost {lost}, "
-          f"duplicated {duplicated} (table had {before} claims before)")
+    print(
+        f"{make_url(url).get_backend_name():>10}: {processes} processes × {each} claims = {len(expected):,} in "
+        f"{elapsed:.2f} s: {len(expected) / elapsed:,.0f} claims/s; landed {len(set(slugs)):,}, lost {lost}, "
+        f"duplicated {duplicated} (table had {before} claims before)"
+    )
 
 
 def main(processes: int = 8, each: int = 250) -> None:

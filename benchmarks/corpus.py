@@ -17,8 +17,14 @@ from kb.cli import cli
 from kb.models import Claim, Source, Subject, utc_now
 
 ROOT = Path(__file__).resolve().parent.parent
-QUANTITIES = [("training_cost_usd", "$"), ("gpu_hours", ""), ("energy_mwh", ""), ("parameters", ""),
-              ("training_flop", ""), ("num_gpus", "")]
+QUANTITIES = [
+    ("training_cost_usd", "$"),
+    ("gpu_hours", ""),
+    ("energy_mwh", ""),
+    ("parameters", ""),
+    ("training_flop", ""),
+    ("num_gpus", ""),
+]
 
 
 def seeded_database(folder: Path) -> str:
@@ -40,12 +46,26 @@ def add_claims(url: str, n: int, seed: int = 1) -> None:
             quantity, symbol = rng.choice(QUANTITIES)
             low = 10 ** rng.uniform(3, 24)
             high = low * rng.choice([1, 1, 2, 10])
-            rows.append(dict(slug=f"generated-{i:06d}", source_id=source, subject_id=rng.choice(models),
-                             quantity=quantity, low=low, high=high, currency="USD" if symbol else None,
-                             value=f"{symbol}{low:.3g} to {symbol}{high:.3g}", quote=f"Generated claim {i}.",
-                             scope="final_training_run", claimant=f"Claimant {i % 97}",
-                             claimed_on=f"{2018 + i % 8}-0{1 + i % 9}-1{i % 10}", status="active",
-                             version=1, created_at=now, updated_at=now))
+            rows.append(
+                dict(
+                    slug=f"generated-{i:06d}",
+                    source_id=source,
+                    subject_id=rng.choice(models),
+                    quantity=quantity,
+                    low=low,
+                    high=high,
+                    currency="USD" if symbol else None,
+                    value=f"{symbol}{low:.3g} to {symbol}{high:.3g}",
+                    quote=f"Generated claim {i}.",
+                    scope="final_training_run",
+                    claimant=f"Claimant {i % 97}",
+                    claimed_on=f"{2018 + i % 8}-0{1 + i % 9}-1{i % 10}",
+                    status="active",
+                    version=1,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
         session.execute(insert(Claim), rows)
     engine.dispose()
 

@@ -35,8 +35,9 @@ PROSE = (
 
 
 def main(megabytes: float = 2.0) -> None:
-    articles = [read_article(p.read_bytes(), p.name) for p in sorted(CORPUS.iterdir())
-                if p.suffix in (".txt", ".md", ".html")]
+    articles = [
+        read_article(p.read_bytes(), p.name) for p in sorted(CORPUS.iterdir()) if p.suffix in (".txt", ".md", ".html")
+    ]
     dense = "\n\n".join(articles) + "\n\n"
     realistic = "".join(a + "\n\n" + PROSE * 6 + "\n\n" for a in articles)
     url = seeded_database(Path(tempfile.mkdtemp(prefix="kb-bench-")))
@@ -50,22 +51,29 @@ def main(megabytes: float = 2.0) -> None:
             report = factcheck(text, cat, aliases=aliases)
             elapsed = time.perf_counter() - start
             mb = len(text.encode()) / 1_000_000
-            print(f"{label}: {mb:.2f} MB, {len(report.findings):,} claims found and checked "
-                  f"(one per {len(text) / max(1, len(report.findings)) / 1000:.1f} KB), {elapsed:.2f} s: "
-                  f"{mb / elapsed:.2f} MB/s")
+            print(
+                f"{label}: {mb:.2f} MB, {len(report.findings):,} claims found and checked "
+                f"(one per {len(text) / max(1, len(report.findings)) / 1000:.1f} KB), {elapsed:.2f} s: "
+                f"{mb / elapsed:.2f} MB/s"
+            )
         for label, text in pathological():
             start = time.perf_counter()
             report = factcheck(text, cat, aliases=aliases)
             elapsed = time.perf_counter() - start
-            print(f"worst case, {label}: {len(text.encode()) / 1_000_000:.2f} MB, {len(report.findings):,} claims "
-                  f"checked, {report.unchecked:,} not, {elapsed:.2f} s")
+            print(
+                f"worst case, {label}: {len(text.encode()) / 1_000_000:.2f} MB, {len(report.findings):,} claims "
+                f"checked, {report.unchecked:,} not, {elapsed:.2f} s"
+            )
 
 
 def pathological(size: int = 1_000_000) -> list[tuple[str, str]]:
     row = "| GPT-4 | $63M | 25,000 A100 | 57M GPU hours | 1.8T parameters |\n"
     return [
         ("spaces after $", "$" + " " * size + "5 million"),
-        ("one Markdown cost table", "| Model | Cost | GPUs | Hours | Size |\n|---|---|---|---|---|\n" + row * (size // len(row))),
+        (
+            "one Markdown cost table",
+            "| Model | Cost | GPUs | Hours | Size |\n|---|---|---|---|---|\n" + row * (size // len(row)),
+        ),
         ("a claim repeated", "GPT-4 cost $63 million to train. " * (size // 33)),
         ("a model name repeated", "GPT-4 " * (size // 6)),
         ("pipes", "|" * size),

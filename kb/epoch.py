@@ -30,13 +30,31 @@ WORKING_CHARACTERS = 300  # how much of Epoch's notes a fact keeps, as a short f
 CONFIDENCE = {"Confident": "high", "Likely": "medium", "Speculative": "low"}  # anything else: low
 
 MODEL_COLUMNS = (
-    "Model", "Domain", "Organization", "Publication date", "Reference", "Link", "Parameters",
-    "Parameters notes", "Training compute (FLOP)", "Training compute notes",
-    "Training compute lower bound", "Training compute upper bound",
-    "Training dataset size (datapoints)", "Dataset size notes", "Training time (hours)",
-    "Training time notes", "Training hardware", "Hardware quantity", "Hardware utilization (MFU)",
-    "Training chip-hours", "Training compute cost (2023 USD)", "Numerical format", "Confidence",
-    "Training compute estimation method", "Last modified",
+    "Model",
+    "Domain",
+    "Organization",
+    "Publication date",
+    "Reference",
+    "Link",
+    "Parameters",
+    "Parameters notes",
+    "Training compute (FLOP)",
+    "Training compute notes",
+    "Training compute lower bound",
+    "Training compute upper bound",
+    "Training dataset size (datapoints)",
+    "Dataset size notes",
+    "Training time (hours)",
+    "Training time notes",
+    "Training hardware",
+    "Hardware quantity",
+    "Hardware utilization (MFU)",
+    "Training chip-hours",
+    "Training compute cost (2023 USD)",
+    "Numerical format",
+    "Confidence",
+    "Training compute estimation method",
+    "Last modified",
 )
 CHIP_PEAKS = {  # our precision name: Epoch's column, preferred first
     "bf16": ("Tensor-FP16/BF16 performance (FLOP/s)",),
@@ -47,14 +65,27 @@ CHIP_PEAKS = {  # our precision name: Epoch's column, preferred first
     "int8": ("INT8 performance (OP/s)",),
 }
 CHIP_COLUMNS = (
-    "Hardware name", "Manufacturer", "Type", "Release date", "Release price (USD)",
-    "Memory size per board (Byte)", "TDP (W)", "Link to datasheet",
+    "Hardware name",
+    "Manufacturer",
+    "Type",
+    "Release date",
+    "Release price (USD)",
+    "Memory size per board (Byte)",
+    "TDP (W)",
+    "Link to datasheet",
     *dict.fromkeys(c for cols in CHIP_PEAKS.values() for c in cols),
 )
 PRICE_COLUMNS = (
-    "Price source", "Price date", "Hardware model", "Vendor", "Location",
-    "Price per chip-hour (on-demand)", "Price per chip-hour (1-year CUD)",
-    "Price per chip-hour (3-year CUD)", "Price (hardware purchase)", "Notes",
+    "Price source",
+    "Price date",
+    "Hardware model",
+    "Vendor",
+    "Location",
+    "Price per chip-hour (on-demand)",
+    "Price per chip-hour (1-year CUD)",
+    "Price per chip-hour (3-year CUD)",
+    "Price (hardware purchase)",
+    "Notes",
 )
 PRICE_KINDS = {  # Epoch's column: our qualifier
     "Price per chip-hour (on-demand)": "cloud_on_demand",
@@ -64,13 +95,23 @@ PRICE_KINDS = {  # Epoch's column: our qualifier
 INDEX_COLUMNS = ("observation_date", "PCU518210518210")
 KINDS = {"models": MODEL_COLUMNS, "chips": CHIP_COLUMNS, "prices": PRICE_COLUMNS, "index": INDEX_COLUMNS}
 # Which columns identify a file: enough that a renamed column is reported as missing.
-SIGNATURES = {"models": ("Model", "Training compute (FLOP)"), "chips": ("Hardware name",),
-              "prices": ("Hardware model", "Price date"), "index": ("observation_date",)}
+SIGNATURES = {
+    "models": ("Model", "Training compute (FLOP)"),
+    "chips": ("Hardware name",),
+    "prices": ("Hardware model", "Price date"),
+    "index": ("observation_date",),
+}
 ARCHITECTURES = (  # chip name pattern: architecture, the qualifier of the MFU priors
-    (r"\b(H100|H800|H200|H20|GH200)\b", "Hopper"), (r"\b(B100|B200|GB200)\b", "Blackwell"),
-    (r"\b(A100|A800|A10G?|A30|A40|RTX A\d+|RTX 30\d\d)", "Ampere"), (r"\b(V100|Titan V)\b", "Volta"),
-    (r"\bP100|P40|P4\b|GTX 10\d\d|TITAN Xp", "Pascal"), (r"\bTPU\b", "TPU"), (r"RTX 40\d\d|Ada", "Ada"),
-    (r"\bT4\b|RTX 20\d\d|Quadro RTX", "Turing"), (r"\bK80|K40", "Kepler"), (r"MI2\d\d|MI3\d\d", "CDNA"),
+    (r"\b(H100|H800|H200|H20|GH200)\b", "Hopper"),
+    (r"\b(B100|B200|GB200)\b", "Blackwell"),
+    (r"\b(A100|A800|A10G?|A30|A40|RTX A\d+|RTX 30\d\d)", "Ampere"),
+    (r"\b(V100|Titan V)\b", "Volta"),
+    (r"\bP100|P40|P4\b|GTX 10\d\d|TITAN Xp", "Pascal"),
+    (r"\bTPU\b", "TPU"),
+    (r"RTX 40\d\d|Ada", "Ada"),
+    (r"\bT4\b|RTX 20\d\d|Quadro RTX", "Turing"),
+    (r"\bK80|K40", "Kepler"),
+    (r"MI2\d\d|MI3\d\d", "CDNA"),
 )
 
 
@@ -101,11 +142,13 @@ def read_tables(paths: list[Path]) -> Tables:
         header = reader.fieldnames or []
         kind = next((k for k, cols in SIGNATURES.items() if all(c in header for c in cols)), None)
         if kind is None:
-            raise InvalidRecord(f"{path}: not one of Epoch AI's tables (models, chips, prices, price index): "
-                                f"its header has none of {', '.join(c for cols in SIGNATURES.values() for c in cols)}")
+            raise InvalidRecord(
+                f"{path}: not one of Epoch AI's tables (models, chips, prices, price index): "
+                f"its header has none of {', '.join(c for cols in SIGNATURES.values() for c in cols)}"
+            )
         missing = [c for c in KINDS[kind] if c not in header]
         if missing:
-            raise InvalidRecord(f"{path}: row 1: column \"{missing[0]}\" is missing")
+            raise InvalidRecord(f'{path}: row 1: column "{missing[0]}" is missing')
         rows = getattr(tables, kind)
         number_, short = 1, False
         try:
@@ -119,8 +162,9 @@ def read_tables(paths: list[Path]) -> Tables:
         except csv.Error as e:
             raise InvalidRecord(f"{path}: row {number_ + 1}: {e}") from None
         if short and not text.endswith("\n"):
-            raise InvalidRecord(f"{path}: row {number_}: ends after {len(rows[-1]) - 1} of {len(header)} columns "
-                                "(a truncated file?)")
+            raise InvalidRecord(
+                f"{path}: row {number_}: ends after {len(rows[-1]) - 1} of {len(header)} columns (a truncated file?)"
+            )
         tables.origins[kind] = str(path)
     return tables
 
@@ -135,8 +179,9 @@ def number(row: dict, column: str) -> float | None:
     except ValueError:
         raise InvalidRecord(f'{row["_where"]}: column "{column}": "{row[column][:40]}" is not a number') from None
     if not math.isfinite(value) or value < 0:
-        raise InvalidRecord(f'{row["_where"]}: column "{column}": {row[column][:40]} is not a finite, '
-                            "non-negative number")
+        raise InvalidRecord(
+            f'{row["_where"]}: column "{column}": {row[column][:40]} is not a finite, non-negative number'
+        )
     return value
 
 
@@ -144,7 +189,7 @@ def working(text: str) -> str:
     """A short form of Epoch's notes, on one line, free of characters the text rules refuse."""
     flat = re.sub(r"[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]+", " ", text)
     flat = re.sub(r"\s+", " ", flat).strip()
-    return flat if len(flat) <= WORKING_CHARACTERS else flat[:WORKING_CHARACTERS - 1].rstrip() + "…"
+    return flat if len(flat) <= WORKING_CHARACTERS else flat[: WORKING_CHARACTERS - 1].rstrip() + "…"
 
 
 def snapshot_date(rows: list[dict]) -> str | None:
@@ -204,9 +249,15 @@ def documents(tables: Tables, resolve: Resolver) -> list[Document]:
 
 
 def _snapshot_source(slug: str, title: str, url: str, date: str, what: str) -> dict:
-    return {"slug": slug, "title": title, "kind": "dataset", "url": url, "publisher": "Epoch AI",
-            "published": date if date != "undated" else None,
-            "notes": f"{what} Licence: {LICENCE}. Snapshot of {date}."}
+    return {
+        "slug": slug,
+        "title": title,
+        "kind": "dataset",
+        "url": url,
+        "publisher": "Epoch AI",
+        "published": date if date != "undated" else None,
+        "notes": f"{what} Licence: {LICENCE}. Snapshot of {date}.",
+    }
 
 
 def _subject_for(name: str, resolve: Resolver, taken: set[str]) -> tuple[str, bool]:
@@ -222,8 +273,11 @@ def _subject_for(name: str, resolve: Resolver, taken: set[str]) -> tuple[str, bo
 
 def _known_models(tables: Tables) -> list[dict]:
     """The rows that become subjects: a name, and parameters or training compute."""
-    return [r for r in tables.models
-            if r["Model"].strip() and (r["Parameters"].strip() or r["Training compute (FLOP)"].strip())]
+    return [
+        r
+        for r in tables.models
+        if r["Model"].strip() and (r["Parameters"].strip() or r["Training compute (FLOP)"].strip())
+    ]
 
 
 def _hardware_documents(tables: Tables, resolve: Resolver, date: str) -> list[dict]:
@@ -243,15 +297,36 @@ def _hardware_documents(tables: Tables, resolve: Resolver, date: str) -> list[di
         taken.add(slug)
         year = row["Release date"][:4] if re.match(r"\d{4}", row["Release date"]) else None
         if new:
-            subjects.append({"slug": slug, "name": name, "kind": "hardware", "developer": row["Manufacturer"] or None,
-                             "year": int(year) if year else None, "aliases": _aliases(name, resolve, counts)})
-        note = f"Epoch AI chip database; datasheet: {row['Link to datasheet']}" if row["Link to datasheet"] \
+            subjects.append(
+                {
+                    "slug": slug,
+                    "name": name,
+                    "kind": "hardware",
+                    "developer": row["Manufacturer"] or None,
+                    "year": int(year) if year else None,
+                    "aliases": _aliases(name, resolve, counts),
+                }
+            )
+        note = (
+            f"Epoch AI chip database; datasheet: {row['Link to datasheet']}"
+            if row["Link to datasheet"]
             else "Epoch AI chip database"
+        )
 
-        def fact(quantity, low, qualifier=None, text=None, fact_year=None):
-            facts.append({"slug": _fact_slug(slug, quantity, qualifier), "subject": slug, "quantity": quantity,
-                          **({"value": text} if text else {"low": low, "high": low}), "basis": "published",
-                          "confidence": "high", "qualifier": qualifier, "year": fact_year, "note": note})
+        def fact(quantity, low, qualifier=None, text=None, fact_year=None, slug=slug, note=note):
+            facts.append(
+                {
+                    "slug": _fact_slug(slug, quantity, qualifier),
+                    "subject": slug,
+                    "quantity": quantity,
+                    **({"value": text} if text else {"low": low, "high": low}),
+                    "basis": "published",
+                    "confidence": "high",
+                    "qualifier": qualifier,
+                    "year": fact_year,
+                    "note": note,
+                }
+            )
 
         for precision, columns in CHIP_PEAKS.items():
             peak = next((v for c in columns if (v := number(row, c))), None)
@@ -265,11 +340,19 @@ def _hardware_documents(tables: Tables, resolve: Resolver, date: str) -> list[di
             fact("architecture", None, text=arch)
         if (price := number(row, "Release price (USD)")) and year:
             fact("hardware_price_usd", price, f"release {year}", fact_year=int(year))
-    chips_doc = {"_where": tables.origins.get("chips", "chips.csv"),
-                 "source": _snapshot_source(source, "Epoch AI, Data on Machine Learning Hardware", HARDWARE_URL,
-                                            date, "Peak FLOP/s by precision, memory, TDP, release date and price "
-                                            "of ML accelerators."),
-                 "subjects": subjects, "facts": facts, "_slugs": slugs}
+    chips_doc = {
+        "_where": tables.origins.get("chips", "chips.csv"),
+        "source": _snapshot_source(
+            source,
+            "Epoch AI, Data on Machine Learning Hardware",
+            HARDWARE_URL,
+            date,
+            "Peak FLOP/s by precision, memory, TDP, release date and price of ML accelerators.",
+        ),
+        "subjects": subjects,
+        "facts": facts,
+        "_slugs": slugs,
+    }
     return [chips_doc, _price_document(tables, slugs, date)]
 
 
@@ -281,22 +364,41 @@ def _price_document(tables: Tables, slugs: dict[str, str], date: str) -> dict:
         if slug is None or not re.fullmatch(r"\d{4}", year):
             continue
         where = ", ".join(p for p in (row["Vendor"], row["Location"]) if p) or "release price"
-        note = working(f"{where}, {row['Price date']}; Epoch AI hardware price database; original: "
-                       f"{row['Price source']}")
+        note = working(
+            f"{where}, {row['Price date']}; Epoch AI hardware price database; original: {row['Price source']}"
+        )
         for column, kind in (*PRICE_KINDS.items(), ("Price (hardware purchase)", "purchase")):
             value = number(row, column)
             if not value:
                 continue
             quantity = "hardware_price_usd" if kind == "purchase" else "gpu_hour_price_usd"
             qualifier = f"{kind} {year}"
-            facts.append({"slug": _fact_slug(slug, quantity, f"{qualifier} {row['_where'].rsplit(' ', 1)[-1]}"),
-                          "subject": slug, "quantity": quantity, "low": value, "high": value, "basis": "published",
-                          "confidence": "medium", "qualifier": qualifier, "year": int(year), "note": note})
-    return {"_where": tables.origins.get("prices", "hardware_prices.csv"),
-            "source": _snapshot_source("epoch-ai-hardware-prices", "Epoch AI, ML hardware price database", PRICES_URL,
-                                       date, "Purchase prices and cloud prices per chip-hour (on-demand, 1- and "
-                                       "3-year committed use) by vendor and date, each with its original source."),
-            "facts": facts}
+            facts.append(
+                {
+                    "slug": _fact_slug(slug, quantity, f"{qualifier} {row['_where'].rsplit(' ', 1)[-1]}"),
+                    "subject": slug,
+                    "quantity": quantity,
+                    "low": value,
+                    "high": value,
+                    "basis": "published",
+                    "confidence": "medium",
+                    "qualifier": qualifier,
+                    "year": int(year),
+                    "note": note,
+                }
+            )
+    return {
+        "_where": tables.origins.get("prices", "hardware_prices.csv"),
+        "source": _snapshot_source(
+            "epoch-ai-hardware-prices",
+            "Epoch AI, ML hardware price database",
+            PRICES_URL,
+            date,
+            "Purchase prices and cloud prices per chip-hour (on-demand, 1- and "
+            "3-year committed use) by vendor and date, each with its original source.",
+        ),
+        "facts": facts,
+    }
 
 
 def _fact_slug(subject: str, quantity: str, qualifier: str | None = None) -> str:
@@ -327,12 +429,20 @@ def _model_documents(tables: Tables, resolve: Resolver, date: str, chip_slugs: d
     rows = _known_models(tables)
     names = [working(r["Model"]) for r in rows]
     counts = _alias_counts(names)
-    snapshot_doc: dict = {"_where": tables.origins.get("models", "ai_models.csv"),
-                          "source": _snapshot_source("epoch-ai-data-on-ai-models", "Epoch AI, Data on AI Models",
-                                                     MODELS_URL, date,
-                                                     "Parameters, training compute, data, hardware, time and "
-                                                     "cost of notable AI models, with the working behind each."),
-                          "subjects": [], "facts": [], "claims": []}
+    snapshot_doc: dict = {
+        "_where": tables.origins.get("models", "ai_models.csv"),
+        "source": _snapshot_source(
+            "epoch-ai-data-on-ai-models",
+            "Epoch AI, Data on AI Models",
+            MODELS_URL,
+            date,
+            "Parameters, training compute, data, hardware, time and "
+            "cost of notable AI models, with the working behind each.",
+        ),
+        "subjects": [],
+        "facts": [],
+        "claims": [],
+    }
     by_publication: dict[str, dict] = {}
     taken: set[str] = set()
     seen_names: set[str] = set()
@@ -347,12 +457,24 @@ def _model_documents(tables: Tables, resolve: Resolver, date: str, chip_slugs: d
         year = row["Publication date"][:4]
         if new:
             aliases = _aliases(name, resolve, counts)
-            snapshot_doc["subjects"].append({
-                "slug": slug, "name": name, "kind": "model", "developer": working(row["Organization"])[:200] or None,
-                "year": int(year) if re.fullmatch(r"\d{4}", year) else None, "aliases": aliases})
+            snapshot_doc["subjects"].append(
+                {
+                    "slug": slug,
+                    "name": name,
+                    "kind": "model",
+                    "developer": working(row["Organization"])[:200] or None,
+                    "year": int(year) if re.fullmatch(r"\d{4}", year) else None,
+                    "aliases": aliases,
+                }
+            )
         publication = _publication(row)
-        doc = snapshot_doc if publication is None else by_publication.setdefault(publication["url"], {
-            "_where": row["_where"], "source": publication, "facts": []})
+        doc = (
+            snapshot_doc
+            if publication is None
+            else by_publication.setdefault(
+                publication["url"], {"_where": row["_where"], "source": publication, "facts": []}
+            )
+        )
         doc["facts"].extend(_model_facts(row, slug, date, chip_slugs))
         if (cost := number(row, "Training compute cost (2023 USD)")) is not None and cost > 0:
             snapshot_doc["claims"].append(_cost_claim(row, slug, cost))
@@ -376,11 +498,16 @@ def _publication(row: dict) -> dict | None:
     if url is None:
         return None
     kind = "paper" if re.search(r"arxiv\.org|doi\.org|openreview|aclanthology|proceedings", url) else "article"
-    return {"slug": "pub-" + slugify(title)[:90].strip("-"), "title": title, "kind": kind, "url": url[:2000],
-            "published": row["Publication date"][:10] if re.fullmatch(r"\d{4}-\d{2}-\d{2}",
-                                                                        row["Publication date"][:10]) else None,
-            "notes": "The model's own publication. Its facts here come from Epoch AI, 'Data on AI Models' "
-                     f"({LICENCE})."}
+    return {
+        "slug": "pub-" + slugify(title)[:90].strip("-"),
+        "title": title,
+        "kind": kind,
+        "url": url[:2000],
+        "published": row["Publication date"][:10]
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", row["Publication date"][:10])
+        else None,
+        "notes": f"The model's own publication. Its facts here come from Epoch AI, 'Data on AI Models' ({LICENCE}).",
+    }
 
 
 def _model_facts(row: dict, subject: str, date: str, chip_slugs: dict[str, str]) -> list[dict]:
@@ -391,29 +518,53 @@ def _model_facts(row: dict, subject: str, date: str, chip_slugs: dict[str, str])
     def fact(quantity, low, high=None, basis="estimate", notes="", text=None, level=confidence):
         note = working(f"{credit}: {notes}" if notes.strip() else credit)
         value = {"value": text} if text is not None else {"low": low, "high": high if high is not None else low}
-        facts.append({"slug": _fact_slug(subject, quantity), "subject": subject, "quantity": quantity, **value,
-                      "basis": basis, "confidence": level, "note": note})
+        facts.append(
+            {
+                "slug": _fact_slug(subject, quantity),
+                "subject": subject,
+                "quantity": quantity,
+                **value,
+                "basis": basis,
+                "confidence": level,
+                "note": note,
+            }
+        )
 
     if (params := number(row, "Parameters")) is not None and params > 0:
         fact("parameters", params, basis="published", notes=row["Parameters notes"], level="high")
-        active = re.search(r"(\d+(?:\.\d+)?)\s*B\s+(?:params?\w*\s+)?(?:active|activated|used)",
-                           row["Parameters notes"], re.I)
+        active = re.search(
+            r"(\d+(?:\.\d+)?)\s*B\s+(?:params?\w*\s+)?(?:active|activated|used)", row["Parameters notes"], re.I
+        )
         if active and float(active.group(1)) * 1e9 < params:
-            fact("active_parameters", float(active.group(1)) * 1e9, basis="published",
-                 notes=row["Parameters notes"], level="high")
+            fact(
+                "active_parameters",
+                float(active.group(1)) * 1e9,
+                basis="published",
+                notes=row["Parameters notes"],
+                level="high",
+            )
     if (flop := number(row, "Training compute (FLOP)")) is not None and flop > 0:
         low = number(row, "Training compute lower bound") or flop
         high = number(row, "Training compute upper bound") or flop
         method = row["Training compute estimation method"].strip()
-        fact("training_flop", min(low, flop), max(high, flop),
-             basis="published" if method == "Reported" else "estimate",
-             notes=f"{method}: {row['Training compute notes']}" if method else row["Training compute notes"])
+        fact(
+            "training_flop",
+            min(low, flop),
+            max(high, flop),
+            basis="published" if method == "Reported" else "estimate",
+            notes=f"{method}: {row['Training compute notes']}" if method else row["Training compute notes"],
+        )
     if "Language" in row["Domain"] and (tokens := number(row, "Training dataset size (datapoints)")):
         fact("training_tokens", tokens, notes=row["Dataset size notes"])
     chips = [h.strip() for h in row["Training hardware"].split(",") if h.strip()]
     if chips and chips[0] in chip_slugs:
-        fact("hardware", None, basis="published", text=chip_slugs[chips[0]],
-             notes="first of: " + ", ".join(chips) if len(chips) > 1 else "")
+        fact(
+            "hardware",
+            None,
+            basis="published",
+            text=chip_slugs[chips[0]],
+            notes="first of: " + ", ".join(chips) if len(chips) > 1 else "",
+        )
     if quantity := number(row, "Hardware quantity"):
         fact("num_gpus", quantity, basis="published")
     if hours := number(row, "Training time (hours)"):
@@ -430,10 +581,20 @@ def _model_facts(row: dict, subject: str, date: str, chip_slugs: dict[str, str])
 
 def _cost_claim(row: dict, subject: str, cost: float) -> dict:
     shown = f"${cost / 1e6:,.3g} million" if cost >= 1e6 else f"${cost:,.0f}"
-    return {"slug": fitted_slug("epoch", subject, "training-cost"), "subject": subject, "quantity": "training_cost_usd",
-            "value": shown, "low": cost, "high": cost,
-            "quote": f"Training compute cost (2023 USD): {shown}", "scope": "final_training_run",
-            "claimant": "Epoch AI", "date": row["Publication date"][:10] or None,
-            "note": working(f"Epoch AI's estimate of the final training run's amortised hardware and energy cost "
-                            f"in 2023 US dollars (Cottier et al. 2024; {row['Confidence'].strip() or 'no'} "
-                            "confidence), Data on AI Models.")}
+    return {
+        "slug": fitted_slug("epoch", subject, "training-cost"),
+        "subject": subject,
+        "quantity": "training_cost_usd",
+        "value": shown,
+        "low": cost,
+        "high": cost,
+        "quote": f"Training compute cost (2023 USD): {shown}",
+        "scope": "final_training_run",
+        "claimant": "Epoch AI",
+        "date": row["Publication date"][:10] or None,
+        "note": working(
+            f"Epoch AI's estimate of the final training run's amortised hardware and energy cost "
+            f"in 2023 US dollars (Cottier et al. 2024; {row['Confidence'].strip() or 'no'} "
+            "confidence), Data on AI Models."
+        ),
+    }

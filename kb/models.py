@@ -3,7 +3,7 @@ name on SQLite and PostgreSQL alike; every CHECK is named for the same reason.""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import CheckConstraint, Column, DateTime, Index, Text
 from sqlmodel import Field, SQLModel
@@ -20,7 +20,7 @@ SQLModel.metadata.naming_convention = {
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -43,9 +43,7 @@ class Source(SQLModel, table=True):
     """A document that makes claims or states facts."""
 
     __tablename__ = "source"
-    __table_args__ = (
-        CheckConstraint("url IS NULL OR url LIKE 'http://%' OR url LIKE 'https://%'", name="url_http"),
-    )
+    __table_args__ = (CheckConstraint("url IS NULL OR url LIKE 'http://%' OR url LIKE 'https://%'", name="url_http"),)
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(unique=True, index=True)
     title: str
@@ -150,9 +148,7 @@ class Assumption(SQLModel, table=True):
     __tablename__ = "assumption"
     __table_args__ = (
         *_range_checks(),
-        CheckConstraint(
-            "name <> 'mfu' OR (low > 0 AND high <= 1)", name="mfu_in_unit_interval"
-        ),
+        CheckConstraint("name <> 'mfu' OR (low > 0 AND high <= 1)", name="mfu_in_unit_interval"),
     )
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(unique=True, index=True)

@@ -50,8 +50,18 @@ QUANTITIES: dict[str, tuple[str, str, bool]] = {
 # Physical bounds by unit: no value outside them describes a real training run, and a value far
 # outside them (1e270 dollars, 1e-320 of anything) would overflow the arithmetic downstream.
 UPPER_BOUNDS = {
-    MONEY: 1e13, MONEY_PER_HOUR: 1e5, FLOP: 1e32, MWH: 1e9, GPU_HOURS: 1e12, COUNT: 1e17, DAYS: 1e5,
-    FRACTION: 1.0, FLOP_PER_S: 1e19, WATTS: 1e8, GB: 1e7, YEAR: 3000,
+    MONEY: 1e13,
+    MONEY_PER_HOUR: 1e5,
+    FLOP: 1e32,
+    MWH: 1e9,
+    GPU_HOURS: 1e12,
+    COUNT: 1e17,
+    DAYS: 1e5,
+    FRACTION: 1.0,
+    FLOP_PER_S: 1e19,
+    WATTS: 1e8,
+    GB: 1e7,
+    YEAR: 3000,
 }
 SMALLEST = 1e-9  # the smallest non-zero value any quantity takes
 
@@ -70,8 +80,16 @@ def check_bounds(value: float, unit: str) -> None:
 CLAIM_QUANTITIES = tuple(q for q, (_, _, claimable) in QUANTITIES.items() if claimable)
 SCOPES = ("final_training_run", "total_programme", "hardware_purchase", "unspecified")
 SOURCE_KINDS = (
-    "article", "paper", "model card", "datasheet", "blog",
-    "social post", "measurement", "dataset", "report", "price list",
+    "article",
+    "paper",
+    "model card",
+    "datasheet",
+    "blog",
+    "social post",
+    "measurement",
+    "dataset",
+    "report",
+    "price list",
 )
 SUBJECT_KINDS = ("model", "hardware", "organization", "generic")
 BASES = ("published", "estimate", "leak", "rumour", "measured")

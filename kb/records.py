@@ -46,15 +46,39 @@ BIDI_AND_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u
 MAX_FILE_BYTES = 5_000_000
 LIMITS = {"title": 500, "quote": 2000, "notes": 10_000, "note": 10_000, "value": 500}
 ASSUMPTION_NAMES = (
-    "mfu", "gpu_hour_price_usd", "hardware", "precision", "parameters", "active_parameters",
-    "training_tokens", "training_flop", "gpu_hours", "num_gpus", "training_days",
-    "server_overhead", "pue", "development_multiplier", "hardware_price_usd", "year",
-    "useful_life_years", "power_w", "bytes_per_parameter", "tokens_per_parameter", "cluster_overhead",
+    "mfu",
+    "gpu_hour_price_usd",
+    "hardware",
+    "precision",
+    "parameters",
+    "active_parameters",
+    "training_tokens",
+    "training_flop",
+    "gpu_hours",
+    "num_gpus",
+    "training_days",
+    "server_overhead",
+    "pue",
+    "development_multiplier",
+    "hardware_price_usd",
+    "year",
+    "useful_life_years",
+    "power_w",
+    "bytes_per_parameter",
+    "tokens_per_parameter",
+    "cluster_overhead",
 )
 TEXT_ASSUMPTIONS = ("hardware", "precision")
 RATIO_ASSUMPTIONS = (
-    "mfu", "server_overhead", "pue", "development_multiplier", "year", "useful_life_years",
-    "bytes_per_parameter", "tokens_per_parameter", "cluster_overhead",
+    "mfu",
+    "server_overhead",
+    "pue",
+    "development_multiplier",
+    "year",
+    "useful_life_years",
+    "bytes_per_parameter",
+    "tokens_per_parameter",
+    "cluster_overhead",
 )
 
 
@@ -135,9 +159,7 @@ class _Fields:
                 raise self.error(name, "is required")
             return None
         if not SLUG.fullmatch(value):
-            raise self.error(
-                name, f'"{value}" is not a slug (lower-case letters, digits and hyphens)'
-            )
+            raise self.error(name, f'"{value}" is not a slug (lower-case letters, digits and hyphens)')
         return value
 
     def url(self, name: str):
@@ -196,10 +218,7 @@ class _Fields:
         if unit == TEXT:
             return stated, Range(None, None)
         if "low" in self.data or "high" in self.data:
-            if unit in (MONEY, MONEY_PER_HOUR):
-                currency = currency or "USD"
-            else:
-                currency = None
+            currency = (currency or "USD") if unit in (MONEY, MONEY_PER_HOUR) else None
             try:
                 return stated, Range(low, high, unit, currency)
             except KBError as e:
@@ -215,7 +234,8 @@ class _Fields:
 def clean_text(value: str, field_name: str, limit: int = 500) -> str:
     """Free text typed on the command line (a reason, a title), held to the rules of text in source files."""
     return _Fields({field_name: value}, _Where("command line", "", None), (field_name,)).text(
-        field_name, required=True, limit=limit)
+        field_name, required=True, limit=limit
+    )
 
 
 def check_url(value: str, fail) -> str:
@@ -255,10 +275,15 @@ class SourceIn:
         f = _Fields(data, where, cls.FIELDS)
         title = f.text("title", required=True)
         return cls(
-            slug=f.slug("slug", fallback=slugify(title)), title=title,
-            kind=f.choice("kind", SOURCE_KINDS), url=f.url("url"), author=f.text("author"),
-            publisher=f.text("publisher"), published=f.partial_date("published"),
-            accessed=f.partial_date("accessed"), notes=f.text("notes", multiline=True),
+            slug=f.slug("slug", fallback=slugify(title)),
+            title=title,
+            kind=f.choice("kind", SOURCE_KINDS),
+            url=f.url("url"),
+            author=f.text("author"),
+            publisher=f.text("publisher"),
+            published=f.partial_date("published"),
+            accessed=f.partial_date("accessed"),
+            notes=f.text("notes", multiline=True),
         )
 
 
@@ -279,9 +304,12 @@ class SubjectIn:
         f = _Fields(data, where, cls.FIELDS)
         name = f.text("name", required=True)
         return cls(
-            slug=f.slug("slug", fallback=slugify(name)), name=name,
-            kind=f.choice("kind", SUBJECT_KINDS), aliases=f.strings("aliases"),
-            developer=f.text("developer"), year=f.integer("year", 1900, 2200),
+            slug=f.slug("slug", fallback=slugify(name)),
+            name=name,
+            kind=f.choice("kind", SUBJECT_KINDS),
+            aliases=f.strings("aliases"),
+            developer=f.text("developer"),
+            year=f.integer("year", 1900, 2200),
             notes=f.text("notes", multiline=True),
         )
 
@@ -302,8 +330,20 @@ class FactIn:
     note: str | None = None
 
     FIELDS = (
-        "slug", "subject", "quantity", "value", "low", "high", "currency", "basis",
-        "confidence", "rank", "qualifier", "year", "note", "source",
+        "slug",
+        "subject",
+        "quantity",
+        "value",
+        "low",
+        "high",
+        "currency",
+        "basis",
+        "confidence",
+        "rank",
+        "qualifier",
+        "year",
+        "note",
+        "source",
     )
 
     @classmethod
@@ -319,11 +359,17 @@ class FactIn:
         parts = [subject, quantity, qualifier or "", str(year or ""), source]
         return cls(
             slug=f.slug("slug", fallback=slugify("-".join(p for p in parts if p))),
-            subject=subject, quantity=quantity, value=value,
+            subject=subject,
+            quantity=quantity,
+            value=value,
             text=stated if unit_of(quantity) == TEXT else None,
-            basis=f.choice("basis", BASES), confidence=f.choice("confidence", CONFIDENCES),
-            rank=f.choice("rank", RANKS, "normal"), qualifier=qualifier, year=year,
-            note=f.text("note", multiline=True), source=source,
+            basis=f.choice("basis", BASES),
+            confidence=f.choice("confidence", CONFIDENCES),
+            rank=f.choice("rank", RANKS, "normal"),
+            qualifier=qualifier,
+            year=year,
+            note=f.text("note", multiline=True),
+            source=source,
         )
 
 
@@ -353,12 +399,17 @@ class AssumptionIn:
         if name == "mfu" and value.low is not None and (value.low <= 0 or (value.high or 0) > 1):
             raise where.error("value", "MFU must be in (0, 1]")
         qualifier = f.text("qualifier")
-        slug = f.slug("slug", required=is_global,
-                      fallback=slugify(f"{name}-{qualifier}") if is_global and qualifier else None)
+        slug = f.slug(
+            "slug", required=is_global, fallback=slugify(f"{name}-{qualifier}") if is_global and qualifier else None
+        )
         return cls(
-            slug=slug, name=name, value=value,
-            text=stated_text if name in TEXT_ASSUMPTIONS else None, qualifier=qualifier,
-            stated=stated, source=f.slug("source", required=is_global, fallback=default_source),
+            slug=slug,
+            name=name,
+            value=value,
+            text=stated_text if name in TEXT_ASSUMPTIONS else None,
+            qualifier=qualifier,
+            stated=stated,
+            source=f.slug("source", required=is_global, fallback=default_source),
             note=f.text("note", multiline=True),
         )
 
@@ -395,9 +446,25 @@ class ClaimIn:
     version: int = 1
 
     FIELDS = (
-        "slug", "subject", "quantity", "value", "low", "high", "currency", "quote", "scope",
-        "claimant", "date", "status", "status_reason", "note", "assumptions", "source",
-        "created_at", "updated_at", "version",
+        "slug",
+        "subject",
+        "quantity",
+        "value",
+        "low",
+        "high",
+        "currency",
+        "quote",
+        "scope",
+        "claimant",
+        "date",
+        "status",
+        "status_reason",
+        "note",
+        "assumptions",
+        "source",
+        "created_at",
+        "updated_at",
+        "version",
     )
 
     @classmethod
@@ -414,16 +481,24 @@ class ClaimIn:
             raise where.error("assumptions", "expected a list")
         return cls(
             slug=f.slug("slug", fallback=slugify(f"{subject}-{quantity}-{source}")),
-            source=source, subject=subject, quantity=quantity, value_text=stated, value=value,
-            quote=f.text("quote", required=True, multiline=True), scope=f.choice("scope", SCOPES),
-            claimant=f.text("claimant", required=True), claimed_on=f.partial_date("date"),
-            status=f.choice("status", STATUSES, "active"), status_reason=f.text("status_reason"),
+            source=source,
+            subject=subject,
+            quantity=quantity,
+            value_text=stated,
+            value=value,
+            quote=f.text("quote", required=True, multiline=True),
+            scope=f.choice("scope", SCOPES),
+            claimant=f.text("claimant", required=True),
+            claimed_on=f.partial_date("date"),
+            status=f.choice("status", STATUSES, "active"),
+            status_reason=f.text("status_reason"),
             note=f.text("note", multiline=True),
             assumptions=[
                 AssumptionIn.from_dict(a, _child(where, f"assumptions[{i}]", a), source, False)
                 for i, a in enumerate(assumptions)
             ],
-            created_at=f.text("created_at"), updated_at=f.text("updated_at"),
+            created_at=f.text("created_at"),
+            updated_at=f.text("updated_at"),
             version=f.integer("version", 1, 10**9) or 1,
         )
 
@@ -464,7 +539,8 @@ def document_from_dict(data, origin: str) -> Document:
                     raise _child(top, f"{key}[{i}]", item).error("source", "is required (this file has no source)")
     del f
     return Document(
-        origin=origin, source=source,
+        origin=origin,
+        source=source,
         subjects=[SubjectIn.from_dict(d, _child(top, f"subjects[{i}]", d)) for i, d in enumerate(lists["subjects"])],
         facts=[FactIn.from_dict(d, _child(top, f"facts[{i}]", d), default) for i, d in enumerate(lists["facts"])],
         claims=[ClaimIn.from_dict(d, _child(top, f"claims[{i}]", d), default) for i, d in enumerate(lists["claims"])],
@@ -486,9 +562,7 @@ class _SafeLineLoader(yaml.SafeLoader):
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise yaml.MarkedYAMLError(
-                "while reading", None, "YAML aliases are not allowed", event.start_mark
-            )
+            raise yaml.MarkedYAMLError("while reading", None, "YAML aliases are not allowed", event.start_mark)
         return super().compose_node(parent, index)
 
     def construct_mapping(self, node, deep=False):
@@ -498,9 +572,7 @@ class _SafeLineLoader(yaml.SafeLoader):
         return mapping
 
 
-_SafeLineLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _SafeLineLoader.construct_mapping
-)
+_SafeLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _SafeLineLoader.construct_mapping)
 # Dates stay text, so "2024-13-40" is reported against its field instead of crashing the loader.
 _SafeLineLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]

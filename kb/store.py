@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import pickle
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, col, select
@@ -121,8 +121,12 @@ def aliases_of(session: Session, row: Subject) -> list[str]:
 
 def alias_index(session: Session) -> dict[str, str]:
     """Every alias key (and slug) to its subject's slug, in one query."""
-    index = {key: slug for key, slug in session.execute(select(Alias.key, Subject.slug).join(
-        Subject, col(Alias.subject_id) == col(Subject.id)))}
+    index = {
+        key: slug
+        for key, slug in session.execute(
+            select(Alias.key, Subject.slug).join(Subject, col(Alias.subject_id) == col(Subject.id))
+        )
+    }
     for slug in session.exec(select(Subject.slug)):
         index.setdefault(alias_key(slug), slug)
     return index
@@ -143,11 +147,19 @@ def upsert_fact(session: Session, record: FactIn, replace: bool = True) -> Fact:
     if row is not None and not replace:
         raise Duplicate(f'fact "{record.slug}" already exists')
     values = dict(
-        subject_id=subject(session, record.subject).id, quantity=record.quantity,
-        low=record.value.low, high=record.value.high, currency=record.value.currency,
-        text=record.text, qualifier=record.qualifier, year=record.year, basis=record.basis,
-        confidence=record.confidence, rank=record.rank,
-        source_id=source(session, record.source).id, note=record.note,
+        subject_id=subject(session, record.subject).id,
+        quantity=record.quantity,
+        low=record.value.low,
+        high=record.value.high,
+        currency=record.value.currency,
+        text=record.text,
+        qualifier=record.qualifier,
+        year=record.year,
+        basis=record.basis,
+        confidence=record.confidence,
+        rank=record.rank,
+        source_id=source(session, record.source).id,
+        note=record.note,
     )
     row = row or Fact(slug=record.slug, **values)
     _assign(row, values)
@@ -162,11 +174,20 @@ def upsert_claim(session: Session, record: ClaimIn, replace: bool = True) -> Cla
         raise Duplicate(f'claim "{record.slug}" already exists; use kb claim edit to change it')
     values = dict(
         source_id=source(session, record.source).id,
-        subject_id=subject(session, record.subject).id, quantity=record.quantity,
-        low=record.value.low, high=record.value.high, currency=record.value.currency,
-        value=record.value_text, quote=record.quote, scope=record.scope,
-        claimant=record.claimant, claimed_on=record.claimed_on, status=record.status,
-        status_reason=record.status_reason, note=record.note, version=record.version,
+        subject_id=subject(session, record.subject).id,
+        quantity=record.quantity,
+        low=record.value.low,
+        high=record.value.high,
+        currency=record.value.currency,
+        value=record.value_text,
+        quote=record.quote,
+        scope=record.scope,
+        claimant=record.claimant,
+        claimed_on=record.claimed_on,
+        status=record.status,
+        status_reason=record.status_reason,
+        note=record.note,
+        version=record.version,
     )
     for stamp in ("created_at", "updated_at"):
         text = getattr(record, stamp)
@@ -188,15 +209,23 @@ def _timestamp(text: str) -> datetime:
         stamp = datetime.fromisoformat(text)
     except ValueError:
         raise InvalidRecord(f'"{text}" is not an ISO timestamp') from None
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
 
 
 def _replace_assumptions(session: Session, row: Claim, records: list[AssumptionIn]) -> None:
     existing = session.exec(select(Assumption).where(Assumption.claim_id == row.id).order_by(Assumption.id))
     wanted = [_assumption_values(session, r) for r in records]
     current = [
-        dict(name=a.name, qualifier=a.qualifier, low=a.low, high=a.high, text=a.text,
-             stated=a.stated, source_id=a.source_id, note=a.note)
+        dict(
+            name=a.name,
+            qualifier=a.qualifier,
+            low=a.low,
+            high=a.high,
+            text=a.text,
+            stated=a.stated,
+            source_id=a.source_id,
+            note=a.note,
+        )
         for a in existing
     ]
     if current == wanted:
@@ -211,8 +240,12 @@ def _replace_assumptions(session: Session, row: Claim, records: list[AssumptionI
 
 def _assumption_values(session: Session, record: AssumptionIn) -> dict:
     return dict(
-        name=record.name, qualifier=record.qualifier, low=record.value.low,
-        high=record.value.high, text=record.text, stated=record.stated,
+        name=record.name,
+        qualifier=record.qualifier,
+        low=record.value.low,
+        high=record.value.high,
+        text=record.text,
+        stated=record.stated,
         source_id=source(session, record.source).id if record.source else None,
         note=record.note,
     )
@@ -244,13 +277,17 @@ def _refuse_repeated_slugs(documents: list[Document]) -> None:
     for kind in ("source", "subjects", "facts", "claims", "assumptions"):
         seen: dict[str, str] = {}
         for doc in documents:
-            records = [doc.source] if kind == "source" and doc.source else getattr(doc, kind, []) if kind != "source" else []
+            records = (
+                [doc.source] if kind == "source" and doc.source else getattr(doc, kind, []) if kind != "source" else []
+            )
             for record in records:
                 if record.slug is None:
                     continue
                 if record.slug in seen:
-                    raise InvalidRecord(f'{doc.origin}: {kind}: slug "{record.slug}" is also used in {seen[record.slug]}; '
-                                        "each record needs its own")
+                    raise InvalidRecord(
+                        f'{doc.origin}: {kind}: slug "{record.slug}" is also used in {seen[record.slug]}; '
+                        "each record needs its own"
+                    )
                 seen[record.slug] = doc.origin
 
 
@@ -342,9 +379,14 @@ def retract_claim(session: Session, slug: str, reason: str, status: str = "retra
     return edit_claim(session, slug, {"status": status, "status_reason": reason})
 
 
-def claims(session: Session, subject_name: str | None = None, quantity: str | None = None,
-           source_slug: str | None = None, include_inactive: bool = True,
-           statuses: tuple[str, ...] | None = None) -> list[Claim]:
+def claims(
+    session: Session,
+    subject_name: str | None = None,
+    quantity: str | None = None,
+    source_slug: str | None = None,
+    include_inactive: bool = True,
+    statuses: tuple[str, ...] | None = None,
+) -> list[Claim]:
     """Claims, filtered: `include_inactive=False` keeps active ones only, `statuses` these statuses."""
     query = select(Claim)
     if subject_name:
@@ -381,8 +423,9 @@ def subject_slug(session: Session, subject_id: int) -> str:
 
 
 def latest_evaluation(session: Session, claim_id: int) -> Evaluation | None:
-    return session.exec(select(Evaluation).where(Evaluation.claim_id == claim_id)
-                        .order_by(col(Evaluation.id).desc()).limit(1)).first()
+    return session.exec(
+        select(Evaluation).where(Evaluation.claim_id == claim_id).order_by(col(Evaluation.id).desc()).limit(1)
+    ).first()
 
 
 def latest_evaluations(session: Session) -> dict[int, Evaluation]:
@@ -403,8 +446,14 @@ def claim_range(row: Claim | Fact) -> Range:
 def counts(session: Session) -> dict[str, int]:
     return {
         name: session.exec(select(func.count()).select_from(model)).one()
-        for name, model in (("sources", Source), ("subjects", Subject), ("facts", Fact),
-                            ("claims", Claim), ("assumptions", Assumption), ("evaluations", Evaluation))
+        for name, model in (
+            ("sources", Source),
+            ("subjects", Subject),
+            ("facts", Fact),
+            ("claims", Claim),
+            ("assumptions", Assumption),
+            ("evaluations", Evaluation),
+        )
     }
 
 
@@ -432,8 +481,8 @@ def _compact(record: dict) -> dict:
 
 
 def _stamp(value: datetime) -> str:
-    value = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).isoformat()
+    value = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat()
 
 
 SUBJECTS_FILE_STEM = "_subjects"  # slugs start with a letter or digit, so no source's file can take this name
@@ -445,37 +494,88 @@ def export_documents(session: Session) -> list[tuple[str, dict]]:
     subjects = {s.id: s.slug for s in session.exec(select(Subject))}
     aliases = all_aliases(session)
     subject_docs = [
-        _present(dict(slug=s.slug, name=s.name, kind=s.kind, aliases=aliases[s.id] or None,
-                      developer=s.developer, year=s.year, notes=s.notes))
+        _present(
+            dict(
+                slug=s.slug,
+                name=s.name,
+                kind=s.kind,
+                aliases=aliases[s.id] or None,
+                developer=s.developer,
+                year=s.year,
+                notes=s.notes,
+            )
+        )
         for s in session.exec(select(Subject).order_by(Subject.slug))
     ]
     documents = [(SUBJECTS_FILE_STEM, {"subjects": subject_docs})]
     for src in session.exec(select(Source).order_by(Source.slug)):
-        doc = {"source": _present(dict(
-            slug=src.slug, title=src.title, kind=src.kind, url=src.url, author=src.author,
-            publisher=src.publisher, published=src.published, accessed=src.accessed, notes=src.notes))}
+        doc = {
+            "source": _present(
+                dict(
+                    slug=src.slug,
+                    title=src.title,
+                    kind=src.kind,
+                    url=src.url,
+                    author=src.author,
+                    publisher=src.publisher,
+                    published=src.published,
+                    accessed=src.accessed,
+                    notes=src.notes,
+                )
+            )
+        }
         facts = [
-            _compact(dict(slug=f.slug, subject=subjects[f.subject_id], quantity=f.quantity,
-                          value=f.text, low=f.low, high=f.high, currency=f.currency,
-                          basis=f.basis, confidence=f.confidence, rank=f.rank,
-                          qualifier=f.qualifier, year=f.year, note=f.note))
+            _compact(
+                dict(
+                    slug=f.slug,
+                    subject=subjects[f.subject_id],
+                    quantity=f.quantity,
+                    value=f.text,
+                    low=f.low,
+                    high=f.high,
+                    currency=f.currency,
+                    basis=f.basis,
+                    confidence=f.confidence,
+                    rank=f.rank,
+                    qualifier=f.qualifier,
+                    year=f.year,
+                    note=f.note,
+                )
+            )
             for f in session.exec(select(Fact).where(Fact.source_id == src.id).order_by(Fact.slug))
         ]
         claim_docs = [
-            _compact(dict(
-                slug=c.slug, subject=subjects[c.subject_id], quantity=c.quantity, value=c.value,
-                low=c.low, high=c.high, currency=c.currency, quote=c.quote, scope=c.scope,
-                claimant=c.claimant, date=c.claimed_on, status=c.status,
-                status_reason=c.status_reason, note=c.note,
-                assumptions=[_assumption_doc(a, sources, src.id) for a in assumptions_of(session, c)] or None,
-                created_at=_stamp(c.created_at), updated_at=_stamp(c.updated_at), version=c.version,
-            ))
+            _compact(
+                dict(
+                    slug=c.slug,
+                    subject=subjects[c.subject_id],
+                    quantity=c.quantity,
+                    value=c.value,
+                    low=c.low,
+                    high=c.high,
+                    currency=c.currency,
+                    quote=c.quote,
+                    scope=c.scope,
+                    claimant=c.claimant,
+                    date=c.claimed_on,
+                    status=c.status,
+                    status_reason=c.status_reason,
+                    note=c.note,
+                    assumptions=[_assumption_doc(a, sources, src.id) for a in assumptions_of(session, c)] or None,
+                    created_at=_stamp(c.created_at),
+                    updated_at=_stamp(c.updated_at),
+                    version=c.version,
+                )
+            )
             for c in session.exec(select(Claim).where(Claim.source_id == src.id).order_by(Claim.slug))
         ]
         priors = [
             dict(slug=a.slug, **_assumption_doc(a, sources, src.id))
-            for a in session.exec(select(Assumption).where(
-                col(Assumption.claim_id).is_(None), Assumption.source_id == src.id).order_by(Assumption.slug))
+            for a in session.exec(
+                select(Assumption)
+                .where(col(Assumption.claim_id).is_(None), Assumption.source_id == src.id)
+                .order_by(Assumption.slug)
+            )
         ]
         for key, items in (("facts", facts), ("claims", claim_docs), ("assumptions", priors)):
             if items:
@@ -485,8 +585,9 @@ def export_documents(session: Session) -> list[tuple[str, dict]]:
 
 
 def _assumption_doc(a: Assumption, sources: dict[int, str], home_source: int) -> dict:
-    record = _compact(dict(name=a.name, qualifier=a.qualifier, value=a.text, low=a.low,
-                           high=a.high, stated=a.stated, note=a.note))
+    record = _compact(
+        dict(name=a.name, qualifier=a.qualifier, value=a.text, low=a.low, high=a.high, stated=a.stated, note=a.note)
+    )
     if a.source_id is not None and a.source_id != home_source:
         record["source"] = sources[a.source_id]
     return record

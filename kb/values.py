@@ -28,8 +28,18 @@ from kb.quantities import (
 MAX_LENGTH = 500
 
 SCALES = {
-    "k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "mm": 1e6, "million": 1e6,
-    "b": 1e9, "bn": 1e9, "billion": 1e9, "t": 1e12, "tn": 1e12, "trillion": 1e12,
+    "k": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "mn": 1e6,
+    "mm": 1e6,
+    "million": 1e6,
+    "b": 1e9,
+    "bn": 1e9,
+    "billion": 1e9,
+    "t": 1e12,
+    "tn": 1e12,
+    "trillion": 1e12,
     "quadrillion": 1e15,
 }
 PLURAL_SCALES = {"thousands": 1e3, "millions": 1e6, "billions": 1e9, "trillions": 1e12}
@@ -54,14 +64,25 @@ UNIT_WORDS = [
     (r"flop/s", FLOP_PER_S, 1.0),
     (r"zettaflops?\b|zflops?\b", FLOP, 1e21),
     (r"flops?\b|floating[- ]point operations", FLOP, 1.0),
-    (r"twh\b", MWH, 1e6), (r"gwh\b", MWH, 1e3), (r"mwh\b|megawatt[- ]hours?", MWH, 1.0),
+    (r"twh\b", MWH, 1e6),
+    (r"gwh\b", MWH, 1e3),
+    (r"mwh\b|megawatt[- ]hours?", MWH, 1.0),
     (r"kwh\b|kilowatt[- ]hours?", MWH, 1e-3),
-    (r"kw\b|kilowatts?", WATTS, 1e3), (r"\bw\b|watts?", WATTS, 1.0),
-    (r"\bgb\b|gigabytes?", GB, 1.0), (r"\btb\b|terabytes?", GB, 1e3),
-    (r"weeks?\b", DAYS, 7.0), (r"months?\b", DAYS, 30.4375), (r"years?\b", DAYS, 365.25),
+    (r"kw\b|kilowatts?", WATTS, 1e3),
+    (r"\bw\b|watts?", WATTS, 1.0),
+    (r"\bgb\b|gigabytes?", GB, 1.0),
+    (r"\btb\b|terabytes?", GB, 1e3),
+    (r"weeks?\b", DAYS, 7.0),
+    (r"months?\b", DAYS, 30.4375),
+    (r"years?\b", DAYS, 365.25),
     (r"days?\b", DAYS, 1.0),
-    (r"of peak", FRACTION, 1.0), (r"%", FRACTION, 0.01),
-    (r"parameters?|params?|tokens?|gpus?|accelerators?|chips?|units?|each|apiece|per (?:gpu|unit|chip|card)", COUNT, 1.0),
+    (r"of peak", FRACTION, 1.0),
+    (r"%", FRACTION, 0.01),
+    (
+        r"parameters?|params?|tokens?|gpus?|accelerators?|chips?|units?|each|apiece|per (?:gpu|unit|chip|card)",
+        COUNT,
+        1.0,
+    ),
 ]
 LOWER_BOUND = (
     r"(?:well |far |much |considerably |significantly )?(?:more than|over|above|upwards? of|"
@@ -217,9 +238,7 @@ def _parse_core(s: str, original: str) -> tuple[float | None, float | None]:
     m = re.fullmatch(VAGUE, s)
     if m:
         return _vague(*m.groups())
-    m = re.fullmatch(
-        rf"(?:anywhere\s+)?(?:between|from)?\s*{AMOUNT}\s*(?:-|to|and|through)\s*{AMOUNT}", s
-    )
+    m = re.fullmatch(rf"(?:anywhere\s+)?(?:between|from)?\s*{AMOUNT}\s*(?:-|to|and|through)\s*{AMOUNT}", s)
     if m:
         a, a_scale, b, b_scale = m.groups()
         low, high = _number(a, a_scale, original), _number(b, b_scale, original)
@@ -241,7 +260,7 @@ def _parse_core(s: str, original: str) -> tuple[float | None, float | None]:
 
 
 def _vague(few: str | None, order: str | None, plural: str) -> tuple[float, float]:
-    """"hundreds of millions" is [1e8, 1e9]; "billions" is [1e9, 1e10]."""
+    """ "hundreds of millions" is [1e8, 1e9]; "billions" is [1e9, 1e10]."""
     scale = PLURAL_SCALES[plural]
     unit = scale * {None: 1, "tens": 10, "dozens": 12, "hundreds": 100}[order]
     if few:
@@ -254,10 +273,7 @@ def _vague(few: str | None, order: str | None, plural: str) -> tuple[float, floa
 def _number(digits: str, scale: str | None, original: str) -> float:
     m = re.fullmatch(r"(.*?)\s*(?:x|×|\*)?\s*10\s*\^\s*([+-]?\d+)", digits)
     try:
-        if m:
-            value = float(f"{m.group(1) or 1}e{int(m.group(2))}")
-        else:
-            value = float(digits)
+        value = float(f"{m.group(1) or 1}e{int(m.group(2))}") if m else float(digits)
         value *= SCALES[scale] if scale else 1.0
     except (ValueError, OverflowError):
         raise ParseError(f'"{original}": {digits} is not a number') from None
@@ -267,9 +283,17 @@ def _number(digits: str, scale: str | None, original: str) -> float:
 
 
 FORMAT_UNITS = {
-    COUNT: "", FLOP: " FLOP", MWH: " MWh", GPU_HOURS: " accelerator-hours", DAYS: " days",
-    FRACTION: " of peak", FLOP_PER_S: " FLOP/s", WATTS: " W", GB: " GB",
-    MONEY: "", MONEY_PER_HOUR: " per accelerator-hour",
+    COUNT: "",
+    FLOP: " FLOP",
+    MWH: " MWh",
+    GPU_HOURS: " accelerator-hours",
+    DAYS: " days",
+    FRACTION: " of peak",
+    FLOP_PER_S: " FLOP/s",
+    WATTS: " W",
+    GB: " GB",
+    MONEY: "",
+    MONEY_PER_HOUR: " per accelerator-hour",
 }
 
 
@@ -304,8 +328,16 @@ def format(value: Range) -> str:  # noqa: A001 - mirrors parse()
 
 
 HUMAN_UNITS = {
-    COUNT: "", FLOP: " FLOP", MWH: " MWh", GPU_HOURS: " accelerator-hours", DAYS: " days",
-    FRACTION: "", FLOP_PER_S: " FLOP/s", WATTS: " W", GB: " GB", MONEY: "",
+    COUNT: "",
+    FLOP: " FLOP",
+    MWH: " MWh",
+    GPU_HOURS: " accelerator-hours",
+    DAYS: " days",
+    FRACTION: "",
+    FLOP_PER_S: " FLOP/s",
+    WATTS: " W",
+    GB: " GB",
+    MONEY: "",
     MONEY_PER_HOUR: "/hour",
 }
 

@@ -38,14 +38,25 @@ SUPPORTED = ("consistent", "plausible")
 TOLERANCE = 1e-9  # rounding in the arithmetic must not turn an exact match into "plausible"
 
 INPUT_UNITS = {
-    "mfu": FRACTION, "peak_flop_per_s": FLOP_PER_S, "power_w": WATTS, "memory_gb": GB,
-    "server_overhead": "×", "pue": "×", "development_multiplier": "×", "cluster_overhead": "×",
+    "mfu": FRACTION,
+    "peak_flop_per_s": FLOP_PER_S,
+    "power_w": WATTS,
+    "memory_gb": GB,
+    "server_overhead": "×",
+    "pue": "×",
+    "development_multiplier": "×",
+    "cluster_overhead": "×",
 }
 INPUT_LABELS = {  # inputs that are not quantities; quantities are labelled in kb.quantities
-    "peak_flop_per_s": "peak dense FLOP/s", "power_w": "accelerator power",
-    "server_overhead": "server overhead", "pue": "PUE", "development_multiplier": "development multiplier",
-    "cluster_overhead": "cluster overhead (servers, network, energy)", "useful_life_years": "useful life (years)",
-    "bytes_per_parameter": "bytes of model state per parameter", "tokens_per_parameter": "compute-optimal tokens per parameter",
+    "peak_flop_per_s": "peak dense FLOP/s",
+    "power_w": "accelerator power",
+    "server_overhead": "server overhead",
+    "pue": "PUE",
+    "development_multiplier": "development multiplier",
+    "cluster_overhead": "cluster overhead (servers, network, energy)",
+    "useful_life_years": "useful life (years)",
+    "bytes_per_parameter": "bytes of model state per parameter",
+    "tokens_per_parameter": "compute-optimal tokens per parameter",
 }
 
 
@@ -63,9 +74,15 @@ def show(name: str, value: float) -> str:
         return f"{value:.3g}×"
     number = human_number(value, unit)
     return {
-        MONEY: f"${number}", MONEY_PER_HOUR: f"${number}/hour", FLOP: f"{number} FLOP",
-        FLOP_PER_S: f"{number} FLOP/s", MWH: f"{number} MWh", GPU_HOURS: f"{number} accelerator-hours",
-        DAYS: f"{number} days", WATTS: f"{number} W", GB: f"{number} GB",
+        MONEY: f"${number}",
+        MONEY_PER_HOUR: f"${number}/hour",
+        FLOP: f"{number} FLOP",
+        FLOP_PER_S: f"{number} FLOP/s",
+        MWH: f"{number} MWh",
+        GPU_HOURS: f"{number} accelerator-hours",
+        DAYS: f"{number} days",
+        WATTS: f"{number} W",
+        GB: f"{number} GB",
     }.get(unit, number)
 
 
@@ -143,9 +160,12 @@ class Verdict:
             "verdict": self.verdict,
             "factor": None if self.factor is None or math.isinf(self.factor) else round(self.factor, 4),
             "estimate": None if self.p50 is None else {"p5": self.p5, "p50": self.p50, "p95": self.p95},
-            "explanation": self.explanation, "steps": self.steps, "believe": self.believe,
+            "explanation": self.explanation,
+            "steps": self.steps,
+            "believe": self.believe,
             "sensitivity": [{"input": n, "share": round(s, 4)} for n, s in self.sensitivity],
-            "confidence": self.confidence, "claimant_check": self.claimant_check,
+            "confidence": self.confidence,
+            "claimant_check": self.claimant_check,
             "inputs": self.inputs,
         }
 
@@ -155,4 +175,6 @@ def sentence(verdict: str, quantity: str, claim_text: str, band: str, factor: fl
     what = label(quantity)
     if verdict == "consistent":
         return f"The claim ({claim_text}) overlaps the model's 90% range for {what}, {band}."
-    return f"The claim ({claim_text}) is outside the model's 90% range for {what}, {band}: off by {human_factor(factor)}."
+    return (
+        f"The claim ({claim_text}) is outside the model's 90% range for {what}, {band}: off by {human_factor(factor)}."
+    )

@@ -11,27 +11,46 @@ from kb.values import humanize
 
 def source_record(row: Source) -> dict:
     return {
-        "slug": row.slug, "title": row.title, "kind": row.kind, "url": row.url,
-        "author": row.author, "publisher": row.publisher, "published": row.published,
-        "accessed": row.accessed, "notes": row.notes,
+        "slug": row.slug,
+        "title": row.title,
+        "kind": row.kind,
+        "url": row.url,
+        "author": row.author,
+        "publisher": row.publisher,
+        "published": row.published,
+        "accessed": row.accessed,
+        "notes": row.notes,
     }
 
 
 def subject_record(session: Session, row: Subject) -> dict:
     return {
-        "slug": row.slug, "name": row.name, "kind": row.kind,
-        "aliases": store.aliases_of(session, row), "developer": row.developer, "year": row.year,
+        "slug": row.slug,
+        "name": row.name,
+        "kind": row.kind,
+        "aliases": store.aliases_of(session, row),
+        "developer": row.developer,
+        "year": row.year,
     }
 
 
 def fact_record(session: Session, row: Fact) -> dict:
     return {
-        "slug": row.slug, "subject": session.get(Subject, row.subject_id).slug,
-        "quantity": row.quantity, "low": row.low, "high": row.high, "currency": row.currency,
-        "text": row.text, "display": row.text or humanize(store.claim_range(row)),
-        "qualifier": row.qualifier, "year": row.year, "basis": row.basis,
-        "confidence": row.confidence, "rank": row.rank,
-        "source": session.get(Source, row.source_id).slug, "note": row.note,
+        "slug": row.slug,
+        "subject": session.get(Subject, row.subject_id).slug,
+        "quantity": row.quantity,
+        "low": row.low,
+        "high": row.high,
+        "currency": row.currency,
+        "text": row.text,
+        "display": row.text or humanize(store.claim_range(row)),
+        "qualifier": row.qualifier,
+        "year": row.year,
+        "basis": row.basis,
+        "confidence": row.confidence,
+        "rank": row.rank,
+        "source": session.get(Source, row.source_id).slug,
+        "note": row.note,
     }
 
 
@@ -39,27 +58,48 @@ def evaluation_record(row: Evaluation | None) -> dict:
     if row is None:
         return {"verdict": None, "factor": None, "estimate": None, "explanation": None}
     return {
-        "verdict": row.verdict, "factor": row.factor,
+        "verdict": row.verdict,
+        "factor": row.factor,
         "estimate": None if row.p50 is None else {"p5": row.p5, "p50": row.p50, "p95": row.p95},
-        "explanation": row.explanation, "model_version": row.model_version,
+        "explanation": row.explanation,
+        "model_version": row.model_version,
         "evaluated_at": row.created_at.isoformat(),
     }
 
 
-def claim_record(session: Session, row: Claim, evaluation: Evaluation | None = None,
-                 with_assumptions: bool = False) -> dict:
+def claim_record(
+    session: Session, row: Claim, evaluation: Evaluation | None = None, with_assumptions: bool = False
+) -> dict:
     record = {
-        "slug": row.slug, "source": session.get(Source, row.source_id).slug,
-        "subject": session.get(Subject, row.subject_id).slug, "quantity": row.quantity,
-        "low": row.low, "high": row.high, "currency": row.currency, "value": row.value,
-        "quote": row.quote, "scope": row.scope, "claimant": row.claimant, "date": row.claimed_on,
-        "status": row.status, "status_reason": row.status_reason, "version": row.version,
-        "created_at": row.created_at.isoformat(), "updated_at": row.updated_at.isoformat(),
+        "slug": row.slug,
+        "source": session.get(Source, row.source_id).slug,
+        "subject": session.get(Subject, row.subject_id).slug,
+        "quantity": row.quantity,
+        "low": row.low,
+        "high": row.high,
+        "currency": row.currency,
+        "value": row.value,
+        "quote": row.quote,
+        "scope": row.scope,
+        "claimant": row.claimant,
+        "date": row.claimed_on,
+        "status": row.status,
+        "status_reason": row.status_reason,
+        "version": row.version,
+        "created_at": row.created_at.isoformat(),
+        "updated_at": row.updated_at.isoformat(),
     }
     if with_assumptions:
         record["assumptions"] = [
-            {"name": a.name, "qualifier": a.qualifier, "low": a.low, "high": a.high,
-             "text": a.text, "stated": a.stated, "note": a.note}
+            {
+                "name": a.name,
+                "qualifier": a.qualifier,
+                "low": a.low,
+                "high": a.high,
+                "text": a.text,
+                "stated": a.stated,
+                "note": a.note,
+            }
             for a in store.assumptions_of(session, row)
         ]
     if evaluation is not None:

@@ -12,8 +12,12 @@ from pathlib import Path
 from kb import epoch
 
 NOTES = {"Parameters notes", "Training compute notes", "Dataset size notes", "Training time notes", "Reference"}
-FILES = {"ai_models.csv": epoch.MODEL_COLUMNS, "chips.csv": epoch.CHIP_COLUMNS,
-         "hardware_prices.csv": epoch.PRICE_COLUMNS, "price_index_PCU518210518210.csv": epoch.INDEX_COLUMNS}
+FILES = {
+    "ai_models.csv": epoch.MODEL_COLUMNS,
+    "chips.csv": epoch.CHIP_COLUMNS,
+    "hardware_prices.csv": epoch.PRICE_COLUMNS,
+    "price_index_PCU518210518210.csv": epoch.INDEX_COLUMNS,
+}
 
 
 def main(source: Path, target: Path) -> None:

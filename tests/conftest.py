@@ -44,7 +44,9 @@ class Databases:
         if self.admin is not None:
             with self.admin.connect() as connection:
                 connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                connection.exec_driver_sql(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+                connection.exec_driver_sql(
+                    f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")
+                )
             self.created.append(name)
         elif template is not None:
             shutil.copy(self.folder / f"{template}.db", self.folder / f"{name}.db")
@@ -101,8 +103,7 @@ def kb(db_url, tmp_path):
     runner = CliRunner()
 
     def invoke(*args, input=None, url=None):
-        return runner.invoke(cli, ["--db", url or db_url, "--sources", str(tmp_path / "none"), *args],
-                             input=input)
+        return runner.invoke(cli, ["--db", url or db_url, "--sources", str(tmp_path / "none"), *args], input=input)
 
     return invoke
 

@@ -43,9 +43,18 @@ def test_search_filters_rows_and_claim_pages_open(served_site):
     sync_api = pytest.importorskip("playwright.sync_api")
     SHOTS.mkdir(exist_ok=True)
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -58,7 +67,7 @@ def test_search_filters_rows_and_claim_pages_open(served_site):
         assert 0 < visible.count() < total
         for text in visible.all_inner_texts():
             assert "gpt-4" in text.lower()
-        assert "of %d claims" % total in page.inner_text("#shown")
+        assert f"of {total} claims" in page.inner_text("#shown")
         page.select_option("#f-verdict", "implausible")
         assert all("Implausible" in t for t in page.locator("#claims tbody tr:not([hidden])").all_inner_texts())
         page.screenshot(path=str(SHOTS / "index-filtered.png"), full_page=False)

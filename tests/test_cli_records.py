@@ -9,12 +9,44 @@ from kb import cli as cli_module
 
 from .conftest import dump
 
-ARTICLE = ["source", "add", "--slug", "my-article", "--title", "What GPT-4 cost", "--url",
-           "https://example.com/gpt4", "--author", "A. Writer", "--published", "2024-05-01", "--kind", "article"]
-CLAIM = ["claim", "add", "--source", "my-article", "--subject", "GPT-4", "--quantity", "training_cost_usd",
-         "--value", "$60 to $100 million", "--scope", "final_training_run",
-         "--quote", "GPT-4 cost $60 to $100 million", "--claimant", "A. Writer",
-         "--assume", "gpu_hour_price_usd=1-2", "--assume", "hardware=A100"]
+ARTICLE = [
+    "source",
+    "add",
+    "--slug",
+    "my-article",
+    "--title",
+    "What GPT-4 cost",
+    "--url",
+    "https://example.com/gpt4",
+    "--author",
+    "A. Writer",
+    "--published",
+    "2024-05-01",
+    "--kind",
+    "article",
+]
+CLAIM = [
+    "claim",
+    "add",
+    "--source",
+    "my-article",
+    "--subject",
+    "GPT-4",
+    "--quantity",
+    "training_cost_usd",
+    "--value",
+    "$60 to $100 million",
+    "--scope",
+    "final_training_run",
+    "--quote",
+    "GPT-4 cost $60 to $100 million",
+    "--claimant",
+    "A. Writer",
+    "--assume",
+    "gpu_hour_price_usd=1-2",
+    "--assume",
+    "hardware=A100",
+]
 
 
 def test_init_prints_a_summary(kb, empty_db_url, tmp_path):
@@ -44,9 +76,17 @@ def test_seed_articles_are_all_in_the_knowledge_base(kb):
     assert len(by_source["seed-will-llms-always-take-millions"]) >= 3
     assert len(by_source["seed-astronomical-costs-narrative"]) >= 6
     values = {c["value"] for c in claims}
-    for stated in ("$1 to $12 million", "$60 to $100 million USD", "100 trillion", "$50 million to well over $100 million",
-                   "hundreds of millions, if not billions, of dollars", "centuries of compute time",
-                   "as much energy as a small town", "$10,000-15,000 each", "$25,000-40,000 each"):
+    for stated in (
+        "$1 to $12 million",
+        "$60 to $100 million USD",
+        "100 trillion",
+        "$50 million to well over $100 million",
+        "hundreds of millions, if not billions, of dollars",
+        "centuries of compute time",
+        "as much energy as a small town",
+        "$10,000-15,000 each",
+        "$25,000-40,000 each",
+    ):
         assert stated in values
 
 
@@ -67,8 +107,19 @@ def test_subject_add_with_alias_resolves_case_and_punctuation(kb):
 
 
 def test_fact_add_and_list(kb):
-    result = kb("fact", "add", "GPT-3", "parameters", "175e9", "--basis", "published", "--source",
-                "language-models-are-few-shot-learners-brown-et-al-2020", "--slug", "gpt3-params-again")
+    result = kb(
+        "fact",
+        "add",
+        "GPT-3",
+        "parameters",
+        "175e9",
+        "--basis",
+        "published",
+        "--source",
+        "language-models-are-few-shot-learners-brown-et-al-2020",
+        "--slug",
+        "gpt3-params-again",
+    )
     assert result.exit_code == 0, result.output
     facts = json.loads(kb("fact", "list", "--subject", "gpt3", "--json").stdout)
     assert any(f["slug"] == "gpt3-params-again" and f["low"] == 175e9 for f in facts)
@@ -122,8 +173,18 @@ def test_claim_add_without_a_terminal_names_the_missing_flag(kb, db_url):
 def test_claim_add_prompts_on_a_terminal(kb, monkeypatch):
     kb(*ARTICLE)
     monkeypatch.setattr(cli_module, "stdin_is_terminal", lambda: True)
-    answers = "\n".join(["GPT-4", "training_cost_usd", "$60 to $100 million", "final_training_run",
-                         "GPT-4 cost $60 to $100 million"]) + "\n"
+    answers = (
+        "\n".join(
+            [
+                "GPT-4",
+                "training_cost_usd",
+                "$60 to $100 million",
+                "final_training_run",
+                "GPT-4 cost $60 to $100 million",
+            ]
+        )
+        + "\n"
+    )
     result = kb("claim", "add", "--source", "my-article", input=answers)
     assert result.exit_code == 0, result.output
     assert "Added claim" in result.stdout
@@ -203,12 +264,45 @@ def test_no_verdict_is_older_than_the_data_it_judged(kb, tmp_path):
     assert json.loads(kb("claim", "show", "gpt-4-training-cost-usd-my-article", "--json").stdout)["verdict"]
 
     assert kb("subject", "add", "Acme-1", "--kind", "model").exit_code == 0
-    assert kb("claim", "add", "--source", "my-article", "--subject", "Acme-1", "--quantity", "parameters",
-              "--value", "10 billion", "--quote", "Acme-1 has 10 billion parameters", "--slug", "acme-size",
-              "--scope", "unspecified", "--claimant", "A. Writer").exit_code == 0
+    assert (
+        kb(
+            "claim",
+            "add",
+            "--source",
+            "my-article",
+            "--subject",
+            "Acme-1",
+            "--quantity",
+            "parameters",
+            "--value",
+            "10 billion",
+            "--quote",
+            "Acme-1 has 10 billion parameters",
+            "--slug",
+            "acme-size",
+            "--scope",
+            "unspecified",
+            "--claimant",
+            "A. Writer",
+        ).exit_code
+        == 0
+    )
     assert json.loads(kb("claim", "show", "acme-size", "--json").stdout)["verdict"] == "unverifiable"
-    assert kb("source", "add", "--slug", "acme-paper", "--title", "Acme-1 technical report", "--kind", "paper",
-              "--url", "https://example.com/acme").exit_code == 0
+    assert (
+        kb(
+            "source",
+            "add",
+            "--slug",
+            "acme-paper",
+            "--title",
+            "Acme-1 technical report",
+            "--kind",
+            "paper",
+            "--url",
+            "https://example.com/acme",
+        ).exit_code
+        == 0
+    )
     fact = kb("fact", "add", "Acme-1", "parameters", "10e9", "--basis", "published", "--source", "acme-paper")
     assert fact.exit_code == 0, fact.output
     assert json.loads(kb("claim", "show", "acme-size", "--json").stdout)["verdict"] == "consistent"

@@ -15,8 +15,11 @@ def point(x):
 
 
 GPT3 = {  # GPT-3 paper: 175B parameters, 300B tokens; Lambda's V100 assumptions
-    "active_parameters": point(175e9), "training_tokens": point(300e9),
-    "peak_flop_per_s": point(125e12), "mfu": point(28 / 125), "gpu_hour_price_usd": point(1.48),
+    "active_parameters": point(175e9),
+    "training_tokens": point(300e9),
+    "peak_flop_per_s": point(125e12),
+    "mfu": point(28 / 125),
+    "gpu_hour_price_usd": point(1.48),
 }
 
 
@@ -39,8 +42,14 @@ def test_gpt3_v100_hours_and_cost_under_lambdas_inputs():
 
 
 def test_days_energy_and_total_cost():
-    inputs = {**GPT3, "num_gpus": point(10_000), "power_w": point(300), "server_overhead": point(1.1),
-              "pue": point(1.1), "development_multiplier": point(4)}
+    inputs = {
+        **GPT3,
+        "num_gpus": point(10_000),
+        "power_w": point(300),
+        "server_overhead": point(1.1),
+        "pue": point(1.1),
+        "development_multiplier": point(4),
+    }
     hours = 3.15e23 / (28e12 * 3600)
     assert estimate("training_days", inputs, rng()).p50 == pytest.approx(hours / 10_000 / 24)
     assert estimate("energy_mwh", inputs, rng()).p50 == pytest.approx(hours * 300 * 1.1 * 1.1 / 1e6)

@@ -42,8 +42,16 @@ def test_the_seed_knows_hundreds_of_models_each_fact_sourced(db_url):
     assert models >= 800 and orphans == 0
 
 
-@pytest.mark.parametrize("name,slug", [("Llama 3.1 405B", "llama-3-1-405b"), ("Llama-3.1-405B", "llama-3-1-405b"),
-                                       ("Gemini Ultra", "gemini-ultra"), ("Mixtral 8x7B", "mixtral-8x7b"), ("PaLM 540B", "palm")])
+@pytest.mark.parametrize(
+    "name,slug",
+    [
+        ("Llama 3.1 405B", "llama-3-1-405b"),
+        ("Llama-3.1-405B", "llama-3-1-405b"),
+        ("Gemini Ultra", "gemini-ultra"),
+        ("Mixtral 8x7B", "mixtral-8x7b"),
+        ("PaLM 540B", "palm"),
+    ],
+)
 def test_names_resolve_to_one_subject(kb, name, slug):
     shown = kb("subject", "show", name, "--json")
     assert shown.exit_code == 0, shown.output
@@ -95,10 +103,15 @@ def test_a_changed_figure_keeps_the_old_one_deprecated(kb, db_url, tmp_path):
     assert "1 changed" in result.stderr
     engine = db.make_engine(db_url)
     with engine.connect() as connection:
-        found = sorted(connection.execute(sqlalchemy.text(
-            "SELECT f.low, f.rank FROM fact f JOIN subject s ON s.id = f.subject_id "
-            "WHERE s.slug = 'palm' AND f.quantity = 'training_flop' AND f.slug LIKE :prefix"),
-            {"prefix": "epoch-%"}).fetchall())
+        found = sorted(
+            connection.execute(
+                sqlalchemy.text(
+                    "SELECT f.low, f.rank FROM fact f JOIN subject s ON s.id = f.subject_id "
+                    "WHERE s.slug = 'palm' AND f.quantity = 'training_flop' AND f.slug LIKE :prefix"
+                ),
+                {"prefix": "epoch-%"},
+            ).fetchall()
+        )
     engine.dispose()
     assert [rank for _, rank in found] == ["deprecated", "normal"] and found[1][0] == 3e24
     again = kb("import", str(tmp_path / "ai_models.csv"))
@@ -120,9 +133,14 @@ def bad_models(tmp_path: Path, how: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("how,words", [("renamed", 'row 1: column "Parameters" is missing'),
-                                       ("not a number", 'row 3: column "Hardware quantity": "lots" is not a number'),
-                                       ("truncated", "row 4: ends after")])
+@pytest.mark.parametrize(
+    "how,words",
+    [
+        ("renamed", 'row 1: column "Parameters" is missing'),
+        ("not a number", 'row 3: column "Hardware quantity": "lots" is not a number'),
+        ("truncated", "row 4: ends after"),
+    ],
+)
 def test_a_bad_csv_is_refused_whole_with_one_line(kb, db_url, tmp_path, how, words):
     before = dump(db_url)
     result = kb("import", str(bad_models(tmp_path, how)))
@@ -146,7 +164,8 @@ def test_a_run_the_model_cannot_reach_is_judged_against_published_estimates(kb, 
         " scope: final_training_run, note: cloud rental prices}]\n"
         "---\nsource: {slug: blog-x, title: Blog X, kind: blog}\n"
         "claims: [{subject: model-x, quantity: training_cost_usd, value: $2 billion, quote: q, claimant: Blog X,"
-        " scope: final_training_run}]\n")
+        " scope: final_training_run}]\n"
+    )
     assert kb("import", str(tmp_path / "x.yaml")).exit_code == 0
     claims = {c["slug"]: c for c in json.loads(kb("check", "--json", "--subject", "Model X").stdout)["claims"]}
     blog = claims["model-x-training-cost-usd-blog-x"]

@@ -39,7 +39,8 @@ def test_import_is_idempotent_and_updates_by_slug(db_url, tmp_path):
     (tmp_path / "fix.yaml").write_text(
         "source: {slug: seed-cost-of-training-ai-models, title: 'The Cost of Training AI Models: A Deep Dive',"
         " kind: blog, author: Caleb Forestal, published: '2024-05-01', accessed: '2026-11-01',"
-        " notes: Seed article. Our copy has no URL., url: 'https://example.com/deep-dive'}\n")
+        " notes: Seed article. Our copy has no URL., url: 'https://example.com/deep-dive'}\n"
+    )
     assert runner.invoke(cli, ["--db", db_url, "import", str(tmp_path / "fix.yaml")]).exit_code == 0
     after = dump(db_url)
     assert len(after["source"]) == len(before["source"])
@@ -49,11 +50,13 @@ def test_import_is_idempotent_and_updates_by_slug(db_url, tmp_path):
 
 def test_a_source_slugged_like_the_subjects_file_does_not_overwrite_it(db_url, empty_db_url, tmp_path):
     runner = CliRunner()
-    added = runner.invoke(cli, ["--db", db_url, "source", "add", "--slug", "subjects", "--title", "Subjects",
-                                "--kind", "article"])
+    added = runner.invoke(
+        cli, ["--db", db_url, "source", "add", "--slug", "subjects", "--title", "Subjects", "--kind", "article"]
+    )
     assert added.exit_code == 0, added.output
     assert runner.invoke(cli, ["--db", db_url, "export", "--out", str(tmp_path / "out")]).exit_code == 0
     assert runner.invoke(cli, ["--db", empty_db_url, "import", str(tmp_path / "out")]).exit_code == 0
+
     def subjects(url):
         return sorted(row[1:] for row in dump(url)["subject"])  # ids may differ, nothing else
 

@@ -28,9 +28,20 @@ def test_json_contract_and_offsets(kb, tmp_path):
     claims = json.loads(kb("factcheck", str(path), "--json").stdout)["claims"]
     assert [c["quantity"] for c in claims] == ["training_cost_usd", "parameters"]
     for c in claims:
-        assert {"text", "start", "end", "subject", "quantity", "low", "high", "scope", "verdict", "factor",
-                "explanation"} <= set(c)
-        assert text[c["start"]:c["end"]] == c["text"]
+        assert {
+            "text",
+            "start",
+            "end",
+            "subject",
+            "quantity",
+            "low",
+            "high",
+            "scope",
+            "verdict",
+            "factor",
+            "explanation",
+        } <= set(c)
+        assert text[c["start"] : c["end"]] == c["text"]
         assert c["subject"] == "gpt-3"  # the second through "It"
     assert claims[0]["verdict"] == "implausible"
 
@@ -49,8 +60,9 @@ def test_names_resolve_through_aliases(kb):
 
 
 def test_model_name_digits_are_not_quantities(kb):
-    out = json.loads(kb("factcheck", "-", "--json",
-                        input="Llama 2 70B was released in 2023 by a team of 500 people.").stdout)
+    out = json.loads(
+        kb("factcheck", "-", "--json", input="Llama 2 70B was released in 2023 by a team of 500 people.").stdout
+    )
     assert out["claims"] == []
 
 
@@ -63,8 +75,10 @@ def test_self_contradicting_article_is_caught(kb):
 
 def test_html_report_highlights_and_escapes(kb, tmp_path):
     article = tmp_path / "a.html"
-    article.write_text('<p>GPT-3 cost $450 million to train.</p><p>&lt;script&gt;alert(1)&lt;/script&gt; '
-                       '"onmouseover=alert(2) GPT-4 has 100 trillion parameters.</p>')
+    article.write_text(
+        "<p>GPT-3 cost $450 million to train.</p><p>&lt;script&gt;alert(1)&lt;/script&gt; "
+        '"onmouseover=alert(2) GPT-4 has 100 trillion parameters.</p>'
+    )
     out = tmp_path / "report.html"
     result = kb("factcheck", str(article), "--html", str(out))
     assert result.exit_code == 0, result.output
@@ -72,6 +86,7 @@ def test_html_report_highlights_and_escapes(kb, tmp_path):
     assert html.count("<mark") == 2 and 'class="v-implausible"' in html
     assert "<script>alert" not in html and "&lt;script&gt;" in html
     import html5lib
+
     html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(html)
 
 
@@ -87,7 +102,9 @@ def test_add_stores_the_article_and_its_claims(kb, db_url, tmp_path):
 
 def test_findings_are_drafts_until_a_person_accepts_them(kb, tmp_path, monkeypatch):
     path = tmp_path / "a.md"
-    path.write_text("GPT-3 cost $4.6 million to train. GPT-4 cost $63 million to train. PaLM has 540 billion parameters.")
+    path.write_text(
+        "GPT-3 cost $4.6 million to train. GPT-4 cost $63 million to train. PaLM has 540 billion parameters."
+    )
     result = kb("factcheck", str(path), "--add", "--title", "Cost story", "--url", "https://example.com/cost")
     assert result.exit_code == 0 and "drafts" in result.stderr
     drafts = json.loads(kb("claim", "list", "--status", "draft", "--json").stdout)
@@ -104,8 +121,11 @@ def test_findings_are_drafts_until_a_person_accepts_them(kb, tmp_path, monkeypat
     monkeypatch.setattr("kb.cli.edit.stdin_is_terminal", lambda: True)
     reviewed = kb("claim", "review", input="r\nper-model figure misread\n")
     assert reviewed.exit_code == 0, reviewed.output
-    states = {c["slug"]: (c["status"], c["status_reason"]) for c in json.loads(kb("claim", "list", "--json").stdout)
-              if c["slug"] in slugs}
+    states = {
+        c["slug"]: (c["status"], c["status_reason"])
+        for c in json.loads(kb("claim", "list", "--json").stdout)
+        if c["slug"] in slugs
+    }
     assert states[slugs[0]][0] == "active" and states[slugs[1]] == ("rejected", "a misreading")
     assert states[slugs[2]] == ("rejected", "per-model figure misread")
     assert kb("build", "--out", str(tmp_path / "site")).exit_code == 0
@@ -122,9 +142,15 @@ def test_add_with_a_bad_url_stores_nothing(kb, db_url, tmp_path):
     assert dump(db_url) == before
 
 
-@pytest.mark.parametrize("content,words", [
-    (b"", "empty"), (b"   \n\n", "empty"), (b"\x00\x01\x02binary", "binary"), (b"\xff\xfe\xfa", "not UTF-8"),
-])
+@pytest.mark.parametrize(
+    "content,words",
+    [
+        (b"", "empty"),
+        (b"   \n\n", "empty"),
+        (b"\x00\x01\x02binary", "binary"),
+        (b"\xff\xfe\xfa", "not UTF-8"),
+    ],
+)
 def test_bad_articles_get_one_clear_line(kb, tmp_path, content, words):
     path = tmp_path / "bad.txt"
     path.write_bytes(content)
@@ -168,12 +194,15 @@ def factchecked(kb, text: str) -> list[dict]:
     return json.loads(result.stdout)["claims"]
 
 
-@pytest.mark.parametrize("text", [
-    "GPT-4 launched in 2023. Mistral Large cost $20 million to train.",  # a model named in the sentence
-    "GPT-4 launched in 2023. A rival lab says its model cost $20 million to train.",  # "its" is the rival's
-    "GPT-4 launched in 2023.\n\nTraining costs for frontier models now top $20 million.",  # no model named
-    "Compared with GPT-4, the cost was $20 million.",  # a comparison, then a number about something else
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "GPT-4 launched in 2023. Mistral Large cost $20 million to train.",  # a model named in the sentence
+        "GPT-4 launched in 2023. A rival lab says its model cost $20 million to train.",  # "its" is the rival's
+        "GPT-4 launched in 2023.\n\nTraining costs for frontier models now top $20 million.",  # no model named
+        "Compared with GPT-4, the cost was $20 million.",  # a comparison, then a number about something else
+    ],
+)
 def test_a_number_is_never_pinned_on_a_model_named_elsewhere(kb, text):
     [claim] = factchecked(kb, text)
     assert claim["subject"] != "gpt-4"
@@ -195,24 +224,31 @@ def test_a_family_name_is_ambiguous_and_names_its_members(kb):
     assert sized["subject"] == "llama-2-70b" and sized["status"] == "checked"
 
 
-@pytest.mark.parametrize("text", [
-    "On 512 GPUs it would take about six months to train Llama 2 70B.",
-    "For GPT-5, the plan is to finish training on 50,000 GPUs within 60 days.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On 512 GPUs it would take about six months to train Llama 2 70B.",
+        "For GPT-5, the plan is to finish training on 50,000 GPUs within 60 days.",
+    ],
+)
 def test_hypotheticals_are_reported_not_judged(kb, text):
     claims = factchecked(kb, text)
     assert claims and all(c["status"] == "hypothetical" and c["verdict"] == "unverifiable" for c in claims)
 
 
 def test_rates_and_parts_are_not_totals(kb):
-    text = ("GPT-4 has 16 experts, each with ~111B parameters. GPT-3 needs about 2 FLOPs per parameter per token. "
-            "BLOOM used nodes with 8 A100 GPUs per node.")
+    text = (
+        "GPT-4 has 16 experts, each with ~111B parameters. GPT-3 needs about 2 FLOPs per parameter per token. "
+        "BLOOM used nodes with 8 A100 GPUs per node."
+    )
     assert factchecked(kb, text) == []
 
 
 def test_numbers_as_people_write_them(kb):
-    text = ("GPT-3 needed 3.14×10²³ FLOP. DeepSeek-V3 took 2’788’000 H800 GPU hours. "
-            "Nemotron-4 340B ran at 41-42% MFU. DeepSeek-V3 has 37B active parameters.")
+    text = (
+        "GPT-3 needed 3.14×10²³ FLOP. DeepSeek-V3 took 2’788’000 H800 GPU hours. "
+        "Nemotron-4 340B ran at 41-42% MFU. DeepSeek-V3 has 37B active parameters."
+    )
     found = {(c["subject"], c["quantity"]): (c["low"], c["high"]) for c in factchecked(kb, text)}
     assert found[("gpt-3", "training_flop")] == pytest.approx((3.14e23, 3.14e23))
     assert found[("deepseek-v3", "gpu_hours")] == (2_788_000, 2_788_000)
@@ -221,11 +257,17 @@ def test_numbers_as_people_write_them(kb):
 
 
 def test_a_table_cell_is_about_its_column_and_measures_its_row(kb):
-    text = ("| Metric | DeepSeek-V3 | GPT-4 |\n|---|---|---|\n| GPU Hours | 2.788M H800 | ~30M+ H100 |\n"
-            "| Parameters (Active) | 37B | 280B |\n| Context length | 128K | 32K |\n")
+    text = (
+        "| Metric | DeepSeek-V3 | GPT-4 |\n|---|---|---|\n| GPU Hours | 2.788M H800 | ~30M+ H100 |\n"
+        "| Parameters (Active) | 37B | 280B |\n| Context length | 128K | 32K |\n"
+    )
     found = {(c["subject"], c["quantity"], c["text"]) for c in factchecked(kb, text)}
-    assert found == {("deepseek-v3", "gpu_hours", "2.788M H800"), ("gpt-4", "gpu_hours", "~30M+ H100"),
-                     ("deepseek-v3", "active_parameters", "37B"), ("gpt-4", "active_parameters", "280B")}
+    assert found == {
+        ("deepseek-v3", "gpu_hours", "2.788M H800"),
+        ("gpt-4", "gpu_hours", "~30M+ H100"),
+        ("deepseek-v3", "active_parameters", "37B"),
+        ("gpt-4", "active_parameters", "280B"),
+    }
 
 
 REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "real"

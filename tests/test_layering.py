@@ -12,8 +12,22 @@ FORBIDDEN = {
     "kb.errors": ("kb.", "numpy", "sqlmodel", "sqlalchemy", "click", "jinja2", "yaml"),
     "kb.quantities": ("kb.values", "kb.compute", "kb.store", "kb.db", "kb.cli", "kb.site", "sqlmodel", "click"),
     "kb.values": ("kb.compute", "kb.store", "kb.db", "kb.models", "kb.cli", "kb.site", "sqlmodel", "click", "numpy"),
-    "kb.compute": ("kb.store", "kb.db", "kb.models", "kb.records", "kb.evaluate", "kb.cli", "kb.site",
-                   "sqlmodel", "sqlalchemy", "click", "jinja2", "yaml", "pathlib", "open"),
+    "kb.compute": (
+        "kb.store",
+        "kb.db",
+        "kb.models",
+        "kb.records",
+        "kb.evaluate",
+        "kb.cli",
+        "kb.site",
+        "sqlmodel",
+        "sqlalchemy",
+        "click",
+        "jinja2",
+        "yaml",
+        "pathlib",
+        "open",
+    ),
     "kb.verdict": ("kb.store", "kb.db", "kb.models", "kb.cli", "kb.site", "sqlmodel", "click", "jinja2"),
     "kb.factcheck.extract": ("kb.store", "kb.db", "kb.models", "kb.cli", "kb.site", "sqlmodel", "click"),
     "kb.factcheck.link": ("kb.store", "kb.db", "kb.models", "kb.cli", "kb.site", "sqlmodel", "click"),
@@ -47,8 +61,11 @@ def test_import_rule(name, path):
     imported = imports_of(path)
     for prefix, forbidden in FORBIDDEN.items():
         if name == prefix or name.startswith(prefix + "."):
-            bad = sorted(i for i in imported if any(i == f.rstrip(".") or i.startswith(f) for f in forbidden)
-                         and not i.startswith(prefix))
+            bad = sorted(
+                i
+                for i in imported
+                if any(i == f.rstrip(".") or i.startswith(f) for f in forbidden) and not i.startswith(prefix)
+            )
             assert not bad, f"{name} must not import {bad}"
 
 

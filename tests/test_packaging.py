@@ -15,19 +15,37 @@ def installed(tmp_path_factory) -> Path:
     """The wheel built from this checkout, unpacked into a folder of its own (dependencies come
     from the test environment, which has them)."""
     folder = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "-w", str(folder / "dist"), str(ROOT)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(folder / "dist"),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
     [wheel] = (folder / "dist").glob("costcheck-*.whl")
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(folder / "lib"),
-                    str(wheel)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(folder / "lib"), str(wheel)],
+        check=True,
+        capture_output=True,
+    )
     return folder / "lib"
 
 
 def run_kb(lib: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(lib), "XDG_DATA_HOME": str(cwd / "data"), "HOME": str(cwd)}
     env.pop("KB_DATABASE_URL", None)
-    return subprocess.run([sys.executable, "-m", "kb", *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "kb", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+    )
 
 
 def test_an_installed_wheel_builds_the_full_site_from_an_empty_folder(installed, tmp_path):

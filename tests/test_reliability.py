@@ -39,8 +39,9 @@ def test_concurrent_writers_lose_nothing(db_url):
 
 def _kill_after(args: list[str], seconds: float, env=None, when=None) -> int:
     """Run kb ARGS and SIGKILL it after `seconds`, or as soon as `when()` is true."""
-    process = subprocess.Popen([sys.executable, "-m", "kb", *args], cwd=ROOT, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, env=env)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kb", *args], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+    )
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline and not (when and when()) and process.poll() is None:
         time.sleep(0.001)
@@ -49,8 +50,18 @@ def _kill_after(args: list[str], seconds: float, env=None, when=None) -> int:
 
 
 def test_a_killed_import_is_all_or_nothing(db_url, tmp_path):
-    claims = [{"slug": f"bulk-{i}", "subject": "GPT-3", "quantity": "training_cost_usd", "value": f"${i + 1} million",
-               "quote": "q", "scope": "unspecified", "claimant": "c"} for i in range(4000)]
+    claims = [
+        {
+            "slug": f"bulk-{i}",
+            "subject": "GPT-3",
+            "quantity": "training_cost_usd",
+            "value": f"${i + 1} million",
+            "quote": "q",
+            "scope": "unspecified",
+            "claimant": "c",
+        }
+        for i in range(4000)
+    ]
     path = tmp_path / "bulk.json"
     path.write_text(json.dumps({"source": {"slug": "bulk", "title": "Bulk", "kind": "dataset"}, "claims": claims}))
     before = count(db_url, "claim")
@@ -68,9 +79,30 @@ def test_a_killed_import_is_all_or_nothing(db_url, tmp_path):
 
 
 def test_a_killed_claim_add_leaves_the_claim_whole_or_absent(db_url):
-    args = ["--db", db_url, "claim", "add", "--source", "seed-cost-of-training-ai-models", "--subject", "GPT-4",
-            "--quantity", "training_cost_usd", "--value", "$5M", "--scope", "unspecified", "--quote", "q",
-            "--claimant", "c", "--assume", "gpu_hour_price_usd=1-2", "--assume", "hardware=A100"]
+    args = [
+        "--db",
+        db_url,
+        "claim",
+        "add",
+        "--source",
+        "seed-cost-of-training-ai-models",
+        "--subject",
+        "GPT-4",
+        "--quantity",
+        "training_cost_usd",
+        "--value",
+        "$5M",
+        "--scope",
+        "unspecified",
+        "--quote",
+        "q",
+        "--claimant",
+        "c",
+        "--assume",
+        "gpu_hour_price_usd=1-2",
+        "--assume",
+        "hardware=A100",
+    ]
     for i, delay in enumerate((0.3, 0.6, 0.9, 1.2, 1.5)):
         _kill_after([*args, "--slug", f"killed-{i}"], delay)
     rows = dump(db_url)
@@ -85,18 +117,39 @@ def test_a_killed_build_leaves_the_previous_site(db_url, tmp_path):
     out = tmp_path / "site"
     assert CliRunner().invoke(cli, ["--db", db_url, "build", "--out", str(out)]).exit_code == 0
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    assert CliRunner().invoke(cli, ["--db", db_url, "claim", "edit", "seed-gpt-3-1-to-12m", "--quote", "changed"]).exit_code == 0
+    assert (
+        CliRunner()
+        .invoke(cli, ["--db", db_url, "claim", "edit", "seed-gpt-3-1-to-12m", "--quote", "changed"])
+        .exit_code
+        == 0
+    )
     # killed once it has started writing the new site (its downloads come first, then the pages)
-    assert _kill_after(["--db", db_url, "build", "--out", str(out)], 60,
-                       when=lambda: any(tmp_path.glob(".site.building-*/claims.json"))) == -signal.SIGKILL
+    assert (
+        _kill_after(
+            ["--db", db_url, "build", "--out", str(out)],
+            60,
+            when=lambda: any(tmp_path.glob(".site.building-*/claims.json")),
+        )
+        == -signal.SIGKILL
+    )
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
     assert CliRunner().invoke(cli, ["--db", db_url, "build", "--out", str(out)]).exit_code == 0
     assert not [p for p in tmp_path.iterdir() if ".building-" in p.name]  # debris cleared
 
 
-text = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"),
-               min_size=1, max_size=300).map(str.strip).filter(bool)
+text = (
+    st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cs", "Cc"),
+            blacklist_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+        ),
+        min_size=1,
+        max_size=300,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
 amount = st.one_of(st.floats(min_value=1e-3, max_value=1e9), st.sampled_from([0.0, 1e-9]))
 
 
@@ -108,11 +161,20 @@ def claim_docs(draw):
         low, high = sorted([draw(amount), draw(amount)])
         low = draw(st.sampled_from([low, None])) if high else low
         high = draw(st.sampled_from([high, None])) if low is not None else high
-        claims.append({"slug": f"gen-{i}", "subject": draw(st.sampled_from(["GPT-3", "GPT-4", "H100"])),
-                       "quantity": draw(st.sampled_from(["training_cost_usd", "parameters", "energy_mwh"])),
-                       "value": draw(text), "low": low, "high": high, "quote": draw(text) * draw(st.integers(1, 6)),
-                       "scope": "unspecified", "claimant": draw(text)[:200],
-                       "status": draw(st.sampled_from(["active", "retracted", "superseded"]))})
+        claims.append(
+            {
+                "slug": f"gen-{i}",
+                "subject": draw(st.sampled_from(["GPT-3", "GPT-4", "H100"])),
+                "quantity": draw(st.sampled_from(["training_cost_usd", "parameters", "energy_mwh"])),
+                "value": draw(text),
+                "low": low,
+                "high": high,
+                "quote": draw(text) * draw(st.integers(1, 6)),
+                "scope": "unspecified",
+                "claimant": draw(text)[:200],
+                "status": draw(st.sampled_from(["active", "retracted", "superseded"])),
+            }
+        )
     return {"source": {"slug": "generated", "title": draw(text), "kind": "article"}, "claims": claims}
 
 
@@ -136,8 +198,11 @@ def test_export_import_round_trip_property(databases, tmp_path_factory, doc):
         assert result.exit_code == 0, (args, result.output)
 
 
-SUBJECTS = [{"slug": "gpt-3", "name": "GPT-3", "kind": "model"}, {"slug": "gpt-4", "name": "GPT-4", "kind": "model"},
-            {"slug": "h100", "name": "H100", "kind": "hardware"}]
+SUBJECTS = [
+    {"slug": "gpt-3", "name": "GPT-3", "kind": "model"},
+    {"slug": "gpt-4", "name": "GPT-4", "kind": "model"},
+    {"slug": "h100", "name": "H100", "kind": "hardware"},
+]
 
 
 def test_read_only_commands_neither_wait_for_nor_block_a_writer(db_url, tmp_path):
@@ -152,8 +217,14 @@ def test_read_only_commands_neither_wait_for_nor_block_a_writer(db_url, tmp_path
         article = tmp_path / "a.txt"
         article.write_text("GPT-3 cost $4.6 million to train.\n")
         started = time.monotonic()
-        for args in (["claim", "list"], ["estimate", "GPT-3"], ["factcheck", str(article)], ["export"],
-                     ["check", "--dry-run"], ["build", "--out", str(tmp_path / "site")]):
+        for args in (
+            ["claim", "list"],
+            ["estimate", "GPT-3"],
+            ["factcheck", str(article)],
+            ["export"],
+            ["check", "--dry-run"],
+            ["build", "--out", str(tmp_path / "site")],
+        ):
             result = runner.invoke(cli, ["--db", db_url, *args])
             assert result.exit_code == 0, (args, result.output)
         assert time.monotonic() - started < 25  # none waited out the 30 s busy timeout

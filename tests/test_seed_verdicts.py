@@ -68,8 +68,24 @@ def test_100_trillion_shows_the_feasibility_arithmetic(checked):
 
 def test_450m_for_gpt3_needs_an_absurd_price(kb):
     kb("source", "add", "--slug", "tall-tale", "--title", "Tall tale", "--kind", "article")
-    kb("claim", "add", "--source", "tall-tale", "--subject", "GPT-3", "--quantity", "training_cost_usd",
-       "--value", "$450 million", "--scope", "final_training_run", "--quote", "GPT-3 cost $450M", "--claimant", "x")
+    kb(
+        "claim",
+        "add",
+        "--source",
+        "tall-tale",
+        "--subject",
+        "GPT-3",
+        "--quantity",
+        "training_cost_usd",
+        "--value",
+        "$450 million",
+        "--scope",
+        "final_training_run",
+        "--quote",
+        "GPT-3 cost $450M",
+        "--claimant",
+        "x",
+    )
     out = json.loads(kb("check", "--json", "--subject", "GPT-3").stdout)
     claim = next(c for c in out["claims"] if c["source"] == "tall-tale")
     assert claim["verdict"] == "implausible"
@@ -79,11 +95,48 @@ def test_450m_for_gpt3_needs_an_absurd_price(kb):
 
 def test_a_claim_that_needs_more_than_peak_is_physically_impossible(kb):
     kb("source", "add", "--slug", "too-fast", "--title", "Too fast", "--kind", "article")
-    kb("claim", "add", "--source", "too-fast", "--subject", "GPT-3", "--quantity", "training_days",
-       "--value", "1 day", "--scope", "final_training_run", "--quote", "q", "--claimant", "x",
-       "--assume", "num_gpus=1000", "--assume", "gpu_hours=1000000", "--assume", "hardware=V100")
-    kb("claim", "add", "--source", "too-fast", "--subject", "GPT-3", "--quantity", "gpu_hours",
-       "--value", "100,000 GPU-hours", "--scope", "final_training_run", "--quote", "q", "--claimant", "x")
+    kb(
+        "claim",
+        "add",
+        "--source",
+        "too-fast",
+        "--subject",
+        "GPT-3",
+        "--quantity",
+        "training_days",
+        "--value",
+        "1 day",
+        "--scope",
+        "final_training_run",
+        "--quote",
+        "q",
+        "--claimant",
+        "x",
+        "--assume",
+        "num_gpus=1000",
+        "--assume",
+        "gpu_hours=1000000",
+        "--assume",
+        "hardware=V100",
+    )
+    kb(
+        "claim",
+        "add",
+        "--source",
+        "too-fast",
+        "--subject",
+        "GPT-3",
+        "--quantity",
+        "gpu_hours",
+        "--value",
+        "100,000 GPU-hours",
+        "--scope",
+        "final_training_run",
+        "--quote",
+        "q",
+        "--claimant",
+        "x",
+    )
     out = json.loads(kb("check", "--json", "--subject", "GPT-3").stdout)
     hours = next(c for c in out["claims"] if c["source"] == "too-fast" and c["quantity"] == "gpu_hours")
     assert hours["verdict"] == "implausible"
@@ -98,8 +151,10 @@ def test_claimant_arithmetic_is_rechecked(checked):
 
 def test_unverifiable_names_the_missing_input(checked):
     claims, _ = checked
-    assert "has no" in claims["amodei-claude-35-sonnet"]["explanation"] or \
-        "hardware" in claims["amodei-claude-35-sonnet"]["explanation"]
+    assert (
+        "has no" in claims["amodei-claude-35-sonnet"]["explanation"]
+        or "hardware" in claims["amodei-claude-35-sonnet"]["explanation"]
+    )
 
 
 def test_the_history_records_verdicts_that_changed(kb, db_url):
@@ -121,8 +176,20 @@ def test_the_history_records_verdicts_that_changed(kb, db_url):
 
 
 def test_estimate_json_contract(kb):
-    result = kb("estimate", "--params", "175e9", "--tokens", "300e9", "--hardware", "V100", "--year", "2020",
-                "--gpus", "1024", "--json")
+    result = kb(
+        "estimate",
+        "--params",
+        "175e9",
+        "--tokens",
+        "300e9",
+        "--hardware",
+        "V100",
+        "--year",
+        "2020",
+        "--gpus",
+        "1024",
+        "--json",
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     for key in ("training_flop", "gpu_hours", "training_days", "training_cost_usd", "energy_mwh", "inputs"):
@@ -131,8 +198,10 @@ def test_estimate_json_contract(kb):
     assert data["training_flop"]["p50"] == pytest.approx(3.15e23, rel=0.02)
 
 
-@pytest.mark.parametrize("name", ["A100", "A100-80GB", "NVIDIA A100", "H100", "H100-SXM", "H800", "H200", "V100",
-                                  "TPUv4", "TPU v4", "MI300X"])
+@pytest.mark.parametrize(
+    "name",
+    ["A100", "A100-80GB", "NVIDIA A100", "H100", "H100-SXM", "H800", "H200", "V100", "TPUv4", "TPU v4", "MI300X"],
+)
 def test_estimate_accepts_usual_hardware_spellings(kb, name):
     result = kb("estimate", "--params", "7e9", "--tokens", "1e12", "--hardware", name, "--json")
     assert result.exit_code == 0, result.output

@@ -30,8 +30,9 @@ def built(databases, tmp_path_factory):
     url = databases.new("seeded")
     runner = CliRunner()
     assert runner.invoke(cli, ["--db", url, "check"]).exit_code == 0
-    result = runner.invoke(cli, ["--db", url, "build", "--out", str(root / "site"), "--base-url",
-                                 "https://costcheck.example.org/sub"])
+    result = runner.invoke(
+        cli, ["--db", url, "build", "--out", str(root / "site"), "--base-url", "https://costcheck.example.org/sub"]
+    )
     assert result.exit_code == 0, result.output
     return root / "site", url
 
@@ -42,9 +43,20 @@ def html_files(site: Path):
 
 def test_every_page_type_renders(built):
     site, _ = built
-    for path in ("index.html", "methodology.html", "404.html", "claims/seed-gpt-3-1-to-12m.html",
-                 "subjects/gpt-4.html", "sources/seed-cost-of-training-ai-models.html", "claims.json",
-                 "claims.csv", "feed.xml", "sitemap.xml", "static/style.css", "static/app.js"):
+    for path in (
+        "index.html",
+        "methodology.html",
+        "404.html",
+        "claims/seed-gpt-3-1-to-12m.html",
+        "subjects/gpt-4.html",
+        "sources/seed-cost-of-training-ai-models.html",
+        "claims.json",
+        "claims.csv",
+        "feed.xml",
+        "sitemap.xml",
+        "static/style.css",
+        "static/app.js",
+    ):
         assert (site / path).is_file(), path
     claim = (site / "claims/seed-gpt-4-100-trillion-parameters.html").read_text()
     assert "Implausible" in claim and "What you would have to believe" in claim or "does not fit" in claim
@@ -174,11 +186,49 @@ def test_the_site_is_deployable_as_built(built):
 def test_hostile_text_renders_inert(db_url, tmp_path):
     runner = CliRunner()
     evil = '<script>alert(1)</script>"onmouseover=alert(2) '
-    assert runner.invoke(cli, ["--db", db_url, "source", "add", "--slug", "evil", "--title", evil + "title",
-                               "--kind", "article", "--url", 'https://example.com/"onmouseover=alert(3)']).exit_code == 0
-    result = runner.invoke(cli, ["--db", db_url, "claim", "add", "--source", "evil", "--subject", "GPT-3",
-                                 "--quantity", "training_cost_usd", "--value", "$5M", "--scope", "unspecified",
-                                 "--quote", evil + "quote", "--claimant", evil + "claimant"])
+    assert (
+        runner.invoke(
+            cli,
+            [
+                "--db",
+                db_url,
+                "source",
+                "add",
+                "--slug",
+                "evil",
+                "--title",
+                evil + "title",
+                "--kind",
+                "article",
+                "--url",
+                'https://example.com/"onmouseover=alert(3)',
+            ],
+        ).exit_code
+        == 0
+    )
+    result = runner.invoke(
+        cli,
+        [
+            "--db",
+            db_url,
+            "claim",
+            "add",
+            "--source",
+            "evil",
+            "--subject",
+            "GPT-3",
+            "--quantity",
+            "training_cost_usd",
+            "--value",
+            "$5M",
+            "--scope",
+            "unspecified",
+            "--quote",
+            evil + "quote",
+            "--claimant",
+            evil + "claimant",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert runner.invoke(cli, ["--db", db_url, "build", "--out", str(tmp_path / "site")]).exit_code == 0
     for page in (tmp_path / "site").rglob("*.html"):
@@ -191,9 +241,19 @@ def test_hostile_text_renders_inert(db_url, tmp_path):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in claim_page
 
 
-@pytest.mark.parametrize("url,ok", [("https://a.org/x", True), ("http://a.org", True), ("javascript:alert(1)", False),
-                                    ("data:text/html,x", False), ("/relative", False), ("//evil.org", False),
-                                    ("https://a.org/ x", False), (None, False)])
+@pytest.mark.parametrize(
+    "url,ok",
+    [
+        ("https://a.org/x", True),
+        ("http://a.org", True),
+        ("javascript:alert(1)", False),
+        ("data:text/html,x", False),
+        ("/relative", False),
+        ("//evil.org", False),
+        ("https://a.org/ x", False),
+        (None, False),
+    ],
+)
 def test_only_http_urls_become_links(url, ok):
     assert (safe_url(url) is not None) == ok
 
@@ -237,8 +297,21 @@ def test_incremental_rebuild_rewrites_only_what_changed(db_url, tmp_path):
     again = runner.invoke(cli, ["--db", db_url, "build", "--out", str(out)])
     assert again.exit_code == 0 and "is up to date" in again.stdout
     assert snapshot(out) == first
-    assert runner.invoke(cli, ["--db", db_url, "claim", "edit", "seed-gpt-3-1-to-12m",
-                               "--quote", "training a GPT-3-like model could cost $1 to $12 million"]).exit_code == 0
+    assert (
+        runner.invoke(
+            cli,
+            [
+                "--db",
+                db_url,
+                "claim",
+                "edit",
+                "seed-gpt-3-1-to-12m",
+                "--quote",
+                "training a GPT-3-like model could cost $1 to $12 million",
+            ],
+        ).exit_code
+        == 0
+    )
     assert runner.invoke(cli, ["--db", db_url, "build", "--out", str(out)]).exit_code == 0
     second = snapshot(out)
     changed = {k for k in second if first.get(k) != second[k]}
@@ -278,12 +351,26 @@ def test_an_up_to_date_site_is_rebuilt_when_anything_it_depends_on_changes(db_ur
 
 def test_subject_charts_shade_the_knowledge_bases_band_even_when_claimants_inputs_outnumber_it():
     def claim(slug, p5, p95, own_inputs):
-        return {"slug": slug, "url": f"claims/{slug}.html", "quantity": "training_cost_usd", "value": "$5M",
-                "claimant": "X", "date": "2023", "year_sort": "2023", "low": 5e6, "high": 5e6, "p5": p5,
-                "p50": (p5 * p95) ** 0.5, "p95": p95, "own_inputs": own_inputs, "verdict": verdict_view("consistent")}
+        return {
+            "slug": slug,
+            "url": f"claims/{slug}.html",
+            "quantity": "training_cost_usd",
+            "value": "$5M",
+            "claimant": "X",
+            "date": "2023",
+            "year_sort": "2023",
+            "low": 5e6,
+            "high": 5e6,
+            "p5": p5,
+            "p50": (p5 * p95) ** 0.5,
+            "p95": p95,
+            "own_inputs": own_inputs,
+            "verdict": verdict_view("consistent"),
+        }
 
-    [chart] = subject_chart([claim("kb", 4e6, 8e6, False), claim("own-1", 1e6, 2e6, True),
-                             claim("own-2", 1e6, 2e6, True)])
+    [chart] = subject_chart(
+        [claim("kb", 4e6, 8e6, False), claim("own-1", 1e6, 2e6, True), claim("own-2", 1e6, 2e6, True)]
+    )
     assert chart["band"]["label"] == "model: $4M–$8M"
     own = {m["url"]: m["own_band"] for m in chart["marks"]}
     assert own["claims/kb.html"] is None and own["claims/own-1.html"] and own["claims/own-2.html"]
@@ -299,7 +386,9 @@ def test_a_second_build_of_the_same_site_is_refused_while_one_runs(db_url, tmp_p
     with exclusive(out):
         result = runner.invoke(cli, ["--db", db_url, "build", "--out", str(out), "--base-url", "https://x.org"])
     assert result.exit_code == 1
-    assert result.stderr.splitlines() == [f"Error: another kb build is writing {out}; run this one when it has finished"]
+    assert result.stderr.splitlines() == [
+        f"Error: another kb build is writing {out}; run this one when it has finished"
+    ]
     assert snapshot(out) == before and (tmp_path / ".site.building-running").is_dir()
 
 
@@ -336,13 +425,31 @@ def test_kb_build_writes_only_into_a_folder_it_made(db_url, tmp_path):
     result = runner.invoke(cli, ["--db", db_url, "build", "--out", str(site), "--base-url", "https://x.org"])
     assert result.exit_code == 0 and (site / "index.html").is_file()
     assert sorted(p.name for p in project.iterdir()) == ["kb.db", "site", "sources"]
-    assert snapshot(project / "sources") == {k[len("sources/"):]: v for k, v in before.items() if k.startswith("sources/")}
+    assert snapshot(project / "sources") == {
+        k[len("sources/") :]: v for k, v in before.items() if k.startswith("sources/")
+    }
 
 
 def test_a_downloaded_spreadsheet_runs_no_formula(kb, tmp_path):
-    kb("source", "add", "--slug", "formula", "--title", "=HYPERLINK(\"https://evil.example\")", "--kind", "article")
-    added = kb("claim", "add", "--source", "formula", "--subject", "GPT-4", "--quantity", "training_cost_usd",
-               "--value", "$5M", "--scope", "unspecified", "--quote", "=cmd|' /C calc'!A0", "--claimant", "@evil")
+    kb("source", "add", "--slug", "formula", "--title", '=HYPERLINK("https://evil.example")', "--kind", "article")
+    added = kb(
+        "claim",
+        "add",
+        "--source",
+        "formula",
+        "--subject",
+        "GPT-4",
+        "--quantity",
+        "training_cost_usd",
+        "--value",
+        "$5M",
+        "--scope",
+        "unspecified",
+        "--quote",
+        "=cmd|' /C calc'!A0",
+        "--claimant",
+        "@evil",
+    )
     assert added.exit_code == 0, added.output
     assert kb("build", "--out", str(tmp_path / "site")).exit_code == 0
     rows = list(csv.DictReader(io.StringIO((tmp_path / "site" / "claims.csv").read_text())))

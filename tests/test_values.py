@@ -69,7 +69,9 @@ def test_parse_table(text, low, high, unit):
     assert r.high == pytest.approx(high) if high is not None else r.high is None
 
 
-@pytest.mark.parametrize("text,currency", [("€50 million", "EUR"), ("£3m", "GBP"), ("$3m", "USD"), ("3 million dollars", "USD")])
+@pytest.mark.parametrize(
+    "text,currency", [("€50 million", "EUR"), ("£3m", "GBP"), ("$3m", "USD"), ("3 million dollars", "USD")]
+)
 def test_currency_is_kept_not_assumed(text, currency):
     assert parse(text).currency == currency
 
@@ -83,8 +85,9 @@ def test_expected_unit_fills_a_bare_number_and_refuses_another_unit():
         parse("$5M", FLOP)
 
 
-@pytest.mark.parametrize("text", ["", "   ", "lots", "$", "nan", "inf", "1e400", "-5", "$12 to $1 million",
-                                  "€5 or $6", "x" * 600])
+@pytest.mark.parametrize(
+    "text", ["", "   ", "lots", "$", "nan", "inf", "1e400", "-5", "$12 to $1 million", "€5 or $6", "x" * 600]
+)
 def test_bad_values_raise_parse_error(text):
     with pytest.raises(ParseError):
         parse(text)
@@ -96,8 +99,18 @@ def test_humanize_is_short():
     assert humanize(parse("3.14e23 FLOP")) == "3.14×10²³ FLOP"
 
 
-@pytest.mark.parametrize("value,shown", [(22878.4, "22,900"), (1024.0, "1,024"), (25000.0, "25,000"),
-                                         (999.5, "1,000"), (12.345, "12.3"), (5.0, "5"), (0.25, "0.25")])
+@pytest.mark.parametrize(
+    "value,shown",
+    [
+        (22878.4, "22,900"),
+        (1024.0, "1,024"),
+        (25000.0, "25,000"),
+        (999.5, "1,000"),
+        (12.345, "12.3"),
+        (5.0, "5"),
+        (0.25, "0.25"),
+    ],
+)
 def test_numbers_are_shown_to_three_digits_unless_whole(value, shown):
     assert human_number(value) == shown
 

@@ -8,10 +8,16 @@ from kb import db, records, store
 
 
 def claim_record(worker: int, i: int) -> records.ClaimIn:
-    data = {"slug": f"load-{worker}-{i}", "subject": "GPT-4", "quantity": "training_cost_usd",
-            "value": f"${1 + i % 90} million", "quote": f"Load test claim {i} from worker {worker}.",
-            "scope": "unspecified", "claimant": f"worker {worker}",
-            "assumptions": [{"name": "gpu_hour_price_usd", "value": "$1 to $2 per hour"}]}
+    data = {
+        "slug": f"load-{worker}-{i}",
+        "subject": "GPT-4",
+        "quantity": "training_cost_usd",
+        "value": f"${1 + i % 90} million",
+        "quote": f"Load test claim {i} from worker {worker}.",
+        "scope": "unspecified",
+        "claimant": f"worker {worker}",
+        "assumptions": [{"name": "gpu_hour_price_usd", "value": "$1 to $2 per hour"}],
+    }
     return records.ClaimIn.from_dict(data, records._Where("load", "", None), "seed-cost-of-training-ai-models")
 
 
@@ -20,7 +26,7 @@ def add_claims(url: str, worker: int, n: int) -> int:
     engine = db.make_engine(url)
     for i in range(n):
         record = claim_record(worker, i)
-        db.run_with_retry(engine, lambda session: store.upsert_claim(session, record, replace=False))
+        db.run_with_retry(engine, lambda session, record=record: store.upsert_claim(session, record, replace=False))
     engine.dispose()
     return n
 

@@ -47,8 +47,7 @@ class KB:
                 current = db.current(self._engine)
                 if current != db.head():
                     raise click.ClickException(
-                        f"database is at revision {current or 'none'}, the code expects "
-                        f"{db.head()}; run kb db upgrade"
+                        f"database is at revision {current or 'none'}, the code expects {db.head()}; run kb db upgrade"
                     )
         return self._engine
 
@@ -91,14 +90,22 @@ class KBGroup(click.Group):
 @click.group(cls=KBGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(package_name="costcheck")
 @click.option(
-    "--db", "url", default=None, envvar="KB_DATABASE_URL", show_envvar=True,
+    "--db",
+    "url",
+    default=None,
+    envvar="KB_DATABASE_URL",
+    show_envvar=True,
     help="Database URL (sqlite:///file.db, postgresql+psycopg://…) or a file path. Default: ./kb.db where this "
-         "folder has one (or a sources/ folder to make it from), else your own in the user data folder "
-         "(kb info says which).",
+    "folder has one (or a sources/ folder to make it from), else your own in the user data folder "
+    "(kb info says which).",
 )
 @click.option(
-    "--sources", type=click.Path(file_okay=False, path_type=Path), default=None, envvar="KB_SOURCES",
-    show_envvar=True, help="Folder of source YAML files that kb init loads. Default: ./sources, else the bundled ones.",
+    "--sources",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    envvar="KB_SOURCES",
+    show_envvar=True,
+    help="Folder of source YAML files that kb init loads. Default: ./sources, else the bundled ones.",
 )
 @click.pass_context
 def cli(ctx, url, sources):

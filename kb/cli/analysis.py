@@ -13,10 +13,20 @@ from kb.quantities import COUNT
 from kb.values import human_factor, parse
 from kb.verdict import label, show, show_range
 
-seed_option = click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True,
-                           help="Random seed: the same seed gives the same numbers.")
-samples_option = click.option("--samples", type=click.IntRange(100, 10_000_000), default=DEFAULT_SAMPLES,
-                              show_default=True, help="Monte Carlo samples per estimate.")
+seed_option = click.option(
+    "--seed",
+    type=int,
+    default=DEFAULT_SEED,
+    show_default=True,
+    help="Random seed: the same seed gives the same numbers.",
+)
+samples_option = click.option(
+    "--samples",
+    type=click.IntRange(100, 10_000_000),
+    default=DEFAULT_SAMPLES,
+    show_default=True,
+    help="Monte Carlo samples per estimate.",
+)
 
 
 @cli.command()
@@ -45,9 +55,18 @@ def check(kb: KB, subject_name, as_json, dry_run, seed, samples):
         results = evaluate.check_all(session, subject_name, seed, samples, store_results=False)
         recorded = 0 if dry_run else evaluate.record(session, results, seed)
         records = [
-            {"slug": c.slug, "source": c.source_id, "text": c.quote, "subject": None,
-             "quantity": c.quantity, "low": c.low, "high": c.high, "scope": c.scope, "value": c.value,
-             **v.as_dict()}
+            {
+                "slug": c.slug,
+                "source": c.source_id,
+                "text": c.quote,
+                "subject": None,
+                "quantity": c.quantity,
+                "low": c.low,
+                "high": c.high,
+                "scope": c.scope,
+                "value": c.value,
+                **v.as_dict(),
+            }
             for c, v in results
         ]
         sources = {s.id: s.slug for s in store._all_sources(session)}
@@ -58,8 +77,17 @@ def check(kb: KB, subject_name, as_json, dry_run, seed, samples):
         echo_json({"claims": records})
         return
     echo_table(
-        [[r["slug"][:38], r["subject"][:16], r["quantity"], r["value"][:28], r["verdict"],
-          "" if r["factor"] is None else human_factor(r["factor"])] for r in records],
+        [
+            [
+                r["slug"][:38],
+                r["subject"][:16],
+                r["quantity"],
+                r["value"][:28],
+                r["verdict"],
+                "" if r["factor"] is None else human_factor(r["factor"]),
+            ]
+            for r in records
+        ],
         ["claim", "subject", "quantity", "as stated", "verdict", "factor"],
     )
     counts = {}
@@ -67,8 +95,11 @@ def check(kb: KB, subject_name, as_json, dry_run, seed, samples):
         counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
     click.echo(", ".join(f"{n} {v}" for v, n in sorted(counts.items())), err=True)
     if not dry_run:
-        click.echo(f"{recorded} new or changed verdict{'s' if recorded != 1 else ''} added to the history; "
-                   f"{len(records) - recorded} unchanged.", err=True)
+        click.echo(
+            f"{recorded} new or changed verdict{'s' if recorded != 1 else ''} added to the history; "
+            f"{len(records) - recorded} unchanged.",
+            err=True,
+        )
 
 
 def _range(text: str | None, flag: str) -> tuple[float, float] | None:
@@ -98,8 +129,22 @@ def _range(text: str | None, flag: str) -> tuple[float, float] | None:
 @seed_option
 @samples_option
 @pass_kb
-def estimate_cmd(kb: KB, subject_name, params, active_params, tokens, hardware, precision, mfu,
-                 price, gpus, year, as_json, seed, samples):
+def estimate_cmd(
+    kb: KB,
+    subject_name,
+    params,
+    active_params,
+    tokens,
+    hardware,
+    precision,
+    mfu,
+    price,
+    gpus,
+    year,
+    as_json,
+    seed,
+    samples,
+):
     """Estimate training compute, time, cost and energy.
 
     From a subject's facts, or from the inputs you give; options override facts. Ranges are
@@ -112,9 +157,14 @@ def estimate_cmd(kb: KB, subject_name, params, active_params, tokens, hardware, 
       kb estimate --params 70B --tokens 2T --hardware A100 --mfu 0.35-0.45 --price 1.5-2.5 --json
     """
     given = {}
-    for name, text, flag in (("parameters", params, "--params"), ("active_parameters", active_params, "--active-params"),
-                             ("training_tokens", tokens, "--tokens"), ("mfu", mfu, "--mfu"),
-                             ("gpu_hour_price_usd", price, "--price"), ("num_gpus", gpus, "--gpus")):
+    for name, text, flag in (
+        ("parameters", params, "--params"),
+        ("active_parameters", active_params, "--active-params"),
+        ("training_tokens", tokens, "--tokens"),
+        ("mfu", mfu, "--mfu"),
+        ("gpu_hour_price_usd", price, "--price"),
+        ("num_gpus", gpus, "--gpus"),
+    ):
         r = _range(text, flag)
         if r:
             given[name] = evaluate.Given(*r, basis="given on the command line", stated=False)
@@ -135,19 +185,29 @@ def estimate_cmd(kb: KB, subject_name, params, active_params, tokens, hardware, 
         spec = evaluate.ClaimSpec("training_cost_usd", None, None, subject=slug, year=year, assumptions=given)
         ctx = evaluate.build_context(spec, cat)
         results = evaluate.estimate_all(ctx, np.random.default_rng(seed), samples)
-    bands = {q: {"p5": r.p5, "p50": r.p50, "p95": r.p95} if hasattr(r, "p5") else
-             {"p5": r.low, "p50": r.median, "p95": r.high} for q, r in results.items()}
+    bands = {
+        q: {"p5": r.p5, "p50": r.p50, "p95": r.p95}
+        if hasattr(r, "p5")
+        else {"p5": r.low, "p50": r.median, "p95": r.high}
+        for q, r in results.items()
+    }
     inputs = {name: {"low": i.low, "high": i.high, "source": i.label} for name, i in ctx.inputs.items()}
     if ctx.hardware:
-        inputs["hardware"] = {"name": ctx.hardware_name, "slug": ctx.hardware, "precision": ctx.precision,
-                              "year": ctx.year}
+        inputs["hardware"] = {
+            "name": ctx.hardware_name,
+            "slug": ctx.hardware,
+            "precision": ctx.precision,
+            "year": ctx.year,
+        }
     if as_json:
         echo_json({**bands, "inputs": inputs})
         return
     if not bands:
         raise KBError("these inputs determine nothing: give parameters and tokens, or accelerator-hours")
-    echo_table([[label(q), show(q, b["p5"]), show(q, b["p50"]), show(q, b["p95"])] for q, b in bands.items()],
-               ["quantity", "p5", "median", "p95"])
+    echo_table(
+        [[label(q), show(q, b["p5"]), show(q, b["p50"]), show(q, b["p95"])] for q, b in bands.items()],
+        ["quantity", "p5", "median", "p95"],
+    )
     click.echo("\ninputs:")
     for name, i in ctx.inputs.items():
         click.echo(f"  {label(name)}: {show_range(name, i.low, i.high)} ({i.label})")
@@ -179,21 +239,67 @@ def calibrate(kb: KB, as_json, costs, show_runs, seed, samples):
     """
     with db.reading(kb.engine()) as session:
         rows = (evaluate.calibrate_costs if costs else evaluate.calibrate)(session, seed, samples)
-    groups = {"method": lambda r: r.group} if costs else {"generation": lambda r: r.group,
-                                                          "year": lambda r: r.year or "unknown"}
-    summary = {"all": evaluate.calibration_summary(rows),
-               **{f"by_{name}": evaluate.by_group(rows, key) for name, key in groups.items()}}
+    groups = (
+        {"method": lambda r: r.group}
+        if costs
+        else {"generation": lambda r: r.group, "year": lambda r: r.year or "unknown"}
+    )
+    summary = {
+        "all": evaluate.calibration_summary(rows),
+        **{f"by_{name}": evaluate.by_group(rows, key) for name, key in groups.items()},
+    }
     if as_json:
-        echo_json({"runs": [{"subject": r.subject, "hardware": r.hardware, "group": r.group, "year": r.year,
-                             "p5": r.p5, "p50": r.p50, "p95": r.p95, "published": r.published, "ratio": r.ratio,
-                             "inside": r.inside, "source": r.source} for r in rows], **summary})
+        echo_json(
+            {
+                "runs": [
+                    {
+                        "subject": r.subject,
+                        "hardware": r.hardware,
+                        "group": r.group,
+                        "year": r.year,
+                        "p5": r.p5,
+                        "p50": r.p50,
+                        "p95": r.p95,
+                        "published": r.published,
+                        "ratio": r.ratio,
+                        "inside": r.inside,
+                        "source": r.source,
+                    }
+                    for r in rows
+                ],
+                **summary,
+            }
+        )
         return
     unit = "training_cost_usd" if costs else "gpu_hours"
     if show_runs:
-        echo_table([[r.name, r.hardware, r.group, show(unit, r.p5), show(unit, r.p50), show(unit, r.p95),
-                     show(unit, r.published), f"{r.ratio:.2f}", "yes" if r.inside else "NO"] for r in rows],
-                   ["run", "hardware", "method" if costs else "generation", "p5", "p50", "p95", "published",
-                    "ratio", "inside"])
+        echo_table(
+            [
+                [
+                    r.name,
+                    r.hardware,
+                    r.group,
+                    show(unit, r.p5),
+                    show(unit, r.p50),
+                    show(unit, r.p95),
+                    show(unit, r.published),
+                    f"{r.ratio:.2f}",
+                    "yes" if r.inside else "NO",
+                ]
+                for r in rows
+            ],
+            [
+                "run",
+                "hardware",
+                "method" if costs else "generation",
+                "p5",
+                "p50",
+                "p95",
+                "published",
+                "ratio",
+                "inside",
+            ],
+        )
         click.echo()
     table = [["all", *_summary_cells(summary["all"])]]
     for name in groups:

@@ -100,8 +100,10 @@ def info(kb: KB, as_json):
         return
     click.echo(f"database: {kb.url} (revision {revision})")
     click.echo(f"sources:  {kb.sources}")
-    click.echo(f"holds:    {totals['sources']:,} sources, {totals['subjects']:,} subjects, {totals['facts']:,} facts, "
-               f"{totals['claims']:,} claims")
+    click.echo(
+        f"holds:    {totals['sources']:,} sources, {totals['subjects']:,} subjects, {totals['facts']:,} facts, "
+        f"{totals['claims']:,} claims"
+    )
 
 
 @cli.command(name="import")
@@ -122,15 +124,20 @@ def import_(kb: KB, path):
         evaluate.rejudge(session)
     changes = loaded.pop("fact_changes")
     kept = " (their old values kept, ranked deprecated)" if changes["changed"] else ""
-    click.echo(f"Imported from {path}: " + ", ".join(f"{n:,} {k}" for k, n in loaded.items()) + ". Facts: "
-               f"{changes['new']:,} new, {changes['changed']:,} changed{kept}, {changes['unchanged']:,} unchanged.",
-               err=True)
+    click.echo(
+        f"Imported from {path}: " + ", ".join(f"{n:,} {k}" for k, n in loaded.items()) + ". Facts: "
+        f"{changes['new']:,} new, {changes['changed']:,} changed{kept}, {changes['unchanged']:,} unchanged.",
+        err=True,
+    )
 
 
 @cli.command(name="export")
 @click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Write one file per source into this folder instead of stdout.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write one file per source into this folder instead of stdout.",
+)
 @pass_kb
 def export(kb: KB, fmt, out):
     """Export the whole knowledge base; kb import reads it back unchanged.

@@ -33,6 +33,7 @@ def _record(cls, data: dict, *extra):
 
 # ---------------------------------------------------------------------------------- sources
 
+
 @cli.group()
 def source():
     """Add, list and show sources: the documents claims come from."""
@@ -73,8 +74,10 @@ def source_list(kb: KB, as_json):
         if as_json:
             echo_json([views.source_record(s) | {"claims": n} for s, n in rows])
             return
-        echo_table([[s.slug, s.kind, s.published or "", n, s.title[:60]] for s, n in rows],
-                   ["slug", "kind", "published", "claims", "title"])
+        echo_table(
+            [[s.slug, s.kind, s.published or "", n, s.title[:60]] for s, n in rows],
+            ["slug", "kind", "published", "claims", "title"],
+        )
 
 
 @source.command(name="show")
@@ -106,6 +109,7 @@ def _all(session, model_name: str):
 
 
 # --------------------------------------------------------------------------------- subjects
+
 
 @cli.group()
 def subject():
@@ -145,8 +149,10 @@ def subject_list(kb: KB, kind, as_json):
     if as_json:
         echo_json(data)
         return
-    echo_table([[d["slug"], d["kind"], d["name"], ", ".join(d["aliases"])[:60]] for d in data],
-               ["slug", "kind", "name", "aliases"])
+    echo_table(
+        [[d["slug"], d["kind"], d["name"], ", ".join(d["aliases"])[:60]] for d in data],
+        ["slug", "kind", "name", "aliases"],
+    )
 
 
 @subject.command(name="show")
@@ -163,12 +169,17 @@ def subject_show(kb: KB, name, as_json):
         echo_json(record)
         return
     click.echo(f"{record['name']} ({record['kind']}); aliases: {', '.join(record['aliases']) or '-'}")
-    echo_table([[f["quantity"], f["display"], f["qualifier"] or "", f["basis"], f["confidence"],
-                 f["rank"], f["source"]] for f in record["facts"]],
-               ["quantity", "value", "qualifier", "basis", "confidence", "rank", "source"])
+    echo_table(
+        [
+            [f["quantity"], f["display"], f["qualifier"] or "", f["basis"], f["confidence"], f["rank"], f["source"]]
+            for f in record["facts"]
+        ],
+        ["quantity", "value", "qualifier", "basis", "confidence", "rank", "source"],
+    )
 
 
 # ------------------------------------------------------------------------------------ facts
+
 
 @cli.group()
 def fact():
@@ -212,18 +223,24 @@ def fact_add(kb: KB, subject_name, quantity, value, source_slug, **options):
 def fact_list(kb: KB, subject_name, as_json):
     """List facts, optionally for one subject."""
     with db.reading(kb.engine()) as session:
-        rows = (store.facts_of(session, store.subject(session, subject_name)) if subject_name
-                else store.all_facts(session))
+        rows = (
+            store.facts_of(session, store.subject(session, subject_name)) if subject_name else store.all_facts(session)
+        )
         data = [views.fact_record(session, f) for f in rows]
     if as_json:
         echo_json(data)
         return
-    echo_table([[d["subject"], d["quantity"], d["display"], d["qualifier"] or "", d["basis"],
-                 d["confidence"], d["source"]] for d in data],
-               ["subject", "quantity", "value", "qualifier", "basis", "confidence", "source"])
+    echo_table(
+        [
+            [d["subject"], d["quantity"], d["display"], d["qualifier"] or "", d["basis"], d["confidence"], d["source"]]
+            for d in data
+        ],
+        ["subject", "quantity", "value", "qualifier", "basis", "confidence", "source"],
+    )
 
 
 # ----------------------------------------------------------------------------------- claims
+
 
 @cli.group()
 def claim():
@@ -257,12 +274,18 @@ def _assumptions(pairs: tuple[str, ...]) -> list[dict]:
 @click.option("--quote", help="The sentence that makes the claim (a short quote).")
 @click.option("--claimant", help="Who says it (default: the source's author).")
 @click.option("--date", "claimed_on", help="When it was said: YYYY-MM-DD (default: the source's date).")
-@click.option("--assume", "assume", multiple=True, metavar="NAME=VALUE",
-              help="An assumption the claimant states, e.g. gpu_hour_price_usd=1-2 or hardware=A100.")
+@click.option(
+    "--assume",
+    "assume",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="An assumption the claimant states, e.g. gpu_hour_price_usd=1-2 or hardware=A100.",
+)
 @click.option("--note")
 @pass_kb
-def claim_add(kb: KB, slug, source_slug, subject_name, quantity, value, scope, quote, claimant,
-              claimed_on, assume, note):
+def claim_add(
+    kb: KB, slug, source_slug, subject_name, quantity, value, scope, quote, claimant, claimed_on, assume, note
+):
     """Add a claim. Missing options are asked for on a terminal.
 
     \b
@@ -285,9 +308,16 @@ def claim_add(kb: KB, slug, source_slug, subject_name, quantity, value, scope, q
     with db.transaction(engine) as session:
         src = store.source(session, source_slug)
         data = {
-            "slug": slug, "subject": subject_name, "quantity": quantity, "value": value,
-            "scope": scope, "quote": quote, "claimant": claimant or src.author,
-            "date": claimed_on or src.published, "note": note, "assumptions": _assumptions(assume),
+            "slug": slug,
+            "subject": subject_name,
+            "quantity": quantity,
+            "value": value,
+            "scope": scope,
+            "quote": quote,
+            "claimant": claimant or src.author,
+            "date": claimed_on or src.published,
+            "note": note,
+            "assumptions": _assumptions(assume),
         }
         data["claimant"] = data["claimant"] or require(None, "--claimant", "Claimant")
         record = _record(records.ClaimIn, data, source_slug)
@@ -302,9 +332,16 @@ def claim_add(kb: KB, slug, source_slug, subject_name, quantity, value, scope, q
 @click.option("--quantity", type=click.Choice(CLAIM_QUANTITIES))
 @click.option("--source", "source_slug")
 @click.option("--active", is_flag=True, help="Only active claims: no drafts, retracted or superseded ones.")
-@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES),
-              help="Only claims with this status (repeatable), e.g. draft for fact-check findings awaiting review.")
-@click.option("--verdict", "verdicts", multiple=True, type=click.Choice(VERDICTS), help="Only claims with this verdict.")
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(STATUSES),
+    help="Only claims with this status (repeatable), e.g. draft for fact-check findings awaiting review.",
+)
+@click.option(
+    "--verdict", "verdicts", multiple=True, type=click.Choice(VERDICTS), help="Only claims with this verdict."
+)
 @json_option
 @pass_kb
 def claim_list(kb: KB, subject_name, quantity, source_slug, active, statuses, verdicts, as_json):
@@ -317,8 +354,9 @@ def claim_list(kb: KB, subject_name, quantity, source_slug, active, statuses, ve
       kb claim list --verdict implausible --verdict doubtful
     """
     with db.reading(kb.engine()) as session:
-        rows = store.claims(session, subject_name, quantity, source_slug, include_inactive=not active,
-                            statuses=statuses or None)
+        rows = store.claims(
+            session, subject_name, quantity, source_slug, include_inactive=not active, statuses=statuses or None
+        )
         latest = store.latest_evaluations(session)
         if verdicts:
             rows = [c for c in rows if c.id in latest and latest[c.id].verdict in verdicts]
@@ -328,8 +366,10 @@ def claim_list(kb: KB, subject_name, quantity, source_slug, active, statuses, ve
         echo_json(data)
         return
     echo_table(
-        [[d["slug"][:40], d["subject"], d["quantity"], s, d["status"], d.get("verdict") or "-"]
-         for d, s in zip(data, shown)],
+        [
+            [d["slug"][:40], d["subject"], d["quantity"], s, d["status"], d.get("verdict") or "-"]
+            for d, s in zip(data, shown)
+        ],
         ["slug", "subject", "quantity", "value", "status", "verdict"],
     )
 
@@ -349,8 +389,22 @@ def claim_show(kb: KB, slug, as_json):
         record.pop("range")
         echo_json(record)
         return
-    for key in ("slug", "subject", "quantity", "value", "range", "scope", "claimant", "date",
-                "source", "status", "status_reason", "verdict", "factor", "explanation"):
+    for key in (
+        "slug",
+        "subject",
+        "quantity",
+        "value",
+        "range",
+        "scope",
+        "claimant",
+        "date",
+        "source",
+        "status",
+        "status_reason",
+        "verdict",
+        "factor",
+        "explanation",
+    ):
         if record.get(key) is not None:
             click.echo(f"{key:>13}: {record[key]}")
     click.echo(f"{'quote':>13}: “{record['quote']}”")
@@ -368,8 +422,11 @@ def claim_show(kb: KB, slug, as_json):
 @click.option("--claimant")
 @click.option("--date", "claimed_on")
 @click.option("--note")
-@click.option("--expect-version", type=int,
-              help="Refuse the edit if the claim's version is no longer this (see kb claim show --json).")
+@click.option(
+    "--expect-version",
+    type=int,
+    help="Refuse the edit if the claim's version is no longer this (see kb claim show --json).",
+)
 @pass_kb
 def claim_edit(kb: KB, slug, value, subject_name, scope, quote, claimant, claimed_on, note, expect_version):
     """Change a claim. Each change bumps its version; a stale --expect-version is refused.
@@ -381,18 +438,31 @@ def claim_edit(kb: KB, slug, value, subject_name, scope, quote, claimant, claime
     with db.transaction(kb.engine()) as session:
         row = store.claim(session, slug)
         current = {
-            "slug": row.slug, "subject": subject_name or str(row.subject_id), "quantity": row.quantity,
-            "value": value or row.value, "scope": scope or row.scope, "quote": quote or row.quote,
-            "claimant": claimant or row.claimant, "date": claimed_on or row.claimed_on, "note": note,
+            "slug": row.slug,
+            "subject": subject_name or str(row.subject_id),
+            "quantity": row.quantity,
+            "value": value or row.value,
+            "scope": scope or row.scope,
+            "quote": quote or row.quote,
+            "claimant": claimant or row.claimant,
+            "date": claimed_on or row.claimed_on,
+            "note": note,
         }
         if value is None:
             current.update(low=row.low, high=row.high, currency=row.currency)
         record = _record(records.ClaimIn, current, "placeholder")
-        changes = {k: v for k, v in {
-            "scope": scope, "quote": record.quote if quote else None, "claimant": claimant,
-            "claimed_on": record.claimed_on if claimed_on else None, "note": note,
-            "subject": subject_name,
-        }.items() if v is not None}
+        changes = {
+            k: v
+            for k, v in {
+                "scope": scope,
+                "quote": record.quote if quote else None,
+                "claimant": claimant,
+                "claimed_on": record.claimed_on if claimed_on else None,
+                "note": note,
+                "subject": subject_name,
+            }.items()
+            if v is not None
+        }
         if value is not None:
             changes["value"] = (record.value_text, record.value)
         if not changes:
@@ -456,8 +526,10 @@ def claim_review(kb: KB):
       kb factcheck article.md --add --title "What GPT-4 cost" && kb claim review
     """
     if not stdin_is_terminal():
-        raise click.UsageError("kb claim review asks questions at a terminal; in scripts use kb claim accept "
-                               "SLUG… or kb claim reject SLUG… --reason TEXT.")
+        raise click.UsageError(
+            "kb claim review asks questions at a terminal; in scripts use kb claim accept "
+            "SLUG… or kb claim reject SLUG… --reason TEXT."
+        )
     with db.reading(kb.engine()) as session:
         drafts = store.claims(session, statuses=("draft",))
         latest = store.latest_evaluations(session)
@@ -466,18 +538,27 @@ def claim_review(kb: KB):
         click.echo("No drafts to review.")
         return
     for n, d in enumerate(shown, 1):
-        click.echo(f"\n[{n}/{len(shown)}] {d['slug']}\n  “{d['quote']}”\n  read as: {d['subject']} · "
-                   f"{label_of(d['quantity'])} · {d['value']}\n  verdict: {d.get('verdict') or 'not checked'}. "
-                   f"{d.get('explanation') or ''}")
-        choice = click.prompt("  [a]ccept, [e]dit the value, [r]eject, [s]kip, [q]uit",
-                              type=click.Choice(["a", "e", "r", "s", "q"]), show_choices=False, default="s")
+        click.echo(
+            f"\n[{n}/{len(shown)}] {d['slug']}\n  “{d['quote']}”\n  read as: {d['subject']} · "
+            f"{label_of(d['quantity'])} · {d['value']}\n  verdict: {d.get('verdict') or 'not checked'}. "
+            f"{d.get('explanation') or ''}"
+        )
+        choice = click.prompt(
+            "  [a]ccept, [e]dit the value, [r]eject, [s]kip, [q]uit",
+            type=click.Choice(["a", "e", "r", "s", "q"]),
+            show_choices=False,
+            default="s",
+        )
         if choice == "q":
             break
         if choice == "e":
             value = click.prompt("  value as stated", default=d["value"])
             with db.transaction(kb.engine()) as session:
-                record = _record(records.ClaimIn, {**d, "value": value, "date": d["date"], "note": None,
-                                                   "assumptions": []}, d["source"])
+                record = _record(
+                    records.ClaimIn,
+                    {**d, "value": value, "date": d["date"], "note": None, "assumptions": []},
+                    d["source"],
+                )
                 store.edit_claim(session, d["slug"], {"value": (record.value_text, record.value)})
             choice = "a"
         if choice == "a":
@@ -494,6 +575,7 @@ def claim_review(kb: KB):
 def claim_retract(kb: KB, slug, reason, superseded):
     """Mark a claim retracted. It is kept, with the reason, never deleted."""
     with db.transaction(kb.engine()) as session:
-        row = store.retract_claim(session, slug, records.clean_text(reason, "--reason"),
-                                  "superseded" if superseded else "retracted")
+        row = store.retract_claim(
+            session, slug, records.clean_text(reason, "--reason"), "superseded" if superseded else "retracted"
+        )
     click.echo(f"Claim {row.slug} is now {row.status}.")

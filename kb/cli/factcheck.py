@@ -15,13 +15,21 @@ from kb.errors import KBError
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=True, allow_dash=True, path_type=Path), required=False)
 @click.option("--json", "as_json", is_flag=True, help='Print {"claims": [...]} as JSON.')
-@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the article as a page with every claim highlighted in its verdict's colour.")
+@click.option(
+    "--html",
+    "html_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the article as a page with every claim highlighted in its verdict's colour.",
+)
 @click.option("--add", is_flag=True, help="Store the article as a source, with its claims (needs --title).")
 @click.option("--title", help="Title of the article, for --add.")
 @click.option("--url", help="Address of the article, for --add.")
-@click.option("--eval", "eval_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help="Score the fact-checker on a folder of labelled articles (see tests/factcheck_corpus).")
+@click.option(
+    "--eval",
+    "eval_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Score the fact-checker on a folder of labelled articles (see tests/factcheck_corpus).",
+)
 @pass_kb
 def factcheck(kb: KB, path, as_json, html_out, add, title, url, eval_dir):
     """Find and check every quantitative claim about AI training in an article.
@@ -63,8 +71,11 @@ def factcheck(kb: KB, path, as_json, html_out, add, title, url, eval_dir):
         if add and report.findings:
             added = _store(session, report, title, url)
             evaluate.rejudge(session, {f.subject for f in report.findings if f.status == "checked" and f.subject})
-            click.echo(f"Stored {added} drafts under source {records.slugify(title)}: they are not published until "
-                       "accepted (kb claim review, or kb claim accept / reject).", err=True)
+            click.echo(
+                f"Stored {added} drafts under source {records.slugify(title)}: they are not published until "
+                "accepted (kb claim review, or kb claim accept / reject).",
+                err=True,
+            )
     if html_out is not None:
         from kb.site.factcheck_page import write_report
 
@@ -83,8 +94,11 @@ def factcheck(kb: KB, path, as_json, html_out, add, title, url, eval_dir):
         counts[shown] = counts.get(shown, 0) + 1
     click.echo(f"{len(report.findings)} claims: " + ", ".join(f"{n} {v}" for v, n in sorted(counts.items())))
     if report.unchecked:
-        click.echo(f"Stopped after {len(report.findings):,} claims; {report.unchecked:,} more were not checked. "
-                   "Split the text to check them.", err=True)
+        click.echo(
+            f"Stopped after {len(report.findings):,} claims; {report.unchecked:,} more were not checked. "
+            "Split the text to check them.",
+            err=True,
+        )
 
 
 def _read(path: Path) -> bytes:
@@ -112,10 +126,19 @@ def _store(session, report, title: str, url: str | None) -> int:
         if store.find_subject(session, f.subject) is None:
             store.upsert_subject(session, records.SubjectIn(records.slugify(f.subject), f.subject, "model"))
         claim = records.ClaimIn(
-            slug=records.slugify(f"{source.slug}-{n}-{f.span.quantity}"), source=source.slug,
-            subject=f.subject, quantity=f.span.quantity, value_text=f.span.text, value=f.span.value,
-            quote=f.sentence.strip()[:2000], scope=f.span.scope, claimant=title, claimed_on=None,
-            status="draft", status_reason="found by kb factcheck; kb claim review to accept or reject it")
+            slug=records.slugify(f"{source.slug}-{n}-{f.span.quantity}"),
+            source=source.slug,
+            subject=f.subject,
+            quantity=f.span.quantity,
+            value_text=f.span.text,
+            value=f.span.value,
+            quote=f.sentence.strip()[:2000],
+            scope=f.span.scope,
+            claimant=title,
+            claimed_on=None,
+            status="draft",
+            status_reason="found by kb factcheck; kb claim review to accept or reject it",
+        )
         store.upsert_claim(session, claim, replace=False)
         added += 1
     return added

@@ -31,13 +31,28 @@ def _base_url(value: str) -> str:
 
 
 @cli.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("site"), show_default=True,
-              help="Folder to write the site into (replaced as a whole when the build succeeds).")
-@click.option("--base-url", default="", envvar="KB_BASE_URL", show_envvar=True, callback=lambda c, p, v: _base_url(v),
-              help="The https:// address the site will live at. It makes ClaimReview, feed and sitemap addresses "
-                   "absolute; without it there is no sitemap and feed ids are tag: URIs.")
-@click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path), default=DEFAULT_TEMPLATES,
-              help="Use these templates instead of the project's.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="Folder to write the site into (replaced as a whole when the build succeeds).",
+)
+@click.option(
+    "--base-url",
+    default="",
+    envvar="KB_BASE_URL",
+    show_envvar=True,
+    callback=lambda c, p, v: _base_url(v),
+    help="The https:// address the site will live at. It makes ClaimReview, feed and sitemap addresses "
+    "absolute; without it there is no sitemap and feed ids are tag: URIs.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=DEFAULT_TEMPLATES,
+    help="Use these templates instead of the project's.",
+)
 @pass_kb
 def build(kb: KB, out, base_url, templates):
     """Build the static website from the knowledge base and its latest verdicts.
@@ -64,8 +79,11 @@ def build(kb: KB, out, base_url, templates):
 
         result = build_site(session, out, base_url, templates, progress)
     if not base_url:
-        click.echo("No --base-url (or KB_BASE_URL): built without a sitemap and without page addresses in the "
-                   "feed and ClaimReview data. Give the site's address to add them.", err=True)
+        click.echo(
+            "No --base-url (or KB_BASE_URL): built without a sitemap and without page addresses in the "
+            "feed and ClaimReview data. Give the site's address to add them.",
+            err=True,
+        )
     if result.up_to_date:
         click.echo(f"{out}/ is up to date ({result.pages:,} pages): nothing changed since it was built.")
     else:
@@ -73,8 +91,13 @@ def build(kb: KB, out, base_url, templates):
 
 
 @cli.command()
-@click.option("--dir", "directory", type=click.Path(file_okay=False, exists=True, path_type=Path), default=Path("site"),
-              show_default=True)
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+)
 @click.option("--port", type=int, default=8000, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 def serve(directory, port, host):
@@ -82,7 +105,5 @@ def serve(directory, port, host):
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
     with http.server.ThreadingHTTPServer((host, port), handler) as server:
         click.echo(f"Serving {directory}/ at http://{host}:{port}/index.html", err=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()
-        except KeyboardInterrupt:
-            pass

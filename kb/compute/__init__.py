@@ -61,8 +61,7 @@ class Unverifiable(Exception):
         self.quantity, self.missing = quantity, missing
 
 
-def estimate(quantity: str, inputs: dict[str, Input], rng: np.random.Generator,
-             n: int = DEFAULT_SAMPLES) -> Estimate:
+def estimate(quantity: str, inputs: dict[str, Input], rng: np.random.Generator, n: int = DEFAULT_SAMPLES) -> Estimate:
     """p5/p50/p95 of `quantity` derived from `inputs` (never read directly from them)."""
     derivation = derive(quantity, set(inputs))
     if derivation is None:
@@ -76,8 +75,9 @@ def estimate(quantity: str, inputs: dict[str, Input], rng: np.random.Generator,
         ((name, v / total if total else 0.0) for name, v in variances.items()),
         key=lambda item: -item[1],
     )
-    return Estimate(quantity, p5, p50, p95, derivation, constant, powers,
-                    {name: inputs[name] for name in powers}, sensitivity)
+    return Estimate(
+        quantity, p5, p50, p95, derivation, constant, powers, {name: inputs[name] for name in powers}, sensitivity
+    )
 
 
 def solve_for(est: Estimate, name: str, target: float) -> float:
@@ -90,6 +90,14 @@ def solve_for(est: Estimate, name: str, target: float) -> float:
 
 
 __all__ = [
-    "DEFAULT_SAMPLES", "DEFAULT_SEED", "Estimate", "FORMULAS", "Formula", "Input", "MODEL_VERSION",
-    "Unverifiable", "estimate", "solve_for",
+    "DEFAULT_SAMPLES",
+    "DEFAULT_SEED",
+    "Estimate",
+    "FORMULAS",
+    "Formula",
+    "Input",
+    "MODEL_VERSION",
+    "Unverifiable",
+    "estimate",
+    "solve_for",
 ]

@@ -30,8 +30,9 @@ def log_params(low: float, high: float) -> tuple[float, float]:
     return mu, sigma
 
 
-def sample_log_monomial(constant: float, terms: list[tuple[float, float, float]], n: int,
-                        rng: np.random.Generator) -> np.ndarray:
+def sample_log_monomial(
+    constant: float, terms: list[tuple[float, float, float]], n: int, rng: np.random.Generator
+) -> np.ndarray:
     """Samples of log(constant × Π X_i^e_i) for independent lognormal X_i given as (mu_i, sigma_i, e_i).
 
     log of the product is Σ e_i·log X_i, a sum of independent normals, which is itself normal

@@ -36,57 +36,102 @@ HOURS_PER_YEAR = 8760.0
 # For each quantity, the ways to derive it, in order of preference.
 FORMULAS: dict[str, tuple[Formula, ...]] = {
     "training_flop": (
-        Formula("training_flop", 6.0, (("active_parameters", 1), ("training_tokens", 1)),
-                "training FLOP = 6 × active parameters × tokens",
-                "Kaplan et al. 2020, 'Scaling Laws for Neural Language Models' (C ≈ 6ND)"),
+        Formula(
+            "training_flop",
+            6.0,
+            (("active_parameters", 1), ("training_tokens", 1)),
+            "training FLOP = 6 × active parameters × tokens",
+            "Kaplan et al. 2020, 'Scaling Laws for Neural Language Models' (C ≈ 6ND)",
+        ),
     ),
     "gpu_hours": (  # a published run (accelerators × days) before the FLOP route through an MFU prior
-        Formula("gpu_hours", HOURS_PER_DAY, (("num_gpus", 1), ("training_days", 1)),
-                "accelerator-hours = accelerators × days × 24", "definition"),
-        Formula("gpu_hours", 1 / SECONDS_PER_HOUR,
-                (("training_flop", 1), ("peak_flop_per_s", -1), ("mfu", -1)),
-                "accelerator-hours = training FLOP / (peak dense FLOP/s × MFU × 3600)",
-                "Chowdhery et al. 2022 (PaLM), definition of model FLOP utilization"),
+        Formula(
+            "gpu_hours",
+            HOURS_PER_DAY,
+            (("num_gpus", 1), ("training_days", 1)),
+            "accelerator-hours = accelerators × days × 24",
+            "definition",
+        ),
+        Formula(
+            "gpu_hours",
+            1 / SECONDS_PER_HOUR,
+            (("training_flop", 1), ("peak_flop_per_s", -1), ("mfu", -1)),
+            "accelerator-hours = training FLOP / (peak dense FLOP/s × MFU × 3600)",
+            "Chowdhery et al. 2022 (PaLM), definition of model FLOP utilization",
+        ),
     ),
     "training_cost_usd": (
-        Formula("training_cost_usd", 1.0, (("gpu_hours", 1), ("gpu_hour_price_usd", 1)),
-                "final-run cost = accelerator-hours × price per accelerator-hour", "definition"),
+        Formula(
+            "training_cost_usd",
+            1.0,
+            (("gpu_hours", 1), ("gpu_hour_price_usd", 1)),
+            "final-run cost = accelerator-hours × price per accelerator-hour",
+            "definition",
+        ),
     ),
     "ownership_cost_usd": (
-        Formula("ownership_cost_usd", 1 / HOURS_PER_YEAR,
-                (("gpu_hours", 1), ("hardware_price_usd", 1), ("cluster_overhead", 1), ("useful_life_years", -1)),
-                "amortised ownership cost = accelerator-hours × purchase price × cluster overhead "
-                "/ (useful life in years × 8,760)",
-                "Cottier et al. 2024, 'The rising costs of training frontier AI models' (amortised hardware)"),
+        Formula(
+            "ownership_cost_usd",
+            1 / HOURS_PER_YEAR,
+            (("gpu_hours", 1), ("hardware_price_usd", 1), ("cluster_overhead", 1), ("useful_life_years", -1)),
+            "amortised ownership cost = accelerator-hours × purchase price × cluster overhead "
+            "/ (useful life in years × 8,760)",
+            "Cottier et al. 2024, 'The rising costs of training frontier AI models' (amortised hardware)",
+        ),
     ),
     "total_cost_usd": (
-        Formula("total_cost_usd", 1.0, (("training_cost_usd", 1), ("development_multiplier", 1)),
-                "total programme cost = final-run cost × development multiplier",
-                "Cottier 2022 (final run vs total compute)"),
+        Formula(
+            "total_cost_usd",
+            1.0,
+            (("training_cost_usd", 1), ("development_multiplier", 1)),
+            "total programme cost = final-run cost × development multiplier",
+            "Cottier 2022 (final run vs total compute)",
+        ),
     ),
     "energy_mwh": (
-        Formula("energy_mwh", 1 / W_HOURS_PER_MWH,
-                (("gpu_hours", 1), ("power_w", 1), ("server_overhead", 1), ("pue", 1)),
-                "energy (MWh) = accelerator-hours × power (W) × server overhead × PUE / 10⁶",
-                "Patterson et al. 2021, 'Carbon Emissions and Large Neural Network Training'"),
+        Formula(
+            "energy_mwh",
+            1 / W_HOURS_PER_MWH,
+            (("gpu_hours", 1), ("power_w", 1), ("server_overhead", 1), ("pue", 1)),
+            "energy (MWh) = accelerator-hours × power (W) × server overhead × PUE / 10⁶",
+            "Patterson et al. 2021, 'Carbon Emissions and Large Neural Network Training'",
+        ),
     ),
     "training_days": (
-        Formula("training_days", 1 / HOURS_PER_DAY, (("gpu_hours", 1), ("num_gpus", -1)),
-                "training days = accelerator-hours / accelerators / 24", "definition"),
+        Formula(
+            "training_days",
+            1 / HOURS_PER_DAY,
+            (("gpu_hours", 1), ("num_gpus", -1)),
+            "training days = accelerator-hours / accelerators / 24",
+            "definition",
+        ),
     ),
     "num_gpus": (
-        Formula("num_gpus", 1 / HOURS_PER_DAY, (("gpu_hours", 1), ("training_days", -1)),
-                "accelerators = accelerator-hours / (days × 24)", "definition"),
+        Formula(
+            "num_gpus",
+            1 / HOURS_PER_DAY,
+            (("gpu_hours", 1), ("training_days", -1)),
+            "accelerators = accelerator-hours / (days × 24)",
+            "definition",
+        ),
     ),
     "training_tokens": (
-        Formula("training_tokens", 1 / 6.0, (("training_flop", 1), ("active_parameters", -1)),
-                "tokens = training FLOP / (6 × active parameters)", "Kaplan et al. 2020 (C ≈ 6ND)"),
+        Formula(
+            "training_tokens",
+            1 / 6.0,
+            (("training_flop", 1), ("active_parameters", -1)),
+            "tokens = training FLOP / (6 × active parameters)",
+            "Kaplan et al. 2020 (C ≈ 6ND)",
+        ),
     ),
     "mfu": (
-        Formula("mfu", 1 / SECONDS_PER_HOUR,
-                (("training_flop", 1), ("gpu_hours", -1), ("peak_flop_per_s", -1)),
-                "MFU = training FLOP / (accelerator-hours × peak dense FLOP/s × 3600)",
-                "Chowdhery et al. 2022 (PaLM)"),
+        Formula(
+            "mfu",
+            1 / SECONDS_PER_HOUR,
+            (("training_flop", 1), ("gpu_hours", -1), ("peak_flop_per_s", -1)),
+            "MFU = training FLOP / (accelerator-hours × peak dense FLOP/s × 3600)",
+            "Chowdhery et al. 2022 (PaLM)",
+        ),
     ),
 }
 

@@ -18,6 +18,21 @@ from kb.evaluate.check import check, is_supported
 from kb.evaluate.inputs import Context, build_context, estimate_all
 
 __all__ = [
-    "CalibrationRow", "Catalogue", "by_group", "calibrate_costs", "ClaimSpec", "Context", "Given", "build_context", "calibrate",
-    "calibration_summary", "check", "check_all", "estimate_all", "is_supported", "record", "rejudge", "spec_for",
+    "CalibrationRow",
+    "Catalogue",
+    "by_group",
+    "calibrate_costs",
+    "ClaimSpec",
+    "Context",
+    "Given",
+    "build_context",
+    "calibrate",
+    "calibration_summary",
+    "check",
+    "check_all",
+    "estimate_all",
+    "is_supported",
+    "record",
+    "rejudge",
+    "spec_for",
 ]

@@ -18,8 +18,14 @@ from kb.quantities import JUDGED_STATUSES
 from kb.verdict import Verdict
 
 
-def spec_for(claim: Claim, cat: Catalogue, subject_slug: str, source: Source,
-             assumptions: list[Assumption], sources_by_id: dict[int, Source]) -> ClaimSpec:
+def spec_for(
+    claim: Claim,
+    cat: Catalogue,
+    subject_slug: str,
+    source: Source,
+    assumptions: list[Assumption],
+    sources_by_id: dict[int, Source],
+) -> ClaimSpec:
     year = None
     for text in (claim.claimed_on, source.published):
         if text and cat.subjects[subject_slug].kind == "hardware":
@@ -28,15 +34,39 @@ def spec_for(claim: Claim, cat: Catalogue, subject_slug: str, source: Source,
     given = {}
     for a in assumptions:
         src = sources_by_id.get(a.source_id)
-        given[a.name] = Given(a.low, a.high, a.text, src.slug if src else None, src.title if src else None,
-                              "stated by the claimant" if a.stated else "editor's override", "medium",
-                              a.qualifier, stated=a.stated, note=a.note)
-    return ClaimSpec(claim.quantity, claim.low, claim.high, claim.currency, claim.scope, subject_slug, year,
-                     source.slug, claim.value, given)
+        given[a.name] = Given(
+            a.low,
+            a.high,
+            a.text,
+            src.slug if src else None,
+            src.title if src else None,
+            "stated by the claimant" if a.stated else "editor's override",
+            "medium",
+            a.qualifier,
+            stated=a.stated,
+            note=a.note,
+        )
+    return ClaimSpec(
+        claim.quantity,
+        claim.low,
+        claim.high,
+        claim.currency,
+        claim.scope,
+        subject_slug,
+        year,
+        source.slug,
+        claim.value,
+        given,
+    )
 
 
-def check_all(session: Session, subject: str | None = None, seed: int = DEFAULT_SEED,
-              n: int = DEFAULT_SAMPLES, store_results: bool = True) -> list[tuple[Claim, Verdict]]:
+def check_all(
+    session: Session,
+    subject: str | None = None,
+    seed: int = DEFAULT_SEED,
+    n: int = DEFAULT_SAMPLES,
+    store_results: bool = True,
+) -> list[tuple[Claim, Verdict]]:
     """Check every active claim (or one subject's); with store_results, record() the outcomes."""
     cat = Catalogue(session)
     sources = {s.id: s for s in session.exec(select(Source))}
@@ -50,8 +80,9 @@ def check_all(session: Session, subject: str | None = None, seed: int = DEFAULT_
     fresh = rng.bit_generator.state
     for claim in rows:
         rng.bit_generator.state = fresh  # every claim sees the same stream: results do not depend on order
-        spec = spec_for(claim, cat, subjects[claim.subject_id], sources[claim.source_id],
-                        assumptions.get(claim.id, []), sources)
+        spec = spec_for(
+            claim, cat, subjects[claim.subject_id], sources[claim.source_id], assumptions.get(claim.id, []), sources
+        )
         results.append((claim, check(spec, cat, rng, n)))
     if store_results:
         record(session, results, seed)
@@ -79,15 +110,20 @@ def record(session: Session, results: list[tuple[Claim, Verdict]], seed: int = D
     history shows how verdicts changed rather than every run. Returns how many were stored."""
     latest_ids = select(func.max(Evaluation.id)).group_by(Evaluation.claim_id)
     columns = [getattr(Evaluation, name) for name in OUTCOME]
-    latest = {row[0]: tuple(row[1:]) for row in
-              session.execute(select(Evaluation.claim_id, *columns).where(Evaluation.id.in_(latest_ids)))}
+    latest = {
+        row[0]: tuple(row[1:])
+        for row in session.execute(select(Evaluation.claim_id, *columns).where(Evaluation.id.in_(latest_ids)))
+    }
     now = utc_now()
     evaluations = []
     for claim, verdict in results:
         outcome = dict(
             verdict=verdict.verdict,
             factor=None if verdict.factor is None or math.isinf(verdict.factor) else verdict.factor,
-            p5=verdict.p5, p50=verdict.p50, p95=verdict.p95, explanation=verdict.explanation,
+            p5=verdict.p5,
+            p50=verdict.p50,
+            p95=verdict.p95,
+            explanation=verdict.explanation,
             details=json.dumps(verdict.as_dict(), ensure_ascii=False, separators=(",", ":")),
             model_version=MODEL_VERSION,
         )

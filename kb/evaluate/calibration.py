@@ -61,9 +61,20 @@ def calibrate(session: Session, seed: int = DEFAULT_SEED, n: int = DEFAULT_SAMPL
             est = estimate("gpu_hours", ctx.inputs, np.random.default_rng(seed), n)
         except Unverifiable:
             continue
-        rows.append(CalibrationRow(slug, cat.subjects[slug].name, ctx.hardware_name or "", est.p5, est.p50, est.p95,
-                                   math.sqrt(hours.low * hours.high), hours.source_title or "", _generation(cat, ctx),
-                                   ctx.year))
+        rows.append(
+            CalibrationRow(
+                slug,
+                cat.subjects[slug].name,
+                ctx.hardware_name or "",
+                est.p5,
+                est.p50,
+                est.p95,
+                math.sqrt(hours.low * hours.high),
+                hours.source_title or "",
+                _generation(cat, ctx),
+                ctx.year,
+            )
+        )
     return rows
 
 
@@ -87,8 +98,20 @@ def calibrate_costs(session: Session, seed: int = DEFAULT_SEED, n: int = DEFAULT
             est = estimate(COST_ROUTES[method], ctx.inputs, np.random.default_rng(seed), n)
         except Unverifiable:
             continue
-        rows.append(CalibrationRow(slug, cat.subjects[slug].name, ctx.hardware_name or "", est.p5, est.p50, est.p95,
-                                   math.sqrt(claim.low * claim.high), claim.claimant, method, ctx.year))
+        rows.append(
+            CalibrationRow(
+                slug,
+                cat.subjects[slug].name,
+                ctx.hardware_name or "",
+                est.p5,
+                est.p50,
+                est.p95,
+                math.sqrt(claim.low * claim.high),
+                claim.claimant,
+                method,
+                ctx.year,
+            )
+        )
     return rows
 
 
@@ -108,6 +131,9 @@ def by_group(rows: list[CalibrationRow], key) -> dict[str, dict]:
 def calibration_summary(rows: list[CalibrationRow]) -> dict:
     if not rows:
         return {"runs": 0, "coverage": None, "median_abs_log10_error": None, "median_ratio": None}
-    return {"runs": len(rows), "coverage": sum(r.inside for r in rows) / len(rows),
-            "median_abs_log10_error": statistics.median(abs(math.log10(r.ratio)) for r in rows),
-            "median_ratio": statistics.median(r.ratio for r in rows)}
+    return {
+        "runs": len(rows),
+        "coverage": sum(r.inside for r in rows) / len(rows),
+        "median_abs_log10_error": statistics.median(abs(math.log10(r.ratio)) for r in rows),
+        "median_ratio": statistics.median(r.ratio for r in rows),
+    }

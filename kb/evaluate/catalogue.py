@@ -86,24 +86,44 @@ class Catalogue:
         self.facts: dict[str, dict[str, list[Given]]] = {}
         for f in session.exec(select(Fact).where(Fact.rank != "deprecated").order_by(Fact.slug)):
             src = sources[f.source_id]
-            given = Given(f.low, f.high, f.text, src.slug, src.title, f.basis, f.confidence,
-                          f.qualifier, f.year, note=f.rank)
+            given = Given(
+                f.low, f.high, f.text, src.slug, src.title, f.basis, f.confidence, f.qualifier, f.year, note=f.rank
+            )
             self.facts.setdefault(by_id[f.subject_id], {}).setdefault(f.quantity, []).append(given)
         self.estimates: dict[str, list[Given]] = {}  # published cost estimates by subject (AI Index, Epoch…)
-        costs = select(Claim).where(Claim.quantity == "training_cost_usd", Claim.status == "active",
-                                    Claim.low.is_not(None), Claim.high.is_not(None)).order_by(Claim.slug)
+        costs = (
+            select(Claim)
+            .where(
+                Claim.quantity == "training_cost_usd",
+                Claim.status == "active",
+                Claim.low.is_not(None),
+                Claim.high.is_not(None),
+            )
+            .order_by(Claim.slug)
+        )
         for c in session.exec(costs):
             if (method := cost_method(c.claimant, c.note)) and c.currency in (None, "USD"):
                 src = sources[c.source_id]
-                self.estimates.setdefault(by_id[c.subject_id], []).append(Given(
-                    c.low, c.high, c.value, src.slug, src.title, "estimate", qualifier=method, note=c.slug))
+                self.estimates.setdefault(by_id[c.subject_id], []).append(
+                    Given(c.low, c.high, c.value, src.slug, src.title, "estimate", qualifier=method, note=c.slug)
+                )
         self.contexts: dict[tuple, Context] = {}  # inputs.build_context's cache
         self.priors: dict[str, list[Given]] = {}
         for a in session.exec(select(Assumption).where(Assumption.claim_id.is_(None)).order_by(Assumption.slug)):
             src = sources.get(a.source_id)
-            self.priors.setdefault(a.name, []).append(Given(
-                a.low, a.high, a.text, src.slug if src else None, src.title if src else None,
-                "prior", "medium", a.qualifier, note=a.note))
+            self.priors.setdefault(a.name, []).append(
+                Given(
+                    a.low,
+                    a.high,
+                    a.text,
+                    src.slug if src else None,
+                    src.title if src else None,
+                    "prior",
+                    "medium",
+                    a.qualifier,
+                    note=a.note,
+                )
+            )
 
     def resolve(self, name: str) -> str | None:
         """A subject slug from a slug, name or alias."""
@@ -122,9 +142,15 @@ class Catalogue:
         lows = [g.low for g in preferred if g.low is not None]
         highs = [g.high for g in preferred if g.high is not None]
         first = preferred[0]
-        return Given(min(lows), max(highs), None, first.source,
-                     "; ".join(dict.fromkeys(g.source_title for g in preferred)), first.basis,
-                     max((g.confidence for g in preferred), key=CONFIDENCE_ORDER.get))
+        return Given(
+            min(lows),
+            max(highs),
+            None,
+            first.source,
+            "; ".join(dict.fromkeys(g.source_title for g in preferred)),
+            first.basis,
+            max((g.confidence for g in preferred), key=CONFIDENCE_ORDER.get),
+        )
 
     def prior(self, name: str, qualifier: str | None = None) -> Given | None:
         options = self.priors.get(name, [])
@@ -152,8 +178,15 @@ class Catalogue:
         for g in chosen:
             by_title.setdefault(g.source_title or g.source or "", []).append((g.qualifier or "").split(" ")[0])
         titles = "; ".join(f"{title} ({_quotes(kinds)})" for title, kinds in by_title.items())
-        return Given(low, high, None, chosen[0].source, titles, "catalogue",
-                     max((g.confidence for g in chosen), key=CONFIDENCE_ORDER.get))
+        return Given(
+            low,
+            high,
+            None,
+            chosen[0].source,
+            titles,
+            "catalogue",
+            max((g.confidence for g in chosen), key=CONFIDENCE_ORDER.get),
+        )
 
 
 def quote_band(values: list[float]) -> tuple[float, float]:

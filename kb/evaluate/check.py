@@ -21,20 +21,23 @@ from kb.values import human_factor
 from kb.verdict import SUPPORTED, Verdict, compare, label, sentence, show, show_range
 
 
-def check(spec: ClaimSpec, cat: Catalogue, rng: np.random.Generator | None = None,
-          n: int = DEFAULT_SAMPLES) -> Verdict:
+def check(spec: ClaimSpec, cat: Catalogue, rng: np.random.Generator | None = None, n: int = DEFAULT_SAMPLES) -> Verdict:
     """The verdict on one claim."""
     rng = rng if rng is not None else np.random.default_rng(DEFAULT_SEED)
     if spec.low is None and spec.high is None:
         return Verdict("unverifiable", None, "The claim states no figure that could be checked.")
     if unit_of(spec.quantity) in (MONEY, MONEY_PER_HOUR) and spec.currency not in (None, "USD"):
-        return Verdict("unverifiable", None,
-                       f"The claim is in {spec.currency}; the knowledge base holds no exchange rate.")
+        return Verdict(
+            "unverifiable", None, f"The claim is in {spec.currency}; the knowledge base holds no exchange rate."
+        )
     if spec.subject is None:
         return Verdict("unverifiable", None, "The claim names no model or accelerator to check it against.")
     if spec.high is not None and spec.high <= 0:  # every ratio below would divide by it
-        return Verdict("implausible", math.inf, f"The claim ({spec.value_text or 'zero'}) is zero: no model is trained "
-                       f"with no {label(spec.quantity)}.")
+        return Verdict(
+            "implausible",
+            math.inf,
+            f"The claim ({spec.value_text or 'zero'}) is zero: no model is trained with no {label(spec.quantity)}.",
+        )
     if spec.quantity in ("hardware_price_usd", "gpu_hour_price_usd"):
         return _check_price(spec, cat)
     ctx = build_context(spec, cat)
@@ -67,8 +70,10 @@ def _published(spec: ClaimSpec, cat: Catalogue) -> list[Given]:
 
 
 def _published_sentence(estimates: list[Given]) -> str:
-    shown = [f"{g.source_title}, {show_range('training_cost_usd', g.low, g.high)} ({ROUTE_NAMES[g.qualifier or '']})"
-             for g in estimates[:4]]
+    shown = [
+        f"{g.source_title}, {show_range('training_cost_usd', g.low, g.high)} ({ROUTE_NAMES[g.qualifier or '']})"
+        for g in estimates[:4]
+    ]
     more = f" and {len(estimates) - 4} more" if len(estimates) > 4 else ""
     return f"Published estimates of this run: {'; '.join(shown)}{more}."
 
@@ -80,12 +85,23 @@ def _check_against_estimates(spec: ClaimSpec, cat: Catalogue, ctx: Context, miss
     verdict, factor = compare(spec.low, spec.high, low, high)
     claim_text = spec.value_text or show_range(spec.quantity, spec.low, spec.high)
     lacking = ", ".join(dict.fromkeys(label(m) for m in missing))
-    explanation = (f"The compute model cannot estimate this run (it lacks {lacking}), so the claim ({claim_text}) "
-                   f"is compared with published estimates, {show_range(spec.quantity, low, high)}: "
-                   + ("it agrees with them." if verdict == "consistent" else f"off by {human_factor(factor)}.")
-                   + f" {_published_sentence(estimates)}")
-    return Verdict(verdict, factor, explanation, low, math.sqrt(low * high), high,
-                   steps=[_published_sentence(estimates)], confidence="low", inputs=input_rows(ctx))
+    explanation = (
+        f"The compute model cannot estimate this run (it lacks {lacking}), so the claim ({claim_text}) "
+        f"is compared with published estimates, {show_range(spec.quantity, low, high)}: "
+        + ("it agrees with them." if verdict == "consistent" else f"off by {human_factor(factor)}.")
+        + f" {_published_sentence(estimates)}"
+    )
+    return Verdict(
+        verdict,
+        factor,
+        explanation,
+        low,
+        math.sqrt(low * high),
+        high,
+        steps=[_published_sentence(estimates)],
+        confidence="low",
+        inputs=input_rows(ctx),
+    )
 
 
 def _ownership(spec: ClaimSpec, ctx: Context, rng, n) -> Estimate | None:
@@ -103,11 +119,14 @@ def _ownership(spec: ClaimSpec, ctx: Context, rng, n) -> Estimate | None:
 def _unverifiable(spec: ClaimSpec, ctx: Context, missing: list[str], cat: Catalogue) -> Verdict:
     if not any(name in ctx.inputs for name in MODEL_INPUTS) and ctx.hardware is None:
         known = cat.subjects.get(spec.subject)
-        return Verdict("unverifiable", None,
-                       f"No estimate of {label(spec.quantity)} is possible: nothing is known of "
-                       f"{known.name if known else spec.subject}'s "
-                       f"size, training data, hardware or accelerator-hours, and the claim states none.",
-                       inputs=input_rows(ctx))
+        return Verdict(
+            "unverifiable",
+            None,
+            f"No estimate of {label(spec.quantity)} is possible: nothing is known of "
+            f"{known.name if known else spec.subject}'s "
+            f"size, training data, hardware or accelerator-hours, and the claim states none.",
+            inputs=input_rows(ctx),
+        )
     needs = []
     for name in missing:
         if name in ("peak_flop_per_s", "gpu_hour_price_usd", "power_w") and ctx.hardware is None:
@@ -119,22 +138,29 @@ def _unverifiable(spec: ClaimSpec, ctx: Context, missing: list[str], cat: Catalo
     needs = list(dict.fromkeys(needs))
     who = cat.subjects[spec.subject].name if spec.subject in cat.subjects else spec.subject
     listed = needs[0] if len(needs) == 1 else ", ".join(needs[:-1]) + " or " + needs[-1]
-    return Verdict("unverifiable", None,
-                   f"Not checked: the knowledge base has no {listed} for {who}, and the {label(spec.quantity)} "
-                   f"cannot be estimated without it.", inputs=input_rows(ctx))
+    return Verdict(
+        "unverifiable",
+        None,
+        f"Not checked: the knowledge base has no {listed} for {who}, and the {label(spec.quantity)} "
+        f"cannot be estimated without it.",
+        inputs=input_rows(ctx),
+    )
 
 
-def _judge(spec: ClaimSpec, cat: Catalogue, ctx: Context, est: Estimate, rng, n,
-           ownership: Estimate | None = None) -> Verdict:
+def _judge(
+    spec: ClaimSpec, cat: Catalogue, ctx: Context, est: Estimate, rng, n, ownership: Estimate | None = None
+) -> Verdict:
     q = spec.quantity
     p5, p50, p95 = est.p5, est.p50, est.p95
     band = f"{show(q, p5)} to {show(q, p95)} (median {show(q, p50)})"
     steps = arithmetic_steps(est)
     if ownership is not None:  # the band spans both routes: what renting costs and what owning costs
         p5, p95, p50 = min(p5, ownership.p5), max(p95, ownership.p95), math.sqrt(p50 * ownership.p50)
-        band = (f"{show(q, p5)} to {show(q, p95)}: renting, {show_range(q, est.p5, est.p95)} (median "
-                f"{show(q, est.p50)}); owning the accelerators, {show_range(q, ownership.p5, ownership.p95)} "
-                f"(median {show(q, ownership.p50)})")
+        band = (
+            f"{show(q, p5)} to {show(q, p95)}: renting, {show_range(q, est.p5, est.p95)} (median "
+            f"{show(q, est.p50)}); owning the accelerators, {show_range(q, ownership.p5, ownership.p95)} "
+            f"(median {show(q, ownership.p50)})"
+        )
         steps += [line for line in arithmetic_steps(ownership) if line not in steps]
     verdict, factor = compare(spec.low, spec.high, p5, p95)
     claim_text = spec.value_text or show_range(spec.quantity, spec.low, spec.high)
@@ -146,9 +172,17 @@ def _judge(spec: ClaimSpec, cat: Catalogue, ctx: Context, est: Estimate, rng, n,
         verdict, explanation = "implausible", f"{explanation} {impossible}"
     confidence = max((est.inputs[name].confidence for name in est.powers), key=CONFIDENCE_ORDER.get, default="medium")
     return Verdict(
-        verdict, factor, explanation, p5, p50, p95, steps=steps,
-        believe=needed, sensitivity=[(label(name), share) for name, share in est.sensitivity if share > 0],
-        confidence=confidence, claimant_check=claimant_check(spec, cat, rng, n),
+        verdict,
+        factor,
+        explanation,
+        p5,
+        p50,
+        p95,
+        steps=steps,
+        believe=needed,
+        sensitivity=[(label(name), share) for name, share in est.sensitivity if share > 0],
+        confidence=confidence,
+        claimant_check=claimant_check(spec, cat, rng, n),
         inputs=input_rows(ctx, est, *([ownership] if ownership else [])),
     )
 
@@ -156,19 +190,28 @@ def _judge(spec: ClaimSpec, cat: Catalogue, ctx: Context, est: Estimate, rng, n,
 def _check_against_fact(spec: ClaimSpec, cat: Catalogue, ctx: Context) -> Verdict:
     """Parameters and tokens: compare with the subject's own fact (from another source)."""
     fact = cat.fact(spec.subject, spec.quantity, exclude_source=spec.source)
-    feasibility, impossible = (_feasibility(spec, cat, ctx) if spec.quantity == "parameters" else (None, False))
+    feasibility, impossible = _feasibility(spec, cat, ctx) if spec.quantity == "parameters" else (None, False)
     claim_text = spec.value_text or show_range(spec.quantity, spec.low, spec.high)
     rows = input_rows(ctx)
     if fact is None or fact.low is None:
         if impossible:
-            return Verdict("implausible", None, f"Physically impossible: {feasibility}", steps=[feasibility], inputs=rows)
+            return Verdict(
+                "implausible", None, f"Physically impossible: {feasibility}", steps=[feasibility], inputs=rows
+            )
         why = f"No independent figure for {label(spec.quantity)} of {spec.subject} to compare with."
-        return Verdict("unverifiable", None, f"{why} {feasibility or ''}".strip(),
-                       steps=[feasibility] if feasibility else [], inputs=rows)
+        return Verdict(
+            "unverifiable",
+            None,
+            f"{why} {feasibility or ''}".strip(),
+            steps=[feasibility] if feasibility else [],
+            inputs=rows,
+        )
     verdict, factor = compare(spec.low, spec.high, fact.low, fact.high)
-    band = f"{show_range(spec.quantity, fact.low, fact.high)} ({fact.basis}, {fact.source_title}; {fact.confidence} confidence)"
-    explanation = (f"The claim ({claim_text}) against the knowledge base's figure, {band}: "
-                   + ("they agree." if verdict == "consistent" else f"off by {human_factor(factor)}."))
+    figure = show_range(spec.quantity, fact.low, fact.high)
+    band = f"{figure} ({fact.basis}, {fact.source_title}; {fact.confidence} confidence)"
+    explanation = f"The claim ({claim_text}) against the knowledge base's figure, {band}: " + (
+        "they agree." if verdict == "consistent" else f"off by {human_factor(factor)}."
+    )
     steps = [f"{label(spec.quantity)}: {band}"]
     if feasibility:
         steps.append(feasibility)
@@ -176,11 +219,21 @@ def _check_against_fact(spec: ClaimSpec, cat: Catalogue, ctx: Context) -> Verdic
     if impossible:
         verdict = "implausible"
     centre = math.sqrt(fact.low * fact.high)
-    return Verdict(verdict, factor, explanation, fact.low, centre, fact.high, steps=steps,
-                   believe=None if verdict == "consistent" else
-                   f"For {claim_text} to hold, the {fact.basis} figure ({show_range(spec.quantity, fact.low, fact.high)}) "
-                   f"would have to be wrong by {human_factor(factor)}.",
-                   confidence=fact.confidence, inputs=rows)
+    return Verdict(
+        verdict,
+        factor,
+        explanation,
+        fact.low,
+        centre,
+        fact.high,
+        steps=steps,
+        believe=None
+        if verdict == "consistent"
+        else f"For {claim_text} to hold, the {fact.basis} figure ({show_range(spec.quantity, fact.low, fact.high)}) "
+        f"would have to be wrong by {human_factor(factor)}.",
+        confidence=fact.confidence,
+        inputs=rows,
+    )
 
 
 def _feasibility(spec: ClaimSpec, cat: Catalogue, ctx: Context) -> tuple[str | None, bool]:
@@ -200,8 +253,14 @@ def _feasibility(spec: ClaimSpec, cat: Catalogue, ctx: Context) -> tuple[str | N
         parts.append(
             f"With a compute budget of {show('training_flop', budget)}, {show('parameters', n_params)} parameters "
             f"could be trained on only {show('training_tokens', tokens)} tokens (6·N·D), {ratio:.2g} tokens per "
-            f"parameter" + (f", against about {optimal.low:g} for compute-optimal training ({optimal.source_title})"
-                            if optimal else "") + ".")
+            f"parameter"
+            + (
+                f", against about {optimal.low:g} for compute-optimal training ({optimal.source_title})"
+                if optimal
+                else ""
+            )
+            + "."
+        )
     per_param = cat.prior("bytes_per_parameter")
     gpus = ctx.given.get("num_gpus")
     memory = cat.facts.get(ctx.hardware or "", {}).get("memory_gb")
@@ -211,7 +270,8 @@ def _feasibility(spec: ClaimSpec, cat: Catalogue, ctx: Context) -> tuple[str | N
         parts.append(
             f"Weights and Adam state take {show('parameters', n_params)} × {per_param.low:g} bytes = "
             f"{state / 1e15:.2g} PB ({per_param.source_title}), against {cluster / 1e15:.2g} PB of memory on "
-            f"{gpus.high:,.0f} × {memory[0].low:g} GB {ctx.hardware_name} accelerators.")
+            f"{gpus.high:,.0f} × {memory[0].low:g} GB {ctx.hardware_name} accelerators."
+        )
         if state > cluster:
             impossible = True
             parts.append(f"It does not fit: {state / cluster:.1f}× the whole cluster's memory.")
@@ -227,8 +287,12 @@ def _check_price(spec: ClaimSpec, cat: Catalogue) -> Verdict:
         text = fact.text if fact else (stated.text if stated else None)
         hardware = cat.resolve(text) if text else None
     if hardware is None:
-        return Verdict("unverifiable", None, f"{spec.subject} is not an accelerator, and no hardware is known for it, "
-                       "so there is no price catalogue to compare with.")
+        return Verdict(
+            "unverifiable",
+            None,
+            f"{spec.subject} is not an accelerator, and no hardware is known for it, "
+            "so there is no price catalogue to compare with.",
+        )
     year = spec.year
     catalogue = cat.prices(hardware, spec.quantity, year)
     if catalogue is None:
@@ -237,14 +301,32 @@ def _check_price(spec: ClaimSpec, cat: Catalogue) -> Verdict:
     claim_text = spec.value_text or show_range(spec.quantity, spec.low, spec.high)
     band = show_range(spec.quantity, catalogue.low, catalogue.high)
     when = f" around {year}" if year else ""
-    explanation = (f"The claim ({claim_text}) against catalogue prices for {cat.subjects[hardware].name}{when}, {band}: "
-                   + ("they overlap." if verdict == "consistent" else f"off by {human_factor(factor)}."))
+    explanation = (
+        f"The claim ({claim_text}) against catalogue prices for {cat.subjects[hardware].name}{when}, {band}: "
+        + ("they overlap." if verdict == "consistent" else f"off by {human_factor(factor)}.")
+    )
     centre = math.sqrt(catalogue.low * catalogue.high)
-    return Verdict(verdict, factor, explanation, catalogue.low, centre, catalogue.high,
-                   steps=[f"catalogue: {band} ({catalogue.source_title})"], confidence=catalogue.confidence,
-                   inputs=[{"input": label(spec.quantity), "value": band, "source": catalogue.source,
-                            "source_title": catalogue.source_title, "basis": "catalogue",
-                            "confidence": catalogue.confidence, "stated": False}])
+    return Verdict(
+        verdict,
+        factor,
+        explanation,
+        catalogue.low,
+        centre,
+        catalogue.high,
+        steps=[f"catalogue: {band} ({catalogue.source_title})"],
+        confidence=catalogue.confidence,
+        inputs=[
+            {
+                "input": label(spec.quantity),
+                "value": band,
+                "source": catalogue.source,
+                "source_title": catalogue.source_title,
+                "basis": "catalogue",
+                "confidence": catalogue.confidence,
+                "stated": False,
+            }
+        ],
+    )
 
 
 def is_supported(verdict: str) -> bool:

@@ -14,8 +14,17 @@ from kb.evaluate.catalogue import Catalogue, ClaimSpec
 from kb.evaluate.inputs import SCENARIO, Context, build_context
 from kb.verdict import claim_centre, label, show, show_range
 
-BELIEVE_ORDER = ("gpu_hour_price_usd", "mfu", "development_multiplier", "gpu_hours", "training_flop",
-                 "training_tokens", "num_gpus", "training_days", "power_w")
+BELIEVE_ORDER = (
+    "gpu_hour_price_usd",
+    "mfu",
+    "development_multiplier",
+    "gpu_hours",
+    "training_flop",
+    "training_tokens",
+    "num_gpus",
+    "training_days",
+    "power_w",
+)
 
 
 def _band(derivation: Derivation, inputs: dict[str, Input]) -> tuple[float, float]:
@@ -69,9 +78,11 @@ def what_to_believe(spec: ClaimSpec, ctx: Context, est: Estimate, claim_text: st
     if spec.high is not None and via_mfu is not None:
         needed = _mfu_needed(via_mfu, spec.high)
         if needed > 1:
-            impossible = (f"Even at its upper end, and with every other input at the favourable end of its "
-                          f"range, it needs an MFU of {needed:.2g}, i.e. {needed:.1f}× the accelerator's "
-                          f"peak: physically impossible.")
+            impossible = (
+                f"Even at its upper end, and with every other input at the favourable end of its "
+                f"range, it needs an MFU of {needed:.2g}, i.e. {needed:.1f}× the accelerator's "
+                f"peak: physically impossible."
+            )
     uncertain = [name for name, share in est.sensitivity if share > 0]
     choices = [n for n in BELIEVE_ORDER if n in est.powers]
     name = uncertain[0] if uncertain else (choices[0] if choices else None)
@@ -79,8 +90,10 @@ def what_to_believe(spec: ClaimSpec, ctx: Context, est: Estimate, claim_text: st
         return None, impossible
     needed = solve_for(est, name, target)
     given = est.inputs[name]
-    text = (f"For {claim_text} to be the median estimate, {label(name)} would have to be "
-            f"{show(name, needed)}, against {show_range(name, given.low, given.high)} ({given.label}).")
+    text = (
+        f"For {claim_text} to be the median estimate, {label(name)} would have to be "
+        f"{show(name, needed)}, against {show_range(name, given.low, given.high)} ({given.label})."
+    )
     if name == "mfu" and needed > 1:
         text += f" That is {needed:.1f}× the accelerator's peak."
     return text, impossible
@@ -125,11 +138,15 @@ def claimant_check(spec: ClaimSpec, cat: Catalogue, rng, n) -> str | None:
     ratio = target / est.p50
     used = ", ".join(f"{label(k)} {show_range(k, g.low, g.high)}" for k, g in numeric.items() if g.low)
     if 1 / 1.5 <= ratio <= 1.5:
-        return (f"Their stated inputs ({used}) give {show(spec.quantity, est.p50)}, which reproduces "
-                f"their {show(spec.quantity, target)}.")
-    return (f"Their stated inputs ({used}) give {show(spec.quantity, est.p50)}, not "
-            f"{show(spec.quantity, target)} (off by {max(ratio, 1 / ratio):.1f}×): their arithmetic "
-            f"does not reproduce their number.")
+        return (
+            f"Their stated inputs ({used}) give {show(spec.quantity, est.p50)}, which reproduces "
+            f"their {show(spec.quantity, target)}."
+        )
+    return (
+        f"Their stated inputs ({used}) give {show(spec.quantity, est.p50)}, not "
+        f"{show(spec.quantity, target)} (off by {max(ratio, 1 / ratio):.1f}×): their arithmetic "
+        f"does not reproduce their number."
+    )
 
 
 def input_rows(ctx: Context, *estimates: Estimate) -> list[dict]:
@@ -139,11 +156,28 @@ def input_rows(ctx: Context, *estimates: Estimate) -> list[dict]:
         g = ctx.given.get(name)
         if g is None:
             continue
-        rows.append({"input": label(name), "value": show_range(name, g.low, g.high),
-                     "source": g.source, "source_title": g.source_title, "basis": g.basis,
-                     "confidence": g.confidence, "stated": g.stated})
+        rows.append(
+            {
+                "input": label(name),
+                "value": show_range(name, g.low, g.high),
+                "source": g.source,
+                "source_title": g.source_title,
+                "basis": g.basis,
+                "confidence": g.confidence,
+                "stated": g.stated,
+            }
+        )
     if ctx.hardware:
-        rows.insert(0, {"input": "hardware", "value": f"{ctx.hardware_name} ({ctx.precision or 'default precision'})",
-                        "source": None, "source_title": None, "basis": "scenario", "confidence": None,
-                        "stated": False})
+        rows.insert(
+            0,
+            {
+                "input": "hardware",
+                "value": f"{ctx.hardware_name} ({ctx.precision or 'default precision'})",
+                "source": None,
+                "source_title": None,
+                "basis": "scenario",
+                "confidence": None,
+                "stated": False,
+            },
+        )
     return rows

@@ -3,6 +3,7 @@ accelerator's peak, power and prices, and the global priors, each with where it 
 
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import dataclass, field
 
@@ -12,8 +13,14 @@ from kb.compute import DEFAULT_SAMPLES, Estimate, Input, Unverifiable, estimate
 from kb.evaluate.catalogue import Catalogue, ClaimSpec, Given
 
 MODEL_INPUTS = (
-    "parameters", "active_parameters", "training_tokens", "training_flop", "gpu_hours",
-    "num_gpus", "training_days", "mfu",
+    "parameters",
+    "active_parameters",
+    "training_tokens",
+    "training_flop",
+    "gpu_hours",
+    "num_gpus",
+    "training_days",
+    "mfu",
 )
 SCENARIO = ("hardware", "precision", "year")
 HARDWARE_BOUND = ("gpu_hours", "num_gpus", "training_days", "mfu")
@@ -141,8 +148,15 @@ def hardware_inputs(ctx: Context, cat: Catalogue) -> None:
             ctx.put(name, price)
 
 
-ESTIMATED = ("training_flop", "gpu_hours", "training_days", "training_cost_usd", "ownership_cost_usd",
-             "total_cost_usd", "energy_mwh")
+ESTIMATED = (
+    "training_flop",
+    "gpu_hours",
+    "training_days",
+    "training_cost_usd",
+    "ownership_cost_usd",
+    "total_cost_usd",
+    "energy_mwh",
+)
 
 
 def estimate_all(ctx: Context, rng: np.random.Generator, n: int = DEFAULT_SAMPLES) -> dict[str, Estimate | Input]:
@@ -153,8 +167,6 @@ def estimate_all(ctx: Context, rng: np.random.Generator, n: int = DEFAULT_SAMPLE
         if quantity in ctx.inputs:
             results[quantity] = ctx.inputs[quantity]
             continue
-        try:
+        with contextlib.suppress(Unverifiable):
             results[quantity] = estimate(quantity, ctx.inputs, rng, n)
-        except Unverifiable:
-            pass
     return results

@@ -68,5 +68,11 @@ def fit(cat: Catalogue) -> list[MfuFit]:
 def _fit(generation: str, values: list[float]) -> MfuFit:
     kept = sorted(v for v in values if 0 < v <= 1)
     last = len(kept) - 1
-    return MfuFit(generation, len(kept), kept[round(0.05 * last)], kept[round(0.5 * last)], kept[round(0.95 * last)],
-                  len(values) - len(kept))
+    return MfuFit(
+        generation,
+        len(kept),
+        kept[round(0.05 * last)],
+        kept[round(0.5 * last)],
+        kept[round(0.95 * last)],
+        len(values) - len(kept),
+    )

@@ -24,8 +24,15 @@ from kb.verdict import Verdict
 
 MAX_BYTES = 10_000_000
 MAX_FINDINGS = 2000  # an article with more claims than this is a data file; checking each costs milliseconds
-STATED_INPUTS = ("parameters", "training_tokens", "training_flop", "gpu_hours", "num_gpus", "training_days",
-                 "gpu_hour_price_usd")
+STATED_INPUTS = (
+    "parameters",
+    "training_tokens",
+    "training_flop",
+    "gpu_hours",
+    "num_gpus",
+    "training_days",
+    "gpu_hour_price_usd",
+)
 UNNAMED = "an unnamed model"
 UNNAMED_MODEL = re.compile(r"\b(?:a|an|the|our|their)\s+(?:[\w-]+\s+){0,3}(?:model|LLM|network)\b", re.I)
 RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
@@ -35,7 +42,9 @@ HYPOTHETICAL = re.compile(  # plans and what-ifs: "on 512 GPUs it would take six
     r"(?:take|cost|need|require|use|be needed|be required|run|last|consume)\b|"
     r"\bif (?:you|we|one|they|someone|a lab|an? \w+)\b|\bsuppose\b|\bimagine\b|\bhypothetical|\bin theory\b|"
     r"\bshould (?:have )?(?:seen|been|used|taken|cost|need)\b|\b(?:'ll|will) be able to\b|\bwhen we\b|"
-    r"\bthe plan is\b|\bplans? to\b|\bplanned\b|\baims? to\b|\bexpects? to\b|\bwill be trained\b", re.I)
+    r"\bthe plan is\b|\bplans? to\b|\bplanned\b|\baims? to\b|\bexpects? to\b|\bwill be trained\b",
+    re.I,
+)
 
 
 @dataclass
@@ -54,13 +63,23 @@ class Finding:
     def as_dict(self) -> dict:
         v = self.verdict.as_dict()
         return {
-            "text": self.span.text, "start": self.span.start, "end": self.span.end,
+            "text": self.span.text,
+            "start": self.span.start,
+            "end": self.span.end,
             "subject": None if self.subject in (None, UNNAMED) else self.subject,
-            "subject_name": None if self.subject == UNNAMED else self.subject_name, "status": self.status,
-            "quantity": self.span.quantity, "low": self.span.value.low, "high": self.span.value.high,
-            "currency": self.span.value.currency, "scope": self.span.scope, "verdict": v["verdict"],
-            "factor": v["factor"], "explanation": v["explanation"], "believe": v["believe"],
-            "estimate": v["estimate"], "sentence": self.sentence,
+            "subject_name": None if self.subject == UNNAMED else self.subject_name,
+            "status": self.status,
+            "quantity": self.span.quantity,
+            "low": self.span.value.low,
+            "high": self.span.value.high,
+            "currency": self.span.value.currency,
+            "scope": self.span.scope,
+            "verdict": v["verdict"],
+            "factor": v["factor"],
+            "explanation": v["explanation"],
+            "believe": v["believe"],
+            "estimate": v["estimate"],
+            "sentence": self.sentence,
         }
 
 
@@ -72,8 +91,27 @@ class Report:
 
 
 class _TextOnly(HTMLParser):
-    BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
-              "blockquote", "header", "footer", "ul", "ol", "table"}
+    BLOCKS = {
+        "p",
+        "div",
+        "br",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "tr",
+        "section",
+        "article",
+        "blockquote",
+        "header",
+        "footer",
+        "ul",
+        "ol",
+        "table",
+    }
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -126,8 +164,9 @@ def factcheck(text: str, cat: Catalogue, seed: int = DEFAULT_SEED, aliases: dict
     original = text
     text, to_original = spell_out(text)
     aliases = aliases if aliases is not None else alias_table(cat)
-    mentions = find_mentions(text, aliases, families({slug: s.name for slug, s in cat.subjects.items()
-                                                      if s.kind == "model"}), cat.spellings)
+    mentions = find_mentions(
+        text, aliases, families({slug: s.name for slug, s in cat.subjects.items() if s.kind == "model"}), cat.spellings
+    )
     sents = sentences(text)
     tables = find_tables(text)
     table_starts = [t.start for t in tables]
@@ -137,8 +176,11 @@ def factcheck(text: str, cat: Catalogue, seed: int = DEFAULT_SEED, aliases: dict
         return i >= 0 and position < tables[i].end
 
     prose = [s for s in sents if not in_table(s.start)]
-    spans = [span for span in extract(text, [(m.start, m.end) for m in mentions if m.kind != "hardware"], prose)
-             if not in_table(span.start)]
+    spans = [
+        span
+        for span in extract(text, [(m.start, m.end) for m in mentions if m.kind != "hardware"], prose)
+        if not in_table(span.start)
+    ]
     attributions = _attribute(text, spans, mentions, sents)
     cells = [entry for table in tables for entry in table.cells]
     for span, attribution in _table_spans(cells[:MAX_FINDINGS], mentions, sents):
@@ -159,16 +201,30 @@ def factcheck(text: str, cat: Catalogue, seed: int = DEFAULT_SEED, aliases: dict
             subject = cat.resolve(span.hardware) if span.hardware else None
         given = {k: g for k, g in stated.get(subject, {}).items() if k != span.quantity and g.note != span.text}
         status = _status(span, subject, attribution, sentence, given)
-        if status == "checked" and subject in cat.subjects and cat.subjects[subject].kind == "hardware" and \
-                span.quantity not in ("hardware_price_usd", "gpu_hour_price_usd"):
+        if (
+            status == "checked"
+            and subject in cat.subjects
+            and cat.subjects[subject].kind == "hardware"
+            and span.quantity not in ("hardware_price_usd", "gpu_hour_price_usd")
+        ):
             status = "unattributed"  # "a DGX H100 holds 8 GPUs" is about a machine, not a training run
         name = cat.subjects[subject].name if subject in cat.subjects else subject
         if status != "checked":
             verdict = Verdict("unverifiable", None, _why_not_judged(status, attribution, cat))
             report.findings.append(Finding(span, subject, name, verdict, sentence, status))
             continue
-        spec = ClaimSpec(span.quantity, span.value.low, span.value.high, span.value.currency, span.scope,
-                         subject, None, None, span.text, {})
+        spec = ClaimSpec(
+            span.quantity,
+            span.value.low,
+            span.value.high,
+            span.value.currency,
+            span.scope,
+            subject,
+            None,
+            None,
+            span.text,
+            {},
+        )
         rng.bit_generator.state = fresh
         verdict = check(spec, cat, rng)
         if verdict.verdict == "unverifiable" and given:  # the knowledge base lacks it: use the article's own inputs
@@ -188,7 +244,7 @@ def _restore(report: Report, original: str, to_original: list[int], by_index: di
         f.span = replace(f.span, start=start, end=end, text=original[start:end])
         sentence = by_index.get(f.span.sentence)
         if sentence is not None:
-            f.sentence = original[to_original[sentence.start]:to_original[sentence.end]]
+            f.sentence = original[to_original[sentence.start] : to_original[sentence.end]]
 
 
 def _table_spans(cells: list[TableCell], mentions: list[Mention], sents) -> list[tuple[Span, Attribution]]:
@@ -204,8 +260,13 @@ def _table_spans(cells: list[TableCell], mentions: list[Mention], sents) -> list
                 continue
             sentence = sents[max(0, bisect.bisect_right(starts, cell.start) - 1)].index
             end = cell.start + min(span.end, len(cell.text))
-            span = replace(span, start=cell.start + span.start, end=end, sentence=sentence,
-                           text=cell.text[span.start:end - cell.start])
+            span = replace(
+                span,
+                start=cell.start + span.start,
+                end=end,
+                sentence=sentence,
+                text=cell.text[span.start : end - cell.start],
+            )
             found.append((span, _table_subject(entry, named, named_starts)))
     return found
 
@@ -239,7 +300,8 @@ def _why_not_judged(status: str, attribution: Attribution, cat: Catalogue) -> st
     if attribution.how == "compared":
         return f"Needs review: the sentence names {names[0]} only in a comparison, so the number is not pinned on it."
     return "Needs review: the sentence names no model, so the number is not pinned on one" + (
-        f" (the last one named was {names[0]})." if names else ".")
+        f" (the last one named was {names[0]})." if names else "."
+    )
 
 
 def _listed(names: list[str]) -> str:
@@ -258,16 +320,26 @@ def _attribute(text: str, spans: list[Span], mentions: list[Mention], sents) -> 
     in_sentence = _by_sentence(mentions, sents)
     previous_end, previous_paragraph, asked = 0, [], False
     for sentence in sents:
-        if "\n\n" in text[previous_end:sentence.start]:  # a new paragraph: only a leading "It" reaches back
+        if "\n\n" in text[previous_end : sentence.start]:  # a new paragraph: only a leading "It" reaches back
             previous_paragraph, antecedent = antecedent or previous_paragraph, []
         previous_end = sentence.end
         here = in_sentence.get(sentence.index, [])
         listed = _respectively(sentence, here, by_sentence.get(sentence.index, []))
         for span in by_sentence.get(sentence.index, []):
-            found = listed.get(span) or subject_for(span.start, span.end, sentence.text, here, antecedent or (
-                previous_paragraph if PRONOUN_START.match(sentence.text) else []), sentence.start, answers=asked)
-            if found.how == "unattributed" and span.quantity not in ("hardware_price_usd", "gpu_hour_price_usd") and \
-                    UNNAMED_MODEL.search(sentence.text):
+            found = listed.get(span) or subject_for(
+                span.start,
+                span.end,
+                sentence.text,
+                here,
+                antecedent or (previous_paragraph if PRONOUN_START.match(sentence.text) else []),
+                sentence.start,
+                answers=asked,
+            )
+            if (
+                found.how == "unattributed"
+                and span.quantity not in ("hardware_price_usd", "gpu_hour_price_usd")
+                and UNNAMED_MODEL.search(sentence.text)
+            ):
                 found = Attribution(UNNAMED, "unnamed")
             result[span] = found
         named = [m for m in here if m.kind in ("model", "unknown", "family")]
@@ -295,7 +367,9 @@ def _stated_inputs(spans: list[Span], subjects: dict, mentions: list[Mention], s
     stated: dict[str, dict[str, Given]] = {}
     for m in mentions:
         if m.size and m.kind in ("model", "unknown"):
-            stated.setdefault(m.subject, {})["parameters"] = Given(m.size, m.size, note=m.text, basis="stated in the article", stated=True)
+            stated.setdefault(m.subject, {})["parameters"] = Given(
+                m.size, m.size, note=m.text, basis="stated in the article", stated=True
+            )
     sentence_subject: dict[int, str] = {}
     for span in spans:
         subject = subjects[span]
@@ -304,14 +378,16 @@ def _stated_inputs(spans: list[Span], subjects: dict, mentions: list[Mention], s
         sentence_subject.setdefault(span.sentence, subject)
         if span.quantity in STATED_INPUTS and span.value.low and span.value.high:
             stated.setdefault(subject, {})[span.quantity] = Given(
-                span.value.low, span.value.high, note=span.text, basis="stated in the article", stated=True)
+                span.value.low, span.value.high, note=span.text, basis="stated in the article", stated=True
+            )
     in_sentence = _by_sentence(mentions, sents)
     for s in sents:
         subject = sentence_subject.get(s.index)
         hardware = [m for m in in_sentence.get(s.index, []) if m.kind == "hardware"]
         if subject and hardware:
             stated.setdefault(subject, {}).setdefault(
-                "hardware", Given(None, None, hardware[0].subject, note=hardware[0].text, stated=True))
+                "hardware", Given(None, None, hardware[0].subject, note=hardware[0].text, stated=True)
+            )
     return stated
 
 
@@ -331,7 +407,7 @@ def render_terminal(report: Report, colour: bool = False) -> str:
     for f in report.findings:
         s = f.sentence
         i = s.find(f.span.text)
-        marked = s if i < 0 else f"{s[:i]}[[{f.span.text}]]{s[i + len(f.span.text):]}"
+        marked = s if i < 0 else f"{s[:i]}[[{f.span.text}]]{s[i + len(f.span.text) :]}"
         factor = f.verdict.factor
         factor = f" (off by {human_factor(factor)})" if factor and 1 < factor < math.inf else ""
         verdict = "NEEDS REVIEW" if f.status != "checked" else f.verdict.verdict.upper()
@@ -348,9 +424,8 @@ def segments(report: Report) -> list[dict]:
     for n, f in enumerate(report.findings, 1):
         if f.span.start < position:
             continue
-        pieces.append({"text": report.text[position:f.span.start], "claim": None})
-        pieces.append({"text": report.text[f.span.start:f.span.end], "claim": n})
+        pieces.append({"text": report.text[position : f.span.start], "claim": None})
+        pieces.append({"text": report.text[f.span.start : f.span.end], "claim": n})
         position = f.span.end
     pieces.append({"text": report.text[position:], "claim": None})
     return pieces
-

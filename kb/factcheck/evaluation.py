@@ -38,7 +38,9 @@ def _same_subject(label: str | None, found: dict, cat: Catalogue) -> bool:
     if found["subject"] is None:
         return False
     slug = cat.resolve(label)
-    return (slug is not None and slug == cat.resolve(found["subject"])) or alias_key(label) == alias_key(found["subject"])
+    return (slug is not None and slug == cat.resolve(found["subject"])) or alias_key(label) == alias_key(
+        found["subject"]
+    )
 
 
 def _expected(label) -> str:
@@ -55,8 +57,11 @@ def _same_value(found: dict, low, high) -> bool:
 
 def _hits_distractor(found: dict, distractor: dict) -> bool:
     value = distractor.get("value")
-    return (found["quantity"] == distractor.get("quantity") and value is not None
-            and (_close(found["low"], value) or _close(found["high"], value)))
+    return (
+        found["quantity"] == distractor.get("quantity")
+        and value is not None
+        and (_close(found["low"], value) or _close(found["high"], value))
+    )
 
 
 def _score_article(article: Path, cat: Catalogue) -> dict:
@@ -69,9 +74,16 @@ def _score_article(article: Path, cat: Catalogue) -> dict:
     unmatched = list(range(len(found)))
     matched, misses, wrong = [], [], []
     for label in labels:
-        hit = next((i for i in unmatched if found[i]["quantity"] == label["quantity"]
-                    and _same_value(found[i], label.get("low"), label.get("high"))
-                    and _same_subject(label.get("subject"), found[i], cat)), None)
+        hit = next(
+            (
+                i
+                for i in unmatched
+                if found[i]["quantity"] == label["quantity"]
+                and _same_value(found[i], label.get("low"), label.get("high"))
+                and _same_subject(label.get("subject"), found[i], cat)
+            ),
+            None,
+        )
         if hit is None:
             misses.append(label)
             continue
@@ -81,11 +93,19 @@ def _score_article(article: Path, cat: Catalogue) -> dict:
             wrong.append({"label": label, "verdict": found[hit]["verdict"], "why": found[hit]["explanation"]})
     extra = [found[i] for i in unmatched]
     for miss in misses:  # why it was missed: not read at all, read without a subject, or pinned on another
-        same = [e for e in extra if e["quantity"] == miss["quantity"] and _same_value(e, miss.get("low"), miss.get("high"))]
+        same = [
+            e for e in extra if e["quantity"] == miss["quantity"] and _same_value(e, miss.get("low"), miss.get("high"))
+        ]
         miss["kind"] = "not found" if not same else "no subject" if same[0]["subject"] is None else "other subject"
     return {
-        "article": article.name, "labels": len(labels), "found": len(found), "matched": len(matched),
-        "verdicts_right": len(matched) - len(wrong), "missed": misses, "extra": extra, "wrong_verdicts": wrong,
+        "article": article.name,
+        "labels": len(labels),
+        "found": len(found),
+        "matched": len(matched),
+        "verdicts_right": len(matched) - len(wrong),
+        "missed": misses,
+        "extra": extra,
+        "wrong_verdicts": wrong,
         "false_positives": [e for e in extra if any(_hits_distractor(e, d) for d in distractors)],
         "misattributed": [m for m in misses if m["kind"] == "other subject"],
     }
@@ -108,7 +128,8 @@ def evaluate_corpus(folder: Path, cat: Catalogue) -> dict:
         for m in a["missed"]:
             misses_by_kind[m["kind"]] = misses_by_kind.get(m["kind"], 0) + 1
     return {
-        "articles": len(articles), **totals,
+        "articles": len(articles),
+        **totals,
         "recall": totals["matched"] / totals["labels"] if totals["labels"] else None,
         "precision": totals["matched"] / totals["found"] if totals["found"] else None,
         "verdict_accuracy": totals["verdicts_right"] / totals["matched"] if totals["matched"] else None,
@@ -126,20 +147,26 @@ def _ratio(value: float | None) -> str:
 def describe(scores: dict) -> str:
     """The scores, then every miss, extra finding, false positive and wrong verdict, one per line."""
     kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(scores["misses_by_kind"].items()))
-    lines = [f"{scores['articles']} articles, {scores['labels']} labelled claims, {scores['found']} found, "
-             f"{scores['matched']} matched",
-             f"recall {_ratio(scores['recall'])}  precision {_ratio(scores['precision'])}  "
-             f"verdict accuracy {_ratio(scores['verdict_accuracy'])}",
-             f"false positives {scores['false_positives']}  misattributions {scores['misattributions']}",
-             f"missed: {kinds or 'none'}"]
+    lines = [
+        f"{scores['articles']} articles, {scores['labels']} labelled claims, {scores['found']} found, "
+        f"{scores['matched']} matched",
+        f"recall {_ratio(scores['recall'])}  precision {_ratio(scores['precision'])}  "
+        f"verdict accuracy {_ratio(scores['verdict_accuracy'])}",
+        f"false positives {scores['false_positives']}  misattributions {scores['misattributions']}",
+        f"missed: {kinds or 'none'}",
+    ]
     for a in scores["per_article"]:
         for m in a["missed"]:
-            lines.append(f"  missed ({m['kind']})  {a['article']}: {m.get('subject')} {m['quantity']} "
-                         f"{m.get('low')}–{m.get('high')}")
+            lines.append(
+                f"  missed ({m['kind']})  {a['article']}: {m.get('subject')} {m['quantity']} "
+                f"{m.get('low')}–{m.get('high')}"
+            )
         for e in a["extra"]:
             tag = "false positive" if e in a["false_positives"] else "extra"
             lines.append(f"  {tag}  {a['article']}: {e['subject']} {e['quantity']} “{e['text']}”")
         for w in a["wrong_verdicts"]:
-            lines.append(f"  verdict {a['article']}: {w['label'].get('subject')} {w['label']['quantity']}: "
-                         f"got {w['verdict']}, labelled {_expected(w['label'].get('supported'))}")
+            lines.append(
+                f"  verdict {a['article']}: {w['label'].get('subject')} {w['label']['quantity']}: "
+                f"got {w['verdict']}, labelled {_expected(w['label'].get('supported'))}"
+            )
     return "\n".join(lines)

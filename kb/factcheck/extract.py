@@ -27,84 +27,157 @@ from kb.quantities import (
 from kb.values import parse
 
 POWER = r"10(?:\^|\*\*)?(?:[⁰¹²³⁴⁵⁶⁷⁸⁹]+|(?<=[\^*])\d+)"  # 10²³, 10^23, 10**23
-NUM = (rf"\d{{1,3}}(?:[,'’\u2009\u202f]\d{{3}})+(?:\.\d+)?|"
-       rf"\d+(?:[.,]\d+)?(?:e[+-]?\d+|\s?[x×*]\s?{POWER})?|{POWER}")
+NUM = (
+    rf"\d{{1,3}}(?:[,'’\u2009\u202f]\d{{3}})+(?:\.\d+)?|"
+    rf"\d+(?:[.,]\d+)?(?:e[+-]?\d+|\s?[x×*]\s?{POWER})?|{POWER}"
+)
 SCALE = r"(?:thousand|million|billion|trillion|mn|bn|[kKmMbBtT])\b"
 CUR = r"(?:(?<![A-Za-z])US|(?<![A-Za-z]))[$€£]"  # US$ and $, not NT$ or HK$
 AMOUNT = rf"{CUR}\s?(?:{NUM})(?:\s?{SCALE})?"
 AMOUNT_TAIL = rf"(?:{CUR}\s?)?(?:{NUM})(?:\s?{SCALE})?"  # "$10,000-15,000": the second amount may omit the symbol
 EDGE = r"(?<![\w.$€£-])"  # a number starts a token: "H100 GPUs" holds no "100 GPUs"
 PERCENT = rf"(?:(?:{NUM})\s?%?\s?(?:-|–|to)\s?(?:{NUM})|(?:{NUM}))\s?%"
-QUAL = (r"(?:(?:well |far |much )?(?:more than|over|above|upwards of|in excess of|north of|at least|nearly|almost|"
-        r"about|around|roughly|approximately|some|close to|up to|under|less than|below|just under|an estimated)\s+|~\s*)?")
-VAGUE = (r"(?:(?:a few|several)\s+)?(?:(?:tens|hundreds|dozens)\s+of\s+)?(?:thousands|millions|billions|trillions)"
-         r"(?:,?\s+(?:if not|or even|perhaps even|maybe even)\s+(?:(?:tens|hundreds)\s+of\s+)?"
-         r"(?:thousands|millions|billions|trillions))?")
-HW = (r"(?:A100|H100|H200|H800|B200|V100|TPU\s?v\d[a-z]?|MI\d{3}X?|RTX\s?\d{4}|GPU|accelerator|chip|TPU)s?")
+QUAL = (
+    r"(?:(?:well |far |much )?(?:more than|over|above|upwards of|in excess of|north of|at least|nearly|almost|"
+    r"about|around|roughly|approximately|some|close to|up to|under|less than|below|just under|an estimated)\s+|~\s*)?"
+)
+VAGUE = (
+    r"(?:(?:a few|several)\s+)?(?:(?:tens|hundreds|dozens)\s+of\s+)?(?:thousands|millions|billions|trillions)"
+    r"(?:,?\s+(?:if not|or even|perhaps even|maybe even)\s+(?:(?:tens|hundreds)\s+of\s+)?"
+    r"(?:thousands|millions|billions|trillions))?"
+)
+HW = r"(?:A100|H100|H200|H800|B200|V100|TPU\s?v\d[a-z]?|MI\d{3}X?|RTX\s?\d{4}|GPU|accelerator|chip|TPU)s?"
 
 PATTERNS = [
     # money: ranges first, then single amounts, then vague amounts "of dollars"
     ("phrase", r"centuries of (?:compute|GPU|computing|processing) time|millennia of (?:compute|GPU) time"),
     ("phrase", r"as much (?:energy|electricity|power) as (?:a small town|a small city|a town|a city)"),
     # "and" joins a range only after "between": "$8 million and $3.2 million" are two amounts
-    ("money", rf"(?:between\s+{QUAL}{AMOUNT}\s+and\s+{QUAL}{AMOUNT_TAIL}|"
-              rf"(?:(?:from|anywhere from|anywhere between)\s+)?{QUAL}{AMOUNT}\+?(?:\s*(?:-|–|—|to)\s*{QUAL}{AMOUNT_TAIL})?)"
-              rf"(?:,?\s+(?:if not|or even)\s+{AMOUNT})?"
-              rf"(?:\s*(?:per|an|a|/)\s*(?:{HW}[- ]?)?(?:hour|hr|h)\b)?"),
+    (
+        "money",
+        rf"(?:between\s+{QUAL}{AMOUNT}\s+and\s+{QUAL}{AMOUNT_TAIL}|"
+        rf"(?:(?:from|anywhere from|anywhere between)\s+)?{QUAL}{AMOUNT}\+?(?:\s*(?:-|–|—|to)\s*{QUAL}{AMOUNT_TAIL})?)"
+        rf"(?:,?\s+(?:if not|or even)\s+{AMOUNT})?"
+        rf"(?:\s*(?:per|an|a|/)\s*(?:{HW}[- ]?)?(?:hour|hr|h)\b)?",
+    ),
     ("money", rf"{QUAL}{VAGUE},?\s+(?:of\s+)?(?:US\s)?dollars"),
     ("vague_money", rf"{QUAL}{VAGUE}"),
-    ("flop", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?(?:x|×)\s?10\^\d+)?(?:\s?{SCALE})?\+?\s?(?:petaflop/s[- ]days|pf-days|petaflop[- ]days|FLOPs?|floating[- ]point operations)"),
-    ("gpu_time", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s?(?:{HW}[- ]?)?(?:GPU[- ]?)?(?:hours|years|days|(?<=\d-)h)\b(?!\s+of\s+training)"),
+    (
+        "flop",
+        rf"{QUAL}{EDGE}(?:{NUM})(?:\s?(?:x|×)\s?10\^\d+)?(?:\s?{SCALE})?\+?\s?"
+        r"(?:petaflop/s[- ]days|pf-days|petaflop[- ]days|FLOPs?|floating[- ]point operations)",
+    ),
+    (
+        "gpu_time",
+        rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s?(?:{HW}[- ]?)?(?:GPU[- ]?)?"
+        r"(?:hours|years|days|(?<=\d-)h)\b(?!\s+of\s+training)",
+    ),
     ("energy", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s?(?:MWh|GWh|kWh|TWh|megawatt[- ]hours|gigawatt[- ]hours)"),
-    ("params", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?[- ]?(?:(?:active|activated|total)\s+)?(?:parameters?|params)\b"),
+    (
+        "params",
+        rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?[- ]?(?:(?:active|activated|total)\s+)?(?:parameters?|params)\b",
+    ),
     ("params", rf"{QUAL}{EDGE}(?:{NUM})\s?(?:[BbTtMm]|billion|trillion|million)[- ]parameter"),
     ("tokens", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s?tokens\b"),
     ("count_hw", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s+(?:(?:NVIDIA|Nvidia|AMD|Google)\s+)?{HW}"),
-    ("mfu", rf"(?:\bMFU|model flops? utili[sz]ation(?:\s*\(MFU\))?)\s*(?:of|at|was|is|were|around|about|:|=|≈|~)?\s*"
-            rf"{QUAL}{EDGE}{PERCENT}|{QUAL}{EDGE}{PERCENT}\s+(?:MFU\b|model flops? utili[sz]ation|utili[sz]ation)|"
-            rf"{EDGE}0\.\d+\s+(?:MFU\b|utili[sz]ation)"),
+    (
+        "mfu",
+        rf"(?:\bMFU|model flops? utili[sz]ation(?:\s*\(MFU\))?)\s*(?:of|at|was|is|were|around|about|:|=|≈|~)?\s*"
+        rf"{QUAL}{EDGE}{PERCENT}|{QUAL}{EDGE}{PERCENT}\s+(?:MFU\b|model flops? utili[sz]ation|utili[sz]ation)|"
+        rf"{EDGE}0\.\d+\s+(?:MFU\b|utili[sz]ation)",
+    ),
     ("duration", rf"{QUAL}{EDGE}(?:{NUM}|a few|several)(?:\s+(?:days|weeks|months)|-(?:day|week|month))\b"),
 ]
 COMPILED = [(kind, re.compile(p, re.IGNORECASE if kind != "count_hw" else 0)) for kind, p in PATTERNS]
 # A pattern runs on a sentence only if the sentence holds one of its cue strings (lower case):
 # a cheap `in` test that spares the regular expressions most sentences.
 CUES = {
-    "phrase": ("centur", "millenni", "as much"), "money": ("$", "€", "£"), "vague_money": ("illion", "housand"),
-    "flop": ("flop", "floating"), "gpu_time": ("hour", "year", "day", "-h"), "energy": ("wh", "watt"),
-    "params": ("param",), "tokens": ("token",), "mfu": ("mfu", "utili"), "duration": ("day", "week", "month"),
-    "count_hw": ("gpu", "tpu", "chip", "accelerator", "a100", "h100", "h200", "h800", "b200", "v100", "mi2", "mi3", "rtx"),
+    "phrase": ("centur", "millenni", "as much"),
+    "money": ("$", "€", "£"),
+    "vague_money": ("illion", "housand"),
+    "flop": ("flop", "floating"),
+    "gpu_time": ("hour", "year", "day", "-h"),
+    "energy": ("wh", "watt"),
+    "params": ("param",),
+    "tokens": ("token",),
+    "mfu": ("mfu", "utili"),
+    "duration": ("day", "week", "month"),
+    "count_hw": (
+        "gpu",
+        "tpu",
+        "chip",
+        "accelerator",
+        "a100",
+        "h100",
+        "h200",
+        "h800",
+        "b200",
+        "v100",
+        "mi2",
+        "mi3",
+        "rtx",
+    ),
 }
 DOLLAR_WORDS = ("dollar",)
 DIGIT = re.compile(r"\d")
 
-TRAINING = re.compile(r"\btrain(?:ed|ing|s)?\b|\bpre-?train|\bfinal run|\btraining run|\bcompute\b|\bcost(?:s|ing)? to\b", re.I)
+TRAINING = re.compile(
+    r"\btrain(?:ed|ing|s)?\b|\bpre-?train|\bfinal run|\btraining run|\bcompute\b|\bcost(?:s|ing)? to\b", re.I
+)
 COST_VERBS = re.compile(r"\bcost|\bspent|\bspend|\bprice tag|\bexpens|\bbill\b|\bpaid\b|\bpay\b", re.I)
-COST_WORDS = re.compile(r"\bcost|\bspent|\bspend|\bprice tag|\bexpens|\bbill\b|\bpaid\b|\bpay\b|\bworth of compute|"
-                        r"\bestimat|\bcomes? to\b|\bamounts? to\b|"
-                        r"\bfor (?:about |around |roughly |just |only |under |less than |over )?[$€£]", re.I)
+COST_WORDS = re.compile(
+    r"\bcost|\bspent|\bspend|\bprice tag|\bexpens|\bbill\b|\bpaid\b|\bpay\b|\bworth of compute|"
+    r"\bestimat|\bcomes? to\b|\bamounts? to\b|"
+    r"\bfor (?:about |around |roughly |just |only |under |less than |over )?[$€£]",
+    re.I,
+)
 DISTRACTOR = re.compile(
     r"\brais(?:e|ed|ing)\b|\bfunding\b|\binvest|\bvaluation|\bvalued\b|\brevenue|\bsales\b|\bearn|\bprofit|"
-    r"\bsalar|\bacqui|\bround\b|\bIPO\b|\bmarket cap|\bloss(?:es)?\b|\bdebt\b|\bgrant\b|\bdonat|\bsubscri|\bfine[ds]?\b|"
+    r"\bsalar|\bacqui|\bround\b|\bIPO\b|\bmarket cap|\bloss(?:es)?\b|\bdebt\b|\bgrant\b|\bdonat|\bsubscri|"
+    r"\bfine[ds]?\b|"
     r"\bpenalt|\bbudget for (?:staff|marketing)|\bemployees?\b|\bheadcount|\bdata cent(?:er|re)s?\b|"
-    r"\bsupercomputer\b|\bto build\b|\bconstruct", re.I)
-NOT_ACCELERATORS = re.compile(r"\b(?:RAM|memory|storage|SSDs?|NVMe|workstation|laptop|desktop|CPUs?|server processors?|"
-                              r"phone|subscription|licen[cs]e)\b", re.I)
-PER_UNIT = re.compile(r"\beach\b|\bapiece\b|\bper (?:gpu|unit|card|chip|accelerator)\b|\bunit price|\bsells? for\b|"
-                      r"\bretail|\bpurchase price|\bbuy|\bcosts? (?:about|around|roughly)?\s*\$", re.I)
-TOTAL = re.compile(r"\btotal\b|\bcumulative|\ball-in\b|\boverall\b|"
-                   r"\bincluding (?:\w+ ){0,2}(?:research|staff|experiments|salaries|development)|"
-                   r"\bresearch and development|\bR&D\b|\bentire (?:project|programme|program)|\bdevelopment cost", re.I)
-FINAL = re.compile(r"\bsingle (?:training )?run|\bfinal (?:training )?run|\btraining run\b|\bthe run\b|\bpre-?training\b|"
-                   r"\binitial training|\bcompute alone|\bworth of compute|\bin compute\b|\bGPU time\b", re.I)
-DURATION_CONTEXT = re.compile(r"\btrain|\btook\b|\bneed|\brequir|\bspent\b|\bran\b|\brunning\b|\bfor\b|\bover\b|\bin\b|\bduring\b|\blasted\b", re.I)
-RATE = re.compile(r"\s*(?:/|per\b|each\b|in each\b|an? (?:second|step|day|month|node|server)\b|"
-                  r"[^.;]{0,30}\b(?:per|in each|for each|in every) (?:node|server|pod|host|machine|rack|step|second|token|"
-                  r"parameter|param)\b|\s*(?:cores?|nodes?|hosts?|servers?|pods?|racks?)\b)", re.I)
+    r"\bsupercomputer\b|\bto build\b|\bconstruct",
+    re.I,
+)
+NOT_ACCELERATORS = re.compile(
+    r"\b(?:RAM|memory|storage|SSDs?|NVMe|workstation|laptop|desktop|CPUs?|server processors?|"
+    r"phone|subscription|licen[cs]e)\b",
+    re.I,
+)
+PER_UNIT = re.compile(
+    r"\beach\b|\bapiece\b|\bper (?:gpu|unit|card|chip|accelerator)\b|\bunit price|\bsells? for\b|"
+    r"\bretail|\bpurchase price|\bbuy|\bcosts? (?:about|around|roughly)?\s*\$",
+    re.I,
+)
+TOTAL = re.compile(
+    r"\btotal\b|\bcumulative|\ball-in\b|\boverall\b|"
+    r"\bincluding (?:\w+ ){0,2}(?:research|staff|experiments|salaries|development)|"
+    r"\bresearch and development|\bR&D\b|\bentire (?:project|programme|program)|\bdevelopment cost",
+    re.I,
+)
+FINAL = re.compile(
+    r"\bsingle (?:training )?run|\bfinal (?:training )?run|\btraining run\b|\bthe run\b|\bpre-?training\b|"
+    r"\binitial training|\bcompute alone|\bworth of compute|\bin compute\b|\bGPU time\b",
+    re.I,
+)
+DURATION_CONTEXT = re.compile(
+    r"\btrain|\btook\b|\bneed|\brequir|\bspent\b|\bran\b|\brunning\b|\bfor\b|\bover\b|\bin\b|\bduring\b|\blasted\b",
+    re.I,
+)
+RATE = re.compile(
+    r"\s*(?:/|per\b|each\b|in each\b|an? (?:second|step|day|month|node|server)\b|"
+    r"[^.;]{0,30}\b(?:per|in each|for each|in every) (?:node|server|pod|host|machine|rack|step|second|token|"
+    r"parameter|param)\b|\s*(?:cores?|nodes?|hosts?|servers?|pods?|racks?)\b)",
+    re.I,
+)
 OTHER_PERIOD = re.compile(r"\s*(?:/|per|a|an|each)\s*(?:month|year|week|day|annum)\b", re.I)
 RUN = re.compile(r"\bruns?\b|\bGPUs\b|\baccelerators\b", re.I)
 ACTIVE = re.compile(r"\bactive\b|\bactivated\b", re.I)
-PART = re.compile(r"\b(?:per|each|every) (?:expert|layer|head)\b|\beach with\s*~?\s*$|\b\d+\s+experts?\s+(?:of|with)\s*$|"
-                  r"^\s*(?:each|apiece|per expert|per token)\b", re.I)
+PART = re.compile(
+    r"\b(?:per|each|every) (?:expert|layer|head)\b|\beach with\s*~?\s*$|\b\d+\s+experts?\s+(?:of|with)\s*$|"
+    r"^\s*(?:each|apiece|per expert|per token)\b",
+    re.I,
+)
 HOUR_PRICE = re.compile(r"(?:per|an|a|/)\s*(?:\w+[- ])?(?:hour|hr|h)\b", re.I)
 VAGUE_COUNTS = {"a few": 3, "several": 4}  # number words proper are digits by now (numerals.spell_out)
 
@@ -139,7 +212,7 @@ def sentences(text: str) -> list[Sentence]:
     """Split on sentence ends and blank lines, keeping offsets into the original text."""
     found, start = [], 0
     for m in SENTENCE_END.finditer(text):
-        found.append((start, m.start() + (1 if text[m.start()] in "\"”’)" else 0)))
+        found.append((start, m.start() + (1 if text[m.start()] in '"”’)' else 0)))
         start = m.end()
     found.append((start, len(text)))
     result = []
@@ -170,12 +243,14 @@ def extract(text: str, masked: list[tuple[int, int]] = (), sents: list[Sentence]
     masked = sorted(masked)
     starts = [a for a, _ in masked]
     for sentence in sents if sents is not None else sentences(text):
-        sentence = replace(sentence, text=text[sentence.start:sentence.end])  # emphasis-free copy
+        sentence = replace(sentence, text=text[sentence.start : sentence.end])  # emphasis-free copy
         first, last = bisect.bisect_left(starts, sentence.start), bisect.bisect_left(starts, sentence.end)
         taken = [(a - sentence.start, b - sentence.start) for a, b in masked[first:last]]
         names_a_model = bool(taken)
         lowered = sentence.text.lower()
-        if not DIGIT.search(lowered) and not any(w in lowered for w in ("illion", "housand", "centur", "millenni", "as much")):
+        if not DIGIT.search(lowered) and not any(
+            w in lowered for w in ("illion", "housand", "centur", "millenni", "as much")
+        ):
             previous = sentence.text
             continue
         for kind, pattern in COMPILED:
@@ -189,7 +264,7 @@ def extract(text: str, masked: list[tuple[int, int]] = (), sents: list[Sentence]
                     continue
                 span = _classify(kind, sentence, a, b, previous + (" training" if names_a_model else ""))
                 if span is not None:
-                    spans.append(replace(span, text=original[span.start:span.end]))
+                    spans.append(replace(span, text=original[span.start : span.end]))
                     taken.append((a, b))
         previous = sentence.text
     return sorted(spans, key=lambda s: s.start)
@@ -215,8 +290,8 @@ def _classify(kind: str, sentence: Sentence, a: int, b: int, previous: str = "")
     """What a matched value measures, judged from its sentence (and the one before)."""
     s = sentence.text
     raw = s[a:b]
-    before, after = s[max(0, a - 80):a], s[b:b + 80]
-    context = s[max(0, a - CONTEXT):b + CONTEXT]
+    before, after = s[max(0, a - 80) : a], s[b : b + 80]
+    context = s[max(0, a - CONTEXT) : b + CONTEXT]
     topic = previous[-CONTEXT:] + " " + context
     near = before[-50:] + " " + after[:50]
 
@@ -249,14 +324,25 @@ def _classify(kind: str, sentence: Sentence, a: int, b: int, previous: str = "")
         if hardware and PER_UNIT.search(before[-50:] + raw + after[:50]) and not TRAINING.search(near):
             return span("hardware_price_usd", value, "hardware_purchase", hardware)
         asked = previous.rstrip().endswith("?")  # "What did it cost to train? About $2M."
-        if not (TRAINING.search(topic) and (COST_WORDS.search(previous[-CONTEXT:] if asked else context)
-                                            or COST_WORDS.search(context) or FINAL.search(context))):
+        if not (
+            TRAINING.search(topic)
+            and (
+                COST_WORDS.search(previous[-CONTEXT:] if asked else context)
+                or COST_WORDS.search(context)
+                or FINAL.search(context)
+            )
+        ):
             return None
         if DISTRACTOR.search(context) and not TRAINING.search(before[-60:] + after[:40]):
             return None
         quantity = "total_cost_usd" if TOTAL.search(context) and not FINAL.search(near) else "training_cost_usd"
-        scope = ("total_programme" if quantity == "total_cost_usd"
-                 else "final_training_run" if FINAL.search(context) else "unspecified")
+        scope = (
+            "total_programme"
+            if quantity == "total_cost_usd"
+            else "final_training_run"
+            if FINAL.search(context)
+            else "unspecified"
+        )
         return span(quantity, value, scope)
     if kind == "flop":
         value = _parse(raw, FLOP)
@@ -266,31 +352,45 @@ def _classify(kind: str, sentence: Sentence, a: int, b: int, previous: str = "")
     if kind == "gpu_time":
         if not re.search(r"gpu|accelerator|chip|tpu|a100|h100|h800|v100|compute", raw + after[:20], re.I):
             return None
-        value = _parse(raw if re.search(r"gpu|accelerator|chip|tpu|\d-h$", raw, re.I) else
-                       re.sub(r"hours$", "GPU hours", raw), GPU_HOURS)
+        value = _parse(
+            raw if re.search(r"gpu|accelerator|chip|tpu|\d-h$", raw, re.I) else re.sub(r"hours$", "GPU hours", raw),
+            GPU_HOURS,
+        )
         return span("gpu_hours", value, "final_training_run", _hardware_near(raw)) if value else None
     if kind == "energy":
         value = _parse(raw, MWH)
         return span("energy_mwh", value, "final_training_run") if value else None
     if kind == "params":
-        value = _parse(re.sub(r"[- ]?(?:(?:active|activated|total)\s+)?(?:parameters?|params|parameter)$", "", raw,
-                              flags=re.I), COUNT)
+        value = _parse(
+            re.sub(r"[- ]?(?:(?:active|activated|total)\s+)?(?:parameters?|params|parameter)$", "", raw, flags=re.I),
+            COUNT,
+        )
         if value is None or PART.search(before[-30:]) or PART.search(after[:30]):
             return None
         active = ACTIVE.search(raw) or re.match(r"\s*\(?(?:are |were |is )?(?:active|activated)\b", after, re.I)
         return span("active_parameters" if active else "parameters", value)
     if kind == "mfu":
         number = re.search(rf"{PERCENT}|0\.\d+", raw)
-        value = _parse(number.group().replace("%", "") + "%" if number and "%" in number.group() else
-                       number.group() if number else "", FRACTION)
+        value = _parse(
+            number.group().replace("%", "") + "%"
+            if number and "%" in number.group()
+            else number.group()
+            if number
+            else "",
+            FRACTION,
+        )
         return span("mfu", value, "final_training_run") if value else None
     if kind == "tokens":
         value = _parse(raw, COUNT)
         return span("training_tokens", value, "final_training_run") if value else None
     if kind == "count_hw":
         number = re.match(rf"{QUAL}((?:{NUM})(?:\s?{SCALE})?)", raw, re.I)
-        value = _parse(raw[:number.end()], COUNT) if number else None
-        if value is None or (value.low or value.high or 0) < 2 or re.match(r"\s*(?:GPU[- ]?)?(?:hours|years|days)", after, re.I):
+        value = _parse(raw[: number.end()], COUNT) if number else None
+        if (
+            value is None
+            or (value.low or value.high or 0) < 2
+            or re.match(r"\s*(?:GPU[- ]?)?(?:hours|years|days)", after, re.I)
+        ):
             return None
         if PER_UNIT.search(after[:12]) or re.match(r"\s*(?:GB|TB)\b", after):
             return None

@@ -13,16 +13,23 @@ from dataclasses import dataclass
 from kb.values import alias_key
 
 WORD = re.compile(r"[A-Za-z][\w.]*(?:-[\w.]+)*|\d[\w.]*(?:-[\w.]+)*")
-UNKNOWN_MODEL = re.compile(r"\b([A-Z][A-Za-z]{1,20}(?:-[A-Za-z]*\d[\w.]*)+"
-                           r"(?:-(?:mini|small|medium|large|base|chat|instruct|pro|ultra|turbo|preview))?)\b")
+UNKNOWN_MODEL = re.compile(
+    r"\b([A-Z][A-Za-z]{1,20}(?:-[A-Za-z]*\d[\w.]*)+"
+    r"(?:-(?:mini|small|medium|large|base|chat|instruct|pro|ultra|turbo|preview))?)\b"
+)
 SIZE_SUFFIX = re.compile(r"\s*[-\s]?(\d+(?:\.\d+)?)\s?([BbMmTt])\b(?![- ]?(?:parameter|param|token|dollar|USD))")
 ANAPHORA = re.compile(  # words that refer back to the model named in an earlier sentence
     r"^\W*(?:its|their|they)\b|\b(?:it|this model|the model|that model|the (?:whole |full |final |entire |same )?"
     r"(?:training )?run|this run|the (?:final |pre-?)?training|training (?:took|lasted|ran|used|required|needed)|"
-    r"the \d+(?:\.\d+)?[BT] (?:model|version))\b", re.I)
+    r"the \d+(?:\.\d+)?[BT] (?:model|version))\b",
+    re.I,
+)
 # "A rival lab says its model…": a new party in the sentence, so "its" is not the model named before
-NEW_PARTY = re.compile(r"\b(?:a|an|another|one|other|some)\s+(?:[\w-]+\s+){0,2}(?:lab|company|startup|firm|rival|competitor|"
-                       r"model|team|group|LLM)s?\b", re.I)
+NEW_PARTY = re.compile(
+    r"\b(?:a|an|another|one|other|some)\s+(?:[\w-]+\s+){0,2}(?:lab|company|startup|firm|rival|competitor|"
+    r"model|team|group|LLM)s?\b",
+    re.I,
+)
 MACHINE = re.compile(r"(?:DGX|HGX|NVL|SXM|PCIe|GB\d|EFA|IB)\b", re.I)
 VERSION_SUFFIX = re.compile(r"(?:-(?:v\d+(?:\.\d+)*|instruct|chat|base|hf|\d{4}))+$", re.I)
 NOT_MODELS = {"covid-19", "sars-cov-2", "mp3", "wi-fi"}
@@ -42,9 +49,12 @@ class Mention:
     candidates: tuple[str, ...] = ()  # a family name ("Llama 2"): the models it could mean
 
 
-def find_mentions(text: str, aliases: dict[str, tuple[str, str]],
-                  family: dict[str, tuple[str, ...]] | None = None,
-                  spellings: dict[str, set[str]] | None = None) -> list[Mention]:
+def find_mentions(
+    text: str,
+    aliases: dict[str, tuple[str, str]],
+    family: dict[str, tuple[str, ...]] | None = None,
+    spellings: dict[str, set[str]] | None = None,
+) -> list[Mention]:
     """Every model or accelerator name, longest match first; aliases maps key -> (slug, kind),
     `family` a family name to the models it could mean (see families()). A name made of letters
     only must be written as the knowledge base writes it (`spellings`): "CoRe" is a model, the
@@ -56,7 +66,7 @@ def find_mentions(text: str, aliases: dict[str, tuple[str, str]],
     i = 0
     while i < len(words):
         found = None
-        if _fold(text[words[i][0]:words[i][1]]) not in prefixes:  # most words start no name
+        if _fold(text[words[i][0] : words[i][1]]) not in prefixes:  # most words start no name
             i += 1
             continue
         for n in range(min(MAX_NGRAM, len(words) - i), 0, -1):
@@ -68,8 +78,9 @@ def find_mentions(text: str, aliases: dict[str, tuple[str, str]],
                 key = key[:-1]  # "A100s"
             if key.isdigit() or len(key) < 3 or not _written_as_a_name(text[start:end]):
                 continue
-            if key in aliases and not (spellings and key.isalpha() and key in spellings
-                                       and text[start:end] not in spellings[key]):
+            if key in aliases and not (
+                spellings and key.isalpha() and key in spellings and text[start:end] not in spellings[key]
+            ):
                 found = (n, start, end, *aliases[key])
                 break
             if key in family:
@@ -84,8 +95,17 @@ def find_mentions(text: str, aliases: dict[str, tuple[str, str]],
                 end = m.end()
             if kind == "family" and size is not None:  # "Falcon 11B": a size the knowledge base lacks
                 kind, slug = "unknown", text[start:end]
-            mentions.append(Mention(start, end, text[start:end], slug, kind, size,
-                                    family[alias_key(text[start:found[2]])] if kind == "family" else ()))
+            mentions.append(
+                Mention(
+                    start,
+                    end,
+                    text[start:end],
+                    slug,
+                    kind,
+                    size,
+                    family[alias_key(text[start : found[2]])] if kind == "family" else (),
+                )
+            )
             while i < len(words) and words[i][0] < end:
                 i += 1
             continue
@@ -94,7 +114,8 @@ def find_mentions(text: str, aliases: dict[str, tuple[str, str]],
     for m in UNKNOWN_MODEL.finditer(text):
         i = bisect.bisect_right(taken_starts, m.start()) - 1
         overlaps = (i >= 0 and mentions[i].end > m.start()) or (
-            i + 1 < len(mentions) and mentions[i + 1].start < m.end())
+            i + 1 < len(mentions) and mentions[i + 1].start < m.end()
+        )
         if overlaps or m.group(1).lower() in NOT_MODELS:
             continue
         if re.fullmatch(r"[A-Z]{1,3}-?\d+", m.group(1)) or MACHINE.match(m.group(1)):  # part numbers, servers
@@ -105,14 +126,14 @@ def find_mentions(text: str, aliases: dict[str, tuple[str, str]],
             size, end = float(s.group(1)) * SCALES[s.group(2).lower()], s.end()
         release = aliases.get(alias_key(VERSION_SUFFIX.sub("", m.group(1))))  # "Mistral-7B-v0.2" is Mistral 7B
         if release is not None and release[1] == "model":
-            mentions.append(Mention(m.start(), end, text[m.start():end], release[0], "model", size))
+            mentions.append(Mention(m.start(), end, text[m.start() : end], release[0], "model", size))
         else:
-            mentions.append(Mention(m.start(), end, text[m.start():end], m.group(1), "unknown", size))
+            mentions.append(Mention(m.start(), end, text[m.start() : end], m.group(1), "unknown", size))
     return sorted(mentions, key=lambda m: m.start)
 
 
 def _written_as_a_name(words: str) -> bool:
-    """"Transformer" or "GPT-4" name a model; "transformer" in running text is a common noun."""
+    """ "Transformer" or "GPT-4" name a model; "transformer" in running text is a common noun."""
     return any(c.isupper() or c.isdigit() for c in words)
 
 
@@ -139,8 +160,11 @@ def _prefixes(keys: tuple[str, ...]) -> frozenset[str]:
     return frozenset(key[:i] for key in keys for i in range(1, len(key) + 1))
 
 
-COMPARED = re.compile(r"(?:^|\b)(?:like|unlike|than|such as|compared (?:to|with)|versus|vs\.?|"
-                      r"rival(?:s|ing)?|beats?|outperforms?|surpass(?:es)?)\b[^.]{0,36}$", re.I)
+COMPARED = re.compile(
+    r"(?:^|\b)(?:like|unlike|than|such as|compared (?:to|with)|versus|vs\.?|"
+    r"rival(?:s|ing)?|beats?|outperforms?|surpass(?:es)?)\b[^.]{0,36}$",
+    re.I,
+)
 COORDINATED = re.compile(r"\s*(?:,|and|or|&|,\s*and|,\s*or)\s*")
 NEAR = 80  # characters: a model named this close before a number is the one it is about
 
@@ -155,29 +179,51 @@ class Attribution:
     candidates: tuple[str, ...] = ()
 
 
-def subject_for(span_start: int, span_end: int, sentence_text: str, sentence_mentions: list[Mention],
-                antecedent: list[Mention], sentence_start: int = 0, answers: bool = False) -> Attribution:
+def subject_for(
+    span_start: int,
+    span_end: int,
+    sentence_text: str,
+    sentence_mentions: list[Mention],
+    antecedent: list[Mention],
+    sentence_start: int = 0,
+    answers: bool = False,
+) -> Attribution:
     """The model a claim at span_start is about.
 
     The model named in its sentence: the only one, or the nearest one just before the number.
     A sentence with several models and none just before the number is ambiguous. A sentence
     that names none but clearly refers back ("It was trained…", "the model") takes the subject
-    of the last sentence that named one, as does the answer to a question that named one. Nothing else: a number in a sentence that names no
-    model is left unattributed rather than pinned on a model named nearby. A number that
+    of the last sentence that named one, as does the answer to a question that named one.
+    Nothing else: a number in a sentence that names no model is left unattributed rather than
+    pinned on a model named nearby. A number that
     modifies the name after it ("the 175 billion parameter GPT-3") is about that model, and a
     model named in a comparison ("like the one behind ChatGPT") is not the sentence's subject."""
     models = [m for m in sentence_mentions if m.kind in ("model", "unknown", "generic", "family")]
     distinct = tuple(dict.fromkeys(m.subject for m in models))
     before = [m for m in models if m.start < span_start]
-    following = [m for m in models if 0 <= m.start - span_end <= 12 and
-                 re.fullmatch(r"[\s-]*(?:the\s+)?", sentence_text[span_end - sentence_start:m.start - sentence_start])]
-    if not following and before and span_start - before[-1].end > 5 and COMPARED.search(
-            sentence_text[max(0, before[-1].start - sentence_start - 40):before[-1].start - sentence_start]):
+    following = [
+        m
+        for m in models
+        if 0 <= m.start - span_end <= 12
+        and re.fullmatch(r"[\s-]*(?:the\s+)?", sentence_text[span_end - sentence_start : m.start - sentence_start])
+    ]
+    if (
+        not following
+        and before
+        and span_start - before[-1].end > 5
+        and COMPARED.search(
+            sentence_text[max(0, before[-1].start - sentence_start - 40) : before[-1].start - sentence_start]
+        )
+    ):
         # "…like the one used by ChatGPT is reported to…", "Compared with GPT-4, the cost was…": the
         # model in the comparison is not what the number is about ("than GPT-3's $4.6M" would be)
         return Attribution(None, "compared", (before[-1].subject,))
-    if not following and len(before) > 1 and before[-2].subject != before[-1].subject and COORDINATED.fullmatch(
-            sentence_text[before[-2].end - sentence_start:before[-1].start - sentence_start]):
+    if (
+        not following
+        and len(before) > 1
+        and before[-2].subject != before[-1].subject
+        and COORDINATED.fullmatch(sentence_text[before[-2].end - sentence_start : before[-1].start - sentence_start])
+    ):
         return Attribution(None, "ambiguous", distinct)  # "GPT-3 and GPT-4 cost $8M and $100M": which is which?
     if following:
         nearest: Mention | None = following[0]

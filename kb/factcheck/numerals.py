@@ -11,10 +11,14 @@ import re
 
 from text_to_num import text2num
 
-WORD = (r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
-        r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand)")
-FOLLOWED_BY = (r"(?:million|billion|trillion|percent|parameters?|params|tokens|GPUs?|chips|accelerators|TPUs?|"
-               r"days|weeks|months|years|hours|dollars|[A-Z]+\d+\w*)\b")
+WORD = (
+    r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand)"
+)
+FOLLOWED_BY = (
+    r"(?:million|billion|trillion|percent|parameters?|params|tokens|GPUs?|chips|accelerators|TPUs?|"
+    r"days|weeks|months|years|hours|dollars|[A-Z]+\d+\w*)\b"
+)
 PHRASE = re.compile(rf"\b{WORD}(?:(?:[\s-]+|\s+and\s+){WORD})*(?=[\s-]+{FOLLOWED_BY})", re.I)
 
 
@@ -27,7 +31,7 @@ def spell_out(text: str) -> tuple[str, list[int] | None]:
             digits = str(text2num(re.sub(r"[\s-]+", " ", m.group()).lower(), "en"))
         except ValueError:  # "hundred thousand", or words that are no single number
             continue
-        pieces.append(text[position:m.start()])
+        pieces.append(text[position : m.start()])
         to_original.extend(range(position, m.start()))
         pieces.append(digits)
         to_original.extend([m.start()] * len(digits))

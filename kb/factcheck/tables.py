@@ -18,8 +18,14 @@ SEPARATOR = re.compile(r"^[\s|:\-—–]+$")
 CELL = re.compile(r"[^|]+")
 # What a header or row label says a number measures, as the words the extractor reads beside it.
 HINTS = [
-    (re.compile(r"per[- ]token|per[- ]second|/s\b|inference|memory|ram\b|vram|bandwidth|context|vocab|transistor|"
-                r"release|date|price per|tdp|power|node", re.I), None),
+    (
+        re.compile(
+            r"per[- ]token|per[- ]second|/s\b|inference|memory|ram\b|vram|bandwidth|context|vocab|transistor|"
+            r"release|date|price per|tdp|power|node",
+            re.I,
+        ),
+        None,
+    ),
     (re.compile(r"active", re.I), "active parameters"),
     (re.compile(r"param|size", re.I), "parameters"),
     (re.compile(r"token", re.I), "tokens"),
@@ -82,17 +88,17 @@ def find_tables(text: str) -> list[Table]:
     tables, i = [], 0
     while i < len(lines):
         j = i
-        while j + 1 < len(lines) and text[lines[j][1]:lines[j + 1][0]].strip() == "":
+        while j + 1 < len(lines) and text[lines[j][1] : lines[j + 1][0]].strip() == "":
             j += 1
-        block = lines[i:j + 1]
+        block = lines[i : j + 1]
         i = j + 1
-        if SEPARATOR.fullmatch(text[block[1][0]:block[1][1]]) if len(block) > 1 else False:
+        if SEPARATOR.fullmatch(text[block[1][0] : block[1][1]]) if len(block) > 1 else False:
             block = block[:1] + block[2:]
         if len(block) < 2:
             continue
         header = _cells(text, *block[0])
         cells = []
-        for n, cell in enumerate(header[1:], 1):  # "| Cost category | DeepSeek-V3 $5.5M |"
+        for cell in header[1:]:  # "| Cost category | DeepSeek-V3 $5.5M |"
             hint = _hint(header[0].text)
             if hint is not None and any(c.isdigit() for c in cell.text):
                 cells.append(TableCell(cell, hint, (cell,)))

@@ -13,7 +13,7 @@ import os
 import pickle
 import urllib.parse
 from dataclasses import dataclass, field
-from datetime import timezone
+from datetime import UTC
 from importlib import metadata
 from pathlib import Path
 
@@ -34,8 +34,15 @@ class BuildResult:
     up_to_date: bool = False  # nothing had changed since the last build, so nothing was done
 
 
-def build_site(session: Session, out: Path, base_url: str = "", templates: Path = DEFAULT_TEMPLATES,
-               progress=None, fail_after: int | None = None, workers: int | None = None) -> BuildResult:
+def build_site(
+    session: Session,
+    out: Path,
+    base_url: str = "",
+    templates: Path = DEFAULT_TEMPLATES,
+    progress=None,
+    fail_after: int | None = None,
+    workers: int | None = None,
+) -> BuildResult:
     """Render everything into a staging folder and swap it in; nothing changes on failure.
 
     If the database, the templates, the code and the base URL are what the last build saw and
@@ -51,8 +58,9 @@ def build_site(session: Session, out: Path, base_url: str = "", templates: Path 
         return _build(session, Path(out), base_url, templates, progress, fail_after, workers)
 
 
-def _build(session: Session, out: Path, base_url: str, templates: Path, progress, fail_after: int | None,
-           workers: int | None) -> BuildResult:
+def _build(
+    session: Session, out: Path, base_url: str, templates: Path, progress, fail_after: int | None, workers: int | None
+) -> BuildResult:
     previous = _read_manifest(out)
     salt = _templates_digest(templates) + _code_digest() + base_url
     state = None  # computed here only if the site may be up to date, else while the workers render
@@ -106,8 +114,12 @@ def _build(session: Session, out: Path, base_url: str, templates: Path, progress
         writer.written.update(save_as for save_as, _, _ in results)  # workers' writers were copies
         writer.changed = sorted(set(writer.changed) | {save_as for save_as, _, changed in results if changed})
         files = sorted(writer.written | {MANIFEST})
-        manifest = {"state": state, "pages": {save_as: fingerprint for save_as, fingerprint, _ in results},
-                    "downloads": files_digest, "files": files}
+        manifest = {
+            "state": state,
+            "pages": {save_as: fingerprint for save_as, fingerprint, _ in results},
+            "downloads": files_digest,
+            "files": files,
+        }
         writer.write(MANIFEST, json.dumps(manifest, sort_keys=True, indent=0))
         writer.publish()
     except BaseException:
@@ -144,8 +156,12 @@ def _render(job: _Job, indices) -> list[tuple[str, str, bool]]:
         changed = False
         if job.previous.get(page.save_as) != fingerprint or not job.writer.reuse(page.save_as):
             html = job.env.get_template(page.template).render(
-                page=page, root=_root(page, job.base_url), base_url=job.base_url, **page.context,
-                **{name: compute() for name, compute in page.lazy.items()})
+                page=page,
+                root=_root(page, job.base_url),
+                base_url=job.base_url,
+                **page.context,
+                **{name: compute() for name, compute in page.lazy.items()},
+            )
             before = len(job.writer.changed)
             job.writer.write(page.save_as, html)
             changed = len(job.writer.changed) > before
@@ -200,8 +216,10 @@ def refuse_foreign(out: Path) -> None:
     if (out / MANIFEST).is_file():
         return
     if any(entry.name not in PLACEHOLDERS for entry in os.scandir(out)):
-        raise NotASite(f"--out {out} holds files kb build did not make; give a new or empty folder, "
-                       "or one kb build made (it would be replaced as a whole)")
+        raise NotASite(
+            f"--out {out} holds files kb build did not make; give a new or empty folder, "
+            "or one kb build made (it would be replaced as a whole)"
+        )
 
 
 PLACEHOLDERS = {".gitkeep"}  # an otherwise empty folder kept in version control
@@ -289,8 +307,11 @@ def _write_downloads(writer: SiteWriter, downloads: dict, reuse: bool) -> None:
         return
     rows = downloads["claims"]
     # No indent: the indenting encoder is pure Python and ten times slower on 10,000 claims.
-    writer.write("claims.json", json.dumps({"columns": list(DOWNLOAD_COLUMNS), "claims": rows},
-                                           ensure_ascii=False, separators=(",", ":")) + "\n")
+    writer.write(
+        "claims.json",
+        json.dumps({"columns": list(DOWNLOAD_COLUMNS), "claims": rows}, ensure_ascii=False, separators=(",", ":"))
+        + "\n",
+    )
     buffer = io.StringIO()
     out = csv.DictWriter(buffer, fieldnames=DOWNLOAD_COLUMNS, lineterminator="\n")
     out.writeheader()
@@ -330,20 +351,32 @@ def _write_feeds(writer: SiteWriter, env, pages: list[Page], views: list[dict], 
     entries = sorted(views, key=lambda v: (v["created_at"], v["slug"]), reverse=True)[:100]
     updated = max((v["updated_at"] for v in views), default=None)
     feed = env.get_template("atom.xml").render(
-        entries=[{**v, "id": _feed_id(base_url, v["url"]), "link": _absolute(base_url, v["url"]) if base_url else None,
-                  "created": v["created_at"].astimezone(timezone.utc).isoformat(),
-                  "updated": v["updated_at"].astimezone(timezone.utc).isoformat()} for v in entries],
-        updated=updated.astimezone(timezone.utc).isoformat() if updated else "1970-01-01T00:00:00+00:00",
-        id=_feed_id(base_url, "feed.xml"), self_link=_absolute(base_url, "feed.xml") if base_url else None,
-        home=_absolute(base_url, "index.html") if base_url else None)
+        entries=[
+            {
+                **v,
+                "id": _feed_id(base_url, v["url"]),
+                "link": _absolute(base_url, v["url"]) if base_url else None,
+                "created": v["created_at"].astimezone(UTC).isoformat(),
+                "updated": v["updated_at"].astimezone(UTC).isoformat(),
+            }
+            for v in entries
+        ],
+        updated=updated.astimezone(UTC).isoformat() if updated else "1970-01-01T00:00:00+00:00",
+        id=_feed_id(base_url, "feed.xml"),
+        self_link=_absolute(base_url, "feed.xml") if base_url else None,
+        home=_absolute(base_url, "index.html") if base_url else None,
+    )
     writer.write("feed.xml", feed)
     robots = "User-agent: *\nAllow: /\n"
     if base_url:
-        lastmod = {v["url"]: v["updated_at"].astimezone(timezone.utc).strftime("%Y-%m-%d") for v in views}
+        lastmod = {v["url"]: v["updated_at"].astimezone(UTC).strftime("%Y-%m-%d") for v in views}
         sitemap = env.get_template("sitemap.xml").render(
-            urls=[{"loc": _absolute(base_url, p.save_as), "lastmod": lastmod.get(p.save_as)}
-                  for p in pages if p.save_as != "404.html"])
+            urls=[
+                {"loc": _absolute(base_url, p.save_as), "lastmod": lastmod.get(p.save_as)}
+                for p in pages
+                if p.save_as != "404.html"
+            ]
+        )
         writer.write("sitemap.xml", sitemap)
         robots += f"Sitemap: {_absolute(base_url, 'sitemap.xml')}\n"
     writer.write("robots.txt", robots)
-

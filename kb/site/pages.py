@@ -64,8 +64,24 @@ def brief(v: dict) -> dict:
     return {k: v[k] for k in BRIEF_FIELDS}
 
 
-BRIEF_FIELDS = ("slug", "url", "subject", "quantity", "quantity_label", "value", "claimant", "date", "year_sort",
-                "verdict", "low", "high", "p5", "p50", "p95", "own_inputs")
+BRIEF_FIELDS = (
+    "slug",
+    "url",
+    "subject",
+    "quantity",
+    "quantity_label",
+    "value",
+    "claimant",
+    "date",
+    "year_sort",
+    "verdict",
+    "low",
+    "high",
+    "p5",
+    "p50",
+    "p95",
+    "own_inputs",
+)
 
 
 def index_row(v: dict) -> dict:
@@ -77,9 +93,16 @@ def verdict_view(verdict: str | None, factor: float | None = None) -> dict:
     return VERDICT_VIEWS[verdict or "unchecked"] | {"factor": shown_factor}
 
 
-VERDICT_VIEWS = {key: {"key": key, "icon": icon, "name": name, "meaning": meaning,
-                       "sort": VERDICTS.index(key) if key in VERDICTS else len(VERDICTS)}
-                 for key, (icon, name, meaning) in VERDICT_TEXT.items()}
+VERDICT_VIEWS = {
+    key: {
+        "key": key,
+        "icon": icon,
+        "name": name,
+        "meaning": meaning,
+        "sort": VERDICTS.index(key) if key in VERDICTS else len(VERDICTS),
+    }
+    for key, (icon, name, meaning) in VERDICT_TEXT.items()
+}
 
 
 def claim_url(slug: str) -> str:
@@ -119,17 +142,39 @@ def range_chart(quantity: str, low, high, p5, p50, p95) -> dict | None:
     if scale is None:
         return None
     ends = [v for v in (low, high) if v]
-    claim = {"x1": scale(low) if low else 0.0, "x2": scale(high) if high else width,
-             "open_low": low is None, "open_high": high is None, "point": low is not None and low == high}
+    claim = {
+        "x1": scale(low) if low else 0.0,
+        "x2": scale(high) if high else width,
+        "open_low": low is None,
+        "open_high": high is None,
+        "point": low is not None and low == high,
+    }
     claim["anchor"] = "end" if claim["x1"] > width * 0.6 else "start"
-    band = None if p5 is None else {"x1": scale(p5), "x2": scale(p95), "xm": scale(p50),
-                                    "label": f"model: {show_range(quantity, p5, p95)}",
-                                    "anchor": "end" if scale(p5) > width * 0.6 else "start"}
-    title = (f"Claim {show_range(quantity, low, high)} against the model's 90% range "
-             + (f"{show(quantity, p5)} to {show(quantity, p95)}" if p5 is not None else "(none)") + ", log scale")
-    return {"width": width, "claim": claim, "band": band, "title": title, "ends": ends,
-            "ticks": [{"x": scale(t), "label": show(quantity, t)} for t in ticks],
-            "claim_label": f"claim: {show_range(quantity, low, high)}"}
+    band = (
+        None
+        if p5 is None
+        else {
+            "x1": scale(p5),
+            "x2": scale(p95),
+            "xm": scale(p50),
+            "label": f"model: {show_range(quantity, p5, p95)}",
+            "anchor": "end" if scale(p5) > width * 0.6 else "start",
+        }
+    )
+    title = (
+        f"Claim {show_range(quantity, low, high)} against the model's 90% range "
+        + (f"{show(quantity, p5)} to {show(quantity, p95)}" if p5 is not None else "(none)")
+        + ", log scale"
+    )
+    return {
+        "width": width,
+        "claim": claim,
+        "band": band,
+        "title": title,
+        "ends": ends,
+        "ticks": [{"x": scale(t), "label": show(quantity, t)} for t in ticks],
+        "claim_label": f"claim: {show_range(quantity, low, high)}",
+    }
 
 
 def subject_chart(claims: list[dict]) -> list[dict]:
@@ -161,33 +206,68 @@ def subject_chart(claims: list[dict]) -> list[dict]:
             if c["p5"] and (c["p5"], c["p50"], c["p95"]) != common:
                 own = {"y1": height - scale(c["p95"]), "y2": height - scale(c["p5"])}
                 title += f"; judged against its own inputs' range, {show_range(quantity, c['p5'], c['p95'])}"
-            marks.append({"x": round(step * (i + 1), 1), "y1": y1, "y2": y2, "verdict": c["verdict"]["key"],
-                          "title": title, "own_band": own,
-                          "url": c["url"], "label": c["date"][:4] if c["date"] else "n.d."})
+            marks.append(
+                {
+                    "x": round(step * (i + 1), 1),
+                    "y1": y1,
+                    "y2": y2,
+                    "verdict": c["verdict"]["key"],
+                    "title": title,
+                    "own_band": own,
+                    "url": c["url"],
+                    "label": c["date"][:4] if c["date"] else "n.d.",
+                }
+            )
         band = None
         if common:
             p5, p50, p95 = common
-            band = {"y1": height - scale(p95), "y2": height - scale(p5), "ym": height - scale(p50),
-                    "label": f"model: {show_range(quantity, p5, p95)}"}
+            band = {
+                "y1": height - scale(p95),
+                "y2": height - scale(p5),
+                "ym": height - scale(p50),
+                "label": f"model: {show_range(quantity, p5, p95)}",
+            }
             band["label_y"] = round(band["y1"] - 5 if band["y1"] > 16 else band["y2"] + 14, 1)
-        charts.append({"quantity": quantity, "label": label_of(quantity), "width": width, "height": height,
-                       "marks": marks, "band": band, "years": years,
-                       "ticks": [{"y": height - scale(t), "label": show(quantity, t)} for t in ticks],
-                       "title": f"{label_of(quantity)} claims about this subject by date, log scale, "
-                                f"with the model's 90% range shaded"})
+        charts.append(
+            {
+                "quantity": quantity,
+                "label": label_of(quantity),
+                "width": width,
+                "height": height,
+                "marks": marks,
+                "band": band,
+                "years": years,
+                "ticks": [{"y": height - scale(t), "label": show(quantity, t)} for t in ticks],
+                "title": f"{label_of(quantity)} claims about this subject by date, log scale, "
+                f"with the model's 90% range shaded",
+            }
+        )
     return charts
 
 
 def _summary(evaluation, live: dict | None) -> dict:
     """The latest verdict's headline figures, without parsing its stored details."""
     if evaluation is not None:
-        return {"verdict": evaluation.verdict, "factor": evaluation.factor, "explanation": evaluation.explanation,
-                "p5": evaluation.p5, "p50": evaluation.p50, "p95": evaluation.p95, "details_json": evaluation.details}
+        return {
+            "verdict": evaluation.verdict,
+            "factor": evaluation.factor,
+            "explanation": evaluation.explanation,
+            "p5": evaluation.p5,
+            "p50": evaluation.p50,
+            "p95": evaluation.p95,
+            "details_json": evaluation.details,
+        }
     live = live or {}
     est = live.get("estimate") or {}
-    return {"verdict": live.get("verdict"), "factor": live.get("factor"), "explanation": live.get("explanation"),
-            "p5": est.get("p5"), "p50": est.get("p50"), "p95": est.get("p95"),
-            "details_json": json.dumps(live) if live else ""}
+    return {
+        "verdict": live.get("verdict"),
+        "factor": live.get("factor"),
+        "explanation": live.get("explanation"),
+        "p5": est.get("p5"),
+        "p50": est.get("p50"),
+        "p95": est.get("p95"),
+        "details_json": json.dumps(live) if live else "",
+    }
 
 
 def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]:
@@ -195,8 +275,9 @@ def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]
     sources = {s.id: s for s in session.exec(select(Source))}
     subjects = {s.id: s for s in session.exec(select(Subject))}
     # Plain rows rather than ORM objects for the two big tables: a third of the build time otherwise.
-    claims = list(session.execute(select(Claim.__table__).where(Claim.status.in_(PUBLISHED_STATUSES))
-                                  .order_by(Claim.slug)))
+    claims = list(
+        session.execute(select(Claim.__table__).where(Claim.status.in_(PUBLISHED_STATUSES)).order_by(Claim.slug))
+    )
     history: dict[int, list] = {}
     for e in session.execute(select(Evaluation.__table__).order_by(Evaluation.claim_id, Evaluation.id)):
         history.setdefault(e.claim_id, []).append(e)
@@ -214,10 +295,13 @@ def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]
                 live[claim.id] = verdict.as_dict()
 
     # read each subject's and source's attributes once, not once per claim
-    subject_fields = {i: {"subject": s.name, "subject_slug": s.slug, "subject_url": subject_url(s.slug)}
-                      for i, s in subjects.items()}
-    source_fields = {i: {"source_title": s.title, "source_slug": s.slug, "source_url": source_url(s.slug),
-                         "source_link": s.url} for i, s in sources.items()}
+    subject_fields = {
+        i: {"subject": s.name, "subject_slug": s.slug, "subject_url": subject_url(s.slug)} for i, s in subjects.items()
+    }
+    source_fields = {
+        i: {"source_title": s.title, "source_slug": s.slug, "source_url": source_url(s.slug), "source_link": s.url}
+        for i, s in sources.items()
+    }
     facts_per_source: dict[int, int] = {}
     for fs in facts.values():
         for f in fs:
@@ -228,31 +312,66 @@ def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]
     for c in claims:
         latest = history.get(c.id, [None])[-1]
         d = _summary(latest, live.get(c.id))
-        views.append({
-            "slug": c.slug, "url": claim_url(c.slug), **subject_fields[c.subject_id],
-            "quantity": c.quantity, "quantity_label": label_of(c.quantity),
-            "value": c.value, "low": c.low, "high": c.high,
-            "quote": c.quote, "claimant": c.claimant, "date": c.claimed_on or "", "year_sort": (c.claimed_on or "0000")[:4],
-            "scope": c.scope.replace("_", " "), "status": c.status, "status_reason": c.status_reason,
-            "note": c.note, **source_fields[c.source_id],
-            "verdict": verdict_view(d.get("verdict") if c.status == "active" else None, d.get("factor")),
-            "factor": d["factor"], "p5": d["p5"], "p50": d["p50"], "p95": d["p95"],
-            "verdict_key": d["verdict"], "explanation": d["explanation"], "details_json": d["details_json"],
-            "created_at": c.created_at, "updated_at": c.updated_at,
-            "own_inputs": any(a.stated for a in assumptions.get(c.id, [])),
-            "history": [{"when": stamp(e.created_at), "model_version": e.model_version,
-                         "verdict": verdict_view(e.verdict, e.factor), "explanation": e.explanation}
-                        for e in reversed(history.get(c.id, []))],
-            "assumptions": [{"name": label(a.name), "value": a.text or show_range(a.name, a.low, a.high),
-                             "stated": a.stated, "note": a.note,
-                             "source": sources[a.source_id].title if a.source_id else None,
-                             "source_url": source_url(sources[a.source_id].slug) if a.source_id else None}
-                            for a in assumptions.get(c.id, [])],
-        })
+        views.append(
+            {
+                "slug": c.slug,
+                "url": claim_url(c.slug),
+                **subject_fields[c.subject_id],
+                "quantity": c.quantity,
+                "quantity_label": label_of(c.quantity),
+                "value": c.value,
+                "low": c.low,
+                "high": c.high,
+                "quote": c.quote,
+                "claimant": c.claimant,
+                "date": c.claimed_on or "",
+                "year_sort": (c.claimed_on or "0000")[:4],
+                "scope": c.scope.replace("_", " "),
+                "status": c.status,
+                "status_reason": c.status_reason,
+                "note": c.note,
+                **source_fields[c.source_id],
+                "verdict": verdict_view(d.get("verdict") if c.status == "active" else None, d.get("factor")),
+                "factor": d["factor"],
+                "p5": d["p5"],
+                "p50": d["p50"],
+                "p95": d["p95"],
+                "verdict_key": d["verdict"],
+                "explanation": d["explanation"],
+                "details_json": d["details_json"],
+                "created_at": c.created_at,
+                "updated_at": c.updated_at,
+                "own_inputs": any(a.stated for a in assumptions.get(c.id, [])),
+                "history": [
+                    {
+                        "when": stamp(e.created_at),
+                        "model_version": e.model_version,
+                        "verdict": verdict_view(e.verdict, e.factor),
+                        "explanation": e.explanation,
+                    }
+                    for e in reversed(history.get(c.id, []))
+                ],
+                "assumptions": [
+                    {
+                        "name": label(a.name),
+                        "value": a.text or show_range(a.name, a.low, a.high),
+                        "stated": a.stated,
+                        "note": a.note,
+                        "source": sources[a.source_id].title if a.source_id else None,
+                        "source_url": source_url(sources[a.source_id].slug) if a.source_id else None,
+                    }
+                    for a in assumptions.get(c.id, [])
+                ],
+            }
+        )
     for v in views:
         if v["status"] != "active":
-            v["verdict"] = verdict_view(None) | {"key": "unverifiable", "name": v["status"].capitalize(),
-                                                 "icon": "⊘", "meaning": v["status_reason"] or ""}
+            v["verdict"] = verdict_view(None) | {
+                "key": "unverifiable",
+                "name": v["status"].capitalize(),
+                "icon": "⊘",
+                "meaning": v["status_reason"] or "",
+            }
     by_subject: dict[str, list[dict]] = {}
     by_source: dict[str, list[dict]] = {}
     for v in views:
@@ -262,48 +381,108 @@ def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]
 
     pages: list[Page] = []
     counts = {k: sum(1 for v in views if v["verdict"]["key"] == k) for k in VERDICTS}
-    pages.append(Page("index.html", "index.html", "Every claim", {
-        "claims": [index_row(v) for v in views], "counts": counts, "verdicts": [verdict_view(k) for k in VERDICTS],
-        "filters": {
-            "subject": sorted({v["subject"] for v in views}), "quantity": sorted({v["quantity_label"] for v in views}),
-            "claimant": sorted({v["claimant"] for v in views}), "year": sorted({v["year_sort"] for v in views if v["date"]}),
-        },
-    }))
+    pages.append(
+        Page(
+            "index.html",
+            "index.html",
+            "Every claim",
+            {
+                "claims": [index_row(v) for v in views],
+                "counts": counts,
+                "verdicts": [verdict_view(k) for k in VERDICTS],
+                "filters": {
+                    "subject": sorted({v["subject"] for v in views}),
+                    "quantity": sorted({v["quantity_label"] for v in views}),
+                    "claimant": sorted({v["claimant"] for v in views}),
+                    "year": sorted({v["year_sort"] for v in views if v["date"]}),
+                },
+            },
+        )
+    )
     for items in by_subject.values():
         items.sort(key=lambda o: (o["date"], o["slug"]), reverse=True)
     for v in views:
-        others = [o for o in by_subject[v["subject_slug"]][:OTHERS_SHOWN + 1] if o["slug"] != v["slug"]][:OTHERS_SHOWN]
-        pages.append(Page("claim.html", v["url"], f"{v['subject']}: {v['value']}", {
-            "claim": v, "others": others, "others_total": len(by_subject[v["subject_slug"]]) - 1,
-        }, lazy={
-            "details": functools.partial(_parse_details, v["details_json"]),
-            "chart": functools.partial(range_chart, v["quantity"], v["low"], v["high"], v["p5"], v["p50"], v["p95"]),
-            "jsonld": functools.partial(claim_review, v, base_url),
-        }))
+        others = [o for o in by_subject[v["subject_slug"]][: OTHERS_SHOWN + 1] if o["slug"] != v["slug"]][:OTHERS_SHOWN]
+        pages.append(
+            Page(
+                "claim.html",
+                v["url"],
+                f"{v['subject']}: {v['value']}",
+                {
+                    "claim": v,
+                    "others": others,
+                    "others_total": len(by_subject[v["subject_slug"]]) - 1,
+                },
+                lazy={
+                    "details": functools.partial(_parse_details, v["details_json"]),
+                    "chart": functools.partial(
+                        range_chart, v["quantity"], v["low"], v["high"], v["p5"], v["p50"], v["p95"]
+                    ),
+                    "jsonld": functools.partial(claim_review, v, base_url),
+                },
+            )
+        )
     for s in subjects.values():
         items = by_subject.get(s.slug, [])
-        rows = [{"quantity": label(f.quantity), "value": f.text or humanize(store.claim_range(f)),
-                 "qualifier": f.qualifier or "", "basis": f.basis, "confidence": f.confidence, "rank": f.rank,
-                 "source": sources[f.source_id].title, "source_url": source_url(sources[f.source_id].slug),
-                 "note": f.note or ""} for f in facts.get(s.id, [])]
-        pages.append(Page("subject.html", subject_url(s.slug), s.name, {
-            "subject": {"name": s.name, "kind": s.kind, "developer": s.developer, "year": s.year, "notes": s.notes,
-                        "aliases": aliases[s.id]},
-            "facts": rows, "claims": items,
-        }, lazy={"charts": functools.partial(subject_chart, items)}))
+        rows = [
+            {
+                "quantity": label(f.quantity),
+                "value": f.text or humanize(store.claim_range(f)),
+                "qualifier": f.qualifier or "",
+                "basis": f.basis,
+                "confidence": f.confidence,
+                "rank": f.rank,
+                "source": sources[f.source_id].title,
+                "source_url": source_url(sources[f.source_id].slug),
+                "note": f.note or "",
+            }
+            for f in facts.get(s.id, [])
+        ]
+        pages.append(
+            Page(
+                "subject.html",
+                subject_url(s.slug),
+                s.name,
+                {
+                    "subject": {
+                        "name": s.name,
+                        "kind": s.kind,
+                        "developer": s.developer,
+                        "year": s.year,
+                        "notes": s.notes,
+                        "aliases": aliases[s.id],
+                    },
+                    "facts": rows,
+                    "claims": items,
+                },
+                lazy={"charts": functools.partial(subject_chart, items)},
+            )
+        )
     for s in sources.values():
         items = by_source.get(s.slug, [])
         tally = {}
         for v in items:
             tally[v["verdict"]["name"].lower()] = tally.get(v["verdict"]["name"].lower(), 0) + 1
         summary = f"{len(items)} claim{'s' if len(items) != 1 else ''}" + (
-            ": " + ", ".join(f"{n} {k}" for k, n in sorted(tally.items(), key=lambda kv: -kv[1])) if items else "")
+            ": " + ", ".join(f"{n} {k}" for k, n in sorted(tally.items(), key=lambda kv: -kv[1])) if items else ""
+        )
         facts_from = facts_per_source.get(s.id, 0)
-        pages.append(Page("source.html", source_url(s.slug), s.title, {
-            "source": {k: getattr(s, k) for k in ("title", "kind", "author", "publisher", "published", "url",
-                                                  "accessed", "notes")},
-            "claims": items, "summary": summary, "facts_count": facts_from,
-        }))
+        pages.append(
+            Page(
+                "source.html",
+                source_url(s.slug),
+                s.title,
+                {
+                    "source": {
+                        k: getattr(s, k)
+                        for k in ("title", "kind", "author", "publisher", "published", "url", "accessed", "notes")
+                    },
+                    "claims": items,
+                    "summary": summary,
+                    "facts_count": facts_from,
+                },
+            )
+        )
     pages.append(Page("methodology.html", "methodology.html", "Methodology", methodology(session)))
     pages.append(Page("404.html", "404.html", "Page not found", {}))
     downloads = {"claims": [download_row(v) for v in views], "views": views}
@@ -311,13 +490,38 @@ def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]
 
 
 DOWNLOAD_COLUMNS = (
-    "slug", "subject", "quantity", "value", "low", "high", "currency", "scope", "claimant", "date", "source",
-    "source_url", "status", "verdict", "factor", "p5", "p50", "p95", "explanation", "quote",
+    "slug",
+    "subject",
+    "quantity",
+    "value",
+    "low",
+    "high",
+    "currency",
+    "scope",
+    "claimant",
+    "date",
+    "source",
+    "source_url",
+    "status",
+    "verdict",
+    "factor",
+    "p5",
+    "p50",
+    "p95",
+    "explanation",
+    "quote",
 )
 
 
-UNCHECKED = {"explanation": None, "believe": None, "claimant_check": None, "confidence": None, "steps": [],
-             "sensitivity": [], "inputs": []}  # a claim retracted before it was ever checked
+UNCHECKED = {
+    "explanation": None,
+    "believe": None,
+    "claimant_check": None,
+    "confidence": None,
+    "steps": [],
+    "sensitivity": [],
+    "inputs": [],
+}  # a claim retracted before it was ever checked
 
 
 def _parse_details(text: str) -> dict:
@@ -326,12 +530,26 @@ def _parse_details(text: str) -> dict:
 
 def download_row(v: dict) -> dict:
     return {
-        "slug": v["slug"], "subject": v["subject_slug"], "quantity": v["quantity"], "value": v["value"],
-        "low": v["low"], "high": v["high"], "currency": "USD" if v["quantity"].endswith("usd") else None,
-        "scope": v["scope"], "claimant": v["claimant"], "date": v["date"] or None, "source": v["source_slug"],
-        "source_url": v["source_link"], "status": v["status"], "verdict": v["verdict_key"],
-        "factor": v["factor"], "p5": v["p5"], "p50": v["p50"], "p95": v["p95"],
-        "explanation": v["explanation"], "quote": v["quote"],
+        "slug": v["slug"],
+        "subject": v["subject_slug"],
+        "quantity": v["quantity"],
+        "value": v["value"],
+        "low": v["low"],
+        "high": v["high"],
+        "currency": "USD" if v["quantity"].endswith("usd") else None,
+        "scope": v["scope"],
+        "claimant": v["claimant"],
+        "date": v["date"] or None,
+        "source": v["source_slug"],
+        "source_url": v["source_link"],
+        "status": v["status"],
+        "verdict": v["verdict_key"],
+        "factor": v["factor"],
+        "p5": v["p5"],
+        "p50": v["p50"],
+        "p95": v["p95"],
+        "explanation": v["explanation"],
+        "quote": v["quote"],
     }
 
 
@@ -348,16 +566,29 @@ def claim_review(v: dict, base_url: str) -> dict:
     if len(short) > 75:  # Google shows about 75 characters
         short = short[:74].rsplit(" ", 1)[0] + "…"
     review = {
-        "@context": "https://schema.org", "@type": "ClaimReview",
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
         **({"url": f"{base_url.rstrip('/')}/{v['url']}"} if base_url else {}),
         "claimReviewed": short,
-        "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": v["claimant"]},
-                         "appearance": appearance, **({"datePublished": v["date"]} if len(v["date"]) == 10 else {})},
+        "itemReviewed": {
+            "@type": "Claim",
+            "author": {"@type": "Person", "name": v["claimant"]},
+            "appearance": appearance,
+            **({"datePublished": v["date"]} if len(v["date"]) == 10 else {}),
+        },
         "author": author,
         "datePublished": v["updated_at"].strftime("%Y-%m-%d"),
-        "reviewRating": ({"@type": "Rating", "ratingValue": rating, "bestRating": 5, "worstRating": 1,
-                          "alternateName": v["verdict"]["name"]} if rating else
-                         {"@type": "Rating", "alternateName": v["verdict"]["name"]}),
+        "reviewRating": (
+            {
+                "@type": "Rating",
+                "ratingValue": rating,
+                "bestRating": 5,
+                "worstRating": 1,
+                "alternateName": v["verdict"]["name"],
+            }
+            if rating
+            else {"@type": "Rating", "alternateName": v["verdict"]["name"]}
+        ),
     }
     return review
 
@@ -367,18 +598,32 @@ def _prices_by_year(quotes: list) -> list[dict]:
     years: dict[int | None, list] = {}
     for g in quotes:
         years.setdefault(g.year, []).append(g)
-    return [{"value": show_range("gpu_hour_price_usd", min(g.low for g in gs), max(g.high for g in gs)),
-             "when": f"{year or 'undated'} ({len(gs)} quote{'s' if len(gs) > 1 else ''})",
-             "source": "; ".join(dict.fromkeys(g.source_title or "" for g in gs)), "url": source_url(gs[0].source)}
-            for year, gs in years.items()]
+    return [
+        {
+            "value": show_range("gpu_hour_price_usd", min(g.low for g in gs), max(g.high for g in gs)),
+            "when": f"{year or 'undated'} ({len(gs)} quote{'s' if len(gs) > 1 else ''})",
+            "source": "; ".join(dict.fromkeys(g.source_title or "" for g in gs)),
+            "url": source_url(gs[0].source),
+        }
+        for year, gs in years.items()
+    ]
 
 
 def methodology(session: Session) -> dict:
     cat = evaluate.Catalogue(session)
     formulas = [{"text": f.text, "reference": f.reference} for fs in FORMULAS.values() for f in fs]
-    priors = [{"name": label(name), "qualifier": g.qualifier or "", "value": show_range(name, g.low, g.high),
-               "source": g.source_title, "source_url": source_url(g.source) if g.source else None, "note": g.note or ""}
-              for name, gs in sorted(cat.priors.items()) for g in gs]
+    priors = [
+        {
+            "name": label(name),
+            "qualifier": g.qualifier or "",
+            "value": show_range(name, g.low, g.high),
+            "source": g.source_title,
+            "source_url": source_url(g.source) if g.source else None,
+            "note": g.note or "",
+        }
+        for name, gs in sorted(cat.priors.items())
+        for g in gs
+    ]
     hardware = []
     for slug, s in sorted(cat.subjects.items(), key=lambda kv: kv[1].name):
         if s.kind != "hardware":
@@ -386,24 +631,52 @@ def methodology(session: Session) -> dict:
         f = cat.facts.get(slug, {})
         peaks = {g.qualifier: g.low for g in f.get("peak_flop_per_s", [])}
         prices = sorted(f.get("gpu_hour_price_usd", []), key=lambda g: g.year or 0)
-        hardware.append({
-            "name": s.name, "url": subject_url(slug), "year": s.year,
-            "bf16": show("peak_flop_per_s", peaks["bf16"]) if "bf16" in peaks else "–",
-            "fp8": show("peak_flop_per_s", peaks["fp8"]) if "fp8" in peaks else "–",
-            "power": show("power_w", f["power_w"][0].low) if f.get("power_w") else "–",
-            "memory": show("memory_gb", f["memory_gb"][0].low) if f.get("memory_gb") else "–",
-            "prices": _prices_by_year(prices),
-            "purchase": [{"value": show_range("hardware_price_usd", g.low, g.high), "when": g.qualifier,
-                          "source": g.source_title, "url": source_url(g.source)}
-                         for g in f.get("hardware_price_usd", [])],
-        })
+        hardware.append(
+            {
+                "name": s.name,
+                "url": subject_url(slug),
+                "year": s.year,
+                "bf16": show("peak_flop_per_s", peaks["bf16"]) if "bf16" in peaks else "–",
+                "fp8": show("peak_flop_per_s", peaks["fp8"]) if "fp8" in peaks else "–",
+                "power": show("power_w", f["power_w"][0].low) if f.get("power_w") else "–",
+                "memory": show("memory_gb", f["memory_gb"][0].low) if f.get("memory_gb") else "–",
+                "prices": _prices_by_year(prices),
+                "purchase": [
+                    {
+                        "value": show_range("hardware_price_usd", g.low, g.high),
+                        "when": g.qualifier,
+                        "source": g.source_title,
+                        "url": source_url(g.source),
+                    }
+                    for g in f.get("hardware_price_usd", [])
+                ],
+            }
+        )
     rows = evaluate.calibrate(session)
     summary = evaluate.calibration_summary(rows)
     costs = evaluate.calibration_summary(evaluate.calibrate_costs(session))
-    calibration = [{"name": r.name, "url": subject_url(r.subject), "hardware": r.hardware,
-                    "p5": show("gpu_hours", r.p5), "p50": show("gpu_hours", r.p50), "p95": show("gpu_hours", r.p95),
-                    "published": show("gpu_hours", r.published), "ratio": f"{r.ratio:.2f}", "inside": r.inside}
-                   for r in rows]
-    return {"formulas": formulas, "priors": priors, "hardware": hardware, "calibration": calibration,
-            "summary": summary, "costs": costs, "model_version": MODEL_VERSION,
-            "bands": [verdict_view(k) for k in VERDICTS], "quantities": [(q, label_of(q)) for q in CLAIM_QUANTITIES]}
+    calibration = [
+        {
+            "name": r.name,
+            "url": subject_url(r.subject),
+            "hardware": r.hardware,
+            "p5": show("gpu_hours", r.p5),
+            "p50": show("gpu_hours", r.p50),
+            "p95": show("gpu_hours", r.p95),
+            "published": show("gpu_hours", r.published),
+            "ratio": f"{r.ratio:.2f}",
+            "inside": r.inside,
+        }
+        for r in rows
+    ]
+    return {
+        "formulas": formulas,
+        "priors": priors,
+        "hardware": hardware,
+        "calibration": calibration,
+        "summary": summary,
+        "costs": costs,
+        "model_version": MODEL_VERSION,
+        "bands": [verdict_view(k) for k in VERDICTS],
+        "quantities": [(q, label_of(q)) for q in CLAIM_QUANTITIES],
+    }

@@ -92,7 +92,9 @@ class SiteWriter:
         self.target.parent.mkdir(parents=True, exist_ok=True)
         clear_debris(self.target)
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.building-", dir=self.target.parent))
-        os.chmod(self.staging, 0o777 & ~_umask())  # mkdtemp makes it 0700: a web server running as another user could not read it
+        os.chmod(
+            self.staging, 0o777 & ~_umask()
+        )  # mkdtemp makes it 0700: a web server running as another user could not read it
         self.has_live = self.target.is_dir()  # a first build need not look for live copies
         self.written: set[str] = set()
         self.changed: list[str] = []
