@@ -7,6 +7,10 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
+import urllib.error
+import urllib.request
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -456,3 +460,35 @@ def test_a_downloaded_spreadsheet_runs_no_formula(kb, tmp_path):
     row = next(r for r in rows if r["quote"].endswith("calc'!A0"))
     assert row["quote"].startswith("'=") and row["claimant"].startswith("'@")
     assert all(not value.startswith(("=", "+", "-", "@")) for r in rows for value in r.values())
+
+
+def _serve(args: list[str], cwd) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "kb", "serve", *args], cwd=cwd, stderr=subprocess.PIPE, text=True)
+
+
+def test_kb_serve_previews_the_site_with_its_own_404_page(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<h1>home</h1>")
+    (site / "404.html").write_text("<h1>Page not found</h1>")
+    server = _serve(["--dir", str(site), "--port", "0"], tmp_path)
+    try:
+        line = server.stderr.readline()
+        address = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        assert address and address.group(1) != "0", line
+        base = f"http://127.0.0.1:{address.group(1)}"
+        assert urllib.request.urlopen(f"{base}/index.html", timeout=10).read() == b"<h1>home</h1>"
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"{base}/claims/no-such.html", timeout=10)
+        assert missing.value.code == 404 and b"Page not found" in missing.value.read()
+        busy = subprocess.run(
+            [sys.executable, "-m", "kb", "serve", "--dir", str(site), "--port", address.group(1)],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert busy.returncode == 1 and len(busy.stderr.strip().splitlines()) == 1 and "--port 0" in busy.stderr
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

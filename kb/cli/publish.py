@@ -98,12 +98,41 @@ def build(kb: KB, out, base_url, templates):
     default=Path("site"),
     show_default=True,
 )
-@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0 picks a free port.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 def serve(directory, port, host):
-    """Preview the built site on http://127.0.0.1:8000/ (Ctrl-C stops it)."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
-    with http.server.ThreadingHTTPServer((host, port), handler) as server:
-        click.echo(f"Serving {directory}/ at http://{host}:{port}/index.html", err=True)
+    """Preview the built site on http://127.0.0.1:8000/ (Ctrl-C stops it).
+
+    Missing pages get the site's own 404 page, as they would on a web server.
+
+    \b
+    Example:
+      kb build && kb serve
+      kb serve --port 0          # any free port; the address is printed
+    """
+    handler = functools.partial(_Preview, directory=str(directory))
+    try:
+        server = http.server.ThreadingHTTPServer((host, port), handler)
+    except OSError as e:
+        raise click.ClickException(f"cannot serve on {host}:{port}: {e.strerror or e}; try --port 0") from None
+    with server:
+        click.echo(f"Serving {directory}/ at http://{host}:{server.server_address[1]}/index.html", err=True)
         with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()
+
+
+class _Preview(http.server.SimpleHTTPRequestHandler):
+    """The standard file server, answering a missing page with the site's 404.html."""
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        return None
