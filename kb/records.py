@@ -242,7 +242,7 @@ def check_url(value: str, fail) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"\s", value):
         raise fail(f'"{value[:80]}" is not an http(s) URL')
-    return value
+    return parts.scheme + value[len(parts.scheme) :]  # "HTTPS://" as "https://": the same on every backend
 
 
 def check_date(value: str, fail) -> str:

@@ -1,5 +1,7 @@
 """Bad input: one clear line on stderr, a non-zero exit, and a database exactly as it was."""
 
+import json
+
 import pytest
 
 from .conftest import dump
@@ -173,3 +175,11 @@ def test_a_file_that_is_no_database_gets_one_line(kb, tmp_path, content):
     assert result.exit_code == 1 and result.stderr.startswith("Error: ")
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert path.read_bytes() == content
+
+
+def test_an_upper_case_url_scheme_is_stored_lower_case(kb):
+    result = kb(
+        "source", "add", "--slug", "shouty", "--title", "T", "--kind", "article", "--url", "HTTPS://Example.com/A"
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(kb("source", "show", "shouty", "--json").stdout)["url"] == "https://Example.com/A"

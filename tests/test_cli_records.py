@@ -306,3 +306,20 @@ def test_no_verdict_is_older_than_the_data_it_judged(kb, tmp_path):
     fact = kb("fact", "add", "Acme-1", "parameters", "10e9", "--basis", "published", "--source", "acme-paper")
     assert fact.exit_code == 0, fact.output
     assert json.loads(kb("claim", "show", "acme-size", "--json").stdout)["verdict"] == "consistent"
+
+
+def test_a_failed_first_use_leaves_no_half_made_database(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from kb.cli import cli
+
+    bad = tmp_path / "bad-sources"
+    bad.mkdir()
+    (bad / "broken.yaml").write_text("source: {slug: s, title: T, kind: article, url: 'javascript:x'}\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("KB_DATABASE_URL", raising=False)
+    result = CliRunner().invoke(cli, ["--sources", str(bad), "claim", "list"])
+    assert result.exit_code == 1 and "not an http(s) URL" in result.stderr
+    folder = tmp_path / "data" / "costcheck"
+    assert list(folder.iterdir()) == []  # neither kb.db nor a partial file: the next run starts afresh

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -36,20 +37,39 @@ class KB:
     def engine(self, migrate: bool = True):
         if self._engine is None:
             fresh = self.is_new_sqlite
-            self._engine = db.make_engine(self.url)
             if fresh and migrate:
-                from kb.cli.data import initialise
-
-                Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-                click.echo(f"Creating {self.url} and loading {self.sources}/ …", err=True)
-                initialise(self, quiet=True)
-            elif migrate:
+                self._create()
+            self._engine = db.make_engine(self.url)
+            if migrate and not fresh:
                 current = db.current(self._engine)
                 if current != db.head():
                     raise click.ClickException(
                         f"database is at revision {current or 'none'}, the code expects {db.head()}; run kb db upgrade"
                     )
         return self._engine
+
+    def _create(self) -> None:
+        """First use: make the database beside its final name and move it there once loaded, so a
+        killed first run leaves no half-made (silently empty) knowledge base behind."""
+        from kb.cli.data import initialise
+
+        path = Path(self.url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        click.echo(f"Creating {self.url} and loading {self.sources}/ …", err=True)
+        partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
+        making = KB(f"sqlite:///{partial}", self.sources)
+        try:
+            initialise(making, quiet=True)
+            making.dispose()
+            os.replace(partial, path)
+        finally:
+            making.dispose()
+            for leftover in (
+                partial,
+                partial.with_name(partial.name + "-wal"),
+                partial.with_name(partial.name + "-shm"),
+            ):
+                leftover.unlink(missing_ok=True)
 
     def dispose(self):
         if self._engine is not None:

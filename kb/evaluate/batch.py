@@ -83,7 +83,11 @@ def check_all(
         spec = spec_for(
             claim, cat, subjects[claim.subject_id], sources[claim.source_id], assumptions.get(claim.id, []), sources
         )
-        results.append((claim, check(spec, cat, rng, n)))
+        try:
+            verdict = check(spec, cat, rng, n)
+        except (ArithmeticError, ValueError) as e:  # one claim the model cannot handle must not stop the rest
+            verdict = Verdict("unverifiable", None, f"Not checked: the compute model failed on this claim ({e}).")
+        results.append((claim, verdict))
     if store_results:
         record(session, results, seed)
     return results
