@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import pickle
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, col, select
@@ -204,12 +204,19 @@ def upsert_claim(session: Session, record: ClaimIn, replace: bool = True) -> Cla
     return row
 
 
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)  # before anyone trained a neural network on a GPU
+
+
 def _timestamp(text: str) -> datetime:
+    """An imported time, in UTC: SQLite keeps no offset, so "12:00+05:00" is stored as 07:00."""
     try:
         stamp = datetime.fromisoformat(text)
-    except ValueError:
+        stamp = (stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError):
         raise InvalidRecord(f'"{text}" is not an ISO timestamp') from None
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+    if not EARLIEST <= stamp <= utc_now() + timedelta(days=1):
+        raise InvalidRecord(f'"{text}" is not a time between 1990 and now')
+    return stamp
 
 
 def _replace_assumptions(session: Session, row: Claim, records: list[AssumptionIn]) -> None:
@@ -480,7 +487,8 @@ def _compact(record: dict) -> dict:
     return {k: v for k, v in record.items() if v is not None or k in keep}
 
 
-def _stamp(value: datetime) -> str:
+def iso_utc(value: datetime) -> str:
+    """A stored time as ISO 8601 in UTC with its offset; SQLite hands times back without one."""
     value = value if value.tzinfo else value.replace(tzinfo=UTC)
     return value.astimezone(UTC).isoformat()
 
@@ -562,8 +570,8 @@ def export_documents(session: Session) -> list[tuple[str, dict]]:
                     status_reason=c.status_reason,
                     note=c.note,
                     assumptions=[_assumption_doc(a, sources, src.id) for a in assumptions_of(session, c)] or None,
-                    created_at=_stamp(c.created_at),
-                    updated_at=_stamp(c.updated_at),
+                    created_at=iso_utc(c.created_at),
+                    updated_at=iso_utc(c.updated_at),
                     version=c.version,
                 )
             )

@@ -63,7 +63,7 @@ def evaluation_record(row: Evaluation | None) -> dict:
         "estimate": None if row.p50 is None else {"p5": row.p5, "p50": row.p50, "p95": row.p95},
         "explanation": row.explanation,
         "model_version": row.model_version,
-        "evaluated_at": row.created_at.isoformat(),
+        "evaluated_at": store.iso_utc(row.created_at),
     }
 
 
@@ -86,8 +86,8 @@ def claim_record(
         "status": row.status,
         "status_reason": row.status_reason,
         "version": row.version,
-        "created_at": row.created_at.isoformat(),
-        "updated_at": row.updated_at.isoformat(),
+        "created_at": store.iso_utc(row.created_at),
+        "updated_at": store.iso_utc(row.updated_at),
     }
     if with_assumptions:
         record["assumptions"] = [

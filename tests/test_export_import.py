@@ -1,5 +1,8 @@
 """Export, import into an empty database, export again: byte for byte the same."""
 
+import json
+from datetime import UTC, datetime
+
 import pytest
 from click.testing import CliRunner
 
@@ -61,3 +64,35 @@ def test_a_source_slugged_like_the_subjects_file_does_not_overwrite_it(db_url, e
         return sorted(row[1:] for row in dump(url)["subject"])  # ids may differ, nothing else
 
     assert subjects(empty_db_url) == subjects(db_url)
+
+
+@pytest.mark.parametrize(
+    "stamp,problem",
+    [
+        ("0001-01-01T00:00:00+05:00", "0001-01-01"),
+        ("0001-01-01T00:00:00", "between 1990 and now"),
+        ("2999-01-01T00:00:00", "between 1990 and now"),
+    ],
+)
+def test_an_impossible_timestamp_is_refused(kb, db_url, tmp_path, stamp, problem):
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "source: {slug: s, title: T, kind: article}\nclaims:\n  - {slug: c, subject: GPT-3, quantity: "
+        f"training_cost_usd, value: $5M, quote: q, scope: unspecified, claimant: c, created_at: '{stamp}'}}\n"
+    )
+    before = dump(db_url)
+    result = kb("import", str(path))
+    assert result.exit_code == 1 and problem in result.stderr
+    assert dump(db_url) == before
+
+
+def test_a_timestamp_keeps_its_moment_whatever_its_offset(kb, tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "source: {slug: s, title: T, kind: article}\nclaims:\n  - {slug: c, subject: GPT-3, quantity: "
+        "training_cost_usd, value: $5M, quote: q, scope: unspecified, claimant: c, "
+        "created_at: '2024-01-01T12:00:00+05:00', updated_at: '2024-01-01T12:00:00+05:00'}\n"
+    )
+    assert kb("import", str(path)).exit_code == 0
+    shown = json.loads(kb("claim", "show", "c", "--json").stdout)
+    assert datetime.fromisoformat(shown["created_at"]) == datetime(2024, 1, 1, 7, tzinfo=UTC)

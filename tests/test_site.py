@@ -492,3 +492,21 @@ def test_kb_serve_previews_the_site_with_its_own_404_page(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_feed_times_do_not_depend_on_the_builders_time_zone(kb, tmp_path, monkeypatch):
+    import time
+    import xml.etree.ElementTree as ET
+
+    monkeypatch.setenv("TZ", "Asia/Kathmandu")  # +05:45: any shift would show
+    time.tzset()
+    try:
+        assert kb("build", "--out", str(tmp_path / "site")).exit_code == 0
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entry = ET.parse(tmp_path / "site" / "feed.xml").getroot().find("a:entry", ns)
+    slug = entry.find("a:id", ns).text.rsplit("/", 1)[-1].removesuffix(".html")
+    shown = json.loads(kb("claim", "show", slug, "--json").stdout)
+    assert entry.find("a:published", ns).text == shown["created_at"]

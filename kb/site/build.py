@@ -13,7 +13,6 @@ import os
 import pickle
 import urllib.parse
 from dataclasses import dataclass, field
-from datetime import UTC
 from importlib import metadata
 from pathlib import Path
 
@@ -356,12 +355,12 @@ def _write_feeds(writer: SiteWriter, env, pages: list[Page], views: list[dict], 
                 **v,
                 "id": _feed_id(base_url, v["url"]),
                 "link": _absolute(base_url, v["url"]) if base_url else None,
-                "created": v["created_at"].astimezone(UTC).isoformat(),
-                "updated": v["updated_at"].astimezone(UTC).isoformat(),
+                "created": store.iso_utc(v["created_at"]),
+                "updated": store.iso_utc(v["updated_at"]),
             }
             for v in entries
         ],
-        updated=updated.astimezone(UTC).isoformat() if updated else "1970-01-01T00:00:00+00:00",
+        updated=store.iso_utc(updated) if updated else "1970-01-01T00:00:00+00:00",
         id=_feed_id(base_url, "feed.xml"),
         self_link=_absolute(base_url, "feed.xml") if base_url else None,
         home=_absolute(base_url, "index.html") if base_url else None,
@@ -369,7 +368,7 @@ def _write_feeds(writer: SiteWriter, env, pages: list[Page], views: list[dict], 
     writer.write("feed.xml", feed)
     robots = "User-agent: *\nAllow: /\n"
     if base_url:
-        lastmod = {v["url"]: v["updated_at"].astimezone(UTC).strftime("%Y-%m-%d") for v in views}
+        lastmod = {v["url"]: store.iso_utc(v["updated_at"])[:10] for v in views}
         sitemap = env.get_template("sitemap.xml").render(
             urls=[
                 {"loc": _absolute(base_url, p.save_as), "lastmod": lastmod.get(p.save_as)}
