@@ -39,7 +39,8 @@ from kb.quantities import (
 )
 from kb.values import parse
 
-SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
+# Single hyphens only: "--" is reserved for the slugs of a claim's own assumptions ("<claim>--0").
+SLUG = re.compile(r"(?=.{1,100}$)[a-z0-9]+(?:-[a-z0-9]+)*")
 PARTIAL_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 # also the noncharacters U+FFFE/U+FFFF and lone surrogates, which XML (the feed, the sitemap) cannot carry
 BIDI_AND_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]")
@@ -92,13 +93,14 @@ def fitted_slug(*parts: str) -> str:
 
 
 def slugify(text: str) -> str:
-    """A file-name-safe slug: lower case ASCII letters, digits and single hyphens."""
+    """A file-name-safe slug: lower case ASCII letters, digits and single hyphens; a long text
+    keeps a digest of the whole (fitted_slug), so two long titles never become one slug."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:100].strip("-") or "item"
+    return fitted_slug(slug) if slug else "item"
 
 
-class _Where:
+class Where:
     """Where a record came from, for error messages: "sources/x.yaml:14: claims[2]"."""
 
     def __init__(self, origin: str, path: str, line: int | None):
@@ -113,7 +115,7 @@ class _Where:
 class _Fields:
     """Typed access to one mapping, raising InvalidRecord that names the field."""
 
-    def __init__(self, data, where: _Where, allowed: tuple[str, ...]):
+    def __init__(self, data, where: Where, allowed: tuple[str, ...]):
         if not isinstance(data, dict):
             raise where.error("", "expected a mapping")
         self.data, self.where = data, where
@@ -124,7 +126,7 @@ class _Fields:
     def error(self, name: str, problem: str) -> InvalidRecord:
         """An error on the line of the field itself when the YAML says where it is."""
         line = getattr(self.data, "lines", {}).get(name)
-        where = _Where(self.where.origin, self.where.path, line) if line else self.where
+        where = Where(self.where.origin, self.where.path, line) if line else self.where
         return where.error(name, problem)
 
     def text(self, name: str, required: bool = False, limit: int = 500, multiline: bool = False):
@@ -159,7 +161,7 @@ class _Fields:
                 raise self.error(name, "is required")
             return None
         if not SLUG.fullmatch(value):
-            raise self.error(name, f'"{value}" is not a slug (lower-case letters, digits and hyphens)')
+            raise self.error(name, f'"{value}" is not a slug (lower-case letters and digits, joined by single hyphens)')
         return value
 
     def url(self, name: str):
@@ -233,7 +235,7 @@ class _Fields:
 
 def clean_text(value: str, field_name: str, limit: int = 500) -> str:
     """Free text typed on the command line (a reason, a title), held to the rules of text in source files."""
-    return _Fields({field_name: value}, _Where("command line", "", None), (field_name,)).text(
+    return _Fields({field_name: value}, Where("command line", "", None), (field_name,)).text(
         field_name, required=True, limit=limit
     )
 
@@ -271,7 +273,7 @@ class SourceIn:
     FIELDS = ("slug", "title", "kind", "url", "author", "publisher", "published", "accessed", "notes")
 
     @classmethod
-    def from_dict(cls, data, where: _Where) -> SourceIn:
+    def from_dict(cls, data, where: Where) -> SourceIn:
         f = _Fields(data, where, cls.FIELDS)
         title = f.text("title", required=True)
         return cls(
@@ -300,7 +302,7 @@ class SubjectIn:
     FIELDS = ("slug", "name", "kind", "aliases", "developer", "year", "notes")
 
     @classmethod
-    def from_dict(cls, data, where: _Where) -> SubjectIn:
+    def from_dict(cls, data, where: Where) -> SubjectIn:
         f = _Fields(data, where, cls.FIELDS)
         name = f.text("name", required=True)
         return cls(
@@ -347,7 +349,7 @@ class FactIn:
     )
 
     @classmethod
-    def from_dict(cls, data, where: _Where, default_source: str | None) -> FactIn:
+    def from_dict(cls, data, where: Where, default_source: str | None) -> FactIn:
         f = _Fields(data, where, cls.FIELDS)
         subject = f.text("subject", required=True)
         quantity = f.choice("quantity", tuple(QUANTITIES))
@@ -387,7 +389,7 @@ class AssumptionIn:
     FIELDS = ("slug", "name", "qualifier", "value", "low", "high", "currency", "stated", "source", "note")
 
     @classmethod
-    def from_dict(cls, data, where: _Where, default_source: str | None, is_global: bool) -> AssumptionIn:
+    def from_dict(cls, data, where: Where, default_source: str | None, is_global: bool) -> AssumptionIn:
         f = _Fields(data, where, cls.FIELDS)
         name = f.choice("name", ASSUMPTION_NAMES)
         stated_text, value = f.range(assumption_unit(name))
@@ -468,7 +470,7 @@ class ClaimIn:
     )
 
     @classmethod
-    def from_dict(cls, data, where: _Where, default_source: str | None) -> ClaimIn:
+    def from_dict(cls, data, where: Where, default_source: str | None) -> ClaimIn:
         f = _Fields(data, where, cls.FIELDS)
         quantity = f.choice("quantity", CLAIM_QUANTITIES)
         stated, value = f.range(unit_of(quantity))
@@ -516,13 +518,13 @@ class Document:
     keep_replaced_facts: bool = False  # a fact whose value changed keeps its old value, deprecated
 
 
-def _child(where: _Where, path: str, data) -> _Where:
+def _child(where: Where, path: str, data) -> Where:
     full = f"{where.path}.{path}" if where.path else path
-    return _Where(where.origin, full, getattr(data, "line", None) or where.line)
+    return Where(where.origin, full, getattr(data, "line", None) or where.line)
 
 
 def document_from_dict(data, origin: str) -> Document:
-    top = _Where(origin, "", getattr(data, "line", None))
+    top = Where(origin, "", getattr(data, "line", None))
     f = _Fields(data, top, ("source", "subjects", "facts", "claims", "assumptions"))
     source = SourceIn.from_dict(data["source"], _child(top, "source", data["source"])) if data.get("source") else None
     default = source.slug if source else None
@@ -556,14 +558,14 @@ class _LineDict(dict):
     lines: dict | None = None
 
 
-class _SafeLineLoader(yaml.SafeLoader):
-    """SafeLoader that remembers each mapping's line and refuses aliases (no YAML bombs)."""
+class _SafeLineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe loading (libyaml's fast parser where installed) that remembers each mapping's line and
+    refuses aliases: a node met twice is an alias, and aliases make YAML bombs."""
 
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.MarkedYAMLError("while reading", None, "YAML aliases are not allowed", event.start_mark)
-        return super().compose_node(parent, index)
+    def construct_object(self, node, deep=False):
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise yaml.MarkedYAMLError("while reading", None, "YAML aliases are not allowed", node.start_mark)
+        return super().construct_object(node, deep=deep)
 
     def construct_mapping(self, node, deep=False):
         mapping = _LineDict(super().construct_mapping(node, deep=True))

@@ -142,12 +142,37 @@ def all_aliases(session: Session) -> dict[int, list[str]]:
     return aliases
 
 
+class _Ids:
+    """Subject and source ids by name, each looked up once: a bulk load asks thousands of times."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.subjects: dict[str, int | None] = {}
+        self.sources: dict[str, int | None] = {}
+
+    def subject(self, name: str) -> int | None:
+        if name not in self.subjects:
+            self.subjects[name] = subject(self.session, name).id
+        return self.subjects[name]
+
+    def source(self, slug: str) -> int | None:
+        if slug not in self.sources:
+            self.sources[slug] = source(self.session, slug).id
+        return self.sources[slug]
+
+
 def upsert_fact(session: Session, record: FactIn, replace: bool = True) -> Fact:
     row = session.exec(select(Fact).where(Fact.slug == record.slug)).first()
     if row is not None and not replace:
         raise Duplicate(f'fact "{record.slug}" already exists')
+    row = _put_fact(session, record, row, _Ids(session))
+    session.flush()
+    return row
+
+
+def _put_fact(session: Session, record: FactIn, row: Fact | None, ids: _Ids) -> Fact:
     values = dict(
-        subject_id=subject(session, record.subject).id,
+        subject_id=ids.subject(record.subject),
         quantity=record.quantity,
         low=record.value.low,
         high=record.value.high,
@@ -158,13 +183,12 @@ def upsert_fact(session: Session, record: FactIn, replace: bool = True) -> Fact:
         basis=record.basis,
         confidence=record.confidence,
         rank=record.rank,
-        source_id=source(session, record.source).id,
+        source_id=ids.source(record.source),
         note=record.note,
     )
     row = row or Fact(slug=record.slug, **values)
     _assign(row, values)
     session.add(row)
-    session.flush()
     return row
 
 
@@ -324,9 +348,18 @@ def load_documents(session: Session, documents: list[Document]) -> dict[str, int
                 changes["changed"] += 1
                 if doc.keep_replaced_facts:
                     _deprecate(session, old, facts)
+                    del facts[record.slug]
+    ids = _Ids(session)
+    for doc in documents:
+        for record in doc.facts:
+            try:
+                facts[record.slug] = _put_fact(session, record, facts.get(record.slug), ids)
+            except NotFound as e:
+                raise NotFound(f"{doc.origin}: facts: {e}") from None
+            counts["facts"] += 1
+    session.flush()
     for doc in documents:
         for key, records, upsert in (
-            ("facts", doc.facts, upsert_fact),
             ("claims", doc.claims, upsert_claim),
             ("assumptions", doc.assumptions, upsert_global_assumption),
         ):

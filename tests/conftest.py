@@ -82,8 +82,14 @@ def databases(tmp_path_factory):
     factory.close()
 
 
-def pytest_addoption(parser):
-    parser.addoption("--update-golden", action="store_true", help="Rewrite tests/golden files.")
+def pytest_collection_modifyitems(config, items):
+    """Against PostgreSQL, run only the tests that use the fixtures' databases: the others never
+    touch PostgreSQL, so they already gave their answer in the SQLite run."""
+    if not POSTGRES_URL:
+        return
+    uses = {item: "databases" in getattr(item, "fixturenames", ()) for item in items}
+    config.hook.pytest_deselected(items=[item for item in items if not uses[item]])
+    items[:] = [item for item in items if uses[item]]
 
 
 @pytest.fixture

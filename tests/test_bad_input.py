@@ -125,7 +125,12 @@ BAD_FILES = [
         "not a finite",
     ),
     ("source: {slug: s, title: T, kind: article}\nsurprise: 1\n", "unknown field"),
-    ("claims: " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply"),
+    ("claims: " + "[" * 5000 + "]" * 5000 + "\n", "nest"),  # "nested too deeply" or libyaml's "nesting depth"
+    (  # "--" is how a claim's own assumptions are slugged: a global prior must not take one's place
+        "source: {slug: s, title: T, kind: article}\nassumptions:\n  - slug: gpt-3-training-cost--0\n"
+        "    name: mfu\n    value: 0.3\n",
+        "not a slug",
+    ),
 ]
 
 

@@ -73,6 +73,15 @@ def test_self_contradicting_article_is_caught(kb):
     assert cost["verdict"] == "implausible", cost["explanation"]
 
 
+def test_html_text_after_the_last_tag_is_read(kb, tmp_path):
+    path = tmp_path / "a.html"
+    path.write_text("<p>Intro</p>GPT-3 cost $4.6 million to train, AT&T said")
+    result = kb("factcheck", str(path), "--json")
+    assert result.exit_code == 0, result.output
+    (claim,) = json.loads(result.stdout)["claims"]
+    assert claim["sentence"].endswith("AT&T said")
+
+
 def test_html_report_highlights_and_escapes(kb, tmp_path):
     article = tmp_path / "a.html"
     article.write_text(

@@ -471,7 +471,8 @@ def test_kb_serve_previews_the_site_with_its_own_404_page(tmp_path):
     site.mkdir()
     (site / "index.html").write_text("<h1>home</h1>")
     (site / "404.html").write_text("<h1>Page not found</h1>")
-    server = _serve(["--dir", str(site), "--port", "0"], tmp_path)
+    (site / "claims").mkdir()
+    server = _serve(["--out", str(site), "--port", "0"], tmp_path)
     try:
         line = server.stderr.readline()
         address = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
@@ -481,6 +482,10 @@ def test_kb_serve_previews_the_site_with_its_own_404_page(tmp_path):
         with pytest.raises(urllib.error.HTTPError) as missing:
             urllib.request.urlopen(f"{base}/claims/no-such.html", timeout=10)
         assert missing.value.code == 404 and b"Page not found" in missing.value.read()
+        for odd in ("/%00", "/index.html%00.txt", "/claims/", "/..%2f..%2fetc/passwd"):  # no traceback, no listing
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(base + odd, timeout=10)
+            assert refused.value.code == 404 and b"Page not found" in refused.value.read(), odd
         busy = subprocess.run(
             [sys.executable, "-m", "kb", "serve", "--dir", str(site), "--port", address.group(1)],
             cwd=tmp_path,

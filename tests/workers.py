@@ -18,7 +18,7 @@ def claim_record(worker: int, i: int) -> records.ClaimIn:
         "claimant": f"worker {worker}",
         "assumptions": [{"name": "gpu_hour_price_usd", "value": "$1 to $2 per hour"}],
     }
-    return records.ClaimIn.from_dict(data, records._Where("load", "", None), "seed-cost-of-training-ai-models")
+    return records.ClaimIn.from_dict(data, records.Where("load", "", None), "seed-cost-of-training-ai-models")
 
 
 def add_claims(url: str, worker: int, n: int) -> int:

@@ -102,6 +102,9 @@ class KBGroup(click.Group):
             raise click.ClickException("the input is nested too deeply to read") from None
         except UnicodeError as e:
             raise click.ClickException(f"text that is not valid Unicode: {e.reason}") from None
+        except BrokenPipeError:  # the reader went away (`kb claim list | head`): stop quietly, as Unix tools do
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's recipe: no error at exit
+            sys.exit(1)
         except OSError as e:  # a full disk, a read-only folder, a vanished file
             where = f" ({e.filename})" if e.filename else ""
             raise click.ClickException(f"{e.strerror or e}{where}") from None

@@ -27,7 +27,7 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON i
 
 def _record(cls, data: dict, *extra):
     """Validate command-line input with the same rules as a YAML file."""
-    where = records._Where("command line", "", None)
+    where = records.Where("command line", "", None)
     return cls.from_dict({k: v for k, v in data.items() if v is not None}, where, *extra)
 
 

@@ -115,8 +115,10 @@ def _read(path: Path) -> bytes:
 
 
 def _store(session, report, title: str, url: str | None) -> int:
-    """The article as a Source and its claims, in the caller's transaction (all or nothing)."""
-    where = records._Where("command line", "", None)
+    """The article as a Source and its claims, in the caller's transaction (all or nothing). Every
+    record goes through the same validation as a source file, so what is stored can be exported and
+    imported again; characters the text rules refuse are dropped from the article's sentences."""
+    where = records.Where("kb factcheck --add", "", None)
     source = records.SourceIn.from_dict({"title": title, "url": url, "kind": "article"}, where)
     store.upsert_source(session, source, replace=False)
     added = 0
@@ -124,21 +126,27 @@ def _store(session, report, title: str, url: str | None) -> int:
         if f.status != "checked" or f.subject is None or f.subject == "an unnamed model":
             continue  # findings left for review are not stored as claims
         if store.find_subject(session, f.subject) is None:
-            store.upsert_subject(session, records.SubjectIn(records.slugify(f.subject), f.subject, "model"))
-        claim = records.ClaimIn(
-            slug=records.slugify(f"{source.slug}-{n}-{f.span.quantity}"),
-            source=source.slug,
-            subject=f.subject,
-            quantity=f.span.quantity,
-            value_text=f.span.text,
-            value=f.span.value,
-            quote=f.sentence.strip()[:2000],
-            scope=f.span.scope,
-            claimant=title,
-            claimed_on=None,
-            status="draft",
-            status_reason="found by kb factcheck; kb claim review to accept or reject it",
-        )
-        store.upsert_claim(session, claim, replace=False)
+            subject = {"name": _printable(f.subject), "kind": "model"}
+            store.upsert_subject(session, records.SubjectIn.from_dict(subject, where))
+        value = f.span.value
+        claim = {
+            "slug": records.slugify(f"{source.slug}-{n}-{f.span.quantity}"),
+            "subject": _printable(f.subject),
+            "quantity": f.span.quantity,
+            "value": _printable(f.span.text),
+            "low": value.low,
+            "high": value.high,
+            "currency": value.currency,
+            "quote": _printable(f.sentence)[: records.LIMITS["quote"]],
+            "scope": f.span.scope,
+            "claimant": title,
+            "status": "draft",
+            "status_reason": "found by kb factcheck; kb claim review to accept or reject it",
+        }
+        store.upsert_claim(session, records.ClaimIn.from_dict(claim, where, source.slug), replace=False)
         added += 1
     return added
+
+
+def _printable(text: str) -> str:
+    return " ".join(records.BIDI_AND_CONTROL.sub(" ", text).split())

@@ -92,11 +92,13 @@ def build(kb: KB, out, base_url, templates):
 
 @cli.command()
 @click.option(
+    "--out",
     "--dir",
     "directory",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     default=Path("site"),
     show_default=True,
+    help="The folder kb build wrote (its --out).",
 )
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0 picks a free port.")
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -122,7 +124,18 @@ def serve(directory, port, host):
 
 
 class _Preview(http.server.SimpleHTTPRequestHandler):
-    """The standard file server, answering a missing page with the site's 404.html."""
+    """The standard file server, answering a missing page with the site's 404.html. Like a static
+    host, it lists no folders; a path holding a NUL byte is a missing page, not a traceback."""
+
+    def send_head(self):
+        if "\x00" in urllib.parse.unquote(self.path):
+            self.send_error(404)
+            return None
+        return super().send_head()
+
+    def list_directory(self, path):
+        self.send_error(404)
+        return None
 
     def send_error(self, code, message=None, explain=None):
         page = Path(self.directory) / "404.html"

@@ -150,6 +150,7 @@ def read_article(data: bytes, name: str = "input") -> str:
     if re.search(r"<(?:html|body|p|div|article)\b", text[:5000], re.I):
         parser = _TextOnly()
         parser.feed(text)
+        parser.close()  # hands over text after the last tag, which the parser holds back until then
         text = re.sub(r"\n\s*\n(?:\s*\n)+", "\n\n", "".join(parser.parts)).strip()
         text = re.sub(r"[ \t]+", " ", text)
     return text
