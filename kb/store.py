@@ -192,6 +192,15 @@ def _put_fact(session: Session, record: FactIn, row: Fact | None, ids: _Ids) -> 
     return row
 
 
+def free_claim_slug(session: Session, base: str) -> str:
+    """`base`, else the first of base-2, base-3, … that no claim has."""
+    slug, n = base, 1
+    while session.exec(select(Claim.id).where(Claim.slug == slug)).first() is not None:
+        n += 1
+        slug = fitted_slug(base, str(n))
+    return slug
+
+
 def upsert_claim(session: Session, record: ClaimIn, replace: bool = True) -> Claim:
     row = session.exec(select(Claim).where(Claim.slug == record.slug)).first()
     if row is not None and not replace:
@@ -426,8 +435,10 @@ def claims(
     source_slug: str | None = None,
     include_inactive: bool = True,
     statuses: tuple[str, ...] | None = None,
+    since: datetime | None = None,
 ) -> list[Claim]:
-    """Claims, filtered: `include_inactive=False` keeps active ones only, `statuses` these statuses."""
+    """Claims, filtered: `include_inactive=False` keeps active ones only, `statuses` these statuses,
+    `since` those added or changed at or after that time."""
     query = select(Claim)
     if subject_name:
         query = query.where(Claim.subject_id == subject(session, subject_name).id)
@@ -439,6 +450,8 @@ def claims(
         query = query.where(Claim.status == "active")
     if statuses:
         query = query.where(col(Claim.status).in_(statuses))
+    if since:
+        query = query.where(col(Claim.updated_at) >= since)
     return list(session.exec(query.order_by(Claim.slug)))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from kb import store
 from kb.models import Claim, Evaluation, Fact, Source, Subject
@@ -65,6 +65,16 @@ def evaluation_record(row: Evaluation | None) -> dict:
         "model_version": row.model_version,
         "evaluated_at": store.iso_utc(row.created_at),
     }
+
+
+def claim_records(session: Session, rows: list[Claim], latest: dict[int, Evaluation]) -> list[dict]:
+    """Records for a listing. Its subjects and sources are read in two queries and held, so each
+    claim's lookups hit the session's (weak) identity map instead of costing two queries per claim."""
+    _held = [
+        *session.exec(select(Subject).where(col(Subject.id).in_({c.subject_id for c in rows}))),
+        *session.exec(select(Source).where(col(Source.id).in_({c.source_id for c in rows}))),
+    ]
+    return [claim_record(session, c, latest.get(c.id)) for c in rows]
 
 
 def claim_record(

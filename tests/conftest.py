@@ -108,8 +108,10 @@ def kb(db_url, tmp_path):
     """Run `kb --db <test database> ARGS…`; returns click's Result."""
     runner = CliRunner()
 
-    def invoke(*args, input=None, url=None):
-        return runner.invoke(cli, ["--db", url or db_url, "--sources", str(tmp_path / "none"), *args], input=input)
+    def invoke(*args, input=None, url=None, color=False):
+        """`color=True` runs as at a terminal; by default output goes to a pipe."""
+        command = ["--db", url or db_url, "--sources", str(tmp_path / "none"), *args]
+        return runner.invoke(cli, command, input=input, color=color)
 
     return invoke
 

@@ -2,6 +2,7 @@
 
 import json
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -149,6 +150,48 @@ def test_claim_add_list_show_edit_retract(kb):
     assert slug not in [c["slug"] for c in active]
 
 
+def test_a_source_may_make_several_claims_about_one_subject_and_quantity(kb, db_url):
+    kb(*ARTICLE)
+    assert kb(*CLAIM).exit_code == 0
+    second = kb(*CLAIM[: CLAIM.index("--value") + 1], "$2 billion", *CLAIM[CLAIM.index("--value") + 2 :])
+    assert second.exit_code == 0, second.output
+    assert "Added claim gpt-4-training-cost-usd-my-article-2" in second.stdout
+    values = {c["slug"]: c["value"] for c in json.loads(kb("claim", "list", "--source", "my-article", "--json").stdout)}
+    assert values == {
+        "gpt-4-training-cost-usd-my-article": "$60 to $100 million",
+        "gpt-4-training-cost-usd-my-article-2": "$2 billion",
+    }
+    before = dump(db_url)
+    named = kb(*CLAIM, "--slug", "gpt-4-training-cost-usd-my-article")  # a slug given by hand is never renamed
+    assert named.exit_code == 1 and "already exists; use kb claim edit" in named.stderr
+    assert dump(db_url) == before
+
+
+def test_claim_list_since_shows_what_was_added_or_changed_since_then(kb):
+    today = datetime.now(UTC).date()
+    kb(*ARTICLE)
+    kb(*CLAIM)
+    recent = json.loads(kb("claim", "list", "--since", today.isoformat(), "--json").stdout)
+    assert "gpt-4-training-cost-usd-my-article" in [c["slug"] for c in recent]
+    assert all(c["updated_at"] >= today.isoformat() for c in recent)
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    assert json.loads(kb("claim", "list", "--since", tomorrow, "--json").stdout) == []
+
+
+def test_verdicts_are_coloured_at_a_terminal_only(kb, monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    green, red = "\x1b[32m", "\x1b[31m"
+    assert green in kb("check", "--dry-run", color=True).stdout
+    assert "\x1b[" not in kb("check", "--dry-run").stdout  # a pipe or a file gets plain text
+    kb(*ARTICLE)
+    implausible = kb(
+        *CLAIM[: CLAIM.index("--value") + 1], "$90 billion", *CLAIM[CLAIM.index("--value") + 2 :], color=True
+    )
+    assert f"{red}" in implausible.stdout and "implausible" in implausible.stdout
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in kb("check", "--dry-run", color=True).stdout
+
+
 def test_a_stale_edit_is_refused_and_changes_nothing(kb, db_url):
     kb(*ARTICLE)
     kb(*CLAIM)
@@ -188,6 +231,17 @@ def test_claim_add_prompts_on_a_terminal(kb, monkeypatch):
     result = kb("claim", "add", "--source", "my-article", input=answers)
     assert result.exit_code == 0, result.output
     assert "Added claim" in result.stdout
+
+
+def test_the_subject_prompt_takes_aliases_and_suggests_close_names(kb, monkeypatch):
+    kb(*ARTICLE)
+    monkeypatch.setattr(cli_module, "stdin_is_terminal", lambda: True)
+    answers = ["GPT-44", "gpt 4", "training_cost_usd", "$60 to $100 million", "final_training_run", "It cost $60M"]
+    result = kb("claim", "add", "--source", "my-article", input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    assert 'unknown subject "GPT-44" (did you mean' in result.output
+    assert "Added claim gpt-4-training-cost-usd-my-article" in result.stdout
+    assert "GPT-3" not in result.output.split("GPT-44")[0]  # no list of every name before the question
 
 
 def test_database_url_from_the_environment(db_url, monkeypatch, tmp_path):

@@ -1,6 +1,8 @@
 """The one-way import rule: the compute core knows nothing of the database, the CLI or the site."""
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -73,3 +75,16 @@ def test_only_the_cli_imports_click():
     for name, path in modules():
         if not name.startswith("kb.cli"):
             assert "click" not in imports_of(path), name
+
+
+@pytest.mark.parametrize("args", [["--help"], ["claim", "--help"], ["build", "--help"], ["estimate", "--help"]])
+def test_help_loads_no_heavy_module(args):
+    """`kb --help` and a command's help start quickly: no database, numerics or template library is loaded."""
+    script = (
+        "import sys\nfrom kb.cli import cli\n"
+        f"cli.main({args!r}, standalone_mode=False)\n"
+        "heavy = ('sqlalchemy', 'sqlmodel', 'numpy', 'jinja2', 'alembic', 'yaml')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)), file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stderr.strip() == "[]", done.stderr

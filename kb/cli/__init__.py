@@ -2,16 +2,43 @@
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import json
 import os
 import sys
+import types
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
-from kb import db, paths
+from kb import paths
 from kb.errors import KBError
+
+
+def lazy(name: str) -> types.ModuleType:
+    """The module `name`, loaded on first use, so `kb --help` does not pay for SQLAlchemy, numpy or Jinja."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.loader is not None, name
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    parent, _, child = name.rpartition(".")
+    setattr(sys.modules[parent], child, module)
+    return module
+
+
+# The library modules commands use, loaded when a command first touches them.
+if TYPE_CHECKING:
+    from kb import db, evaluate, loading, records, store, views
+else:
+    db, evaluate, loading, records, store, views = (
+        lazy(f"kb.{name}") for name in ("db", "evaluate", "loading", "records", "store", "views")
+    )
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -23,9 +50,13 @@ class KB:
         if url is None:  # neither --db nor KB_DATABASE_URL: this folder's knowledge base, or the user's own
             path, found = paths.default_database(Path.cwd())
             url, sources = f"sqlite:///{path}", sources or found
-        self.url = db.normalise_url(url)
+        self._given_url = url
         self.sources = sources or (Path("sources") if Path("sources").is_dir() else paths.bundled("sources"))
         self._engine = None
+
+    @functools.cached_property
+    def url(self) -> str:
+        return db.normalise_url(self._given_url)  # here, not in __init__: a command's --help needs no database
 
     @property
     def is_new_sqlite(self) -> bool:
@@ -87,17 +118,6 @@ class KBGroup(click.Group):
             return super().invoke(ctx)
         except KBError as e:
             raise click.ClickException(str(e)) from None
-        except IntegrityError as e:
-            reason = str(e.orig).splitlines()[0] if e.orig else str(e)
-            raise click.ClickException(f"the database refused the change: {reason}") from None
-        except OperationalError as e:
-            reason = str(e.orig).splitlines()[0] if e.orig else str(e)
-            if "no such table" in reason or "does not exist" in reason:
-                reason = "the database has no tables; run kb init"
-            raise click.ClickException(f"database error: {reason}") from None
-        except DatabaseError as e:  # "file is not a database", a truncated file
-            reason = str(e.orig).splitlines()[0] if e.orig else str(e)
-            raise click.ClickException(f"cannot use the database: {reason}") from None
         except RecursionError:
             raise click.ClickException("the input is nested too deeply to read") from None
         except UnicodeError as e:
@@ -108,6 +128,29 @@ class KBGroup(click.Group):
         except OSError as e:  # a full disk, a read-only folder, a vanished file
             where = f" ({e.filename})" if e.filename else ""
             raise click.ClickException(f"{e.strerror or e}{where}") from None
+        except Exception as e:
+            message = _database_error(e)
+            if message is None:
+                raise
+            raise click.ClickException(message) from None
+
+
+def _database_error(e: Exception) -> str | None:
+    """One line for an error SQLAlchemy raised, or None. SQLAlchemy is only loaded once a command uses it."""
+    if "sqlalchemy" not in sys.modules:
+        return None
+    from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
+
+    if not isinstance(e, DatabaseError):
+        return None
+    reason = str(e.orig).splitlines()[0] if e.orig else str(e)
+    if isinstance(e, IntegrityError):
+        return f"the database refused the change: {reason}"
+    if isinstance(e, OperationalError):
+        if "no such table" in reason or "does not exist" in reason:
+            reason = "the database has no tables; run kb init"
+        return f"database error: {reason}"
+    return f"cannot use the database: {reason}"  # "file is not a database", a truncated file
 
 
 @click.group(cls=KBGroup, context_settings=CONTEXT_SETTINGS)
@@ -154,15 +197,40 @@ def echo_json(document) -> None:
     click.echo(json.dumps(document, indent=2, ensure_ascii=False))
 
 
-def echo_table(rows: list[list[str]], headers: list[str]) -> None:
-    """An aligned plain-text table for people."""
+VERDICT_COLOURS = {
+    "consistent": "green",
+    "plausible": "green",
+    "doubtful": "yellow",
+    "implausible": "red",
+    "needs review": "magenta",
+    "need review": "magenta",
+}
+
+
+def paint(text: str, verdict: str) -> str:
+    """`text` in the colour of `verdict` on a terminal. click.echo drops colour in pipes and files;
+    NO_COLOR (https://no-color.org) turns it off everywhere."""
+    colour = VERDICT_COLOURS.get(verdict.lower())
+    if colour is None or os.environ.get("NO_COLOR"):
+        return text
+    return click.style(text, fg=colour, bold=verdict.lower() == "implausible")
+
+
+def echo_table(rows: list[list[str]], headers: list[str], verdict_column: int | None = None) -> None:
+    """An aligned plain-text table for people; the verdict column, if any, in colour."""
     if not rows:
         click.echo("(none)")
         return
     widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
-    line = lambda r: "  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
-    click.echo(line(headers))
-    click.echo(line(["-" * w for w in widths]))
+
+    def line(r: list, colour: bool = True) -> str:
+        cells = [str(c).ljust(w) for c, w in zip(r, widths)]
+        if colour and verdict_column is not None:
+            cells[verdict_column] = paint(cells[verdict_column], str(r[verdict_column]))
+        return "  ".join(cells).rstrip()
+
+    click.echo(line(headers, colour=False))
+    click.echo(line(["-" * w for w in widths], colour=False))
     for r in rows:
         click.echo(line(r))
 
@@ -171,11 +239,23 @@ def stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
+def _asking_again(read):
+    def read_or_ask_again(text: str):
+        try:
+            return read(text)
+        except KBError as e:
+            raise click.UsageError(str(e)) from None  # click.prompt prints it and asks again
+
+    return read_or_ask_again
+
+
 def require(value, flag: str, prompt: str, **prompt_options):
     """A missing option: prompt on a terminal, else fail naming the flag (exit 2)."""
     if value is not None:
         return value
     if stdin_is_terminal():
+        if "value_proc" in prompt_options:  # an answer the library refuses is asked for again, with the reason
+            prompt_options["value_proc"] = _asking_again(prompt_options["value_proc"])
         return click.prompt(prompt, **prompt_options)
     raise click.UsageError(f"Missing option '{flag}'.")
 

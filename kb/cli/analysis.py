@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import click
-import numpy as np
 
-from kb import db, evaluate, store
-from kb.cli import KB, cli, echo_json, echo_table, pass_kb
-from kb.compute import DEFAULT_SAMPLES, DEFAULT_SEED
+from kb.cli import KB, cli, db, echo_json, echo_table, evaluate, pass_kb, store
 from kb.errors import KBError, ParseError
+from kb.montecarlo import DEFAULT_SAMPLES, DEFAULT_SEED
 from kb.quantities import COUNT
 from kb.values import human_factor, parse
 from kb.verdict import label, show, show_range
@@ -84,11 +82,12 @@ def check(kb: KB, subject_name, as_json, dry_run, seed, samples):
                 r["quantity"],
                 r["value"][:28],
                 r["verdict"],
-                "" if r["factor"] is None else human_factor(r["factor"]),
+                "" if r["factor"] is None or r["factor"] <= 1 else human_factor(r["factor"]),  # 1: inside the range
             ]
             for r in records
         ],
         ["claim", "subject", "quantity", "as stated", "verdict", "factor"],
+        verdict_column=4,
     )
     counts = {}
     for r in records:
@@ -184,6 +183,8 @@ def estimate_cmd(
             raise click.UsageError("Give a SUBJECT or at least --params and --tokens (see --help).")
         spec = evaluate.ClaimSpec("training_cost_usd", None, None, subject=slug, year=year, assumptions=given)
         ctx = evaluate.build_context(spec, cat)
+        import numpy as np  # here, not at the top: only estimates need it
+
         results = evaluate.estimate_all(ctx, np.random.default_rng(seed), samples)
     bands = {
         q: {"p5": r.p5, "p50": r.p50, "p95": r.p95}

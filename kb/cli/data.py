@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from kb import db, evaluate, loading, records, store
-from kb.cli import KB, cli, echo_json, pass_kb
+from kb.cli import KB, cli, db, echo_json, evaluate, loading, pass_kb, records, store
 
 
 def initialise(kb: KB, quiet: bool = False) -> dict[str, int]:

@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import UTC
+
 import click
 
-from kb import db, evaluate, records, store, views
-from kb.cli import KB, cli, echo_json, echo_table, pass_kb, require, stdin_is_terminal
+from kb.cli import (
+    KB,
+    cli,
+    db,
+    echo_json,
+    echo_table,
+    evaluate,
+    paint,
+    pass_kb,
+    records,
+    require,
+    stdin_is_terminal,
+    store,
+    views,
+)
 from kb.errors import InvalidRecord
 from kb.quantities import (
     BASES,
@@ -29,6 +45,17 @@ def _record(cls, data: dict, *extra):
     """Validate command-line input with the same rules as a YAML file."""
     where = records.Where("command line", "", None)
     return cls.from_dict({k: v for k, v in data.items() if v is not None}, where, *extra)
+
+
+def _existing(engine, find):
+    """The slug of an existing record named by any alias. A miss names the closest names, and a
+    prompt asks again, instead of listing every name up front."""
+
+    def read(text: str) -> str:
+        with db.reading(engine) as session:
+            return find(session, text.strip()).slug
+
+    return read
 
 
 # ---------------------------------------------------------------------------------- sources
@@ -265,7 +292,7 @@ def _assumptions(pairs: tuple[str, ...]) -> list[dict]:
 
 
 @claim.command(name="add")
-@click.option("--slug", help="Identifier (default: subject-quantity-source).")
+@click.option("--slug", help="Identifier (default: subject-quantity-source, then -2, -3 … for further claims like it).")
 @click.option("--source", "source_slug", help="Slug of the source that makes the claim.")
 @click.option("--subject", "subject_name", help="Model or accelerator, by name or alias.")
 @click.option("--quantity", type=click.Choice(CLAIM_QUANTITIES))
@@ -296,11 +323,14 @@ def claim_add(
           --assume gpu_hour_price_usd=1-2 --assume hardware=A100
     """
     engine = kb.engine()
-    with db.transaction(engine) as session:
-        subjects = [s.name for s in _all(session, "Subject")]
-        sources = [s.slug for s in _all(session, "Source")]
-    source_slug = require(source_slug, "--source", "Source", type=click.Choice(sources))
-    subject_name = require(subject_name, "--subject", "Subject", type=click.Choice(subjects, case_sensitive=False))
+    known_source, known_subject = _existing(engine, store.source), _existing(engine, store.subject)
+    # checked before any question is asked, so a typo in a flag does not cost the answers
+    source_slug = (
+        known_source(source_slug) if source_slug else require(None, "--source", "Source", value_proc=known_source)
+    )
+    subject_name = (
+        known_subject(subject_name) if subject_name else require(None, "--subject", "Subject", value_proc=known_subject)
+    )
     quantity = require(quantity, "--quantity", "Quantity", type=click.Choice(CLAIM_QUANTITIES))
     value = require(value, "--value", "Value as stated")
     scope = require(scope, "--scope", "Scope", type=click.Choice(SCOPES), default="unspecified")
@@ -321,6 +351,8 @@ def claim_add(
         }
         data["claimant"] = data["claimant"] or require(None, "--claimant", "Claimant")
         record = _record(records.ClaimIn, data, source_slug)
+        if slug is None:  # a source may make several claims about one subject and quantity
+            record = dataclasses.replace(record, slug=store.free_claim_slug(session, record.slug))
         row = store.upsert_claim(session, record, replace=False)
         evaluate.rejudge(session, {subject_name})
         verdict = _verdict_line(store.latest_evaluation(session, row.id))
@@ -342,9 +374,14 @@ def claim_add(
 @click.option(
     "--verdict", "verdicts", multiple=True, type=click.Choice(VERDICTS), help="Only claims with this verdict."
 )
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]),
+    help="Only claims added or changed at or after this UTC date or time (2026-12-01, 2026-12-01T09:30).",
+)
 @json_option
 @pass_kb
-def claim_list(kb: KB, subject_name, quantity, source_slug, active, statuses, verdicts, as_json):
+def claim_list(kb: KB, subject_name, quantity, source_slug, active, statuses, verdicts, since, as_json):
     """List claims with their latest verdict.
 
     \b
@@ -352,15 +389,22 @@ def claim_list(kb: KB, subject_name, quantity, source_slug, active, statuses, ve
       kb claim list --subject GPT-4 --quantity training_cost_usd
       kb claim list --status draft
       kb claim list --verdict implausible --verdict doubtful
+      kb claim list --since 2026-12-01
     """
     with db.reading(kb.engine()) as session:
         rows = store.claims(
-            session, subject_name, quantity, source_slug, include_inactive=not active, statuses=statuses or None
+            session,
+            subject_name,
+            quantity,
+            source_slug,
+            include_inactive=not active,
+            statuses=statuses or None,
+            since=since and since.replace(tzinfo=UTC),
         )
         latest = store.latest_evaluations(session)
         if verdicts:
             rows = [c for c in rows if c.id in latest and latest[c.id].verdict in verdicts]
-        data = [views.claim_record(session, c, latest.get(c.id)) for c in rows]
+        data = views.claim_records(session, rows, latest)
         shown = [humanize(store.claim_range(c)) for c in rows]
     if as_json:
         echo_json(data)
@@ -371,6 +415,7 @@ def claim_list(kb: KB, subject_name, quantity, source_slug, active, statuses, ve
             for d, s in zip(data, shown)
         ],
         ["slug", "subject", "quantity", "value", "status", "verdict"],
+        verdict_column=5,
     )
 
 
@@ -477,7 +522,7 @@ def claim_edit(kb: KB, slug, value, subject_name, scope, quote, claimant, claime
 def _verdict_line(evaluation) -> str:
     if evaluation is None:
         return "not checked."
-    return f"{evaluation.verdict}. {evaluation.explanation}"
+    return f"{paint(evaluation.verdict, evaluation.verdict)}. {evaluation.explanation}"
 
 
 def _drafts_to(kb: KB, slugs: tuple[str, ...], status: str, reason: str | None) -> None:
@@ -533,7 +578,7 @@ def claim_review(kb: KB):
     with db.reading(kb.engine()) as session:
         drafts = store.claims(session, statuses=("draft",))
         latest = store.latest_evaluations(session)
-        shown = [views.claim_record(session, c, latest.get(c.id)) for c in drafts]
+        shown = views.claim_records(session, drafts, latest)
     if not shown:
         click.echo("No drafts to review.")
         return

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from kb import db, evaluate, records, store
-from kb.cli import KB, cli, echo_json, pass_kb
+from kb.cli import KB, cli, db, echo_json, evaluate, paint, pass_kb, records, store
 from kb.errors import KBError
 
 
@@ -87,7 +86,7 @@ def factcheck(kb: KB, path, as_json, html_out, add, title, url, eval_dir):
     if not report.findings:
         click.echo("no claims found")
         return
-    click.echo(check.render_terminal(report))
+    click.echo(check.render_terminal(report, paint))
     counts = {}
     for f in report.findings:
         shown = f.verdict.verdict if f.status == "checked" else "need review"

@@ -8,13 +8,16 @@ import http.server
 import sys
 import urllib.parse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from kb import db, store
-from kb.cli import KB, cli, pass_kb
-from kb.site.build import build_site
-from kb.site.render import DEFAULT_TEMPLATES
+from kb.cli import KB, cli, db, lazy, pass_kb, store
+
+if TYPE_CHECKING:
+    import kb.site.build as site_build
+else:
+    site_build = lazy("kb.site.build")
 
 PROGRESS_THRESHOLD = 300
 
@@ -50,7 +53,7 @@ def _base_url(value: str) -> str:
 @click.option(
     "--templates",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=DEFAULT_TEMPLATES,
+    default=None,
     help="Use these templates instead of the project's.",
 )
 @pass_kb
@@ -77,7 +80,7 @@ def build(kb: KB, out, base_url, templates):
             if bar is not None:
                 bar.update(n)
 
-        result = build_site(session, out, base_url, templates, progress)
+        result = site_build.build_site(session, out, base_url, templates, progress)
     if not base_url:
         click.echo(
             "No --base-url (or KB_BASE_URL): built without a sitemap and without page addresses in the "

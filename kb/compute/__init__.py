@@ -13,10 +13,9 @@ import numpy as np
 
 from kb.compute.dist import log_params, percentiles, sample_log_monomial
 from kb.compute.formulas import FORMULAS, Derivation, Formula, derive, missing_inputs
+from kb.montecarlo import DEFAULT_SAMPLES, DEFAULT_SEED
 
 MODEL_VERSION = "1.0.0"
-DEFAULT_SAMPLES = 10_000
-DEFAULT_SEED = 20240501
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 
@@ -402,8 +403,9 @@ def _by_sentence(mentions: list[Mention], sents) -> dict[int, list[Mention]]:
     return grouped
 
 
-def render_terminal(report: Report, colour: bool = False) -> str:
-    """The report for people: each sentence with the claim marked, its verdict and why."""
+def render_terminal(report: Report, paint: Callable[[str, str], str] = lambda text, verdict: text) -> str:
+    """The report for people: each sentence with the claim marked, its verdict (through
+    `paint(text, verdict)`, which the CLI uses for colour) and why."""
     lines = []
     for f in report.findings:
         s = f.sentence
@@ -412,7 +414,8 @@ def render_terminal(report: Report, colour: bool = False) -> str:
         factor = f.verdict.factor
         factor = f" (off by {human_factor(factor)})" if factor and 1 < factor < math.inf else ""
         verdict = "NEEDS REVIEW" if f.status != "checked" else f.verdict.verdict.upper()
-        lines.append(f"{verdict}{factor}  {f.subject_name or 'no model named'} · {label_of(f.span.quantity)}")
+        about = f"{f.subject_name or 'no model named'} · {label_of(f.span.quantity)}"
+        lines.append(f"{paint(verdict, verdict)}{factor}  {about}")
         lines.append(f"  “{marked.strip()}”")
         lines.append(f"  {f.verdict.explanation}")
         lines.append("")

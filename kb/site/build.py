@@ -37,7 +37,7 @@ def build_site(
     session: Session,
     out: Path,
     base_url: str = "",
-    templates: Path = DEFAULT_TEMPLATES,
+    templates: Path | None = None,
     progress=None,
     fail_after: int | None = None,
     workers: int | None = None,
@@ -54,7 +54,7 @@ def build_site(
     """
     refuse_foreign(Path(out))
     with exclusive(out):
-        return _build(session, Path(out), base_url, templates, progress, fail_after, workers)
+        return _build(session, Path(out), base_url, templates or DEFAULT_TEMPLATES, progress, fail_after, workers)
 
 
 def _build(
