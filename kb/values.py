@@ -189,6 +189,10 @@ def _take_unit(s: str) -> tuple[str | None, float, str]:
     return None, 1.0, _tidy(s)
 
 
+NUMBER_WORD = (  # a figure written in words, as in "two million"
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|fifty"
+    r"|hundred|thousand|million|billion|trillion|dozen)s?\b"
+)
 UNIT_LEFTOVER = r"\b(?:of|in|per|each|total|training|compute|time|usd)\b\s*$"
 
 
@@ -201,6 +205,8 @@ def _resolve_unit(found: str | None, currency: str | None, expected: str | None,
     if found in (MONEY_PER_HOUR,):
         raise ParseError(f'"{text}" is a price but names no currency')
     if found is None or found == COUNT:
+        if expected in (MONEY, MONEY_PER_HOUR) and not re.search(rf"\d|{NUMBER_WORD}", text, re.I):
+            raise ParseError(f'no figure in "{text}": write one, such as "$5 million", or "unknown"')
         if expected in (MONEY, MONEY_PER_HOUR):
             raise ParseError(f'"{text}" names no currency (write $, € or £)')
         return expected or COUNT

@@ -152,3 +152,14 @@ def ranges(draw):
 @example(Range(0.35, 0.35, FRACTION))
 def test_format_then_parse_gives_the_same_range(r):
     assert parse(format(r)) == r
+
+
+@pytest.mark.parametrize("text", ["a lot of money", "lots of cash", "a fortune"])
+def test_an_amount_without_a_figure_is_refused_for_what_it_lacks(text):
+    with pytest.raises(ParseError, match="no figure"):
+        parse(text, MONEY)
+
+
+def test_a_figure_without_a_currency_is_refused_for_the_currency():
+    with pytest.raises(ParseError, match="names no currency"):
+        parse("two million", MONEY)

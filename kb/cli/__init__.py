@@ -250,13 +250,15 @@ def _asking_again(read):
 
 
 def require(value, flag: str, prompt: str, **prompt_options):
-    """A missing option: prompt on a terminal, else fail naming the flag (exit 2)."""
+    """A missing option: prompt on a terminal, else its default, else fail naming the flag (exit 2)."""
     if value is not None:
         return value
     if stdin_is_terminal():
         if "value_proc" in prompt_options:  # an answer the library refuses is asked for again, with the reason
             prompt_options["value_proc"] = _asking_again(prompt_options["value_proc"])
         return click.prompt(prompt, **prompt_options)
+    if "default" in prompt_options:  # an option with a default is only asked for at a terminal
+        return prompt_options["default"]
     raise click.UsageError(f"Missing option '{flag}'.")
 
 
