@@ -205,9 +205,9 @@ def _resolve_unit(found: str | None, currency: str | None, expected: str | None,
     if found in (MONEY_PER_HOUR,):
         raise ParseError(f'"{text}" is a price but names no currency')
     if found is None or found == COUNT:
-        if expected in (MONEY, MONEY_PER_HOUR) and not re.search(rf"\d|{NUMBER_WORD}", text, re.I):
-            raise ParseError(f'no figure in "{text}": write one, such as "$5 million", or "unknown"')
         if expected in (MONEY, MONEY_PER_HOUR):
+            if not re.search(rf"\d|{NUMBER_WORD}", text, re.I):
+                raise ParseError(f'no figure in "{text}": write one, such as "$5 million", or "unknown"')
             raise ParseError(f'"{text}" names no currency (write $, € or £)')
         return expected or COUNT
     if expected is not None and found != expected:

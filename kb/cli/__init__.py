@@ -203,7 +203,6 @@ VERDICT_COLOURS = {
     "doubtful": "yellow",
     "implausible": "red",
     "needs review": "magenta",
-    "need review": "magenta",
 }
 
 
@@ -250,9 +249,10 @@ def _asking_again(read):
 
 
 def require(value, flag: str, prompt: str, **prompt_options):
-    """A missing option: prompt on a terminal, else its default, else fail naming the flag (exit 2)."""
+    """A missing option: prompt on a terminal, else its default, else fail naming the flag (exit 2).
+    A `value_proc` reads the flag's value too, so a typo in a flag is refused before any question."""
     if value is not None:
-        return value
+        return prompt_options["value_proc"](value) if "value_proc" in prompt_options else value
     if stdin_is_terminal():
         if "value_proc" in prompt_options:  # an answer the library refuses is asked for again, with the reason
             prompt_options["value_proc"] = _asking_again(prompt_options["value_proc"])

@@ -323,14 +323,8 @@ def claim_add(
           --assume gpu_hour_price_usd=1-2 --assume hardware=A100
     """
     engine = kb.engine()
-    known_source, known_subject = _existing(engine, store.source), _existing(engine, store.subject)
-    # checked before any question is asked, so a typo in a flag does not cost the answers
-    source_slug = (
-        known_source(source_slug) if source_slug else require(None, "--source", "Source", value_proc=known_source)
-    )
-    subject_name = (
-        known_subject(subject_name) if subject_name else require(None, "--subject", "Subject", value_proc=known_subject)
-    )
+    source_slug = require(source_slug, "--source", "Source", value_proc=_existing(engine, store.source))
+    subject_name = require(subject_name, "--subject", "Subject", value_proc=_existing(engine, store.subject))
     quantity = require(quantity, "--quantity", "Quantity", type=click.Choice(CLAIM_QUANTITIES))
     value = require(value, "--value", "Value as stated")
     scope = require(scope, "--scope", "Scope", type=click.Choice(SCOPES), default="unspecified")
