@@ -225,3 +225,24 @@ def test_cost_calibration_meets_its_targets(kb):
     assert data["all"]["coverage"] >= 0.7
     for method in ("amortised", "cloud"):
         assert 0.67 <= data["by_method"][method]["median_ratio"] <= 1.5
+
+
+@pytest.mark.parametrize(
+    "scope,verdict,compared_with",
+    [
+        ("final_training_run", "doubtful", "training cost"),  # $40M for one GPT-3 run is too much
+        ("total_programme", "consistent", "total programme cost"),  # but fits the programme
+        ("hardware_purchase", "unverifiable", "buying hardware"),  # not a training cost at all
+    ],
+)
+def test_a_costs_scope_decides_which_estimate_it_meets(kb, scope, verdict, compared_with):
+    kb("source", "add", "--slug", "scoped", "--title", "Scoped", "--kind", "article")
+    added = kb(
+        "claim", "add", "--source", "scoped", "--subject", "GPT-3", "--quantity", "training_cost_usd",
+        "--value", "$40 million", "--scope", scope, "--quote", "it cost $40M", "--claimant", "x",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    out = json.loads(kb("check", "--json", "--subject", "GPT-3").stdout)
+    claim = next(c for c in out["claims"] if c["source"] == "scoped")
+    assert claim["verdict"] == verdict
+    assert compared_with in claim["explanation"]

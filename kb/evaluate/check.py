@@ -3,6 +3,7 @@ with the subject's own fact or the price catalogue where the model derives nothi
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -20,9 +21,31 @@ from kb.quantities import MONEY, MONEY_PER_HOUR, unit_of
 from kb.values import human_factor
 from kb.verdict import SUPPORTED, Verdict, compare, label, sentence, show, show_range
 
+COSTS = ("training_cost_usd", "total_cost_usd")
+SCOPED_COST = {"final_training_run": "training_cost_usd", "total_programme": "total_cost_usd"}
+
 
 def check(spec: ClaimSpec, cat: Catalogue, rng: np.random.Generator | None = None, n: int = DEFAULT_SAMPLES) -> Verdict:
-    """The verdict on one claim."""
+    """The verdict on one claim. A cost's scope says which estimate it meets: a claim about the whole
+    programme is compared with the programme estimate, whatever quantity it was filed under."""
+    scoped = SCOPED_COST.get(spec.scope, spec.quantity) if spec.quantity in COSTS else spec.quantity
+    if spec.quantity in COSTS and spec.scope == "hardware_purchase":
+        return Verdict(
+            "unverifiable",
+            None,
+            "The claim is about buying hardware (its scope), which is not a training cost the compute model estimates.",
+        )
+    if scoped == spec.quantity:
+        return _check(spec, cat, rng, n)
+    verdict = _check(dataclasses.replace(spec, quantity=scoped), cat, rng, n)
+    scope = spec.scope.replace("_", " ")
+    return dataclasses.replace(
+        verdict,
+        explanation=f"Its scope is the {scope}, so it is compared with the {label(scoped)}. {verdict.explanation}",
+    )
+
+
+def _check(spec: ClaimSpec, cat: Catalogue, rng: np.random.Generator | None, n: int) -> Verdict:
     rng = rng if rng is not None else np.random.default_rng(DEFAULT_SEED)
     if spec.low is None and spec.high is None:
         return Verdict("unverifiable", None, "The claim states no figure that could be checked.")
