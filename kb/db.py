@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from contextlib import contextmanager
-from pathlib import Path
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
@@ -12,26 +11,20 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 import kb.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from kb.listing import SQLITE_BUSY_TIMEOUT_S
 from kb.migrations import HEAD
+from kb.paths import normalise_url
 
 # Alembic is imported only by the functions that migrate: loading it costs every command
 # a fifth of a second, and the revision check below needs only one query.
 
 DEFAULT_URL = "sqlite:///kb.db"
-SQLITE_BUSY_TIMEOUT_MS = 30_000
-
-
-def normalise_url(url: str) -> str:
-    """Accept a bare file path as well as a SQLAlchemy URL."""
-    if "://" in url:
-        return url
-    return f"sqlite:///{Path(url).expanduser()}"
 
 
 def make_engine(url: str = DEFAULT_URL) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
@@ -45,7 +38,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
     cursor.close()
 
 

@@ -36,3 +36,10 @@ def default_database(folder: Path) -> tuple[Path, Path]:
     if (folder / DATABASE_FILE).exists() or sources.is_dir():
         return folder / DATABASE_FILE, sources if sources.is_dir() else bundled("sources")
     return user_database(), bundled("sources")
+
+
+def normalise_url(url: str) -> str:
+    """Accept a bare file path as well as a SQLAlchemy URL."""
+    if "://" in url:
+        return url
+    return f"sqlite:///{Path(url).expanduser()}"

@@ -3,7 +3,6 @@ the transaction, so a command either happens whole or not at all."""
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import pickle
 from datetime import UTC, datetime, timedelta
@@ -20,7 +19,6 @@ from kb.models import (
     Fact,
     Source,
     Subject,
-    utc_now,
 )
 from kb.quantities import Range, unit_of
 from kb.records import (
@@ -32,19 +30,15 @@ from kb.records import (
     SubjectIn,
     fitted_slug,
 )
+from kb.timestamps import iso_utc, utc_now
 from kb.values import alias_key
-
-
-def _suggest(word: str, options: list[str]) -> str:
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
 
 
 def source(session: Session, slug: str) -> Source:
     found = session.exec(select(Source).where(Source.slug == slug)).first()
     if found is None:
         slugs = list(session.exec(select(Source.slug)))
-        raise NotFound(f'unknown source "{slug}"{_suggest(slug, slugs)}; see kb source list')
+        raise NotFound.among("source", slug, slugs)
     return found
 
 
@@ -56,7 +50,7 @@ def subject(session: Session, name: str) -> Subject:
         found = session.get(Subject, alias.subject_id) if alias else None
     if found is None:
         names = [a.name for a in session.exec(select(Alias))]
-        raise NotFound(f'unknown subject "{name}"{_suggest(name, names)}; see kb subject list')
+        raise NotFound.among("subject", name, names)
     return found
 
 
@@ -71,7 +65,7 @@ def claim(session: Session, slug: str) -> Claim:
     found = session.exec(select(Claim).where(Claim.slug == slug)).first()
     if found is None:
         slugs = list(session.exec(select(Claim.slug)))
-        raise NotFound(f'unknown claim "{slug}"{_suggest(slug, slugs)}; see kb claim list')
+        raise NotFound.among("claim", slug, slugs)
     return found
 
 
@@ -531,12 +525,6 @@ def _present(record: dict) -> dict:
 def _compact(record: dict) -> dict:
     keep = ("low", "high")
     return {k: v for k, v in record.items() if v is not None or k in keep}
-
-
-def iso_utc(value: datetime) -> str:
-    """A stored time as ISO 8601 in UTC with its offset; SQLite hands times back without one."""
-    value = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat()
 
 
 SUBJECTS_FILE_STEM = "_subjects"  # slugs start with a letter or digit, so no source's file can take this name

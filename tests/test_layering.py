@@ -80,11 +80,29 @@ def test_only_the_cli_imports_click():
 @pytest.mark.parametrize("args", [["--help"], ["claim", "--help"], ["build", "--help"], ["estimate", "--help"]])
 def test_help_loads_no_heavy_module(args):
     """`kb --help` and a command's help start quickly: no database, numerics or template library is loaded."""
+    assert _heavy_modules_after(args).stderr.strip() == "[]"
+
+
+def _heavy_modules_after(args: list[str]) -> subprocess.CompletedProcess:
+    """Run `kb ARGS` in a fresh interpreter; its stderr lists the heavy libraries it loaded."""
     script = (
         "import sys\nfrom kb.cli import cli\n"
         f"cli.main({args!r}, standalone_mode=False)\n"
         "heavy = ('sqlalchemy', 'sqlmodel', 'numpy', 'jinja2', 'alembic', 'yaml')\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)), file=sys.stderr)\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    assert done.stderr.strip() == "[]", done.stderr
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["claim", "list"], ["claim", "list", "--subject", "GPT 3", "--json"], ["claim", "show", "lambda-gpt3-4-6m"]],
+)
+def test_reading_claims_loads_no_orm(databases, args):
+    """The commands people run most read SQLite through the standard library: no SQLAlchemy to load."""
+    url = databases.new("seeded")
+    if not url.startswith("sqlite"):
+        pytest.skip("other databases are read through SQLAlchemy's engine")
+    done = _heavy_modules_after(["--db", url, *args])
+    assert done.stderr.strip() == "[]"
+    assert "lambda-gpt3-4-6m" in done.stdout

@@ -9,11 +9,13 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 from kb import db, records, store
 from kb.cli import cli
+from kb.errors import KBError
+from kb.quantities import QUANTITIES, TEXT
 
 from . import workers
 from .conftest import dump
@@ -231,3 +233,83 @@ def test_read_only_commands_neither_wait_for_nor_block_a_writer(db_url, tmp_path
     finally:
         writer.execute("ROLLBACK")
         writer.close()
+
+
+anything = st.one_of(  # fractions, everyday magnitudes, absurd ones, and the edges of the bounds
+    st.floats(min_value=0, max_value=1),
+    st.floats(min_value=0, max_value=1e13),
+    st.floats(min_value=0, max_value=1e300),
+    st.sampled_from([0.0, 1e-9, 1e-320, 1e12, 1e17, 1e32]),
+)
+NUMERIC_ASSUMPTIONS = [n for n in records.ASSUMPTION_NAMES if n not in records.TEXT_ASSUMPTIONS]
+NUMERIC_FACTS = [q for q, (unit, _, _) in QUANTITIES.items() if unit != TEXT]
+
+
+@st.composite
+def inputs_docs(draw):
+    """A source with facts, stated assumptions and global priors of any magnitude at all."""
+
+    def figure():
+        low, high = sorted([draw(anything), draw(anything)])
+        return {"low": low, "high": high}
+
+    subject = st.sampled_from(["GPT-3", "GPT-4", "H100"])
+    sure = {"basis": "published", "confidence": "high"}
+    facts = [
+        {"slug": f"fact-{i}", "subject": draw(subject), "quantity": draw(st.sampled_from(NUMERIC_FACTS)), **figure()}
+        | sure
+        for i in range(draw(st.integers(0, 4)))
+    ]
+    facts += [{"subject": "GPT-4", "quantity": "hardware", "value": "H100"} | sure]
+    stated = [{"name": draw(st.sampled_from(NUMERIC_ASSUMPTIONS)), **figure()} for _ in range(draw(st.integers(0, 3)))]
+    priors = [
+        {"slug": f"prior-{i}", "name": draw(st.sampled_from(NUMERIC_ASSUMPTIONS)), **figure()}
+        for i in range(draw(st.integers(0, 2)))
+    ]
+    claim = {
+        "slug": "odd",
+        "subject": draw(subject),
+        "quantity": draw(st.sampled_from(["training_cost_usd", "gpu_hours", "training_days", "energy_mwh"])),
+        "value": "a figure",
+        **figure(),
+        "quote": "q",
+        "scope": "unspecified",
+        "claimant": "c",
+        "assumptions": stated,
+    }
+    return {
+        "source": {"slug": "odd-source", "title": "Odd", "kind": "article"},
+        "facts": facts,
+        "claims": [claim],
+        "assumptions": priors,
+    }
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much],
+)
+@given(inputs_docs())
+def test_no_accepted_value_makes_check_or_build_fail(databases, tmp_path_factory, doc):
+    """Whatever the door lets in (any magnitude, any mix of facts, assumptions and priors), check,
+    estimate and build still finish: an unjudgeable claim is unverifiable, never a crash."""
+    try:
+        documents = records.parse_documents(json.dumps(doc), "odd", True)
+    except KBError:
+        reject()  # refused at the door, with its reason: nothing stored to break a later step
+    url = databases.new("empty")
+    engine = db.make_engine(url)
+    try:
+        with db.transaction(engine) as session:
+            store.load_documents(session, records.parse_documents(json.dumps({"subjects": SUBJECTS}), "s", True))
+            store.load_documents(session, documents)
+    except KBError:
+        reject()
+    finally:
+        engine.dispose()
+    folder = tmp_path_factory.mktemp("odd")
+    for args in (["check"], ["estimate", "GPT-4"], ["build", "--out", str(folder / "site")]):
+        result = CliRunner().invoke(cli, ["--db", url, *args])
+        assert isinstance(result.exception, SystemExit | None), (args, result.output)  # one line, no traceback
+        assert result.exit_code == 0 or args[0] == "estimate", (args, result.output)

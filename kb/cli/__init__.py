@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.util
 import json
@@ -13,8 +14,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kb import paths
+from kb import listing, paths
 from kb.errors import KBError
+from kb.migrations import HEAD
 
 
 def lazy(name: str) -> types.ModuleType:
@@ -56,7 +58,7 @@ class KB:
 
     @functools.cached_property
     def url(self) -> str:
-        return db.normalise_url(self._given_url)  # here, not in __init__: a command's --help needs no database
+        return paths.normalise_url(self._given_url)
 
     @property
     def is_new_sqlite(self) -> bool:
@@ -72,12 +74,22 @@ class KB:
                 self._create()
             self._engine = db.make_engine(self.url)
             if migrate and not fresh:
-                current = db.current(self._engine)
-                if current != db.head():
-                    raise click.ClickException(
-                        f"database is at revision {current or 'none'}, the code expects {db.head()}; run kb db upgrade"
-                    )
+                _require_head(db.current(self._engine))
         return self._engine
+
+    @contextlib.contextmanager
+    def reader(self):
+        """A DB-API connection for listings, which need no ORM. SQLite's is the standard library's,
+        opened read-only, so no SQLAlchemy loads and no lock is taken; other databases' is the engine's."""
+        if not self.url.startswith("sqlite:///") or self.is_new_sqlite:
+            connection = self.engine().raw_connection()  # first use creates the SQLite file
+        else:
+            connection = listing.open_sqlite(Path(self.url.removeprefix("sqlite:///")))
+            _require_head(listing.revision(connection))
+        try:
+            yield connection
+        finally:
+            connection.close()
 
     def _create(self) -> None:
         """First use: make the database beside its final name and move it there once loaded, so a
@@ -105,6 +117,13 @@ class KB:
     def dispose(self):
         if self._engine is not None:
             self._engine.dispose()
+
+
+def _require_head(current: str | None) -> None:
+    if current != HEAD:
+        raise click.ClickException(
+            f"database is at revision {current or 'none'}, the code expects {HEAD}; run kb db upgrade"
+        )
 
 
 pass_kb = click.make_pass_decorator(KB)
@@ -136,17 +155,21 @@ class KBGroup(click.Group):
 
 
 def _database_error(e: Exception) -> str | None:
-    """One line for an error SQLAlchemy raised, or None. SQLAlchemy is only loaded once a command uses it."""
-    if "sqlalchemy" not in sys.modules:
-        return None
-    from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
+    """One line for a database error, or None: one SQLAlchemy raised (only loaded once a command
+    uses it) or a DB-API driver's, by PEP 249's classes."""
+    if "sqlalchemy" in sys.modules:
+        from sqlalchemy.exc import DBAPIError
 
-    if not isinstance(e, DatabaseError):
+        if isinstance(e, DBAPIError):
+            e = e.orig if isinstance(e.orig, Exception) else e
+    drivers = [sys.modules[name] for name in ("sqlite3", "psycopg") if name in sys.modules]
+    driver = next((d for d in drivers if isinstance(e, d.Error)), None)
+    if driver is None:
         return None
-    reason = str(e.orig).splitlines()[0] if e.orig else str(e)
-    if isinstance(e, IntegrityError):
+    reason = str(e).splitlines()[0]
+    if isinstance(e, driver.IntegrityError):
         return f"the database refused the change: {reason}"
-    if isinstance(e, OperationalError):
+    if isinstance(e, driver.OperationalError):
         if "no such table" in reason or "does not exist" in reason:
             reason = "the database has no tables; run kb init"
         return f"database error: {reason}"

@@ -14,6 +14,7 @@ from kb.cli import (
     echo_json,
     echo_table,
     evaluate,
+    listing,
     paint,
     pass_kb,
     records,
@@ -35,7 +36,7 @@ from kb.quantities import (
     SUBJECT_KINDS,
     label_of,
 )
-from kb.values import humanize
+from kb.values import human_factor
 from kb.verdict import VERDICTS
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
@@ -357,7 +358,9 @@ def claim_add(
 @click.option("--subject", "subject_name", help="Only claims about this subject (name or alias).")
 @click.option("--quantity", type=click.Choice(CLAIM_QUANTITIES))
 @click.option("--source", "source_slug")
-@click.option("--active", is_flag=True, help="Only active claims: no drafts, retracted or superseded ones.")
+@click.option(
+    "--active", is_flag=True, help="Only active claims: no drafts, retracted or superseded ones (as --status active)."
+)
 @click.option(
     "--status",
     "statuses",
@@ -385,28 +388,23 @@ def claim_list(kb: KB, subject_name, quantity, source_slug, active, statuses, ve
       kb claim list --verdict implausible --verdict doubtful
       kb claim list --since 2026-12-01
     """
-    with db.reading(kb.engine()) as session:
-        rows = store.claims(
-            session,
+    with kb.reader() as connection:
+        data = listing.claims(
+            connection,
             subject_name,
             quantity,
             source_slug,
-            include_inactive=not active,
-            statuses=statuses or None,
+            statuses=(*statuses, "active") if active else statuses,
+            verdicts=verdicts,
             since=since and since.replace(tzinfo=UTC),
         )
-        latest = store.latest_evaluations(session)
-        if verdicts:
-            rows = [c for c in rows if c.id in latest and latest[c.id].verdict in verdicts]
-        data = views.claim_records(session, rows, latest)
-        shown = [humanize(store.claim_range(c)) for c in rows]
     if as_json:
         echo_json(data)
         return
     echo_table(
         [
-            [d["slug"][:40], d["subject"], d["quantity"], s, d["status"], d.get("verdict") or "-"]
-            for d, s in zip(data, shown)
+            [d["slug"][:40], d["subject"], d["quantity"], listing.shown(d), d["status"], d["verdict"] or "-"]
+            for d in data
         ],
         ["slug", "subject", "quantity", "value", "status", "verdict"],
         verdict_column=5,
@@ -419,15 +417,14 @@ def claim_list(kb: KB, subject_name, quantity, source_slug, active, statuses, ve
 @pass_kb
 def claim_show(kb: KB, slug, as_json):
     """Show a claim with its assumptions and latest verdict."""
-    with db.reading(kb.engine()) as session:
-        row = store.claim(session, slug)
-        history = store.evaluations_of(session, row)
-        record = views.claim_record(session, row, history[-1] if history else None, with_assumptions=True)
-        record["range"] = humanize(store.claim_range(row))
+    with kb.reader() as connection:
+        record = listing.claim(connection, slug)
     if as_json:
-        record.pop("range")
         echo_json(record)
         return
+    record["range"] = listing.shown(record)
+    factor = record.pop("factor")
+    record["off by"] = human_factor(factor) if factor is not None and factor > 1 else None
     for key in (
         "slug",
         "subject",
@@ -441,11 +438,12 @@ def claim_show(kb: KB, slug, as_json):
         "status",
         "status_reason",
         "verdict",
-        "factor",
+        "off by",
         "explanation",
     ):
         if record.get(key) is not None:
-            click.echo(f"{key:>13}: {record[key]}")
+            value = paint(record[key], record[key]) if key == "verdict" else record[key]
+            click.echo(f"{key:>13}: {value}")
     click.echo(f"{'quote':>13}: “{record['quote']}”")
     for a in record["assumptions"]:
         shown = a["text"] or f"{a['low']:g}–{a['high']:g}"
@@ -569,10 +567,8 @@ def claim_review(kb: KB):
             "kb claim review asks questions at a terminal; in scripts use kb claim accept "
             "SLUG… or kb claim reject SLUG… --reason TEXT."
         )
-    with db.reading(kb.engine()) as session:
-        drafts = store.claims(session, statuses=("draft",))
-        latest = store.latest_evaluations(session)
-        shown = views.claim_records(session, drafts, latest)
+    with kb.reader() as connection:
+        shown = listing.claims(connection, statuses=("draft",))
     if not shown:
         click.echo("No drafts to review.")
         return

@@ -13,8 +13,9 @@ from kb import store
 from kb.compute import DEFAULT_SAMPLES, DEFAULT_SEED, MODEL_VERSION
 from kb.evaluate.catalogue import Catalogue, ClaimSpec, Given
 from kb.evaluate.check import check
-from kb.models import Assumption, Claim, Evaluation, Source, utc_now
+from kb.models import Assumption, Claim, Evaluation, Source
 from kb.quantities import JUDGED_STATUSES
+from kb.timestamps import utc_now
 from kb.verdict import Verdict
 
 

@@ -23,6 +23,7 @@ from kb.errors import KBError
 from kb.site.pages import DOWNLOAD_COLUMNS, Page, build_pages
 from kb.site.render import DEFAULT_TEMPLATES, environment
 from kb.site.write import SiteWriter, clear_debris, exclusive
+from kb.timestamps import iso_utc
 
 
 @dataclass
@@ -355,12 +356,12 @@ def _write_feeds(writer: SiteWriter, env, pages: list[Page], views: list[dict], 
                 **v,
                 "id": _feed_id(base_url, v["url"]),
                 "link": _absolute(base_url, v["url"]) if base_url else None,
-                "created": store.iso_utc(v["created_at"]),
-                "updated": store.iso_utc(v["updated_at"]),
+                "created": iso_utc(v["created_at"]),
+                "updated": iso_utc(v["updated_at"]),
             }
             for v in entries
         ],
-        updated=store.iso_utc(updated) if updated else "1970-01-01T00:00:00+00:00",
+        updated=iso_utc(updated) if updated else "1970-01-01T00:00:00+00:00",
         id=_feed_id(base_url, "feed.xml"),
         self_link=_absolute(base_url, "feed.xml") if base_url else None,
         home=_absolute(base_url, "index.html") if base_url else None,
@@ -368,7 +369,7 @@ def _write_feeds(writer: SiteWriter, env, pages: list[Page], views: list[dict], 
     writer.write("feed.xml", feed)
     robots = "User-agent: *\nAllow: /\n"
     if base_url:
-        lastmod = {v["url"]: store.iso_utc(v["updated_at"])[:10] for v in views}
+        lastmod = {v["url"]: iso_utc(v["updated_at"])[:10] for v in views}
         sitemap = env.get_template("sitemap.xml").render(
             urls=[
                 {"loc": _absolute(base_url, p.save_as), "lastmod": lastmod.get(p.save_as)}
