@@ -263,12 +263,12 @@ def test_outside_a_project_the_users_own_knowledge_base_is_used_and_named(tmp_pa
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.delenv("KB_DATABASE_URL", raising=False)
-    result = CliRunner().invoke(cli, ["claim", "list", "--json"])
+    result = CliRunner().invoke(cli, ["claim", "list", "--subject", "GPT-4", "--json"])
     assert result.exit_code == 0, result.output
     own = tmp_path / "data" / "costcheck" / "kb.db"
     assert own.exists() and str(own) in result.stderr  # one line says where
     assert not (tmp_path / "kb.db").exists()  # never a silently empty one here
-    assert len(json.loads(result.stdout)) >= 40
+    assert len(json.loads(result.stdout)) >= 10
 
 
 def test_a_folder_with_sources_gets_its_own_knowledge_base(tmp_path, monkeypatch):

@@ -81,11 +81,13 @@ class KB:
     def reader(self):
         """A DB-API connection for listings, which need no ORM. SQLite's is the standard library's,
         opened read-only, so no SQLAlchemy loads and no lock is taken; other databases' is the engine's."""
-        if not self.url.startswith("sqlite:///") or self.is_new_sqlite:
-            connection = self.engine().raw_connection()  # first use creates the SQLite file
-        else:
+        if self.url.startswith("sqlite:///"):
+            if self.is_new_sqlite:
+                self.engine()  # first use: create it from the sources
             connection = listing.open_sqlite(Path(self.url.removeprefix("sqlite:///")))
             _require_head(listing.revision(connection))
+        else:
+            connection = self.engine().raw_connection()
         try:
             yield connection
         finally:
