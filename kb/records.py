@@ -565,7 +565,11 @@ class _SafeLineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: i
     def construct_object(self, node, deep=False):
         if node in self.constructed_objects or node in self.recursive_objects:
             raise yaml.MarkedYAMLError("while reading", None, "YAML aliases are not allowed", node.start_mark)
-        return super().construct_object(node, deep=deep)
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, OverflowError) as e:  # an explicit tag's value: !!timestamp 2024-13-40, !!int 1e999
+            tag = node.tag.rsplit(":", 1)[-1]
+            raise yaml.MarkedYAMLError("while reading", None, f"{tag}: {e}", node.start_mark) from None
 
     def construct_mapping(self, node, deep=False):
         mapping = _LineDict(super().construct_mapping(node, deep=True))

@@ -84,6 +84,11 @@ BAD = [
         "MFU cannot exceed 1",
     ),
     (["estimate", "--params", "NaN", "--tokens", "300e9"], 2, "--params"),
+    ([*CLAIM, "--subject", "GPT-4", "--value", "$1e270"], 1, "beyond any real training run"),
+    ([*CLAIM, "--subject", "GPT-4", "--value", "$1e-320"], 1, "too small to be a real figure"),
+    ([*CLAIM, "--subject", "GPT-4", "--value", "$5M", "--assume", "gpu_hours=1e300"], 1, "beyond any real"),
+    ([*CLAIM, "--subject", "GPT-4", "--value", "9" * 5000 + " dollars"], 1, "longer than"),
+    ([*CLAIM, "--subject", "GPT-4", "--value", "$5M", "--quote", "a\ud800b"], 1, "control"),  # a lone surrogate
 ]
 
 
@@ -126,6 +131,15 @@ BAD_FILES = [
     ),
     ("source: {slug: s, title: T, kind: article}\nsurprise: 1\n", "unknown field"),
     ("claims: " + "[" * 5000 + "]" * 5000 + "\n", "nest"),  # "nested too deeply" or libyaml's "nesting depth"
+    ("source: {slug: s, title: T, kind: article, published: !!timestamp 2024-13-40}\n", "bad.yaml:1: invalid YAML"),
+    ("source: {slug: s, title: T, kind: article, notes: !!int " + "9" * 5000 + "}\n", "bad.yaml:1: invalid YAML"),
+    ("documents: []\nsource: {slug: s, title: T, kind: article}\n", "documents: unknown field"),
+    (
+        "source: {slug: s, title: T, kind: article}\nclaims:\n"
+        + "  - {slug: d, subject: GPT-4, quantity: training_cost_usd, value: $1M, quote: q, scope: unspecified,"
+        " claimant: c}\n" * 2,
+        'slug "d" is also used',
+    ),
     (  # "--" is how a claim's own assumptions are slugged: a global prior must not take one's place
         "source: {slug: s, title: T, kind: article}\nassumptions:\n  - slug: gpt-3-training-cost--0\n"
         "    name: mfu\n    value: 0.3\n",

@@ -249,9 +249,9 @@ NUMERIC_FACTS = [q for q, (unit, _, _) in QUANTITIES.items() if unit != TEXT]
 def inputs_docs(draw):
     """A source with facts, stated assumptions and global priors of any magnitude at all."""
 
-    def figure():
+    def figure():  # a range, either end of which may be open ("up to $2 per hour")
         low, high = sorted([draw(anything), draw(anything)])
-        return {"low": low, "high": high}
+        return draw(st.sampled_from([{"low": low, "high": high}, {"low": low}, {"high": high}]))
 
     subject = st.sampled_from(["GPT-3", "GPT-4", "H100"])
     sure = {"basis": "published", "confidence": "high"}
@@ -261,6 +261,7 @@ def inputs_docs(draw):
         for i in range(draw(st.integers(0, 4)))
     ]
     facts += [{"subject": "GPT-4", "quantity": "hardware", "value": "H100"} | sure]
+    facts += [{"subject": "H100", "quantity": "gpu_hour_price_usd", **figure()} | sure]  # a price quote
     stated = [{"name": draw(st.sampled_from(NUMERIC_ASSUMPTIONS)), **figure()} for _ in range(draw(st.integers(0, 3)))]
     priors = [
         {"slug": f"prior-{i}", "name": draw(st.sampled_from(NUMERIC_ASSUMPTIONS)), **figure()}

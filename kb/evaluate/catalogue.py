@@ -163,8 +163,9 @@ class Catalogue:
         return None
 
     def prices(self, hardware: str, quantity: str, year: int | None) -> Given | None:
-        """Catalogue prices for an accelerator nearest the year: the span of the closest quotes."""
-        quotes = self.facts.get(hardware, {}).get(quantity, [])
+        """Catalogue prices for an accelerator nearest the year: the span of the closest quotes (an
+        open end, "up to $2 per hour", counts by the end it states)."""
+        quotes = [g for g in self.facts.get(hardware, {}).get(quantity, []) if g.low is not None or g.high is not None]
         if not quotes:
             return None
         if year is None:
@@ -173,7 +174,7 @@ class Catalogue:
             distance = [_year_distance(g, year) for g in quotes]
             best = min(distance)
             chosen = [g for g, d in zip(quotes, distance) if d <= best + 1]
-        low, high = quote_band(sorted(v for g in chosen for v in (g.low, g.high)))
+        low, high = quote_band(sorted(v for g in chosen for v in (g.low, g.high) if v is not None))
         by_title: dict[str, list[str]] = {}
         for g in chosen:
             by_title.setdefault(g.source_title or g.source or "", []).append((g.qualifier or "").split(" ")[0])
