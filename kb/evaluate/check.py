@@ -65,7 +65,7 @@ def _check(spec: ClaimSpec, cat: Catalogue, rng: np.random.Generator | None, n: 
         return _check_price(spec, cat)
     ctx = build_context(spec, cat)
     if spec.quantity in ("parameters", "active_parameters") or (
-        spec.quantity == "training_tokens" and "training_flop" not in ctx.inputs
+        spec.quantity == "training_tokens" and ("training_flop" not in ctx.inputs or _tokens_from_a_fact(spec, cat))
     ):
         return _check_against_fact(spec, cat, ctx)
     ownership = _ownership(spec, ctx, rng, n)
@@ -80,6 +80,16 @@ def _check(spec: ClaimSpec, cat: Catalogue, rng: np.random.Generator | None, n: 
             return _check_against_fact(spec, cat, ctx)  # nothing to derive it from, but a fact to compare
         return _unverifiable(spec, ctx, e.missing, cat)
     return _judge(spec, cat, ctx, est, rng, n, ownership)
+
+
+def _tokens_from_a_fact(spec: ClaimSpec, cat: Catalogue) -> bool:
+    """A published token count, rather than 6·N·D solved for D, where N may count every expert of a
+    mixture (no active parameter count is known): Llama 4 Behemoth's 2T would give 4T tokens, not 30T."""
+    assert spec.subject is not None
+    return (
+        cat.fact(spec.subject, "training_tokens", spec.source) is not None
+        and cat.fact(spec.subject, "active_parameters") is None
+    )
 
 
 ROUTE_NAMES = {"cloud": "cloud rental", "amortised": "amortised ownership"}

@@ -133,6 +133,9 @@ def evaluate_corpus(folder: Path, cat: Catalogue) -> dict:
         "recall": totals["matched"] / totals["labels"] if totals["labels"] else None,
         "precision": totals["matched"] / totals["found"] if totals["found"] else None,
         "verdict_accuracy": totals["verdicts_right"] / totals["matched"] if totals["matched"] else None,
+        "confidently_wrong": sum(  # the worst error: a verdict, where the label says otherwise
+            w["verdict"] != "unverifiable" for a in per_article for w in a["wrong_verdicts"]
+        ),
         "false_positives": sum(len(a["false_positives"]) for a in per_article),
         "misattributions": sum(len(a["misattributed"]) for a in per_article),
         "misses_by_kind": misses_by_kind,
@@ -151,7 +154,7 @@ def describe(scores: dict) -> str:
         f"{scores['articles']} articles, {scores['labels']} labelled claims, {scores['found']} found, "
         f"{scores['matched']} matched",
         f"recall {_ratio(scores['recall'])}  precision {_ratio(scores['precision'])}  "
-        f"verdict accuracy {_ratio(scores['verdict_accuracy'])}",
+        f"verdict accuracy {_ratio(scores['verdict_accuracy'])} ({scores['confidently_wrong']} confidently wrong)",
         f"false positives {scores['false_positives']}  misattributions {scores['misattributions']}",
         f"missed: {kinds or 'none'}",
     ]

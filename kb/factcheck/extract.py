@@ -173,10 +173,23 @@ RATE = re.compile(
 OTHER_PERIOD = re.compile(r"\s*(?:/|per|a|an|each)\s*(?:month|year|week|day|annum)\b", re.I)
 RUN = re.compile(r"\bruns?\b|\bGPUs\b|\baccelerators\b", re.I)
 ACTIVE = re.compile(r"\bactive\b|\bactivated\b", re.I)
+ACTIVE_AFTER = re.compile(  # "36B parameters (4 of 16 experts) are active for each token": not a rate
+    r"\s*(?:\([^()]{0,40}\)\s*)?\(?(?:are |were |is )?(?:active|activated)\b", re.I
+)
 PART = re.compile(
     r"\b(?:per|each|every) (?:expert|layer|head)\b|\beach with\s*~?\s*$|\b\d+\s+experts?\s+(?:of|with)\s*$|"
     r"^\s*(?:each|apiece|per expert|per token)\b",
     re.I,
+)
+OPERATOR_AFTER = re.compile(r"\s*(?:\(\d+\)\s*)?[×*÷]")  # "(7)" is a footnote-style reference; "X = Y" states both
+OPERATOR_BEFORE = re.compile(r"[×*÷]\s*$")
+WHOLE_CLUSTER = re.compile(r"\bcluster\b|\bset ?up\b|\bfleet\b", re.I)
+SMALLER_MODELS = re.compile(  # "also trained smaller versions, with 8 and 62 billion parameters": not the model
+    r"\b(?:smaller|larger|other|distilled|reduced)\s+(?:\w+\s+)?(?:versions?|variants?|models?|sizes?|siblings?)\b",
+    re.I,
+)
+ONE_MACHINE = re.compile(  # "a DGX-H100 … with 8 GPUs": one server's accelerators, not a training run's
+    r"\b(?:DGX|HGX|server|node|box|machine|instance|workstation|rig)\b[^.;]{0,40}$", re.I
 )
 HOUR_PRICE = re.compile(r"(?:per|an|a|/)\s*(?:\w+[- ])?(?:hour|hr|h)\b", re.I)
 VAGUE_COUNTS = {"a few": 3, "several": 4}  # number words proper are digits by now (numerals.spell_out)
@@ -298,8 +311,10 @@ def _classify(kind: str, sentence: Sentence, a: int, b: int, previous: str = "")
     def span(quantity: str, value: Range, scope: str = "unspecified", hardware: str | None = None) -> Span:
         return Span(sentence.start + a, sentence.start + b, raw, quantity, value, scope, sentence.index, hardware)
 
-    if kind not in ("money", "vague_money", "phrase") and RATE.match(after):
+    if kind not in ("money", "vague_money", "phrase") and RATE.match(after) and not ACTIVE_AFTER.match(after):
         return None  # "40k tokens/$", "2 FLOPs per parameter", "8 GPUs per node": rates and parts, not totals
+    if OPERATOR_AFTER.match(after) or OPERATOR_BEFORE.search(before):
+        return None  # "4T tokens × 50k vocab", "… ÷ $100m": an operand of worked arithmetic
     if kind == "phrase":
         quantity, low, high = next(v for k, v in PHRASES.items() if raw.lower().startswith(k))
         unit = GPU_HOURS if quantity == "gpu_hours" else MWH
@@ -322,6 +337,8 @@ def _classify(kind: str, sentence: Sentence, a: int, b: int, previous: str = "")
             return span("gpu_hour_price_usd", value, "unspecified", _hardware_near(near))
         hardware = _hardware_near(near)
         if hardware and PER_UNIT.search(before[-50:] + raw + after[:50]) and not TRAINING.search(near):
+            if WHOLE_CLUSTER.search(after[:40]):
+                return None  # "each A100 at $9,900: almost $10M to set up a cluster": a purchase, not a price
             return span("hardware_price_usd", value, "hardware_purchase", hardware)
         asked = previous.rstrip().endswith("?")  # "What did it cost to train? About $2M."
         if not (
@@ -365,9 +382,9 @@ def _classify(kind: str, sentence: Sentence, a: int, b: int, previous: str = "")
             re.sub(r"[- ]?(?:(?:active|activated|total)\s+)?(?:parameters?|params|parameter)$", "", raw, flags=re.I),
             COUNT,
         )
-        if value is None or PART.search(before[-30:]) or PART.search(after[:30]):
+        if value is None or PART.search(before[-30:]) or PART.search(after[:30]) or SMALLER_MODELS.search(before[-80:]):
             return None
-        active = ACTIVE.search(raw) or re.match(r"\s*\(?(?:are |were |is )?(?:active|activated)\b", after, re.I)
+        active = ACTIVE.search(raw) or ACTIVE_AFTER.match(after)
         return span("active_parameters" if active else "parameters", value)
     if kind == "mfu":
         number = re.search(rf"{PERCENT}|0\.\d+", raw)
@@ -389,10 +406,10 @@ def _classify(kind: str, sentence: Sentence, a: int, b: int, previous: str = "")
         if (
             value is None
             or (value.low or value.high or 0) < 2
-            or re.match(r"\s*(?:GPU[- ]?)?(?:hours|years|days)", after, re.I)
+            or re.match(r"[\s-]*(?:GPU[- ]?)?(?:hours|years|days)", after, re.I)
         ):
             return None
-        if PER_UNIT.search(after[:12]) or re.match(r"\s*(?:GB|TB)\b", after):
+        if PER_UNIT.search(after[:12]) or re.match(r"\s*(?:GB|TB)\b", after) or ONE_MACHINE.search(before):
             return None
         return span("num_gpus", value, "final_training_run", _hardware_near(raw))
     if kind == "duration":

@@ -25,9 +25,14 @@ ANAPHORA = re.compile(  # words that refer back to the model named in an earlier
     re.I,
 )
 # "A rival lab says its model…": a new party in the sentence, so "its" is not the model named before
-NEW_PARTY = re.compile(
-    r"\b(?:a|an|another|one|other|some)\s+(?:[\w-]+\s+){0,2}(?:lab|company|startup|firm|rival|competitor|"
-    r"model|team|group|LLM)s?\b",
+NEW_PARTY = re.compile(  # but "it is a mixture-of-experts model" describes the model named before
+    r"(?<!\bis )(?<!\bwas )\b(?:a|an|another|one|other|some)\s+(?:[\w-]+\s+){0,2}"
+    r"(?:lab|company|startup|firm|rival|competitor|model|team|group|LLM)s?\b",
+    re.I,
+)
+VERSION_AFTER = re.compile(  # a version written after a known name: "v2", " 2", "-3.5", but not "3 GPUs"
+    r"[ -](?:v\d+(?:\.\d+)*|\d(?:\.\d+)?)(?=[\s,;:)]|$)(?!\s*(?:billion|million|trillion|thousand|hundred|"
+    r"[BMTK]\b|%|percent|times|x\b|×|[A-Z]?\d|GPUs?|days?|months?|years?|weeks?|hours?|and\b|or\b|to\b))",
     re.I,
 )
 MACHINE = re.compile(r"(?:DGX|HGX|NVL|SXM|PCIe|GB\d|EFA|IB)\b", re.I)
@@ -95,6 +100,10 @@ def find_mentions(
                 end = m.end()
             if kind == "family" and size is not None:  # "Falcon 11B": a size the knowledge base lacks
                 kind, slug = "unknown", text[start:end]
+            version = VERSION_AFTER.match(text, end) if kind == "model" and size is None else None
+            if version:  # "Stable Diffusion v2" is not the Stable Diffusion the knowledge base knows
+                kind, end = "unknown", version.end()
+                slug = text[start:end]
             mentions.append(
                 Mention(
                     start,
@@ -118,7 +127,10 @@ def find_mentions(
         )
         if overlaps or m.group(1).lower() in NOT_MODELS:
             continue
-        if re.fullmatch(r"[A-Z]{1,3}-?\d+", m.group(1)) or MACHINE.match(m.group(1)):  # part numbers, servers
+        if MACHINE.match(m.group(1)) or (  # servers; part numbers, unless a known model's stem ("GPT-5")
+            re.fullmatch(r"[A-Z]{1,3}-?\d+", m.group(1))
+            and _stem(m.group(1)) not in _model_stems(tuple(aliases.items()))
+        ):
             continue
         end, size = m.end(), None
         s = SIZE_SUFFIX.match(text, end)
@@ -130,6 +142,20 @@ def find_mentions(
         else:
             mentions.append(Mention(m.start(), end, text[m.start() : end], m.group(1), "unknown", size))
     return sorted(mentions, key=lambda m: m.start)
+
+
+def _stem(name: str) -> str:
+    """The letters a model name starts with: "gpt" for "GPT-5" and "gpt4"."""
+    return re.match(r"[a-z]*", alias_key(name)).group()
+
+
+@functools.lru_cache(maxsize=8)
+def _model_stems(aliases: tuple[tuple[str, tuple[str, str]], ...]) -> frozenset[str]:
+    """Stems of known models named letters-then-digits ("gpt" from "gpt4"): a new number after one
+    ("GPT-5") is a model the knowledge base does not know yet, not a part number."""
+    return frozenset(
+        _stem(key) for key, (_, kind) in aliases if kind == "model" and re.fullmatch(r"[a-z]{1,3}\d.*", key)
+    )
 
 
 def _written_as_a_name(words: str) -> bool:
