@@ -185,6 +185,15 @@ def number(row: dict, column: str) -> float | None:
     return value
 
 
+COMPUTE_FROM_HOURS = "Hardware"  # Epoch's method: compute = chip-hours × peak × an assumed utilization
+
+
+def compute_from_hours(note: str | None) -> bool:
+    """Whether a training-compute fact imported from Epoch was worked out from the run's own
+    chip-hours: then compute and hours say the same thing twice, and calibrate nothing."""
+    return f"): {COMPUTE_FROM_HOURS}: " in (note or "")
+
+
 def working(text: str) -> str:
     """A short form of Epoch's notes, on one line, free of characters the text rules refuse."""
     flat = re.sub(r"[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]+", " ", text)

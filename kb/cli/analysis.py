@@ -229,9 +229,11 @@ def calibrate(kb: KB, as_json, costs, show_runs, seed, samples):
     For every run whose accelerator-hours are known (its developer's figure or Epoch AI's),
     predict them from its training compute (or parameters and tokens) and hardware alone, with
     the default priors, and print the share of known figures inside the 90% band and the median
-    error, by hardware generation and by year. With --costs: every published cost estimate of a
-    final run whose method is known (cloud rental or amortised ownership) against the knowledge
-    base's estimate by the same route.
+    error, by hardware generation and by year. Runs whose compute was worked out from those
+    hours, or whose hours imply an MFU above 100%, are listed but left out of the figures.
+
+    With --costs: every published cost estimate of a final run whose method is known (cloud
+    rental or amortised ownership) against the knowledge base's estimate by the same route.
 
     \b
     Example:
@@ -264,6 +266,7 @@ def calibrate(kb: KB, as_json, costs, show_runs, seed, samples):
                         "published": r.published,
                         "ratio": r.ratio,
                         "inside": r.inside,
+                        "left_out": r.left_out,
                         "source": r.source,
                     }
                     for r in rows
@@ -285,7 +288,7 @@ def calibrate(kb: KB, as_json, costs, show_runs, seed, samples):
                     show(unit, r.p95),
                     show(unit, r.published),
                     f"{r.ratio:.2f}",
-                    "yes" if r.inside else "NO",
+                    f"left out: {r.left_out}" if r.left_out else "yes" if r.inside else "NO",
                 ]
                 for r in rows
             ],
@@ -306,6 +309,12 @@ def calibrate(kb: KB, as_json, costs, show_runs, seed, samples):
     for name in groups:
         table += [[f"{name}: {group}", *_summary_cells(s)] for group, s in summary[f"by_{name}"].items()]
     echo_table(table, ["runs", "count", "inside 90% band", "median |log10 error|", "median published/ours"])
+    if summary["all"]["left_out"]:
+        click.echo(
+            f"\n{summary['all']['left_out']:,} runs left out, as they cannot test the model: their compute was worked "
+            "out from the same hours (Epoch's hardware method), or the hours imply an MFU above 100% (the compute "
+            "counts work they did not do, such as a fine-tune's base model). kb calibrate --runs lists them."
+        )
 
 
 def _summary_cells(s: dict) -> list[str]:

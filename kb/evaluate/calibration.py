@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from kb.compute import DEFAULT_SAMPLES, DEFAULT_SEED, Unverifiable, estimate
 from kb.evaluate.catalogue import Catalogue, ClaimSpec, cost_method
 from kb.evaluate.inputs import Context, build_context, hardware_inputs
+from kb.evaluate.mfu_fit import implied_mfu
 from kb.models import Claim
 
 
@@ -27,6 +28,7 @@ class CalibrationRow:
     source: str
     group: str = ""  # hardware generation, or a cost estimate's method
     year: int | None = None
+    left_out: str | None = None  # why a run cannot test the model, if it cannot
 
     @property
     def ratio(self) -> float:
@@ -73,9 +75,19 @@ def calibrate(session: Session, seed: int = DEFAULT_SEED, n: int = DEFAULT_SAMPL
                 hours.source_title or "",
                 _generation(cat, ctx),
                 ctx.year,
+                _left_out(cat, slug, ctx),
             )
         )
     return rows
+
+
+def _left_out(cat: Catalogue, slug: str, ctx: Context) -> str | None:
+    """Why a run's hours cannot test the model: its compute was worked out from those very hours, or
+    the hours imply an MFU above 100% (the compute counts work they did not do: a fine-tune's base model)."""
+    if slug in cat.compute_from_hours:
+        return "compute worked out from these hours"
+    mfu = implied_mfu(cat, slug, ctx)
+    return f"hours imply {mfu:.0%} MFU" if mfu is not None and mfu > 1 else None
 
 
 COST_ROUTES = {"cloud": "training_cost_usd", "amortised": "ownership_cost_usd"}
@@ -129,11 +141,15 @@ def by_group(rows: list[CalibrationRow], key) -> dict[str, dict]:
 
 
 def calibration_summary(rows: list[CalibrationRow]) -> dict:
-    if not rows:
-        return {"runs": 0, "coverage": None, "median_abs_log10_error": None, "median_ratio": None}
+    """Coverage and error over the rows that can test the model; `left_out` counts the others."""
+    kept = [r for r in rows if r.left_out is None]
+    left_out = len(rows) - len(kept)
+    if not kept:
+        return {"runs": 0, "coverage": None, "median_abs_log10_error": None, "median_ratio": None, "left_out": left_out}
     return {
-        "runs": len(rows),
-        "coverage": sum(r.inside for r in rows) / len(rows),
-        "median_abs_log10_error": statistics.median(abs(math.log10(r.ratio)) for r in rows),
-        "median_ratio": statistics.median(r.ratio for r in rows),
+        "runs": len(kept),
+        "coverage": sum(r.inside for r in kept) / len(kept),
+        "median_abs_log10_error": statistics.median(abs(math.log10(r.ratio)) for r in kept),
+        "median_ratio": statistics.median(r.ratio for r in kept),
+        "left_out": left_out,
     }

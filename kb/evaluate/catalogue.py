@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session, select
 
 from kb import store
+from kb.epoch import compute_from_hours
 from kb.models import Alias, Assumption, Claim, Fact, Source, Subject
 
 if TYPE_CHECKING:
@@ -84,8 +85,11 @@ class Catalogue:
                 if written != written.lower():  # slugs ("palm") say nothing about how a name is written
                     self.spellings.setdefault(store.alias_key(written), set()).add(written)
         self.facts: dict[str, dict[str, list[Given]]] = {}
+        self.compute_from_hours: set[str] = set()  # models whose training compute was worked out from their hours
         for f in session.exec(select(Fact).where(Fact.rank != "deprecated").order_by(Fact.slug)):
             src = sources[f.source_id]
+            if f.quantity == "training_flop" and compute_from_hours(f.note):
+                self.compute_from_hours.add(by_id[f.subject_id])
             given = Given(
                 f.low, f.high, f.text, src.slug, src.title, f.basis, f.confidence, f.qualifier, f.year, note=f.rank
             )

@@ -665,7 +665,7 @@ def methodology(session: Session) -> dict:
             "p95": show("gpu_hours", r.p95),
             "published": show("gpu_hours", r.published),
             "ratio": f"{r.ratio:.2f}",
-            "inside": r.inside,
+            "inside": f"left out: {r.left_out}" if r.left_out else "yes" if r.inside else "no",
         }
         for r in rows
     ]
