@@ -11,8 +11,8 @@ from sqlmodel import Session, select
 
 from kb.compute import DEFAULT_SAMPLES, DEFAULT_SEED, Unverifiable, estimate
 from kb.evaluate.catalogue import Catalogue, ClaimSpec, cost_method
-from kb.evaluate.inputs import Context, build_context, hardware_inputs
-from kb.evaluate.mfu_fit import implied_mfu
+from kb.evaluate.inputs import Context, build_context
+from kb.evaluate.mfu_fit import implied_mfu, known_runs, run_context
 from kb.models import Claim
 
 
@@ -45,20 +45,9 @@ def calibrate(session: Session, seed: int = DEFAULT_SEED, n: int = DEFAULT_SAMPL
     the default priors, and set the answer beside the known figure."""
     cat = Catalogue(session)
     rows = []
-    for slug, facts in sorted(cat.facts.items()):
-        if cat.subjects[slug].kind != "model" or "gpu_hours" not in facts or "hardware" not in facts:
-            continue
+    for slug in known_runs(cat):
         hours = cat.fact(slug, "gpu_hours")
-        ctx = Context()
-        for name in ("training_flop", "parameters", "active_parameters", "training_tokens"):
-            if name in facts:
-                ctx.put(name, cat.fact(slug, name))
-        if "active_parameters" not in ctx.inputs and "parameters" in ctx.inputs:
-            ctx.put("active_parameters", ctx.given["parameters"])
-        ctx.hardware = cat.resolve(cat.fact(slug, "hardware").text or "")
-        ctx.precision = cat.fact(slug, "precision").text if "precision" in facts else None
-        ctx.year = cat.subjects[slug].year
-        hardware_inputs(ctx, cat)
+        ctx = run_context(cat, slug)
         try:
             est = estimate("gpu_hours", ctx.inputs, np.random.default_rng(seed), n)
         except Unverifiable:

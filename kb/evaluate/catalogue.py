@@ -156,11 +156,14 @@ class Catalogue:
             max((g.confidence for g in preferred), key=CONFIDENCE_ORDER.get),
         )
 
-    def prior(self, name: str, qualifier: str | None = None) -> Given | None:
+    def prior(self, name: str, *qualifiers: str | None) -> Given | None:
+        """The prior for the first qualifier that has one (a mixture of experts, then a hardware
+        generation, say), else the default."""
         options = self.priors.get(name, [])
-        for g in options:
-            if g.qualifier == qualifier:
-                return g
+        for qualifier in qualifiers:
+            for g in options:
+                if g.qualifier == qualifier:
+                    return g
         for g in options:
             if g.qualifier in (None, "default"):
                 return g

@@ -23,6 +23,7 @@ MODEL_INPUTS = (
     "mfu",
 )
 SCENARIO = ("hardware", "precision", "year")
+MIXTURE = "MoE"  # the MFU prior's qualifier for mixture-of-experts runs
 HARDWARE_BOUND = ("gpu_hours", "num_gpus", "training_days", "mfu")
 
 
@@ -34,6 +35,12 @@ class Context:
     precision: str | None = None
     year: int | None = None
     hardware_name: str | None = None
+
+    @property
+    def mixture(self) -> bool:
+        """A mixture of experts: fewer parameters active than it has (each token sees a few experts)."""
+        active, total = self.given.get("active_parameters"), self.given.get("parameters")
+        return bool(active and total and active.high and total.low and active.high < 0.9 * total.low)
 
     def put(self, name: str, given: Given) -> None:
         if given.low is None or given.high is None or given.low <= 0:
@@ -141,7 +148,7 @@ def hardware_inputs(ctx: Context, cat: Catalogue) -> None:
         ctx.put("power_w", facts["power_w"][0])
     if "mfu" not in ctx.inputs:
         arch = facts.get("architecture", [Given(None, None, "default")])[0].text
-        if (prior := cat.prior("mfu", arch)) is not None:
+        if (prior := cat.prior("mfu", *([MIXTURE] if ctx.mixture else []), arch)) is not None:
             ctx.put("mfu", prior)
     for name in ("gpu_hour_price_usd", "hardware_price_usd"):  # the cloud route and the ownership route
         if name not in ctx.inputs and (price := cat.prices(ctx.hardware, name, ctx.year)) is not None:

@@ -10,9 +10,9 @@ import math
 from dataclasses import dataclass
 
 from kb.evaluate.catalogue import Catalogue
-from kb.evaluate.inputs import Context, hardware_inputs
+from kb.evaluate.inputs import MIXTURE, Context, hardware_inputs
 
-MIN_RUNS = 8  # a generation with fewer runs takes the default prior, fitted to every run
+MIN_RUNS = 5  # a group with fewer runs takes the default prior, fitted to every run
 
 
 @dataclass
@@ -25,23 +25,46 @@ class MfuFit:
     left_out: int
 
 
+def known_runs(cat: Catalogue) -> list[str]:
+    """Models whose accelerator-hours and accelerator are known."""
+    return [
+        slug
+        for slug, facts in sorted(cat.facts.items())
+        if cat.subjects[slug].kind == "model" and "gpu_hours" in facts and "hardware" in facts
+    ]
+
+
+def run_context(cat: Catalogue, slug: str) -> Context:
+    """What a known run is, without its hours: compute (or size and data), accelerator, precision,
+    year, and the default priors for that hardware."""
+    facts = cat.facts[slug]
+    ctx = Context()
+    for name in ("training_flop", "parameters", "active_parameters", "training_tokens"):
+        if name in facts:
+            ctx.put(name, cat.fact(slug, name))
+    if "active_parameters" not in ctx.inputs and "parameters" in ctx.inputs:
+        ctx.put("active_parameters", ctx.given["parameters"])
+    ctx.hardware = cat.resolve(cat.fact(slug, "hardware").text or "")
+    ctx.precision = cat.fact(slug, "precision").text if "precision" in facts else None
+    ctx.year = cat.subjects[slug].year
+    hardware_inputs(ctx, cat)
+    return ctx
+
+
 def implied_mfus(cat: Catalogue) -> dict[str, list[float]]:
-    """Each known run's implied MFU, by the architecture of its accelerator."""
+    """Each known run's implied MFU: mixtures of experts as one group, the rest by the
+    architecture of their accelerator."""
     found: dict[str, list[float]] = {}
-    for slug, facts in sorted(cat.facts.items()):
-        if cat.subjects[slug].kind != "model" or "gpu_hours" not in facts or "hardware" not in facts:
-            continue
+    for slug in known_runs(cat):
         if slug in cat.compute_from_hours:  # its implied MFU is the utilization Epoch assumed
             continue
-        ctx = Context()
-        ctx.hardware = cat.resolve(cat.fact(slug, "hardware").text or "")
-        ctx.precision = cat.fact(slug, "precision").text if "precision" in facts else None
-        hardware_inputs(ctx, cat)
+        ctx = run_context(cat, slug)
         implied = implied_mfu(cat, slug, ctx)
         if implied is None:
             continue
         arch = cat.facts.get(ctx.hardware or "", {}).get("architecture")
-        found.setdefault(arch[0].text if arch and arch[0].text else "default", []).append(implied)
+        group = MIXTURE if ctx.mixture else arch[0].text if arch and arch[0].text else "default"
+        found.setdefault(group, []).append(implied)
     return found
 
 
