@@ -248,13 +248,46 @@ def documents(tables: Tables, resolve: Resolver) -> list[Document]:
             if chip not in chip_slugs and (slug := next(filter(None, map(resolve, name_variants(chip))), None)):
                 chip_slugs[chip] = slug
     models = _model_documents(tables, resolve, date, chip_slugs)
+    index = [_index_document(tables.index)] if tables.index else []
     found = []
-    for i, data in enumerate([*hardware, *models]):
+    for i, data in enumerate([*hardware, *models, *index]):
         origin = data.pop("_where", f"Epoch AI document {i}")
         document = document_from_dict(data, origin)
         document.keep_replaced_facts = True  # a newer snapshot's changed figure does not erase the old one
         found.append(document)
     return found
+
+
+def _index_document(rows: list[dict]) -> dict:
+    """The price index Epoch AI uses for constant dollars, one yearly mean per year, as priors
+    named price_index with the year as qualifier (kb.dollars converts with them)."""
+    months: dict[str, list[float]] = {}
+    for row in rows:
+        if (value := number(row, INDEX_COLUMNS[1])) is not None:
+            months.setdefault(row[INDEX_COLUMNS[0]].strip()[:4], []).append(value)
+    return {
+        "_where": "Epoch AI price index",
+        "source": {
+            "slug": "ppi-data-processing-hosting",
+            "title": "Producer Price Index by Industry: Data Processing, Hosting, and Related Services "
+            "(PCU518210518210)",
+            "kind": "dataset",
+            "url": "https://fred.stlouisfed.org/series/PCU518210518210",
+            "publisher": "U.S. Bureau of Labor Statistics, via FRED",
+            "notes": "The index Epoch AI uses to state training costs in constant dollars (shipped with its data, "
+            f"{LICENCE}). Monthly, December 2000 = 100; kept here as yearly means.",
+        },
+        "assumptions": [
+            {
+                "slug": f"price-index-{year}",
+                "name": "price_index",
+                "qualifier": year,
+                "value": round(sum(values) / len(values), 3),
+                "note": f"Mean of {len(values)} monthly value{'s' * (len(values) != 1)}.",
+            }
+            for year, values in sorted(months.items())
+        ],
+    }
 
 
 def _snapshot_source(slug: str, title: str, url: str, date: str, what: str) -> dict:

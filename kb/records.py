@@ -68,6 +68,7 @@ ASSUMPTION_NAMES = (
     "bytes_per_parameter",
     "tokens_per_parameter",
     "cluster_overhead",
+    "price_index",
 )
 TEXT_ASSUMPTIONS = ("hardware", "precision")
 RATIO_ASSUMPTIONS = (
@@ -80,6 +81,7 @@ RATIO_ASSUMPTIONS = (
     "bytes_per_parameter",
     "tokens_per_parameter",
     "cluster_overhead",
+    "price_index",
 )
 
 

@@ -262,3 +262,16 @@ def test_a_mixture_of_experts_takes_its_own_mfu_prior(db_url):
         mixture, dense = run_context(cat, "llama-4-maverick"), run_context(cat, "llama-3-1-405b")
     assert mixture.mixture and mixture.given["mfu"].qualifier == "MoE"  # 17B of 400B parameters active
     assert not dense.mixture and dense.given["mfu"].qualifier == "Hopper"
+
+
+def test_costs_say_whose_dollars_they_are_and_convert_by_the_price_index(kb):
+    plain = json.loads(kb("estimate", "GPT-3", "--json").stdout)
+    later = json.loads(kb("estimate", "GPT-3", "--dollars", "2024", "--json").stdout)
+    assert plain["dollars_of"] < 2024 == later["dollars_of"]  # the year of the price quotes, then 2024
+    ratio = later["training_cost_usd"]["p50"] / plain["training_cost_usd"]["p50"]
+    assert 1.0 < ratio < 1.5  # data processing and hosting prices rose a little
+    assert later["training_flop"] == plain["training_flop"]  # only money changes
+    claims = json.loads(kb("check", "--json", "--subject", "GPT-3").stdout)["claims"]
+    assert any(f"in {plain['dollars_of']} dollars" in c["explanation"] for c in claims)
+    beyond = kb("estimate", "GPT-3", "--dollars", "2099")
+    assert beyond.exit_code == 1 and "price index has no figure for 2099" in beyond.stderr

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import click
 
+from kb import dollars
 from kb.cli import KB, cli, db, echo_json, echo_table, evaluate, pass_kb, store
 from kb.errors import KBError, ParseError
 from kb.montecarlo import DEFAULT_SAMPLES, DEFAULT_SEED
-from kb.quantities import COUNT
+from kb.quantities import COUNT, MONEY, unit_of
 from kb.values import human_factor, parse
 from kb.verdict import label, show, show_range
 
@@ -124,6 +125,12 @@ def _range(text: str | None, flag: str) -> tuple[float, float] | None:
 @click.option("--price", help="US dollars per accelerator-hour, e.g. 1.5-3.")
 @click.option("--gpus", help="Number of accelerators (gives training days).")
 @click.option("--year", type=click.IntRange(2010, 2100), help="Year, for catalogue prices.")
+@click.option(
+    "--dollars",
+    "dollars_of",
+    type=click.IntRange(2000, 2100),
+    help="Show costs in dollars of this year (by the price index Epoch AI uses); default: the price quotes' year.",
+)
 @click.option("--json", "as_json", is_flag=True)
 @seed_option
 @samples_option
@@ -140,6 +147,7 @@ def estimate_cmd(
     price,
     gpus,
     year,
+    dollars_of,
     as_json,
     seed,
     samples,
@@ -154,6 +162,7 @@ def estimate_cmd(
       kb estimate GPT-3
       kb estimate --params 175e9 --tokens 300e9 --hardware V100 --year 2020 --gpus 1024
       kb estimate --params 70B --tokens 2T --hardware A100 --mfu 0.35-0.45 --price 1.5-2.5 --json
+      kb estimate GPT-4 --dollars 2024
     """
     given = {}
     for name, text, flag in (
@@ -186,12 +195,20 @@ def estimate_cmd(
         import numpy as np  # here, not at the top: only estimates need it
 
         results = evaluate.estimate_all(ctx, np.random.default_rng(seed), samples)
+        in_dollars_of = ctx.dollars_year
+        scale = 1.0
+        if dollars_of and in_dollars_of and dollars_of != in_dollars_of:
+            scale = dollars.convert(1.0, in_dollars_of, dollars_of, cat.price_index)
+            in_dollars_of = dollars_of
     bands = {
         q: {"p5": r.p5, "p50": r.p50, "p95": r.p95}
         if hasattr(r, "p5")
         else {"p5": r.low, "p50": r.median, "p95": r.high}
         for q, r in results.items()
     }
+    for q, b in bands.items():
+        if unit_of(q) == MONEY:
+            bands[q] = {k: v * scale for k, v in b.items()}
     inputs = {name: {"low": i.low, "high": i.high, "source": i.label} for name, i in ctx.inputs.items()}
     if ctx.hardware:
         inputs["hardware"] = {
@@ -201,7 +218,7 @@ def estimate_cmd(
             "year": ctx.year,
         }
     if as_json:
-        echo_json({**bands, "inputs": inputs})
+        echo_json({**bands, "inputs": inputs, "dollars_of": in_dollars_of})
         return
     if not bands:
         raise KBError("these inputs determine nothing: give parameters and tokens, or accelerator-hours")
@@ -214,6 +231,9 @@ def estimate_cmd(
         click.echo(f"  {label(name)}: {show_range(name, i.low, i.high)} ({i.label})")
     if ctx.hardware:
         click.echo(f"  hardware: {ctx.hardware_name}, {ctx.precision}, {ctx.year or 'year unknown'}")
+    if in_dollars_of:
+        converted = f", converted from {ctx.dollars_year} by the price index" if scale != 1.0 else ""
+        click.echo(f"  costs in {in_dollars_of} US dollars{converted}")
 
 
 @cli.command()

@@ -3,6 +3,7 @@ quantity, global priors and price quotes. Checking 10,000 claims makes no per-cl
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -129,6 +130,15 @@ class Catalogue:
                 )
             )
 
+    @functools.cached_property
+    def price_index(self) -> dict[int, float]:
+        """Year -> the price index's yearly mean, for kb.dollars."""
+        return {
+            int(g.qualifier): g.low
+            for g in self.priors.get("price_index", [])
+            if g.qualifier and g.qualifier.isdigit() and g.low is not None
+        }
+
     def resolve(self, name: str) -> str | None:
         """A subject slug from a slug, name or alias."""
         if name in self.subjects:
@@ -186,6 +196,7 @@ class Catalogue:
         for g in chosen:
             by_title.setdefault(g.source_title or g.source or "", []).append((g.qualifier or "").split(" ")[0])
         titles = "; ".join(f"{title} ({_quotes(kinds)})" for title, kinds in by_title.items())
+        years = sorted(y for g in chosen if (span := _quote_years(g)) for y in span)
         return Given(
             low,
             high,
@@ -194,6 +205,7 @@ class Catalogue:
             titles,
             "catalogue",
             max((g.confidence for g in chosen), key=CONFIDENCE_ORDER.get),
+            year=years[len(years) // 2] if years else None,  # whose dollars they are
         )
 
 
@@ -212,8 +224,14 @@ def _quotes(kinds: list[str]) -> str:
     return f"{count}: {names}" if names else count
 
 
-def _year_distance(g: Given, year: int) -> int:
+def _quote_years(g: Given) -> tuple[int, int] | None:
+    """The years a price quote covers ("on-demand 2021-2023"), or None where it does not say."""
     m = re.search(r"(\d{4})(?:-(\d{4}))?$", g.qualifier or "")
-    start = int(m.group(1)) if m else (g.year or year)
-    end = int(m.group(2)) if m and m.group(2) else start
+    if m:
+        return int(m.group(1)), int(m.group(2) or m.group(1))
+    return (g.year, g.year) if g.year else None
+
+
+def _year_distance(g: Given, year: int) -> int:
+    start, end = _quote_years(g) or (year, year)
     return 0 if start <= year <= end else min(abs(year - start), abs(year - end))

@@ -195,6 +195,8 @@ def _judge(
             f"(median {show(q, ownership.p50)})"
         )
         steps += [line for line in arithmetic_steps(ownership) if line not in steps]
+    if unit_of(q) == MONEY and ctx.dollars_year:
+        band += f", in {ctx.dollars_year} dollars"
     verdict, factor = compare(spec.low, spec.high, p5, p95)
     claim_text = spec.value_text or show_range(spec.quantity, spec.low, spec.high)
     explanation = sentence(verdict, spec.quantity, claim_text, band, factor)

@@ -37,6 +37,14 @@ class Context:
     hardware_name: str | None = None
 
     @property
+    def dollars_year(self) -> int | None:
+        """Whose dollars its costs are in: the year of the price quotes it used (else its own)."""
+        for name in ("gpu_hour_price_usd", "hardware_price_usd"):
+            if name in self.given and self.given[name].year:
+                return self.given[name].year
+        return self.year
+
+    @property
     def mixture(self) -> bool:
         """A mixture of experts: fewer parameters active than it has (each token sees a few experts)."""
         active, total = self.given.get("active_parameters"), self.given.get("parameters")
