@@ -137,6 +137,11 @@ def test_findings_are_drafts_until_a_person_accepts_them(kb, tmp_path, monkeypat
     }
     assert states[slugs[0]][0] == "active" and states[slugs[1]] == ("rejected", "a misreading")
     assert states[slugs[2]] == ("rejected", "per-model figure misread")
+    kb("factcheck", "-", "--add", "--title", "Second story", input="GPT-3 cost $4.6 million to train.")
+    edited = kb("claim", "review", input="e\n$5 million\n")  # a misread value, corrected, then accepted
+    assert edited.exit_code == 0, edited.output
+    [fixed] = [c for c in json.loads(kb("claim", "list", "--json").stdout) if c["source"] == "second-story"]
+    assert (fixed["status"], fixed["low"], fixed["value"]) == ("active", 5e6, "$5 million")
     assert kb("build", "--out", str(tmp_path / "site")).exit_code == 0
     published = {p.stem for p in (tmp_path / "site" / "claims").glob("*.html")}
     assert slugs[0] in published and not {slugs[1], slugs[2]} & published

@@ -589,11 +589,8 @@ def claim_review(kb: KB):
         if choice == "e":
             value = click.prompt("  value as stated", default=d["value"])
             with db.transaction(kb.engine()) as session:
-                record = _record(
-                    records.ClaimIn,
-                    {**d, "value": value, "date": d["date"], "note": None, "assumptions": []},
-                    d["source"],
-                )
+                kept = ("slug", "subject", "quantity", "quote", "scope", "claimant", "date", "status")
+                record = _record(records.ClaimIn, {**{k: d[k] for k in kept}, "value": value}, d["source"])
                 store.edit_claim(session, d["slug"], {"value": (record.value_text, record.value)})
             choice = "a"
         if choice == "a":

@@ -91,7 +91,8 @@ def factcheck(kb: KB, path, as_json, html_out, add, title, url, eval_dir):
     for f in report.findings:
         shown = f.verdict.verdict if f.status == "checked" else "need review"
         counts[shown] = counts.get(shown, 0) + 1
-    click.echo(f"{len(report.findings)} claims: " + ", ".join(f"{n} {v}" for v, n in sorted(counts.items())))
+    n = len(report.findings)
+    click.echo(f"{n:,} claim{'s' * (n != 1)}: " + ", ".join(f"{n:,} {v}" for v, n in sorted(counts.items())))
     if report.unchecked:
         click.echo(
             f"Stopped after {len(report.findings):,} claims; {report.unchecked:,} more were not checked. "
