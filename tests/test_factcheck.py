@@ -269,6 +269,12 @@ def test_rates_and_parts_are_not_totals(kb):
     assert [(c["quantity"], c["text"]) for c in factchecked(kb, text)] == [("hardware_price_usd", "$10,000")]
 
 
+def test_a_range_is_read_whole_whatever_it_measures(kb):
+    text = "GPT-4 needed between 1e25 and 1e26 FLOP over 90 to 100 days on 20,000 to 25,000 A100 GPUs."
+    found = {c["quantity"]: (c["low"], c["high"]) for c in factchecked(kb, text)}
+    assert found == {"training_flop": (1e25, 1e26), "training_days": (90, 100), "num_gpus": (20_000, 25_000)}
+
+
 def test_active_parameters_however_the_experts_are_counted(kb):
     text = "DBRX has 132 billion parameters; 36 billion parameters (4 of 16 experts) are active for each token."
     found = {c["quantity"]: c["low"] for c in factchecked(kb, text)}
@@ -316,6 +322,6 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.33 and scores["precision"] >= 0.40
+    assert scores["recall"] >= 0.34 and scores["precision"] >= 0.41
     assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0
     assert scores["misattributions"] <= 12 and scores["false_positives"] <= 32

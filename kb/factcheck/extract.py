@@ -36,6 +36,8 @@ CUR = r"(?:(?<![A-Za-z])US|(?<![A-Za-z]))[$€£]"  # US$ and $, not NT$ or HK$
 AMOUNT = rf"{CUR}\s?(?:{NUM})(?:\s?{SCALE})?"
 AMOUNT_TAIL = rf"(?:{CUR}\s?)?(?:{NUM})(?:\s?{SCALE})?"  # "$10,000-15,000": the second amount may omit the symbol
 EDGE = r"(?<![\w.$€£-])"  # a number starts a token: "H100 GPUs" holds no "100 GPUs"
+# the first end of a range, before the number a pattern reads: "between 1e25 and", "90 to", "7B-"
+RANGE_START = rf"(?:between\s+(?:{NUM})(?:\s?{SCALE})?\s+and|(?:{NUM})(?:\s?{SCALE})?\s*(?:-|–|—|to))\s*"
 PERCENT = rf"(?:(?:{NUM})\s?%?\s?(?:-|–|to)\s?(?:{NUM})|(?:{NUM}))\s?%"
 QUAL = (
     r"(?:(?:well |far |much )?(?:more than|over|above|upwards of|in excess of|north of|at least|nearly|almost|"
@@ -72,10 +74,14 @@ PATTERNS = [
         rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s?(?:{HW}[- ]?)?(?:GPU[- ]?)?"
         r"(?:hours|years|days|(?<=\d-)h)\b(?!\s+of\s+training)",
     ),
-    ("energy", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s?(?:MWh|GWh|kWh|TWh|megawatt[- ]hours|gigawatt[- ]hours)"),
+    (
+        "energy",
+        rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s?(?:MWh|GWh|kWh|TWh|megawatt[- ]hours|gigawatt[- ]hours)",
+    ),
     (
         "params",
-        rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?[- ]?(?:(?:active|activated|total)\s+)?(?:parameters?|params)\b",
+        rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?[- ]?"
+        r"(?:(?:active|activated|total)\s+)?(?:parameters?|params)\b",
     ),
     ("params", rf"{QUAL}{EDGE}(?:{NUM})\s?(?:[BbTtMm]|billion|trillion|million)[- ]parameter"),
     ("tokens", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s?tokens\b"),
@@ -89,6 +95,8 @@ PATTERNS = [
     ("duration", rf"{QUAL}{EDGE}(?:{NUM}|a few|several)(?:\s+(?:days|weeks|months)|-(?:day|week|month))\b"),
 ]
 COMPILED = [(kind, re.compile(p, re.IGNORECASE if kind != "count_hw" else 0)) for kind, p in PATTERNS]
+RANGED = ("flop", "gpu_time", "energy", "params", "tokens", "count_hw", "duration")  # money and MFU read their own
+RANGE_BEFORE = re.compile(rf"{EDGE}{RANGE_START}$", re.I)
 # A pattern runs on a sentence only if the sentence holds one of its cue strings (lower case):
 # a cheap `in` test that spares the regular expressions most sentences.
 CUES = {
@@ -273,6 +281,8 @@ def extract(text: str, masked: list[tuple[int, int]] = (), sents: list[Sentence]
             for m in pattern.finditer(sentence.text):
                 a, b = m.span()
                 a, b = _trim(sentence.text, a, b)
+                if kind in RANGED and (head := RANGE_BEFORE.search(sentence.text, max(0, a - 40), a)):
+                    a = head.start()  # "90 to [100 days]": the range, not its upper end
                 if b <= a or any(a < y and x < b for x, y in taken):
                     continue
                 span = _classify(kind, sentence, a, b, previous + (" training" if names_a_model else ""))
@@ -401,7 +411,7 @@ def _classify(kind: str, sentence: Sentence, a: int, b: int, previous: str = "")
         value = _parse(raw, COUNT)
         return span("training_tokens", value, "final_training_run") if value else None
     if kind == "count_hw":
-        number = re.match(rf"{QUAL}((?:{NUM})(?:\s?{SCALE})?)", raw, re.I)
+        number = re.match(rf"{QUAL}(?:{RANGE_START})?((?:{NUM})(?:\s?{SCALE})?)", raw, re.I)
         value = _parse(raw[: number.end()], COUNT) if number else None
         if (
             value is None
