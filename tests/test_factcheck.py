@@ -82,6 +82,21 @@ def test_html_text_after_the_last_tag_is_read(kb, tmp_path):
     assert claim["sentence"].endswith("AT&T said")
 
 
+def test_a_saved_web_page_is_read_for_its_article_only(kb, tmp_path):
+    page = tmp_path / "page.html"
+    body = "The run used 3.14e23 FLOP on V100s; this paragraph is long enough to be the body of the page. " * 3
+    page.write_text(
+        "<html><head><title>What GPT-3 cost</title></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/plans'>GPT-4 training for $10 billion: our plans</a></nav>"
+        f"<article><h1>What GPT-3 cost</h1><p>GPT-3 cost $4.6 million to train.</p><p>GPT-3 {body}</p>"
+        "<table><tr><th>Model</th><th>Training cost</th></tr><tr><td>PaLM</td><td>$12M</td></tr></table></article>"
+        "<aside>Related: GPT-4 cost $1 trillion to train, says a reader</aside>"
+        "<footer>GPT-4 cost $2 trillion to train (a footer)</footer></body></html>"
+    )
+    found = {(c["subject"], c["text"]) for c in json.loads(kb("factcheck", str(page), "--json").stdout)["claims"]}
+    assert found == {("gpt-3", "$4.6 million"), ("gpt-3", "3.14e23 FLOP"), ("palm", "$12M")}
+
+
 def test_html_report_highlights_and_escapes(kb, tmp_path):
     article = tmp_path / "a.html"
     article.write_text(
