@@ -262,6 +262,18 @@ def test_a_family_name_is_ambiguous_and_names_its_members(kb):
     assert sized["subject"] == "llama-2-70b" and sized["status"] == "checked"
 
 
+def test_a_claim_true_of_every_member_of_a_family_is_judged_for_the_family(kb):
+    [claim] = factchecked(kb, "Llama 3.1 models were trained on over 15 trillion tokens.")
+    assert (claim["subject"], claim["subject_name"], claim["status"]) == (None, "Llama 3.1", "checked")
+    assert claim["verdict"] == "consistent" and "Llama 3.1 405B" in claim["explanation"]
+
+
+def test_a_sentence_opening_with_trained_refers_back(kb):
+    text = "Llama 3.1 405B was released in July 2024. Trained on H100 GPUs, requiring 30.84 million GPU hours."
+    [claim] = factchecked(kb, text)
+    assert (claim["subject"], claim["quantity"]) == ("llama-3-1-405b", "gpu_hours")
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -337,6 +349,6 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.34 and scores["precision"] >= 0.41
+    assert scores["recall"] >= 0.38 and scores["precision"] >= 0.45
     assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0
     assert scores["misattributions"] <= 12 and scores["false_positives"] <= 32

@@ -92,7 +92,8 @@ def factcheck(kb: KB, path, as_json, html_out, add, title, url, eval_dir):
         shown = f.verdict.verdict if f.status == "checked" else "need review"
         counts[shown] = counts.get(shown, 0) + 1
     n = len(report.findings)
-    click.echo(f"{n:,} claim{'s' * (n != 1)}: " + ", ".join(f"{n:,} {v}" for v, n in sorted(counts.items())))
+    parts = [f"{k:,} {'needs review' if v == 'need review' and k == 1 else v}" for v, k in sorted(counts.items())]
+    click.echo(f"{n:,} claim{'s' * (n != 1)}: " + ", ".join(parts))
     if report.unchecked:
         click.echo(
             f"Stopped after {len(report.findings):,} claims; {report.unchecked:,} more were not checked. "

@@ -224,23 +224,18 @@ def factcheck(text: str, cat: Catalogue, seed: int = DEFAULT_SEED, aliases: dict
             and span.quantity not in ("hardware_price_usd", "gpu_hour_price_usd")
         ):
             status = "unattributed"  # "a DGX H100 holds 8 GPUs" is about a machine, not a training run
-        name = cat.subjects[subject].name if subject in cat.subjects else subject
+        name = cat.subjects[subject].name if subject in cat.subjects else subject or attribution.family
+        spec = ClaimSpec(
+            span.quantity, span.value.low, span.value.high, span.value.currency, span.scope, subject, None, None,
+            span.text, {},
+        )  # fmt: skip
+        if status == "ambiguous" and attribution.family and (same := _whole_family(spec, attribution, cat, rng)):
+            report.findings.append(Finding(span, subject, name, same, sentence))
+            continue
         if status != "checked":
             verdict = Verdict("unverifiable", None, _why_not_judged(status, attribution, cat))
             report.findings.append(Finding(span, subject, name, verdict, sentence, status))
             continue
-        spec = ClaimSpec(
-            span.quantity,
-            span.value.low,
-            span.value.high,
-            span.value.currency,
-            span.scope,
-            subject,
-            None,
-            None,
-            span.text,
-            {},
-        )
         rng.bit_generator.state = fresh
         verdict = check(spec, cat, rng)
         if verdict.verdict == "unverifiable" and given:  # the knowledge base lacks it: use the article's own inputs
@@ -292,9 +287,28 @@ def _table_subject(entry: TableCell, named: list[Mention], starts: list[int]) ->
         i = bisect.bisect_left(starts, cell.start)
         if i < len(named) and named[i].start < cell.end:
             if named[i].kind == "family":
-                return Attribution(None, "ambiguous", named[i].candidates)
+                return Attribution(None, "ambiguous", named[i].candidates, named[i].text)
             return Attribution(named[i].subject, "table")
     return Attribution(None, "unattributed")
+
+
+def _whole_family(spec: ClaimSpec, attribution: Attribution, cat: Catalogue, rng) -> Verdict | None:
+    """The verdict on a claim about a family ("Llama 3.1 was trained on 15T tokens") where it is the
+    same whichever member is meant; None where it would differ, or could not be given."""
+    fresh = rng.bit_generator.state
+    verdicts = []
+    for member in attribution.candidates:
+        rng.bit_generator.state = fresh
+        verdicts.append(check(replace(spec, subject=member), cat, rng))
+    if not verdicts or len({v.verdict for v in verdicts}) > 1 or verdicts[0].verdict == "unverifiable":
+        return None
+    names = _listed([cat.subjects[c].name for c in attribution.candidates])
+    worst = max(verdicts, key=lambda v: v.factor or 1.0)
+    return replace(
+        worst,
+        explanation=f"{attribution.family} is a family ({names}); the claim is {worst.verdict} for each of them. "
+        f"{worst.explanation}",
+    )
 
 
 def _status(span: Span, subject: str | None, attribution: Attribution, sentence: str, given: dict) -> str:

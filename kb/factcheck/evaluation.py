@@ -34,9 +34,9 @@ def _close(a: float | None, b) -> bool:
 
 def _same_subject(label: str | None, found: dict, cat: Catalogue) -> bool:
     if label is None:
-        return found["subject"] is None
-    if found["subject"] is None:
-        return False
+        return found["subject"] is None and found["subject_name"] is None
+    if found["subject"] is None:  # a family name, found and left for review ("Llama 3.1": 8B, 70B or 405B?)
+        return found["subject_name"] is not None and alias_key(label) == alias_key(found["subject_name"])
     slug = cat.resolve(label)
     return (slug is not None and slug == cat.resolve(found["subject"])) or alias_key(label) == alias_key(
         found["subject"]

@@ -136,7 +136,7 @@ COST_VERBS = re.compile(r"\bcost|\bspent|\bspend|\bprice tag|\bexpens|\bbill\b|\
 COST_WORDS = re.compile(
     r"\bcost|\bspent|\bspend|\bprice tag|\bexpens|\bbill\b|\bpaid\b|\bpay\b|\bworth of compute|"
     r"\bestimat|\bcomes? to\b|\bamounts? to\b|"
-    r"\bfor (?:about |around |roughly |just |only |under |less than |over )?[$€£]",
+    r"\bfor\s+(?:(?:about|around|roughly|just|only|under|less than|over)\s+)?[$€£]",  # \s+: **bold** is blanked
     re.I,
 )
 DISTRACTOR = re.compile(

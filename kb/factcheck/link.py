@@ -19,7 +19,8 @@ UNKNOWN_MODEL = re.compile(
 )
 SIZE_SUFFIX = re.compile(r"\s*[-\s]?(\d+(?:\.\d+)?)\s?([BbMmTt])\b(?![- ]?(?:parameter|param|token|dollar|USD))")
 ANAPHORA = re.compile(  # words that refer back to the model named in an earlier sentence
-    r"^\W*(?:its|their|they)\b|\b(?:it|this model|the model|that model|the (?:whole |full |final |entire |same )?"
+    r"^\W*(?:its|their|they|trained|pre-?trained|fine-?tuned)\b|\bthis architecture\b|"
+    r"\b(?:it|this model|the model|that model|the (?:whole |full |final |entire |same )?"
     r"(?:training )?run|this run|the (?:final |pre-?)?training|training (?:took|lasted|ran|used|required|needed)|"
     r"the \d+(?:\.\d+)?[BT] (?:model|version))\b",
     re.I,
@@ -203,6 +204,7 @@ class Attribution:
     subject: str | None
     how: str  # named, antecedent, table, ambiguous, compared, unattributed
     candidates: tuple[str, ...] = ()
+    family: str | None = None  # the family name as written, when that is what made it ambiguous
 
 
 def subject_for(
@@ -258,13 +260,13 @@ def subject_for(
     else:
         nearest = models[0] if len(distinct) == 1 else None
     if nearest is not None and nearest.kind == "family":
-        return Attribution(None, "ambiguous", nearest.candidates)
+        return Attribution(None, "ambiguous", nearest.candidates, nearest.text)
     if nearest is not None:
         return Attribution(nearest.subject, "named")
     if distinct:
         return Attribution(None, "ambiguous", distinct)
     if antecedent and (answers or ANAPHORA.search(sentence_text)) and not NEW_PARTY.search(sentence_text):
-        if antecedent[0].kind == "family":
+        if antecedent[0].kind == "family":  # named in another sentence: too far to judge for the whole family
             return Attribution(None, "ambiguous", antecedent[0].candidates)
         return Attribution(antecedent[0].subject, "antecedent")
     return Attribution(None, "unattributed", tuple(dict.fromkeys(m.subject for m in antecedent)))
