@@ -275,3 +275,11 @@ def test_costs_say_whose_dollars_they_are_and_convert_by_the_price_index(kb):
     assert any(f"in {plain['dollars_of']} dollars" in c["explanation"] for c in claims)
     beyond = kb("estimate", "GPT-3", "--dollars", "2099")
     assert beyond.exit_code == 1 and "price index has no figure for 2099" in beyond.stderr
+
+
+def test_no_band_is_a_point(checked):
+    """A published figure or a single list price is narrow but never exact: no verdict reads
+    "$5.58M to $5.58M … off by a factor of 1.0"."""
+    claims, _ = checked
+    points = [slug for slug, c in claims.items() if c["estimate"] and c["estimate"]["p5"] >= c["estimate"]["p95"]]
+    assert points == []

@@ -16,7 +16,7 @@ from kb.evaluate.explain import (
     input_rows,
     what_to_believe,
 )
-from kb.evaluate.inputs import MODEL_INPUTS, Context, build_context
+from kb.evaluate.inputs import MODEL_INPUTS, Context, build_context, honest_band
 from kb.quantities import MONEY, MONEY_PER_HOUR, unit_of
 from kb.values import human_factor
 from kb.verdict import SUPPORTED, Verdict, compare, label, sentence, show, show_range
@@ -241,9 +241,11 @@ def _check_against_fact(spec: ClaimSpec, cat: Catalogue, ctx: Context) -> Verdic
             steps=[feasibility] if feasibility else [],
             inputs=rows,
         )
-    verdict, factor = compare(spec.low, spec.high, fact.low, fact.high)
+    low, high = honest_band(fact) if fact.high is not None else (fact.low, fact.high)
+    verdict, factor = compare(spec.low, spec.high, low, high)
     figure = show_range(spec.quantity, fact.low, fact.high)
-    band = f"{figure} ({fact.basis}, {fact.source_title}; {fact.confidence} confidence)"
+    read_as = f", read as {show_range(spec.quantity, low, high)}" if (low, high) != (fact.low, fact.high) else ""
+    band = f"{figure} ({fact.basis}, {fact.source_title}; {fact.confidence} confidence{read_as})"
     explanation = f"The claim ({claim_text}) against the knowledge base's figure, {band}: " + (
         "they agree." if verdict == "consistent" else f"off by {human_factor(factor)}."
     )
@@ -253,14 +255,13 @@ def _check_against_fact(spec: ClaimSpec, cat: Catalogue, ctx: Context) -> Verdic
         explanation += f" {feasibility}"
     if impossible:
         verdict = "implausible"
-    centre = math.sqrt(fact.low * fact.high)
     return Verdict(
         verdict,
         factor,
         explanation,
-        fact.low,
-        centre,
-        fact.high,
+        low,
+        math.sqrt(fact.low * (fact.high or fact.low)),
+        high,
         steps=steps,
         believe=None
         if verdict == "consistent"
@@ -332,9 +333,10 @@ def _check_price(spec: ClaimSpec, cat: Catalogue) -> Verdict:
     catalogue = cat.prices(hardware, spec.quantity, year)
     if catalogue is None:
         return Verdict("unverifiable", None, f"The knowledge base has no {label(spec.quantity)} for {hardware}.")
-    verdict, factor = compare(spec.low, spec.high, catalogue.low, catalogue.high)
+    low, high = honest_band(catalogue)  # one list price is a point; prices paid spread around it
+    verdict, factor = compare(spec.low, spec.high, low, high)
     claim_text = spec.value_text or show_range(spec.quantity, spec.low, spec.high)
-    band = show_range(spec.quantity, catalogue.low, catalogue.high)
+    band = show_range(spec.quantity, low, high)
     when = f" around {year}" if year else ""
     explanation = (
         f"The claim ({claim_text}) against catalogue prices for {cat.subjects[hardware].name}{when}, {band}: "
@@ -345,9 +347,9 @@ def _check_price(spec: ClaimSpec, cat: Catalogue) -> Verdict:
         verdict,
         factor,
         explanation,
-        catalogue.low,
+        low,
         centre,
-        catalogue.high,
+        high,
         steps=[f"catalogue: {band} ({catalogue.source_title})"],
         confidence=catalogue.confidence,
         inputs=[
