@@ -1,6 +1,6 @@
 # One command each, from a fresh clone:
 #   make site   install costcheck into .venv, build the knowledge base (SQLite) and the website
-#   make test   install the test extras (and Debian's Chromium for the browser test), lint and format
+#   make test   install the test extras (and Debian's Chromium and axe-core for the browser tests), lint and format
 #               checks (ruff), run the suite
 #               on SQLite, then again on a throwaway PostgreSQL (scripts/postgres.sh)
 
@@ -26,11 +26,15 @@ site: install
 	$(BIN)/kb build
 	@echo "Open site/index.html, or run: $(BIN)/kb serve"
 
-# The browser test drives Debian's Chromium; install it when we can (root, apt) and it is missing.
+# The browser test drives Debian's Chromium and injects axe-core from npm; install them when we can
+# (root, apt; npm) and they are missing.
 browser:
 	@command -v chromium > /dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get > /dev/null && \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null) \
 		|| echo "chromium not installed: the browser test will be skipped"; }
+	@[ -f node_modules/axe-core/axe.min.js ] || { command -v npm > /dev/null && \
+		npm install --no-audit --no-fund --silent > /dev/null; } \
+		|| echo "npm not available: the accessibility test will be skipped"
 
 test: install-test browser
 	$(BIN)/ruff check kb tests benchmarks scripts

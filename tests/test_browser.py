@@ -13,6 +13,16 @@ from kb.cli import cli
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SHOTS = Path(__file__).resolve().parent / "screenshots"
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"  # make test installs it
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (make test installs it)")
 
@@ -32,8 +42,21 @@ def served_site(db_url, tmp_path):
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site under /sub, and its own 404 page for a missing file, as static hosts do."""
+
     def translate_path(self, path):
         return super().translate_path(path.removeprefix("/sub"))
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.exists():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def log_message(self, *args):
         pass
@@ -43,18 +66,7 @@ def test_search_filters_rows_and_claim_pages_open(served_site):
     sync_api = pytest.importorskip("playwright.sync_api")
     SHOTS.mkdir(exist_ok=True)
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -83,3 +95,38 @@ def test_search_filters_rows_and_claim_pages_open(served_site):
         phone.screenshot(path=str(SHOTS / "index-phone.png"))
         browser.close()
     assert not errors
+
+
+PAGE_TYPES = [  # one of each kind: the index, a claim with its assumptions table, a subject with its chart, …
+    "index.html",
+    "claims/lambda-gpt3-4-6m.html",
+    "subjects/gpt-4.html",
+    "sources/seed-cost-of-training-ai-models.html",
+    "methodology.html",
+    "claims/no-such-claim.html",  # the 404 page, served at a nested path
+]
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (make test runs npm install)")
+def test_every_page_type_is_accessible_and_fits_a_phone(served_site):
+    """axe-core finds no violation on any page type, and at phone widths nothing scrolls sideways
+    (wide tables scroll inside their own labelled box)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    axe = AXE.read_text(encoding="utf-8")
+    problems = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for width in (1280, 390, 320):
+            page = browser.new_page(viewport={"width": width, "height": 800})
+            for path in PAGE_TYPES:
+                page.goto(f"{served_site}/{path}")
+                page.add_script_tag(content=axe)
+                violations = page.evaluate(
+                    "async () => (await axe.run()).violations.map(v => `${v.id} (${v.impact}): ${v.nodes.length}`)"
+                )
+                wide = page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+                problems += [f"{width}px {path}: {v}" for v in violations]
+                problems += [f"{width}px {path}: scrolls sideways"] if wide else []
+            page.close()
+        browser.close()
+    assert problems == []
