@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, col, select
@@ -101,15 +103,14 @@ def add_alias(session: Session, row: Subject, name: str) -> None:
         raise InvalidRecord(f'alias "{name}" has no letters or digits')
     existing = session.exec(select(Alias).where(Alias.key == key)).first()
     if existing is None:
-        session.add(Alias(subject_id=row.id, name=name, key=key))
+        session.add(Alias(subject_id=ident(row), name=name, key=key))
         session.flush()
     elif existing.subject_id != row.id:
-        other = session.get(Subject, existing.subject_id)
-        raise Duplicate(f'alias "{name}" already names subject "{other.slug}"')
+        raise Duplicate(f'alias "{name}" already names subject "{_slug_of(session, existing.subject_id)}"')
 
 
 def aliases_of(session: Session, row: Subject) -> list[str]:
-    names = session.exec(select(Alias.name).where(Alias.subject_id == row.id).order_by(Alias.id))
+    names = session.exec(select(Alias.name).where(Alias.subject_id == row.id).order_by(col(Alias.id)))
     return [n for n in names if n not in (row.name, row.slug)]
 
 
@@ -128,9 +129,9 @@ def alias_index(session: Session) -> dict[str, str]:
 
 def all_aliases(session: Session) -> dict[int, list[str]]:
     """aliases_of() for every subject, in one query."""
-    subjects = {s.id: s for s in session.exec(select(Subject))}
+    subjects = {ident(s): s for s in session.exec(select(Subject))}
     aliases: dict[int, list[str]] = {i: [] for i in subjects}
-    for subject_id, name in session.execute(select(Alias.subject_id, Alias.name).order_by(Alias.id)):
+    for subject_id, name in session.execute(select(Alias.subject_id, Alias.name).order_by(col(Alias.id))):
         if name not in (subjects[subject_id].name, subjects[subject_id].slug):
             aliases[subject_id].append(name)
     return aliases
@@ -165,7 +166,7 @@ def upsert_fact(session: Session, record: FactIn, replace: bool = True) -> Fact:
 
 
 def _put_fact(session: Session, record: FactIn, row: Fact | None, ids: _Ids) -> Fact:
-    values = dict(
+    values: dict[str, Any] = dict(
         subject_id=ids.subject(record.subject),
         quantity=record.quantity,
         low=record.value.low,
@@ -199,7 +200,7 @@ def upsert_claim(session: Session, record: ClaimIn, replace: bool = True) -> Cla
     row = session.exec(select(Claim).where(Claim.slug == record.slug)).first()
     if row is not None and not replace:
         raise Duplicate(f'claim "{record.slug}" already exists; use kb claim edit to change it')
-    values = dict(
+    values: dict[str, Any] = dict(
         source_id=source(session, record.source).id,
         subject_id=subject(session, record.subject).id,
         quantity=record.quantity,
@@ -247,7 +248,7 @@ def _timestamp(text: str) -> datetime:
 
 
 def _replace_assumptions(session: Session, row: Claim, records: list[AssumptionIn]) -> None:
-    existing = session.exec(select(Assumption).where(Assumption.claim_id == row.id).order_by(Assumption.id))
+    existing = session.exec(select(Assumption).where(Assumption.claim_id == row.id).order_by(col(Assumption.id)))
     wanted = [_assumption_values(session, r) for r in records]
     current = [
         dict(
@@ -288,6 +289,7 @@ def _assumption_values(session: Session, record: AssumptionIn) -> dict:
 def upsert_global_assumption(session: Session, record: AssumptionIn) -> Assumption:
     row = session.exec(select(Assumption).where(Assumption.slug == record.slug)).first()
     values = _assumption_values(session, record)
+    assert record.slug is not None  # a global prior's slug is required (records.AssumptionIn)
     row = row or Assumption(slug=record.slug, **values)
     _assign(row, values)
     session.add(row)
@@ -328,7 +330,7 @@ def _refuse_repeated_slugs(documents: list[Document]) -> None:
 def load_documents(session: Session, documents: list[Document]) -> dict[str, int]:
     """Upsert every record, sources and subjects first so facts and claims can refer across files."""
     _refuse_repeated_slugs(documents)
-    counts = {"sources": 0, "subjects": 0, "facts": 0, "claims": 0, "assumptions": 0}
+    counts: dict[str, Any] = {"sources": 0, "subjects": 0, "facts": 0, "claims": 0, "assumptions": 0}
     for doc in documents:
         if doc.source:
             upsert_source(session, doc.source)
@@ -362,13 +364,14 @@ def load_documents(session: Session, documents: list[Document]) -> dict[str, int
             counts["facts"] += 1
     session.flush()
     for doc in documents:
-        for key, records, upsert in (
+        stores: tuple[tuple[str, list, Callable[[Session, Any], object]], ...] = (
             ("claims", doc.claims, upsert_claim),
             ("assumptions", doc.assumptions, upsert_global_assumption),
-        ):
-            for record in records:
+        )
+        for key, items, upsert in stores:
+            for item in items:
                 try:
-                    upsert(session, record)
+                    upsert(session, item)
                 except (NotFound, Duplicate) as e:
                     raise type(e)(f"{doc.origin}: {key}: {e}") from None
                 counts[key] += 1
@@ -458,7 +461,7 @@ def all_facts(session: Session) -> list[Fact]:
 
 
 def assumptions_of(session: Session, row: Claim) -> list[Assumption]:
-    return list(session.exec(select(Assumption).where(Assumption.claim_id == row.id).order_by(Assumption.id)))
+    return list(session.exec(select(Assumption).where(Assumption.claim_id == row.id).order_by(col(Assumption.id))))
 
 
 def global_assumptions(session: Session) -> list[Assumption]:
@@ -477,13 +480,13 @@ def latest_evaluation(session: Session, claim_id: int) -> Evaluation | None:
 
 def latest_evaluations(session: Session) -> dict[int, Evaluation]:
     latest: dict[int, Evaluation] = {}
-    for e in session.exec(select(Evaluation).order_by(Evaluation.claim_id, Evaluation.id)):
+    for e in session.exec(select(Evaluation).order_by(col(Evaluation.claim_id), col(Evaluation.id))):
         latest[e.claim_id] = e
     return latest
 
 
 def evaluations_of(session: Session, row: Claim) -> list[Evaluation]:
-    return list(session.exec(select(Evaluation).where(Evaluation.claim_id == row.id).order_by(Evaluation.id)))
+    return list(session.exec(select(Evaluation).where(Evaluation.claim_id == row.id).order_by(col(Evaluation.id))))
 
 
 def claim_range(row: Claim | Fact) -> Range:
@@ -532,8 +535,8 @@ SUBJECTS_FILE_STEM = "_subjects"  # slugs start with a letter or digit, so no so
 
 def export_documents(session: Session) -> list[tuple[str, dict]]:
     """Every record as (file stem, document), in a stable order, for a lossless round trip."""
-    sources = {s.id: s.slug for s in session.exec(select(Source))}
-    subjects = {s.id: s.slug for s in session.exec(select(Subject))}
+    sources = {ident(s): s.slug for s in session.exec(select(Source))}
+    subjects = {ident(s): s.slug for s in session.exec(select(Subject))}
     aliases = all_aliases(session)
     subject_docs = [
         _present(
@@ -541,7 +544,7 @@ def export_documents(session: Session) -> list[tuple[str, dict]]:
                 slug=s.slug,
                 name=s.name,
                 kind=s.kind,
-                aliases=aliases[s.id] or None,
+                aliases=aliases[ident(s)] or None,
                 developer=s.developer,
                 year=s.year,
                 notes=s.notes,
@@ -549,9 +552,9 @@ def export_documents(session: Session) -> list[tuple[str, dict]]:
         )
         for s in session.exec(select(Subject).order_by(Subject.slug))
     ]
-    documents = [(SUBJECTS_FILE_STEM, {"subjects": subject_docs})]
+    documents: list[tuple[str, dict[str, Any]]] = [(SUBJECTS_FILE_STEM, {"subjects": subject_docs})]
     for src in session.exec(select(Source).order_by(Source.slug)):
-        doc = {
+        doc: dict[str, Any] = {
             "source": _present(
                 dict(
                     slug=src.slug,
@@ -603,7 +606,7 @@ def export_documents(session: Session) -> list[tuple[str, dict]]:
                     status=c.status,
                     status_reason=c.status_reason,
                     note=c.note,
-                    assumptions=[_assumption_doc(a, sources, src.id) for a in assumptions_of(session, c)] or None,
+                    assumptions=[_assumption_doc(a, sources, ident(src)) for a in assumptions_of(session, c)] or None,
                     created_at=iso_utc(c.created_at),
                     updated_at=iso_utc(c.updated_at),
                     version=c.version,
@@ -612,7 +615,7 @@ def export_documents(session: Session) -> list[tuple[str, dict]]:
             for c in session.exec(select(Claim).where(Claim.source_id == src.id).order_by(Claim.slug))
         ]
         priors = [
-            dict(slug=a.slug, **_assumption_doc(a, sources, src.id))
+            dict(slug=a.slug, **_assumption_doc(a, sources, ident(src)))
             for a in session.exec(
                 select(Assumption)
                 .where(col(Assumption.claim_id).is_(None), Assumption.source_id == src.id)
@@ -640,4 +643,17 @@ def _all_sources(session: Session) -> list[Source]:
 
 
 def claim_subject_slug(session: Session, row: Claim) -> str:
-    return session.get(Subject, row.subject_id).slug
+    return _slug_of(session, row.subject_id)
+
+
+def _slug_of(session: Session, subject_id: int) -> str:
+    found = session.get(Subject, subject_id)
+    assert found is not None, subject_id  # a foreign key: the row exists
+    return found.slug
+
+
+def ident(row: SQLModel) -> int:
+    """A stored row's id: SQLModel types it optional, as it is None until the row is flushed."""
+    row_id = getattr(row, "id", None)
+    assert isinstance(row_id, int), row
+    return row_id

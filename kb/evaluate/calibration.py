@@ -47,6 +47,7 @@ def calibrate(session: Session, seed: int = DEFAULT_SEED, n: int = DEFAULT_SAMPL
     rows = []
     for slug in known_runs(cat):
         hours = cat.fact(slug, "gpu_hours")
+        assert hours is not None  # known_runs() has both ends of it
         ctx = run_context(cat, slug)
         try:
             est = estimate("gpu_hours", ctx.inputs, np.random.default_rng(seed), n)
@@ -60,7 +61,7 @@ def calibrate(session: Session, seed: int = DEFAULT_SEED, n: int = DEFAULT_SAMPL
                 est.p5,
                 est.p50,
                 est.p95,
-                math.sqrt(hours.low * hours.high),
+                hours.centre,
                 hours.source_title or "",
                 _generation(cat, ctx),
                 ctx.year,

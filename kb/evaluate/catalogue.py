@@ -4,11 +4,12 @@ quantity, global priors and price quotes. Checking 10,000 claims makes no per-cl
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kb import store
 from kb.epoch import compute_from_hours
@@ -36,6 +37,23 @@ class Given:
     year: int | None = None
     stated: bool = False
     note: str | None = None
+
+    @property
+    def bounded(self) -> bool:
+        """Whether it has both ends ("up to $2 per hour" has one)."""
+        return self.low is not None and self.high is not None
+
+    @property
+    def span(self) -> tuple[float, float]:
+        """(low, high), for a figure known to have both ends."""
+        assert self.low is not None and self.high is not None, self
+        return self.low, self.high
+
+    @property
+    def centre(self) -> float:
+        """The geometric middle of the span: the median of the lognormal it is read as."""
+        low, high = self.span
+        return math.sqrt(low * high)
 
     def describe(self) -> str:
         origin = self.source_title or self.source
@@ -101,8 +119,8 @@ class Catalogue:
             .where(
                 Claim.quantity == "training_cost_usd",
                 Claim.status == "active",
-                Claim.low.is_not(None),
-                Claim.high.is_not(None),
+                col(Claim.low).is_not(None),
+                col(Claim.high).is_not(None),
             )
             .order_by(Claim.slug)
         )
@@ -114,15 +132,15 @@ class Catalogue:
                 )
         self.contexts: dict[tuple, Context] = {}  # inputs.build_context's cache
         self.priors: dict[str, list[Given]] = {}
-        for a in session.exec(select(Assumption).where(Assumption.claim_id.is_(None)).order_by(Assumption.slug)):
-            src = sources.get(a.source_id)
+        for a in session.exec(select(Assumption).where(col(Assumption.claim_id).is_(None)).order_by(Assumption.slug)):
+            prior_source = sources.get(a.source_id) if a.source_id is not None else None
             self.priors.setdefault(a.name, []).append(
                 Given(
                     a.low,
                     a.high,
                     a.text,
-                    src.slug if src else None,
-                    src.title if src else None,
+                    prior_source.slug if prior_source else None,
+                    prior_source.title if prior_source else None,
                     "prior",
                     "medium",
                     a.qualifier,
@@ -161,10 +179,15 @@ class Catalogue:
             max(highs),
             None,
             first.source,
-            "; ".join(dict.fromkeys(g.source_title for g in preferred)),
+            "; ".join(dict.fromkeys(g.source_title or "" for g in preferred)),
             first.basis,
-            max((g.confidence for g in preferred), key=CONFIDENCE_ORDER.get),
+            max((g.confidence for g in preferred), key=CONFIDENCE_ORDER.__getitem__),
         )
+
+    def text(self, subject: str, quantity: str) -> str | None:
+        """A text fact's value ("H100" for hardware), or None."""
+        fact = self.fact(subject, quantity)
+        return fact.text if fact else None
 
     def prior(self, name: str, *qualifiers: str | None) -> Given | None:
         """The prior for the first qualifier that has one (a mixture of experts, then a hardware
@@ -204,7 +227,7 @@ class Catalogue:
             chosen[0].source,
             titles,
             "catalogue",
-            max((g.confidence for g in chosen), key=CONFIDENCE_ORDER.get),
+            max((g.confidence for g in chosen), key=CONFIDENCE_ORDER.__getitem__),
             year=years[len(years) // 2] if years else None,  # whose dollars they are
         )
 

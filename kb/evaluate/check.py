@@ -114,7 +114,7 @@ def _published_sentence(estimates: list[Given]) -> str:
 def _check_against_estimates(spec: ClaimSpec, cat: Catalogue, ctx: Context, missing: list[str]) -> Verdict:
     """No estimate of our own (an input is missing), but others have published theirs: compare with those."""
     estimates = _published(spec, cat)
-    low, high = min(g.low for g in estimates), max(g.high for g in estimates)
+    low, high = min(g.span[0] for g in estimates), max(g.span[1] for g in estimates)
     verdict, factor = compare(spec.low, spec.high, low, high)
     claim_text = spec.value_text or show_range(spec.quantity, spec.low, spec.high)
     lacking = ", ".join(dict.fromkeys(label(m) for m in missing))
@@ -150,6 +150,7 @@ def _ownership(spec: ClaimSpec, ctx: Context, rng, n) -> Estimate | None:
 
 
 def _unverifiable(spec: ClaimSpec, ctx: Context, missing: list[str], cat: Catalogue) -> Verdict:
+    assert spec.subject is not None  # check() answers a claim about nobody before this
     if not any(name in ctx.inputs for name in MODEL_INPUTS) and ctx.hardware is None:
         known = cat.subjects.get(spec.subject)
         return Verdict(
@@ -205,7 +206,9 @@ def _judge(
     needed, impossible = what_to_believe(spec, ctx, est, claim_text)
     if impossible:
         verdict, explanation = "implausible", f"{explanation} {impossible}"
-    confidence = max((est.inputs[name].confidence for name in est.powers), key=CONFIDENCE_ORDER.get, default="medium")
+    confidence = max(
+        (est.inputs[name].confidence for name in est.powers), key=CONFIDENCE_ORDER.__getitem__, default="medium"
+    )
     return Verdict(
         verdict,
         factor,
@@ -224,14 +227,15 @@ def _judge(
 
 def _check_against_fact(spec: ClaimSpec, cat: Catalogue, ctx: Context) -> Verdict:
     """Parameters and tokens: compare with the subject's own fact (from another source)."""
+    assert spec.subject is not None
     fact = cat.fact(spec.subject, spec.quantity, exclude_source=spec.source)
     feasibility, impossible = _feasibility(spec, cat, ctx) if spec.quantity == "parameters" else (None, False)
     claim_text = spec.value_text or show_range(spec.quantity, spec.low, spec.high)
     rows = input_rows(ctx)
-    if fact is None or fact.low is None:
+    if fact is None or fact.low is None or fact.high is None:  # an open-ended figure bounds nothing to compare
         if impossible:
             return Verdict(
-                "implausible", None, f"Physically impossible: {feasibility}", steps=[feasibility], inputs=rows
+                "implausible", None, f"Physically impossible: {feasibility}", steps=[feasibility or ""], inputs=rows
             )
         why = f"No independent figure for {label(spec.quantity)} of {spec.subject} to compare with."
         return Verdict(
@@ -241,7 +245,7 @@ def _check_against_fact(spec: ClaimSpec, cat: Catalogue, ctx: Context) -> Verdic
             steps=[feasibility] if feasibility else [],
             inputs=rows,
         )
-    low, high = honest_band(fact) if fact.high is not None else (fact.low, fact.high)
+    low, high = honest_band(fact)
     verdict, factor = compare(spec.low, spec.high, low, high)
     figure = show_range(spec.quantity, fact.low, fact.high)
     read_as = f", read as {show_range(spec.quantity, low, high)}" if (low, high) != (fact.low, fact.high) else ""
@@ -260,7 +264,7 @@ def _check_against_fact(spec: ClaimSpec, cat: Catalogue, ctx: Context) -> Verdic
         factor,
         explanation,
         low,
-        math.sqrt(fact.low * (fact.high or fact.low)),
+        fact.centre,
         high,
         steps=steps,
         believe=None
@@ -275,15 +279,18 @@ def _check_against_fact(spec: ClaimSpec, cat: Catalogue, ctx: Context) -> Verdic
 def _feasibility(spec: ClaimSpec, cat: Catalogue, ctx: Context) -> tuple[str | None, bool]:
     """What a parameter count implies given the compute budget and the cluster's memory."""
     n_params = spec.high if spec.high is not None else spec.low
-    parts, impossible = [], False
+    parts: list[str] = []
+    impossible = False
+    if n_params is None:
+        return None, False
     flop = ctx.given.get("training_flop")
     if flop is None and all(k in ctx.inputs for k in ("gpu_hours", "peak_flop_per_s", "mfu")):
         i = ctx.inputs
         value = i["gpu_hours"].median * i["peak_flop_per_s"].median * i["mfu"].median * 3600
         flop = Given(value, value, source_title="accelerator-hours × peak × MFU")
     optimal = cat.prior("tokens_per_parameter")
-    if flop is not None and flop.low:
-        budget = math.sqrt(flop.low * flop.high)
+    if flop is not None and flop.low and flop.high:
+        budget = flop.centre
         tokens = budget / (6 * n_params)
         ratio = tokens / n_params
         parts.append(
@@ -300,7 +307,7 @@ def _feasibility(spec: ClaimSpec, cat: Catalogue, ctx: Context) -> tuple[str | N
     per_param = cat.prior("bytes_per_parameter")
     gpus = ctx.given.get("num_gpus")
     memory = cat.facts.get(ctx.hardware or "", {}).get("memory_gb")
-    if per_param and gpus and memory and gpus.high:
+    if per_param and per_param.low and gpus and gpus.high and memory and memory[0].low:
         state = n_params * per_param.low
         cluster = gpus.high * memory[0].low * 1e9
         parts.append(
@@ -315,6 +322,7 @@ def _feasibility(spec: ClaimSpec, cat: Catalogue, ctx: Context) -> tuple[str | N
 
 
 def _check_price(spec: ClaimSpec, cat: Catalogue) -> Verdict:
+    assert spec.subject is not None
     known = cat.subjects.get(spec.subject)
     hardware = spec.subject if known is not None and known.kind == "hardware" else None
     if hardware is None:
@@ -342,7 +350,7 @@ def _check_price(spec: ClaimSpec, cat: Catalogue) -> Verdict:
         f"The claim ({claim_text}) against catalogue prices for {cat.subjects[hardware].name}{when}, {band}: "
         + ("they overlap." if verdict == "consistent" else f"off by {human_factor(factor)}.")
     )
-    centre = math.sqrt(catalogue.low * catalogue.high)
+    centre = catalogue.centre
     return Verdict(
         verdict,
         factor,

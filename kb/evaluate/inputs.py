@@ -50,8 +50,9 @@ class Context:
         active, total = self.given.get("active_parameters"), self.given.get("parameters")
         return bool(active and total and active.high and total.low and active.high < 0.9 * total.low)
 
-    def put(self, name: str, given: Given) -> None:
-        if given.low is None or given.high is None or given.low <= 0:
+    def put(self, name: str, given: Given | None) -> None:
+        """An input from a figure with both ends above zero; anything else is not an input."""
+        if given is None or given.low is None or given.high is None or given.low <= 0:
             return
         self.given[name] = given
         low, high = honest_band(given)
@@ -67,7 +68,7 @@ STATED_WIDTH = 1.1
 
 def honest_band(given: Given) -> tuple[float, float]:
     """The input's range, widened about its centre to at least the width its confidence allows."""
-    low, high = given.low, given.high
+    low, high = given.span
     width = STATED_WIDTH if given.stated else MIN_WIDTH.get(given.confidence, MIN_WIDTH["medium"])
     if high / low >= width:
         return low, high
@@ -91,15 +92,12 @@ def build_context(spec: ClaimSpec, cat: Catalogue, use_stated: str = "fill") -> 
 def _build_context(spec: ClaimSpec, cat: Catalogue, use_stated: str) -> Context:
     ctx = Context()
     subject = spec.subject
-    facts = cat.facts.get(subject, {}) if subject else {}
-    for name in MODEL_INPUTS:
-        if name in facts:
+    if subject:
+        for name in MODEL_INPUTS:
             ctx.put(name, cat.fact(subject, name))
-    if "hardware" in facts:
-        text = cat.fact(subject, "hardware").text
-        ctx.hardware = cat.resolve(text) or text
-    if "precision" in facts:
-        ctx.precision = cat.fact(subject, "precision").text
+        if text := cat.text(subject, "hardware"):
+            ctx.hardware = cat.resolve(text) or text
+        ctx.precision = cat.text(subject, "precision")
     known = cat.subjects.get(subject) if subject else None
     if known is not None and known.kind == "hardware":
         ctx.hardware = subject

@@ -6,7 +6,6 @@ compute Epoch worked out from their hours (their implied MFU is the utilization 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from kb.evaluate.catalogue import Catalogue
@@ -26,26 +25,27 @@ class MfuFit:
 
 
 def known_runs(cat: Catalogue) -> list[str]:
-    """Models whose accelerator-hours and accelerator are known."""
+    """Models whose accelerator-hours (both ends) and accelerator are known."""
     return [
         slug
-        for slug, facts in sorted(cat.facts.items())
-        if cat.subjects[slug].kind == "model" and "gpu_hours" in facts and "hardware" in facts
+        for slug in sorted(cat.facts)
+        if cat.subjects[slug].kind == "model"
+        and (hours := cat.fact(slug, "gpu_hours")) is not None
+        and hours.bounded
+        and cat.text(slug, "hardware")
     ]
 
 
 def run_context(cat: Catalogue, slug: str) -> Context:
     """What a known run is, without its hours: compute (or size and data), accelerator, precision,
     year, and the default priors for that hardware."""
-    facts = cat.facts[slug]
     ctx = Context()
     for name in ("training_flop", "parameters", "active_parameters", "training_tokens"):
-        if name in facts:
-            ctx.put(name, cat.fact(slug, name))
+        ctx.put(name, cat.fact(slug, name))
     if "active_parameters" not in ctx.inputs and "parameters" in ctx.inputs:
         ctx.put("active_parameters", ctx.given["parameters"])
-    ctx.hardware = cat.resolve(cat.fact(slug, "hardware").text or "")
-    ctx.precision = cat.fact(slug, "precision").text if "precision" in facts else None
+    ctx.hardware = cat.resolve(cat.text(slug, "hardware") or "")
+    ctx.precision = cat.text(slug, "precision")
     ctx.year = cat.subjects[slug].year
     hardware_inputs(ctx, cat)
     return ctx
@@ -71,24 +71,22 @@ def implied_mfus(cat: Catalogue) -> dict[str, list[float]]:
 def implied_mfu(cat: Catalogue, slug: str, ctx: Context) -> float | None:
     """The MFU a run's published hours imply on its accelerator (ctx holds its peak): training
     FLOP / (hours × peak × 3600). Above 1 it is impossible: an input counts something else."""
-    facts = cat.facts[slug]
-    flop = _flop(cat, slug, facts)
-    if flop is None or "peak_flop_per_s" not in ctx.inputs or "gpu_hours" not in facts:
+    flop, hours = _flop(cat, slug), cat.fact(slug, "gpu_hours")
+    if flop is None or "peak_flop_per_s" not in ctx.inputs or hours is None or not hours.bounded:
         return None
-    hours = cat.fact(slug, "gpu_hours")
-    assert hours is not None and hours.low is not None and hours.high is not None
-    return flop / (math.sqrt(hours.low * hours.high) * ctx.inputs["peak_flop_per_s"].median * 3600)
+    return flop / (hours.centre * ctx.inputs["peak_flop_per_s"].median * 3600)
 
 
-def _flop(cat: Catalogue, slug: str, facts: dict) -> float | None:
-    if "training_flop" in facts:
-        f = cat.fact(slug, "training_flop")
-        return math.sqrt(f.low * f.high)
+def _flop(cat: Catalogue, slug: str) -> float | None:
+    """A run's training compute: its own figure, else 6 × active parameters × tokens."""
+    flop = cat.fact(slug, "training_flop")
+    if flop is not None and flop.bounded:
+        return flop.centre
     params = cat.fact(slug, "active_parameters") or cat.fact(slug, "parameters")
     tokens = cat.fact(slug, "training_tokens")
-    if params is None or tokens is None:
+    if params is None or tokens is None or not (params.bounded and tokens.bounded):
         return None
-    return 6 * math.sqrt(params.low * params.high) * math.sqrt(tokens.low * tokens.high)
+    return 6 * params.centre * tokens.centre
 
 
 def fit(cat: Catalogue) -> list[MfuFit]:
