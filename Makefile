@@ -1,7 +1,7 @@
 # One command each, from a fresh clone:
 #   make site   install costcheck into .venv, build the knowledge base (SQLite) and the website
-#   make test   install the test extras (and Debian's Chromium and axe-core for the browser tests), lint and format
-#               checks (ruff), run the suite
+#   make test   install the test extras (and Debian's Chromium and axe-core for the browser tests), lint, format
+#               and type checks (ruff, mypy), run the suite
 #               on SQLite, then again on a throwaway PostgreSQL (scripts/postgres.sh)
 
 PYTHON ?= python3
@@ -39,6 +39,7 @@ browser:
 test: install-test browser
 	$(BIN)/ruff check kb tests benchmarks scripts
 	$(BIN)/ruff format --check kb tests benchmarks scripts
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 	scripts/postgres.sh $(BIN)/python -m pytest -p no:cacheprovider
 

@@ -103,7 +103,9 @@ def _with_migration_connection(engine: Engine, action) -> None:
         if connection.dialect.name == "sqlite":
             # batch mode recreates tables, so foreign keys must be off; on the raw driver
             # connection, because SQLite ignores the pragma inside a transaction
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+            driver = connection.connection.driver_connection
+            assert driver is not None
+            driver.execute("PRAGMA foreign_keys=OFF")
         action(alembic_config(connection))
         connection.commit()
 

@@ -325,7 +325,10 @@ def _known_models(tables: Tables) -> list[dict]:
 def _hardware_documents(tables: Tables, resolve: Resolver, date: str) -> list[dict]:
     used = {h.strip() for row in _known_models(tables) for h in row["Training hardware"].split(",") if h.strip()}
     priced = {row["Hardware model"].strip() for row in tables.prices}
-    subjects, facts, slugs, taken = [], [], {}, set()
+    subjects: list[dict] = []
+    facts: list[dict] = []
+    slugs: dict[str, str] = {}
+    taken: set[str] = set()
     source = "epoch-ai-machine-learning-hardware"
     counts = _alias_counts([working(row["Hardware name"]) for row in tables.chips])
     for row in tables.chips:
@@ -459,7 +462,7 @@ def _alias_counts(names: list[str]) -> dict[str, int]:
 def _aliases(name: str, resolve: Resolver, counts: dict[str, int]) -> list[str]:
     """Other names for a new subject, only those that stand for it alone ("Gemini Ultra" for
     Gemini 1.0 Ultra, but no "Qwen2.5 Instruct" for the several sizes that share it)."""
-    found = {}
+    found: dict[str, str] = {}
     for alias in (*name_variants(name)[1:], short_name(name)):
         if alias and counts.get(alias_key(alias)) == 1 and resolve(alias) is None:
             found.setdefault(alias_key(alias), alias)

@@ -101,7 +101,7 @@ def shown(record: dict) -> str:
 
 def _record(row: dict) -> dict:
     """The JSON contract's claim: the row as selected, times in ISO 8601, the estimate as one object."""
-    record = {}
+    record: dict[str, Any] = {}
     for key, value in row.items():
         if key == "p5":
             record["estimate"] = None if row["p50"] is None else {q: row[q] for q in ("p5", "p50", "p95")}

@@ -4,6 +4,7 @@ name on SQLite and PostgreSQL alike; every CHECK is named for the same reason.""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import CheckConstraint, Column, DateTime, Index, Text
 from sqlmodel import Field, SQLModel
@@ -32,7 +33,7 @@ def _range_checks() -> tuple[CheckConstraint, ...]:
     )
 
 
-def _timestamp(**kwargs) -> Field:
+def _timestamp(**kwargs) -> Any:  # a Field, as SQLModel's own signature types it
     return Field(default_factory=utc_now, sa_column=Column(DateTime(timezone=True), nullable=False, **kwargs))
 
 

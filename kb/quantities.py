@@ -69,7 +69,7 @@ SMALLEST = 1e-9  # the smallest non-zero value any quantity takes
 def check_bounds(value: float, unit: str) -> None:
     """Refuse a value outside the physical bounds of its unit (RangeError names them)."""
     upper = UPPER_BOUNDS.get(unit)
-    if unit == FRACTION and value > upper:
+    if unit == FRACTION and upper is not None and value > upper:
         raise RangeError("MFU must be in (0, 1]")
     if upper is not None and value > upper:
         raise RangeError(f"{value:g} is beyond any real training run (at most {upper:g} for {unit})")

@@ -106,7 +106,7 @@ def add_alias(session: Session, row: Subject, name: str) -> None:
         session.add(Alias(subject_id=ident(row), name=name, key=key))
         session.flush()
     elif existing.subject_id != row.id:
-        raise Duplicate(f'alias "{name}" already names subject "{_slug_of(session, existing.subject_id)}"')
+        raise Duplicate(f'alias "{name}" already names subject "{subject_slug(session, existing.subject_id)}"')
 
 
 def aliases_of(session: Session, row: Subject) -> list[str]:
@@ -327,7 +327,7 @@ def _refuse_repeated_slugs(documents: list[Document]) -> None:
                 seen[record.slug] = doc.origin
 
 
-def load_documents(session: Session, documents: list[Document]) -> dict[str, int]:
+def load_documents(session: Session, documents: list[Document]) -> dict[str, Any]:
     """Upsert every record, sources and subjects first so facts and claims can refer across files."""
     _refuse_repeated_slugs(documents)
     counts: dict[str, Any] = {"sources": 0, "subjects": 0, "facts": 0, "claims": 0, "assumptions": 0}
@@ -470,6 +470,10 @@ def global_assumptions(session: Session) -> list[Assumption]:
 
 def subject_slug(session: Session, subject_id: int) -> str:
     return session.exec(select(Subject.slug).where(Subject.id == subject_id)).one()
+
+
+def source_slug(session: Session, source_id: int) -> str:
+    return session.exec(select(Source.slug).where(Source.id == source_id)).one()
 
 
 def latest_evaluation(session: Session, claim_id: int) -> Evaluation | None:
@@ -643,13 +647,7 @@ def _all_sources(session: Session) -> list[Source]:
 
 
 def claim_subject_slug(session: Session, row: Claim) -> str:
-    return _slug_of(session, row.subject_id)
-
-
-def _slug_of(session: Session, subject_id: int) -> str:
-    found = session.get(Subject, subject_id)
-    assert found is not None, subject_id  # a foreign key: the row exists
-    return found.slug
+    return subject_slug(session, row.subject_id)
 
 
 def ident(row: SQLModel) -> int:

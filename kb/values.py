@@ -325,6 +325,7 @@ def format(value: Range) -> str:  # noqa: A001 - mirrors parse()
     if value.low is None and value.high is None:
         return f"unknown{suffix}" if suffix else ("unknown " + symbol if symbol else "unknown")
     if value.high is None:
+        assert value.low is not None
         return f"at least {amount(value.low)}{suffix}"
     if value.low is None:
         return f"up to {amount(value.high)}{suffix}"
@@ -397,6 +398,7 @@ def humanize(value: Range) -> str:
     if value.low is None and value.high is None:
         return "no figure"
     if value.high is None:
+        assert value.low is not None
         return f"at least {show(value.low)}{suffix}"
     if value.low is None:
         return f"up to {show(value.high)}{suffix}"

@@ -135,7 +135,10 @@ def claim_centre(low: float | None, high: float | None) -> float:
     """The single figure a claim stands for: the geometric middle, or its one bound."""
     if low is not None and high is not None:
         return math.sqrt(low * high) if low > 0 else high
-    return low if low is not None else high
+    if low is not None:
+        return low
+    assert high is not None, "a claim with no figure has no centre"
+    return high
 
 
 @dataclass

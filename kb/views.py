@@ -38,7 +38,7 @@ def subject_record(session: Session, row: Subject) -> dict:
 def fact_record(session: Session, row: Fact) -> dict:
     return {
         "slug": row.slug,
-        "subject": session.get(Subject, row.subject_id).slug,
+        "subject": store.subject_slug(session, row.subject_id),
         "quantity": row.quantity,
         "low": row.low,
         "high": row.high,
@@ -50,6 +50,6 @@ def fact_record(session: Session, row: Fact) -> dict:
         "basis": row.basis,
         "confidence": row.confidence,
         "rank": row.rank,
-        "source": session.get(Source, row.source_id).slug,
+        "source": store.source_slug(session, row.source_id),
         "note": row.note,
     }

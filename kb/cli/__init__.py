@@ -36,6 +36,8 @@ def lazy(name: str) -> types.ModuleType:
 
 # The library modules commands use, loaded when a command first touches them.
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
     from kb import db, evaluate, loading, records, store, views
 else:
     db, evaluate, loading, records, store, views = (
@@ -54,7 +56,7 @@ class KB:
             url, sources = f"sqlite:///{path}", sources or found
         self._given_url = url
         self.sources = sources or (Path("sources") if Path("sources").is_dir() else paths.bundled("sources"))
-        self._engine = None
+        self._engine: Engine | None = None
 
     @functools.cached_property
     def url(self) -> str:
@@ -67,14 +69,14 @@ class KB:
         path = self.url.removeprefix("sqlite:///")
         return path not in ("", ":memory:") and not Path(path).exists()
 
-    def engine(self, migrate: bool = True):
+    def engine(self, migrate: bool = True) -> Engine:
         if self._engine is None:
             fresh = self.is_new_sqlite
             if fresh and migrate:
                 self._create()
-            self._engine = db.make_engine(self.url)
+            engine = self._engine = db.make_engine(self.url)
             if migrate and not fresh:
-                _require_head(db.current(self._engine))
+                _require_head(db.current(engine))
         return self._engine
 
     @contextlib.contextmanager

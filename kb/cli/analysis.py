@@ -90,7 +90,7 @@ def check(kb: KB, subject_name, as_json, dry_run, seed, samples):
         ["claim", "subject", "quantity", "as stated", "verdict", "factor"],
         verdict_column=4,
     )
-    counts = {}
+    counts: dict[str, int] = {}
     for r in records:
         counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
     click.echo(", ".join(f"{n} {v}" for v, n in sorted(counts.items())), err=True)
@@ -176,7 +176,7 @@ def estimate_cmd(
         r = _range(text, flag)
         if r:
             given[name] = evaluate.Given(*r, basis="given on the command line", stated=False)
-    if mfu and given["mfu"].high > 1:
+    if mfu and (given["mfu"].high or 0) > 1:
         raise click.BadParameter("MFU cannot exceed 1 (the accelerator's peak)", param_hint="--mfu")
     if hardware:
         given["hardware"] = evaluate.Given(None, None, hardware, stated=False)
@@ -194,6 +194,8 @@ def estimate_cmd(
         ctx = evaluate.build_context(spec, cat)
         import numpy as np  # here, not at the top: only estimates need it
 
+        from kb.compute import Estimate
+
         results = evaluate.estimate_all(ctx, np.random.default_rng(seed), samples)
         in_dollars_of = ctx.dollars_year
         scale = 1.0
@@ -202,7 +204,7 @@ def estimate_cmd(
             in_dollars_of = dollars_of
     bands = {
         q: {"p5": r.p5, "p50": r.p50, "p95": r.p95}
-        if hasattr(r, "p5")
+        if isinstance(r, Estimate)
         else {"p5": r.low, "p50": r.median, "p95": r.high}
         for q, r in results.items()
     }

@@ -103,7 +103,7 @@ def source_list(kb: KB, as_json):
             echo_json([views.source_record(s) | {"claims": n} for s, n in rows])
             return
         echo_table(
-            [[s.slug, s.kind, s.published or "", n, s.title[:60]] for s, n in rows],
+            [[s.slug, s.kind, s.published or "", f"{n:,}", s.title[:60]] for s, n in rows],
             ["slug", "kind", "published", "claims", "title"],
         )
 
@@ -350,7 +350,7 @@ def claim_add(
             record = dataclasses.replace(record, slug=store.free_claim_slug(session, record.slug))
         row = store.upsert_claim(session, record, replace=False)
         evaluate.rejudge(session, {subject_name})
-        verdict = _verdict_line(store.latest_evaluation(session, row.id))
+        verdict = _verdict_line(store.latest_evaluation(session, store.ident(row)))
     click.echo(f"Added claim {row.slug}: {verdict}")
 
 
@@ -507,7 +507,7 @@ def claim_edit(kb: KB, slug, value, subject_name, scope, quote, claimant, claime
         before = row.subject_id
         row = store.edit_claim(session, slug, changes, expect_version)
         evaluate.rejudge(session, {store.subject_slug(session, before), store.subject_slug(session, row.subject_id)})
-        verdict = _verdict_line(store.latest_evaluation(session, row.id))
+        verdict = _verdict_line(store.latest_evaluation(session, store.ident(row)))
     click.echo(f"Updated claim {row.slug} (version {row.version}): {verdict}")
 
 

@@ -87,7 +87,7 @@ def factcheck(kb: KB, path, as_json, html_out, add, title, url, eval_dir):
         click.echo("no claims found")
         return
     click.echo(check.render_terminal(report, paint))
-    counts = {}
+    counts: dict[str, int] = {}
     for f in report.findings:
         shown = f.verdict.verdict if f.status == "checked" else "need review"
         counts[shown] = counts.get(shown, 0) + 1

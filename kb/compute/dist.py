@@ -52,4 +52,5 @@ def percentiles(log_samples: np.ndarray) -> tuple[float, float, float]:
     n = log_samples.size
     ranks = [round(q * (n - 1)) for q in (0.05, 0.5, 0.95)]
     parted = np.partition(log_samples, ranks)
-    return tuple(math.exp(float(parted[r])) for r in ranks)
+    p5, p50, p95 = (math.exp(float(parted[r])) for r in ranks)
+    return p5, p50, p95

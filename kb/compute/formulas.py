@@ -151,7 +151,7 @@ class Derivation:
     def _flatten(self) -> tuple[float, dict[str, float]]:
         if self.formula is None:
             return 1.0, {self.quantity: 1.0}
-        constant, powers = self.formula.constant, {}
+        constant, powers = self.formula.constant, dict[str, float]()
         for part, (_, exponent) in zip(self.parts, self.formula.powers):
             c, p = part.monomial()
             constant *= c**exponent

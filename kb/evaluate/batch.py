@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 from sqlalchemy import func, insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kb import store
 from kb.compute import DEFAULT_SAMPLES, DEFAULT_SEED, MODEL_VERSION
@@ -34,7 +34,7 @@ def spec_for(
             break
     given = {}
     for a in assumptions:
-        src = sources_by_id.get(a.source_id)
+        src = sources_by_id.get(a.source_id) if a.source_id is not None else None
         given[a.name] = Given(
             a.low,
             a.high,
@@ -70,10 +70,12 @@ def check_all(
 ) -> list[tuple[Claim, Verdict]]:
     """Check every active claim (or one subject's); with store_results, record() the outcomes."""
     cat = Catalogue(session)
-    sources = {s.id: s for s in session.exec(select(Source))}
-    subjects = {s.id: s.slug for s in cat.subjects.values()}
+    sources = {store.ident(s): s for s in session.exec(select(Source))}
+    subjects = {store.ident(s): s.slug for s in cat.subjects.values()}
     assumptions: dict[int, list[Assumption]] = {}
-    for a in session.exec(select(Assumption).where(Assumption.claim_id.is_not(None)).order_by(Assumption.id)):
+    stated = select(Assumption).where(col(Assumption.claim_id).is_not(None)).order_by(col(Assumption.id))
+    for a in session.exec(stated):
+        assert a.claim_id is not None  # selected so
         assumptions.setdefault(a.claim_id, []).append(a)
     rows = store.claims(session, subject_name=subject, statuses=JUDGED_STATUSES)
     results = []
@@ -82,7 +84,12 @@ def check_all(
     for claim in rows:
         rng.bit_generator.state = fresh  # every claim sees the same stream: results do not depend on order
         spec = spec_for(
-            claim, cat, subjects[claim.subject_id], sources[claim.source_id], assumptions.get(claim.id, []), sources
+            claim,
+            cat,
+            subjects[claim.subject_id],
+            sources[claim.source_id],
+            assumptions.get(store.ident(claim), []),
+            sources,
         )
         try:
             verdict = check(spec, cat, rng, n)
@@ -100,10 +107,9 @@ def rejudge(session: Session, subjects: set[str] | None = None, seed: int = DEFA
     None, or an accelerator (whose facts many runs share), re-judges every claim. Returns how many
     verdicts changed."""
     found = [store.find_subject(session, name) for name in subjects or ()]
-    if subjects is None or any(s is None or s.kind != "model" for s in found):
-        names: list[str | None] = [None]
-    else:
-        names = sorted({s.slug for s in found if s is not None})
+    names: list[str | None] = [None]
+    if subjects is not None and all(s is not None and s.kind == "model" for s in found):
+        names = [*sorted({s.slug for s in found if s is not None})]
     return sum(record(session, check_all(session, name, seed, store_results=False), seed) for name in names)
 
 
@@ -113,11 +119,11 @@ OUTCOME = ("verdict", "factor", "p5", "p50", "p95", "explanation", "details", "m
 def record(session: Session, results: list[tuple[Claim, Verdict]], seed: int = DEFAULT_SEED) -> int:
     """Store an Evaluation for each claim whose outcome differs from its latest one, so the
     history shows how verdicts changed rather than every run. Returns how many were stored."""
-    latest_ids = select(func.max(Evaluation.id)).group_by(Evaluation.claim_id)
+    latest_ids = select(func.max(col(Evaluation.id))).group_by(col(Evaluation.claim_id))
     columns = [getattr(Evaluation, name) for name in OUTCOME]
     latest = {
         row[0]: tuple(row[1:])
-        for row in session.execute(select(Evaluation.claim_id, *columns).where(Evaluation.id.in_(latest_ids)))
+        for row in session.execute(select(col(Evaluation.claim_id), *columns).where(col(Evaluation.id).in_(latest_ids)))
     }
     now = utc_now()
     evaluations = []

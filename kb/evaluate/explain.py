@@ -9,7 +9,7 @@ import numpy as np
 
 from kb.compute import Estimate, Input, Unverifiable, estimate, solve_for
 from kb.compute.dist import Z95, log_params
-from kb.compute.formulas import Derivation
+from kb.compute.formulas import Derivation, Formula
 from kb.evaluate.catalogue import Catalogue, ClaimSpec
 from kb.evaluate.inputs import SCENARIO, Context, build_context
 from kb.verdict import claim_centre, label, show, show_range
@@ -44,9 +44,7 @@ def arithmetic_steps(est: Estimate) -> list[str]:
     for name in est.powers:
         given = est.inputs[name]
         lines.append(f"{label(name)}: {show_range(name, given.low, given.high)} ({given.label})")
-    nodes = _nodes(est.derivation)
-    for node in nodes:
-        formula = node.formula
+    for node, formula in _nodes(est.derivation):
         top, bottom = [], []
         if formula.constant > 1:
             top.append(f"{formula.constant:g}")
@@ -61,12 +59,13 @@ def arithmetic_steps(est: Estimate) -> list[str]:
     return lines
 
 
-def _nodes(d: Derivation) -> list[Derivation]:
+def _nodes(d: Derivation) -> list[tuple[Derivation, Formula]]:
+    """The derived steps, innermost first, each with its formula."""
     found = []
     for part in d.parts:
         found.extend(_nodes(part))
     if d.formula is not None:
-        found.append(d)
+        found.append((d, d.formula))
     return found
 
 

@@ -215,7 +215,7 @@ def factcheck(text: str, cat: Catalogue, seed: int = DEFAULT_SEED, aliases: dict
         sentence = sentence_text.get(span.sentence, "")
         if span.quantity in ("hardware_price_usd", "gpu_hour_price_usd"):
             subject = cat.resolve(span.hardware) if span.hardware else None
-        given = {k: g for k, g in stated.get(subject, {}).items() if k != span.quantity and g.note != span.text}
+        given = {k: g for k, g in stated.get(subject or "", {}).items() if k != span.quantity and g.note != span.text}
         status = _status(span, subject, attribution, sentence, given)
         if (
             status == "checked"
@@ -348,7 +348,8 @@ def _attribute(text: str, spans: list[Span], mentions: list[Mention], sents) -> 
     for span in spans:
         by_sentence.setdefault(span.sentence, []).append(span)
     in_sentence = _by_sentence(mentions, sents)
-    previous_end, previous_paragraph, asked = 0, [], False
+    previous_end, asked = 0, False
+    previous_paragraph: list[Mention] = []
     for sentence in sents:
         if "\n\n" in text[previous_end : sentence.start]:  # a new paragraph: only a leading "It" reaches back
             previous_paragraph, antecedent = antecedent or previous_paragraph, []
@@ -440,10 +441,10 @@ def render_terminal(report: Report, paint: Callable[[str, str], str] = lambda te
         i = s.find(f.span.text)
         marked = s if i < 0 else f"{s[:i]}[[{f.span.text}]]{s[i + len(f.span.text) :]}"
         factor = f.verdict.factor
-        factor = f" (off by {human_factor(factor)})" if factor and 1 < factor < math.inf else ""
+        off_by = f" (off by {human_factor(factor)})" if factor and 1 < factor < math.inf else ""
         verdict = "NEEDS REVIEW" if f.status != "checked" else f.verdict.verdict.upper()
         about = f"{f.subject_name or 'no model named'} · {label_of(f.span.quantity)}"
-        lines.append(f"{paint(verdict, verdict)}{factor}  {about}")
+        lines.append(f"{paint(verdict, verdict)}{off_by}  {about}")
         lines.append(f"  “{marked.strip()}”")
         lines.append(f"  {f.verdict.explanation}")
         lines.append("")
@@ -452,7 +453,8 @@ def render_terminal(report: Report, paint: Callable[[str, str], str] = lambda te
 
 def segments(report: Report) -> list[dict]:
     """The article cut into plain text and claim pieces, for the HTML report."""
-    pieces, position = [], 0
+    pieces: list[dict] = []
+    position = 0
     for n, f in enumerate(report.findings, 1):
         if f.span.start < position:
             continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from kb.errors import ParseError
@@ -236,7 +237,7 @@ def sentences(text: str) -> list[Sentence]:
         found.append((start, m.start() + (1 if text[m.start()] in '"”’)' else 0)))
         start = m.end()
     found.append((start, len(text)))
-    result = []
+    result: list[Sentence] = []
     for s, e in found:
         while s < e and text[s].isspace():
             s += 1
@@ -252,7 +253,7 @@ PHRASES = {  # vague phrases with a conventional reading, stated in the explanat
 }
 
 
-def extract(text: str, masked: list[tuple[int, int]] = (), sents: list[Sentence] | None = None) -> list[Span]:
+def extract(text: str, masked: Sequence[tuple[int, int]] = (), sents: list[Sentence] | None = None) -> list[Span]:
     """Every claim-like value in the text; `masked` ranges (model names) are skipped.
 
     `sents` are the text's sentences when the caller has them already.

@@ -147,7 +147,7 @@ def find_mentions(
 
 def _stem(name: str) -> str:
     """The letters a model name starts with: "gpt" for "GPT-5" and "gpt4"."""
-    return re.match(r"[a-z]*", alias_key(name)).group()
+    return re.sub(r"[^a-z].*", "", alias_key(name))
 
 
 @functools.lru_cache(maxsize=8)

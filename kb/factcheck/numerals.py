@@ -25,7 +25,9 @@ PHRASE = re.compile(rf"\b{WORD}(?:(?:[\s-]+|\s+and\s+){WORD})*(?=[\s-]+{FOLLOWED
 def spell_out(text: str) -> tuple[str, list[int] | None]:
     """The text with number words as digits, and for each offset in it the offset in `text`
     (None when nothing changed)."""
-    pieces, to_original, position = [], [], 0
+    pieces: list[str] = []
+    to_original: list[int] = []
+    position = 0
     for m in PHRASE.finditer(text):
         try:
             digits = str(text2num(re.sub(r"[\s-]+", " ", m.group()).lower(), "en"))

@@ -25,5 +25,5 @@ connection = config.attributes.get("connection")
 if connection is not None:
     run_migrations(connection)
 else:
-    with create_engine(config.get_main_option("sqlalchemy.url")).connect() as connection:
+    with create_engine(config.get_main_option("sqlalchemy.url") or "sqlite://").connect() as connection:
         run_migrations(connection)

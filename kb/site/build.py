@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+import jinja2
 from sqlmodel import Session
 
 from kb import store
@@ -135,7 +136,7 @@ MAX_WORKERS = 4
 @dataclass
 class _Job:
     pages: list[Page]
-    env: object
+    env: jinja2.Environment
     previous: dict
     salt: str
     base_url: str
@@ -173,6 +174,7 @@ _FORKED_JOB: _Job | None = None  # set just before forking; workers read it from
 
 
 def _render_chunk(indices: list[int]) -> list[tuple[str, str, bool]]:
+    assert _FORKED_JOB is not None  # set in the parent before the fork
     return _render(_FORKED_JOB, indices)
 
 

@@ -12,14 +12,17 @@ import math
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy import inspect
+from sqlmodel import Session, col, select
 
 from kb import evaluate, store
 from kb.compute import MODEL_VERSION
 from kb.compute.formulas import FORMULAS
 from kb.models import Assumption, Claim, Evaluation, Fact, Source, Subject
 from kb.quantities import CLAIM_QUANTITIES, PUBLISHED_STATUSES, label_of
+from kb.store import ident
 from kb.values import humanize
 from kb.verdict import (
     DOUBTFUL_FACTOR,
@@ -272,17 +275,25 @@ def _summary(evaluation, live: dict | None) -> dict:
 
 def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]:
     """Every page of the site and the downloadable data, from one pass over the database."""
-    sources = {s.id: s for s in session.exec(select(Source))}
-    subjects = {s.id: s for s in session.exec(select(Subject))}
+    sources = {ident(s): s for s in session.exec(select(Source))}
+    subjects = {ident(s): s for s in session.exec(select(Subject))}
     # Plain rows rather than ORM objects for the two big tables: a third of the build time otherwise.
     claims = list(
-        session.execute(select(Claim.__table__).where(Claim.status.in_(PUBLISHED_STATUSES)).order_by(Claim.slug))
+        session.execute(
+            select(*inspect(Claim).local_table.columns)
+            .where(col(Claim.status).in_(PUBLISHED_STATUSES))
+            .order_by(Claim.slug)
+        )
     )
     history: dict[int, list] = {}
-    for e in session.execute(select(Evaluation.__table__).order_by(Evaluation.claim_id, Evaluation.id)):
+    for e in session.execute(
+        select(*inspect(Evaluation).local_table.columns).order_by(col(Evaluation.claim_id), col(Evaluation.id))
+    ):
         history.setdefault(e.claim_id, []).append(e)
     assumptions: dict[int, list[Assumption]] = {}
-    for a in session.exec(select(Assumption).order_by(Assumption.id)):
+    stated = select(Assumption).where(col(Assumption.claim_id).is_not(None)).order_by(col(Assumption.id))
+    for a in session.exec(stated):
+        assert a.claim_id is not None  # selected so
         assumptions.setdefault(a.claim_id, []).append(a)
     facts: dict[int, list[Fact]] = {}
     for f in session.exec(select(Fact).order_by(Fact.quantity, Fact.slug)):
@@ -436,7 +447,7 @@ def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]
                 "source_url": source_url(sources[f.source_id].slug),
                 "note": f.note or "",
             }
-            for f in facts.get(s.id, [])
+            for f in facts.get(ident(s), [])
         ]
         pages.append(
             Page(
@@ -450,7 +461,7 @@ def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]
                         "developer": s.developer,
                         "year": s.year,
                         "notes": s.notes,
-                        "aliases": aliases[s.id],
+                        "aliases": aliases[ident(s)],
                     },
                     "facts": rows,
                     "claims": items,
@@ -458,23 +469,23 @@ def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]
                 lazy={"charts": functools.partial(subject_chart, items)},
             )
         )
-    for s in sources.values():
-        items = by_source.get(s.slug, [])
-        tally = {}
+    for src in sources.values():
+        items = by_source.get(src.slug, [])
+        tally: dict[str, int] = {}
         for v in items:
             tally[v["verdict"]["name"].lower()] = tally.get(v["verdict"]["name"].lower(), 0) + 1
         summary = f"{len(items)} claim{'s' if len(items) != 1 else ''}" + (
             ": " + ", ".join(f"{n} {k}" for k, n in sorted(tally.items(), key=lambda kv: -kv[1])) if items else ""
         )
-        facts_from = facts_per_source.get(s.id, 0)
+        facts_from = facts_per_source.get(ident(src), 0)
         pages.append(
             Page(
                 "source.html",
-                source_url(s.slug),
-                s.title,
+                source_url(src.slug),
+                src.title,
                 {
                     "source": {
-                        k: getattr(s, k)
+                        k: getattr(src, k)
                         for k in ("title", "kind", "author", "publisher", "published", "url", "accessed", "notes")
                     },
                     "claims": items,
@@ -513,7 +524,7 @@ DOWNLOAD_COLUMNS = (
 )
 
 
-UNCHECKED = {
+UNCHECKED: dict[str, Any] = {
     "explanation": None,
     "believe": None,
     "claimant_check": None,
@@ -646,7 +657,7 @@ def methodology(session: Session) -> dict:
                         "value": show_range("hardware_price_usd", g.low, g.high),
                         "when": g.qualifier,
                         "source": g.source_title,
-                        "url": source_url(g.source),
+                        "url": source_url(g.source or ""),
                     }
                     for g in f.get("hardware_price_usd", [])
                 ],
