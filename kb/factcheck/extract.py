@@ -158,8 +158,8 @@ PER_UNIT = re.compile(
     r"\bretail|\bpurchase price|\bbuy|\bcosts? (?:about|around|roughly)?\s*\$",
     re.I,
 )
-TOTAL = re.compile(
-    r"\btotal\b|\bcumulative|\ball-in\b|\boverall\b|"
+TOTAL = re.compile(  # a programme's cost; "a total training cost of $160k" is still one run's
+    r"\btotal\b(?!\s+(?:training|compute|GPU|cloud|rental)\b)|\bcumulative|\ball-in\b|\boverall\b|"
     r"\bincluding (?:\w+ ){0,2}(?:research|staff|experiments|salaries|development)|"
     r"\bresearch and development|\bR&D\b|\bentire (?:project|programme|program)|\bdevelopment cost",
     re.I,
