@@ -15,7 +15,9 @@ from kb.compute.dist import log_params, percentiles, sample_log_monomial
 from kb.compute.formulas import FORMULAS, Derivation, Formula, derive, missing_inputs
 from kb.montecarlo import DEFAULT_SAMPLES, DEFAULT_SEED
 
-MODEL_VERSION = "1.0.0"
+# Stored with every verdict. 1.1.0: a cost is judged by its scope; a single fact or list price is
+# read with a band for its confidence; mixtures of experts have their own MFU prior.
+MODEL_VERSION = "1.1.0"
 
 
 @dataclass(frozen=True)
