@@ -155,6 +155,16 @@ def _tidy(s: str) -> str:
     return " ".join(s.split()).strip(" .,")
 
 
+GERMAN_WORDS = {
+    "tausend": "thousand",
+    "millionen": "million",
+    "mio": "million",
+    "milliarden": "billion",
+    "mrd": "billion",
+    "billionen": "trillion",
+    "us-dollar": "dollars",
+}
+GERMAN = re.compile(r"\b(?:tausend|millionen|mio\.?|milliarden|mrd\.?|billionen|us-dollar)(?![\w-])")
 SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 
 
@@ -162,6 +172,9 @@ def _normalise(text: str) -> str:
     s = text.lower().replace("\u00a0", " ").replace("\u202f", " ").replace("\u2009", " ")
     s = re.sub(r"[\u2012\u2013\u2014\u2015\u2212]", "-", s)
     s = re.sub(r"10([⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+)", lambda m: "10^" + m.group(1).translate(SUPERSCRIPTS), s)  # 10²³
+    if GERMAN.search(s):  # "5,576 Millionen US-Dollar": comma decimals, dot thousands, German scale words
+        s = re.sub(r"(?<=\d)\.(?=\d{3}(?!\d))", "", s).replace(",", ".")
+        s = GERMAN.sub(lambda m: GERMAN_WORDS[m.group().rstrip(".")], s)
     s = re.sub(r"(?<=\d)['’,](?=\d{3}(?!\d))", "", s)  # 1,234 and Swiss 1'234
     s = re.sub(r"(?<=\d),(?=\d{1,2}(?!\d))", ".", s)  # decimal comma: "€3,5 million"
     s = re.sub(r"(?<=\d) (?=\d{3}(?!\d))", "", s)  # "1 287" thin-space grouping

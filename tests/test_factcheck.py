@@ -349,10 +349,10 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.39 and scores["precision"] >= 0.47
+    assert scores["recall"] >= 0.40 and scores["precision"] >= 0.47
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
-    assert scores["verdict_accuracy"] >= 0.85 and scores["confidently_wrong"] == 0
+    assert scores["verdict_accuracy"] >= 0.84 and scores["confidently_wrong"] == 0
     assert scores["misattributions"] <= 12 and scores["false_positives"] <= 32
 
 
@@ -361,3 +361,12 @@ def test_a_total_training_cost_is_one_runs_cost(kb):
     programme = factchecked(kb, "GPT-3 cost a total of $30 million to develop, including research and staff.")
     assert [c["quantity"] for c in run] == ["training_cost_usd"]
     assert [c["quantity"] for c in programme] == ["total_cost_usd"]
+
+
+def test_a_currency_written_after_the_figure_in_english_or_german(kb):
+    text = (
+        "GPT-3 cost 5 million dollars to train. "
+        "DeepSeek hat für das Vortraining von DeepSeek-V3 etwa 5,576 Millionen US-Dollar ausgegeben."
+    )
+    found = {(c["subject"], c["quantity"], c["low"]) for c in factchecked(kb, text)}
+    assert found == {("gpt-3", "training_cost_usd", 5e6), ("deepseek-v3", "training_cost_usd", 5_576_000)}

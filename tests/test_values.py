@@ -58,6 +58,10 @@ CASES = [
     ("90 days", 90, 90, DAYS),
     ("35%", 0.35, 0.35, FRACTION),
     ("512+", 512, None, COUNT),
+    ("€3,5 million", 3.5 * M, 3.5 * M, MONEY),  # a decimal comma
+    ("5,576 Millionen US-Dollar", 5.576 * M, 5.576 * M, MONEY),  # German: comma decimals, its scale words
+    ("1,6 Milliarden Dollar", 1.6e9, 1.6e9, MONEY),
+    ("5,6 Mio. USD", 5.6 * M, 5.6 * M, MONEY),
 ]
 
 

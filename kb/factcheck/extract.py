@@ -33,6 +33,7 @@ NUM = (
     rf"\d+(?:[.,]\d+)?(?:e[+-]?\d+|\s?[x×*]\s?{POWER})?|{POWER}"
 )
 SCALE = r"(?:thousand|million|billion|trillion|mn|bn|[kKmMbBtT])\b"
+GERMAN_SCALE = r"(?:Tausend|Millionen|Milliarden|Mio\.|Mrd\.|Mio\b|Mrd\b)"
 CUR = r"(?:(?<![A-Za-z])US|(?<![A-Za-z]))[$€£]"  # US$ and $, not NT$ or HK$
 AMOUNT = rf"{CUR}\s?(?:{NUM})(?:\s?{SCALE})?"
 AMOUNT_TAIL = rf"(?:{CUR}\s?)?(?:{NUM})(?:\s?{SCALE})?"  # "$10,000-15,000": the second amount may omit the symbol
@@ -64,6 +65,11 @@ PATTERNS = [
         rf"(?:\s*(?:per|an|a|/)\s*(?:{HW}[- ]?)?(?:hour|hr|h)\b)?",
     ),
     ("money", rf"{QUAL}{VAGUE},?\s+(?:of\s+)?(?:US\s)?dollars"),
+    # "5 million dollars", "5,576 Millionen US-Dollar": the currency written after the figure
+    (
+        "money",
+        rf"{QUAL}{EDGE}(?:{NUM})(?:\s?(?:{SCALE}|{GERMAN_SCALE}))?\s*(?:US[- ]?)?(?:dollars?|euros?|USD|EUR)\b",
+    ),
     ("vague_money", rf"{QUAL}{VAGUE}"),
     (
         "flop",
@@ -127,15 +133,20 @@ CUES = {
         "rtx",
     ),
 }
-DOLLAR_WORDS = ("dollar",)
+DOLLAR_WORDS = ("dollar", "euro", "usd", "eur")
 DIGIT = re.compile(r"\d")
 
 TRAINING = re.compile(
-    r"\btrain(?:ed|ing|s)?\b|\bpre-?train|\bfinal run|\btraining run|\bcompute\b|\bcost(?:s|ing)? to\b", re.I
+    r"\btrain(?:ed|ing|s)?\b|\bpre-?train|\bfinal run|\btraining run|\bcompute\b|\bcost(?:s|ing)? to\b|"
+    r"trainingslauf|vortrain|\btrainiert",  # and the German an article may be in
+    re.I,
 )
-COST_VERBS = re.compile(r"\bcost|\bspent|\bspend|\bprice tag|\bexpens|\bbill\b|\bpaid\b|\bpay\b", re.I)
+COST_VERBS = re.compile(
+    r"\bcost|\bspent|\bspend|\bprice tag|\bexpens|\bbill\b|\bpaid\b|\bpay\b|\bkost|\bausgegeben", re.I
+)
 COST_WORDS = re.compile(
     r"\bcost|\bspent|\bspend|\bprice tag|\bexpens|\bbill\b|\bpaid\b|\bpay\b|\bworth of compute|"
+    r"\bkost|\bausgegeben|\bausgaben|"
     r"\bestimat|\bcomes? to\b|\bamounts? to\b|"
     r"\bfor\s+(?:(?:about|around|roughly|just|only|under|less than|over)\s+)?[$€£]",  # \s+: **bold** is blanked
     re.I,
