@@ -349,7 +349,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.40 and scores["precision"] >= 0.47
+    assert scores["recall"] >= 0.41 and scores["precision"] >= 0.47
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.84 and scores["confidently_wrong"] == 0
@@ -361,6 +361,15 @@ def test_a_total_training_cost_is_one_runs_cost(kb):
     programme = factchecked(kb, "GPT-3 cost a total of $30 million to develop, including research and staff.")
     assert [c["quantity"] for c in run] == ["training_cost_usd"]
     assert [c["quantity"] for c in programme] == ["total_cost_usd"]
+
+
+def test_spec_sheet_wordings(kb):
+    text = (
+        "BLOOM was trained on 384 active GPUs. BLOOM consumed 1,082,990 compute hours. "
+        "Nemotron-4 340B reports its model FLOP utilization (MFU), which was 41-42%."
+    )
+    found = {(c["quantity"], c["low"]) for c in factchecked(kb, text)}
+    assert found == {("num_gpus", 384), ("gpu_hours", 1_082_990), ("mfu", 0.41)}
 
 
 def test_a_currency_written_after_the_figure_in_english_or_german(kb):

@@ -78,7 +78,7 @@ PATTERNS = [
     ),
     (
         "gpu_time",
-        rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s?(?:{HW}[- ]?)?(?:GPU[- ]?)?"
+        rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s?(?:{HW}[- ]?)?(?:(?:GPU|compute)[- ]?)?"
         r"(?:hours|years|days|(?<=\d-)h)\b(?!\s+of\s+training)",
     ),
     (
@@ -92,10 +92,14 @@ PATTERNS = [
     ),
     ("params", rf"{QUAL}{EDGE}(?:{NUM})\s?(?:[BbTtMm]|billion|trillion|million)[- ]parameter"),
     ("tokens", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s?tokens\b"),
-    ("count_hw", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s+(?:(?:NVIDIA|Nvidia|AMD|Google)\s+)?{HW}"),
+    (  # "384 active GPUs", "2,048 NVIDIA H800"
+        "count_hw",
+        rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s+(?:(?:active|total|NVIDIA|Nvidia|AMD|Google)\s+){{0,2}}{HW}",
+    ),
     (
         "mfu",
-        rf"(?:\bMFU|model flops? utili[sz]ation(?:\s*\(MFU\))?)\s*(?:of|at|was|is|were|around|about|:|=|≈|~)?\s*"
+        rf"(?:\bMFU|model flops? utili[sz]ation(?:\s*\(MFU\))?),?\s*(?:which\s+)?"
+        rf"(?:of|at|was|is|were|around|about|:|=|≈|~)?\s*"
         rf"{QUAL}{EDGE}{PERCENT}|{QUAL}{EDGE}{PERCENT}\s+(?:MFU\b|model flops? utili[sz]ation|utili[sz]ation)|"
         rf"{EDGE}0\.\d+\s+(?:MFU\b|utili[sz]ation)",
     ),
