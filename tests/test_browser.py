@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from kb.cli import cli
+from kb.cli.publish import PreviewHandler
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -41,22 +42,11 @@ def served_site(db_url, tmp_path):
     server.shutdown()
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site under /sub, and its own 404 page for a missing file, as static hosts do."""
+class QuietHandler(PreviewHandler):
+    """kb serve's handler (the site's own 404 page for a missing file), serving under /sub."""
 
     def translate_path(self, path):
         return super().translate_path(path.removeprefix("/sub"))
-
-    def send_error(self, code, message=None, explain=None):
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.exists():
-            return super().send_error(code, message, explain)
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
     def log_message(self, *args):
         pass

@@ -115,7 +115,7 @@ def serve(directory, port, host):
       kb build && kb serve
       kb serve --port 0          # any free port; the address is printed
     """
-    handler = functools.partial(_Preview, directory=str(directory))
+    handler = functools.partial(PreviewHandler, directory=str(directory))
     try:
         server = http.server.ThreadingHTTPServer((host, port), handler)
     except OSError as e:
@@ -126,7 +126,7 @@ def serve(directory, port, host):
             server.serve_forever()
 
 
-class _Preview(http.server.SimpleHTTPRequestHandler):
+class PreviewHandler(http.server.SimpleHTTPRequestHandler):
     """The standard file server, answering a missing page with the site's 404.html. Like a static
     host, it lists no folders; a path holding a NUL byte is a missing page, not a traceback."""
 

@@ -72,7 +72,7 @@ def honest_band(given: Given) -> tuple[float, float]:
     width = STATED_WIDTH if given.stated else MIN_WIDTH.get(given.confidence, MIN_WIDTH["medium"])
     if high / low >= width:
         return low, high
-    centre = math.sqrt(low * high)
+    centre = given.centre
     return centre / math.sqrt(width), centre * math.sqrt(width)
 
 
