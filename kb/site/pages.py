@@ -604,6 +604,12 @@ def claim_review(v: dict, base_url: str) -> dict:
     return review
 
 
+def _span(quotes: list) -> tuple[float | None, float | None]:
+    """The range that covers every quote; open at an end where any quote is ("up to $2 an hour")."""
+    lows, highs = [g.low for g in quotes], [g.high for g in quotes]
+    return (None if None in lows else min(lows)), (None if None in highs else max(highs))
+
+
 def _prices_by_year(quotes: list) -> list[dict]:
     """One line per year: the span of that year's quotes per accelerator-hour, and how many."""
     years: dict[int | None, list] = {}
@@ -611,7 +617,7 @@ def _prices_by_year(quotes: list) -> list[dict]:
         years.setdefault(g.year, []).append(g)
     return [
         {
-            "value": show_range("gpu_hour_price_usd", min(g.low for g in gs), max(g.high for g in gs)),
+            "value": show_range("gpu_hour_price_usd", *_span(gs)),
             "when": f"{year or 'undated'} ({len(gs)} quote{'s' if len(gs) > 1 else ''})",
             "source": "; ".join(dict.fromkeys(g.source_title or "" for g in gs)),
             "url": source_url(gs[0].source),
