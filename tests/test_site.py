@@ -26,6 +26,7 @@ from kb.site.render import safe_url
 from kb.site.write import OutsideSite, exclusive, sanitised_join
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+NU_CHECKER = TEMPLATES.parent / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"  # make test installs it
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +94,19 @@ def test_html_parses_without_errors(built):
     for page in html_files(site):
         parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
         parser.parse(page.read_bytes())
+
+
+@pytest.mark.skipif(not NU_CHECKER.exists() or not shutil.which("java"), reason="needs Java and npm's vnu-jar")
+def test_every_page_passes_the_nu_html_checker(built):
+    """The W3C's own validator (the Nu HTML checker), over every page of the built site."""
+    site, _ = built
+    result = subprocess.run(
+        ["java", "-jar", str(NU_CHECKER), "--errors-only", "--skip-non-html", "--format", "gnu", str(site)],
+        capture_output=True,
+        text=True,
+    )
+    errors = result.stderr.splitlines()
+    assert result.returncode == 0 and not errors, f"{len(errors)} errors: {errors[:5]}"
 
 
 def test_claim_pages_carry_claimreview_jsonld(built):
