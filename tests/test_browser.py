@@ -61,28 +61,38 @@ def test_search_filters_rows_and_claim_pages_open(served_site):
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(f"{served_site}/index.html")
+        page.wait_for_selector("#filters:not([hidden])")  # shown once every claim's row has been read
+        assert page.locator("#pages").is_hidden()  # the links to page 2, 3, … serve readers without JavaScript
+        total = int(page.inner_text("#shown").split(" of ")[1].split()[0])
         rows = page.locator("#claims tbody tr")
-        total = rows.count()
-        assert total >= 40
+        assert total >= 200 and rows.count() == 100  # only the first rows of the result are drawn
+        page.click("#more")
+        assert rows.count() == 200
         page.fill("#q", "GPT-4")
-        visible = page.locator("#claims tbody tr:not([hidden])")
-        assert 0 < visible.count() < total
-        for text in visible.all_inner_texts():
+        assert 0 < rows.count() < total
+        for text in rows.all_inner_texts():
             assert "gpt-4" in text.lower()
-        assert f"of {total} claims" in page.inner_text("#shown")
+        assert f"{rows.count()} of {total} claims" == page.inner_text("#shown")
         page.select_option("#f-verdict", "implausible")
-        assert all("Implausible" in t for t in page.locator("#claims tbody tr:not([hidden])").all_inner_texts())
+        assert all("Implausible" in t for t in rows.all_inner_texts())
         page.screenshot(path=str(SHOTS / "index-filtered.png"), full_page=False)
         page.select_option("#f-verdict", "")
         page.locator("#claims thead th button", has_text="Factor").click()
-        page.locator("#claims tbody tr:not([hidden]) a", has_text="100 trillion").first.click()
+        factors = [float(t.rstrip("×") or 0) for t in page.locator("#claims tbody td:nth-child(7)").all_inner_texts()]
+        assert factors == sorted(factors) and factors[-1] > 1
+        page.locator("#claims tbody a", has_text="100 trillion").first.click()
         page.wait_for_load_state()
         assert "GPT-4: 100 trillion" in page.inner_text("h1")
         assert "Implausible" in page.inner_text("section.verdict")
         page.screenshot(path=str(SHOTS / "claim.png"), full_page=True)
-        phone = browser.new_page(viewport={"width": 390, "height": 844})
-        phone.goto(f"{served_site}/index.html")
-        phone.screenshot(path=str(SHOTS / "index-phone.png"))
+        for width in (390, 320):  # subject, claim and verdict fit a phone's screen without scrolling
+            phone = browser.new_page(viewport={"width": width, "height": 844})
+            phone.goto(f"{served_site}/index.html")
+            phone.wait_for_selector("#filters:not([hidden])")
+            for column in ("Subject", "Claim", "Verdict"):
+                box = phone.get_by_role("columnheader", name=column, exact=True).bounding_box()
+                assert box and box["x"] + box["width"] <= width, (width, column)
+            phone.screenshot(path=str(SHOTS / f"index-phone-{width}.png"))
         browser.close()
     assert not errors
 

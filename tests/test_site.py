@@ -2,6 +2,7 @@
 hostile text stays inert. Builds are atomic and incremental."""
 
 import csv
+import functools
 import io
 import json
 import os
@@ -64,12 +65,35 @@ def test_every_page_type_renders(built):
     ):
         assert (site / path).is_file(), path
     claim = (site / "claims/seed-gpt-4-100-trillion-parameters.html").read_text()
-    assert "Implausible" in claim and "What you would have to believe" in claim or "does not fit" in claim
+    assert "Implausible" in claim and ("What you would have to believe" in claim or "does not fit" in claim)
     assert "<svg" in claim and "<title" in claim
     subject = (site / "subjects/gpt-4.html").read_text()
     assert subject.count("<svg") >= 3  # a chart per claimed quantity
     source = (site / "sources/seed-will-llms-always-take-millions.html").read_text()
     assert re.search(r"3 claims: \d+ \w+", source)
+
+
+def test_the_list_of_claims_is_paged_and_its_data_file_holds_every_claim(built):
+    """No page holds every claim. Without JavaScript the index and its numbered pages list each
+    claim once; with it, the browser reads every claim from claims-index.json."""
+    site, _ = built
+    published = {c["slug"] for c in json.loads((site / "claims.json").read_text())["claims"]}
+    listed = []
+    page, pages = "index.html", 0
+    while page:
+        html = (site / page).read_text()
+        rows = re.findall(r'<a href="claims/([^"]+)\.html">', html)
+        assert 0 < len(rows) <= 100, page
+        listed += rows
+        pages += 1
+        page = next(iter(re.findall(r'<a rel="next" href="([^"]+)">', html)), None)
+    assert sorted(listed) == sorted(published) and pages == -(-len(published) // 100) > 1
+    data = json.loads((site / "claims-index.json").read_text())
+    assert set(data["slug"]) == published
+    assert all(len(data[column]) == len(published) for column in ("subject", "value", "verdict", "factor", "date"))
+    by_name = functools.partial(sorted, key=lambda name: (name.lower(), name))  # positions are sort keys
+    assert [s[0] for s in data["subjects"]] == by_name(s[0] for s in data["subjects"])
+    assert data["claimants"] == by_name(data["claimants"])
 
 
 def test_every_internal_link_and_asset_resolves(built):

@@ -21,7 +21,9 @@ from sqlmodel import Session
 
 from kb import store
 from kb.errors import KBError
-from kb.site.pages import DOWNLOAD_COLUMNS, Page, build_pages
+from kb.site.listing import DATA_FILE
+from kb.site.page import Page
+from kb.site.pages import DOWNLOAD_COLUMNS, build_pages
 from kb.site.render import DEFAULT_TEMPLATES, environment
 from kb.site.write import SiteWriter, clear_debris, exclusive
 from kb.timestamps import iso_utc
@@ -89,7 +91,8 @@ def _build(
     def write_the_rest():  # runs while the workers render, when there are workers
         nonlocal state, files_digest
         state = state or store.content_digest(session) + salt
-        files_digest = hashlib.blake2b(pickle.dumps(downloads["claims"], protocol=5), digest_size=16).hexdigest()
+        files = (downloads["claims"], downloads["listing"])
+        files_digest = hashlib.blake2b(pickle.dumps(files, protocol=5), digest_size=16).hexdigest()
         _write_downloads(writer, downloads, reuse=previous.get("downloads") == files_digest)
         _write_feeds(writer, env, pages, downloads["views"], base_url)
         static = templates / "static"
@@ -201,7 +204,7 @@ def _render_in_processes(job: _Job, workers: int, progress, meanwhile) -> list:
 
 
 MANIFEST = ".manifest.json"
-DOWNLOADS = ("claims.json", "claims.csv")
+DOWNLOADS = ("claims.json", "claims.csv", DATA_FILE)
 
 
 class NotASite(KBError):
@@ -302,7 +305,8 @@ def _digest(item: dict, memo: dict[int, bytes]) -> bytes:
 
 
 def _write_downloads(writer: SiteWriter, downloads: dict, reuse: bool) -> None:
-    """claims.json and claims.csv; the live copies are kept when their rows are unchanged."""
+    """claims.json, claims.csv and the index's data file; the live copies are kept when their rows
+    are unchanged."""
     if reuse and all(os.path.isfile(writer.target / name) for name in DOWNLOADS):
         for name in DOWNLOADS:
             writer.reuse(name)
@@ -320,6 +324,7 @@ def _write_downloads(writer: SiteWriter, downloads: dict, reuse: bool) -> None:
     for row in rows:
         out.writerow({k: "" if row[k] is None else _inert(row[k]) for k in DOWNLOAD_COLUMNS})
     writer.write("claims.csv", buffer.getvalue())
+    writer.write(DATA_FILE, json.dumps(downloads["listing"], ensure_ascii=False, separators=(",", ":")))
 
 
 def _inert(cell):

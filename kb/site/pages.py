@@ -10,8 +10,6 @@ import functools
 import json
 import math
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import inspect
@@ -22,6 +20,8 @@ from kb.compute import MODEL_VERSION
 from kb.compute.formulas import FORMULAS
 from kb.models import Assumption, Claim, Evaluation, Fact, Source, Subject
 from kb.quantities import CLAIM_QUANTITIES, PUBLISHED_STATUSES, label_of
+from kb.site.listing import listing_data, listing_pages
+from kb.site.page import Page, brief
 from kb.store import ident
 from kb.values import humanize
 from kb.verdict import (
@@ -44,51 +44,6 @@ VERDICT_TEXT = {
 # ClaimReview rating: 5 = consistent … 1 = implausible (schema.org: worst 1, best 5).
 OTHERS_SHOWN = 8  # on a claim page; the subject page lists them all
 RATING = {"consistent": 5, "plausible": 4, "doubtful": 2, "implausible": 1}
-
-
-@dataclass
-class Page:
-    """A page: its template, path and context. `lazy` parts are computed only if the page is
-    rendered; they must be functions of the context, which alone decides whether it changed."""
-
-    template: str
-    save_as: str
-    title: str
-    context: dict = field(default_factory=dict)
-    lazy: dict[str, Callable[[], object]] = field(default_factory=dict)
-
-    @property
-    def root(self) -> str:
-        return "../" * self.save_as.count("/")
-
-
-def brief(v: dict) -> dict:
-    """What lists of claims show (other pages' fingerprints depend on these fields only)."""
-    return {k: v[k] for k in BRIEF_FIELDS}
-
-
-BRIEF_FIELDS = (
-    "slug",
-    "url",
-    "subject",
-    "quantity",
-    "quantity_label",
-    "value",
-    "claimant",
-    "date",
-    "year_sort",
-    "verdict",
-    "low",
-    "high",
-    "p5",
-    "p50",
-    "p95",
-    "own_inputs",
-)
-
-
-def index_row(v: dict) -> dict:
-    return brief(v) | {"subject_url": v["subject_url"], "factor": v["factor"]}
 
 
 def verdict_view(verdict: str | None, factor: float | None = None) -> dict:
@@ -391,15 +346,11 @@ def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]
         by_source.setdefault(v["source_slug"], []).append(shown)
 
     pages: list[Page] = []
-    counts = {k: sum(1 for v in views if v["verdict"]["key"] == k) for k in VERDICTS}
-    pages.append(
-        Page(
-            "index.html",
-            "index.html",
-            "Every claim",
+    pages.extend(
+        listing_pages(
+            views,
             {
-                "claims": [index_row(v) for v in views],
-                "counts": counts,
+                "counts": {k: sum(1 for v in views if v["verdict"]["key"] == k) for k in VERDICTS},
                 "verdicts": [verdict_view(k) for k in VERDICTS],
                 "filters": {
                     "subject": sorted({v["subject"] for v in views}),
@@ -496,7 +447,7 @@ def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]
         )
     pages.append(Page("methodology.html", "methodology.html", "Methodology", methodology(session)))
     pages.append(Page("404.html", "404.html", "Page not found", {}))
-    downloads = {"claims": [download_row(v) for v in views], "views": views}
+    downloads = {"claims": [download_row(v) for v in views], "listing": listing_data(views), "views": views}
     return pages, downloads
 
 
