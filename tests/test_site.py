@@ -21,6 +21,7 @@ from click.testing import CliRunner
 
 from kb import db
 from kb.cli import cli
+from kb.site import pages as pages_module
 from kb.site.build import build_site
 from kb.site.pages import subject_chart, verdict_view
 from kb.site.render import safe_url
@@ -362,6 +363,26 @@ def test_incremental_rebuild_rewrites_only_what_changed(db_url, tmp_path):
     assert "claims/seed-gpt-4-60-to-100m.html" not in changed
     assert "subjects/h100-sxm.html" not in changed
     assert len(changed) < 0.1 * len(second)
+
+
+def test_the_methodology_page_is_worked_out_again_only_when_its_inputs_change(db_url, tmp_path, monkeypatch):
+    """Its calibration takes a second; an edit to a claim it does not read must not pay for it."""
+    calls = []
+    original = pages_module.methodology
+    monkeypatch.setattr(pages_module, "methodology", lambda session: calls.append(1) or original(session))
+    out, runner = tmp_path / "site", CliRunner()
+
+    def kb(*args):
+        result = runner.invoke(cli, ["--db", db_url, *args])
+        assert result.exit_code == 0, result.output
+
+    kb("build", "--out", str(out))
+    kb("claim", "edit", "seed-gpt-4-100-trillion-parameters", "--quote", "GPT-4 has 100 trillion parameters, said X")
+    kb("build", "--out", str(out))
+    assert len(calls) == 1 and "said X" in (out / "claims/seed-gpt-4-100-trillion-parameters.html").read_text()
+    kb("fact", "add", "H100", "memory_gb", "96", "--basis", "published", "--source", "seed-cost-of-training-ai-models")
+    kb("build", "--out", str(out))
+    assert len(calls) == 2 and "96 GB" in (out / "methodology.html").read_text()
 
 
 def test_an_up_to_date_site_is_rebuilt_when_anything_it_depends_on_changes(db_url, tmp_path):

@@ -445,7 +445,15 @@ def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]
                 },
             )
         )
-    pages.append(Page("methodology.html", "methodology.html", "Methodology", methodology(session)))
+    pages.append(
+        Page(
+            "methodology.html",
+            "methodology.html",
+            "Methodology",
+            {"inputs": store.content_digest(session, METHODOLOGY_INPUTS)},
+            prepare=functools.partial(methodology, session),
+        )
+    )
     pages.append(Page("404.html", "404.html", "Page not found", {}))
     downloads = {"claims": [download_row(v) for v in views], "listing": listing_data(views), "views": views}
     return pages, downloads
@@ -575,6 +583,18 @@ def _prices_by_year(quotes: list) -> list[dict]:
         }
         for year, gs in years.items()
     ]
+
+
+# What the methodology page shows is read from these rows: the catalogue and the published cost
+# estimates that calibrate it. A change elsewhere (any other claim, a verdict) leaves it as it is.
+METHODOLOGY_INPUTS = {
+    "source": "",
+    "subject": "",
+    "alias": "",
+    "fact": "",
+    "assumption": "",
+    "claim": "quantity = 'training_cost_usd'",
+}
 
 
 def methodology(session: Session) -> dict:
