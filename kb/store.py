@@ -542,10 +542,29 @@ def _compact(record: dict) -> dict:
 SUBJECTS_FILE_STEM = "_subjects"  # slugs start with a letter or digit, so no source's file can take this name
 
 
+def _grouped(rows, key: str) -> dict[Any, list]:
+    """Rows by the value of one column, each group in the rows' order."""
+    groups: dict[Any, list] = {}
+    for row in rows:
+        groups.setdefault(getattr(row, key), []).append(row)
+    return groups
+
+
+def slugs(session: Session, kind: str) -> dict[int, str]:
+    """Every source's (kind "source") or subject's ("subject") slug by id, in one query."""
+    query = select(Source.id, Source.slug) if kind == "source" else select(Subject.id, Subject.slug)
+    return {i: slug for i, slug in session.execute(query)}
+
+
+def claim_counts(session: Session) -> dict[int, int]:
+    """How many claims each source makes, by source id, in one query."""
+    query = select(Claim.source_id, func.count()).group_by(col(Claim.source_id))
+    return {i: n for i, n in session.execute(query)}
+
+
 def export_documents(session: Session) -> list[tuple[str, dict]]:
     """Every record as (file stem, document), in a stable order, for a lossless round trip."""
-    sources = {ident(s): s.slug for s in session.exec(select(Source))}
-    subjects = {ident(s): s.slug for s in session.exec(select(Subject))}
+    sources, subjects = slugs(session, "source"), slugs(session, "subject")
     aliases = all_aliases(session)
     subject_docs = [
         _present(
@@ -562,6 +581,17 @@ def export_documents(session: Session) -> list[tuple[str, dict]]:
         for s in session.exec(select(Subject).order_by(Subject.slug))
     ]
     documents: list[tuple[str, dict[str, Any]]] = [(SUBJECTS_FILE_STEM, {"subjects": subject_docs})]
+    # each table read once (not once per source or claim), then grouped
+    facts_by_source = _grouped(session.exec(select(Fact).order_by(Fact.slug)), "source_id")
+    claims_by_source = _grouped(session.exec(select(Claim).order_by(Claim.slug)), "source_id")
+    stated = _grouped(
+        session.exec(select(Assumption).where(col(Assumption.claim_id).is_not(None)).order_by(col(Assumption.id))),
+        "claim_id",
+    )
+    priors_by_source = _grouped(
+        session.exec(select(Assumption).where(col(Assumption.claim_id).is_(None)).order_by(Assumption.slug)),
+        "source_id",
+    )
     for src in session.exec(select(Source).order_by(Source.slug)):
         doc: dict[str, Any] = {
             "source": _present(
@@ -596,7 +626,7 @@ def export_documents(session: Session) -> list[tuple[str, dict]]:
                     note=f.note,
                 )
             )
-            for f in session.exec(select(Fact).where(Fact.source_id == src.id).order_by(Fact.slug))
+            for f in facts_by_source.get(ident(src), [])
         ]
         claim_docs = [
             _compact(
@@ -615,21 +645,16 @@ def export_documents(session: Session) -> list[tuple[str, dict]]:
                     status=c.status,
                     status_reason=c.status_reason,
                     note=c.note,
-                    assumptions=[_assumption_doc(a, sources, ident(src)) for a in assumptions_of(session, c)] or None,
+                    assumptions=[_assumption_doc(a, sources, ident(src)) for a in stated.get(ident(c), [])] or None,
                     created_at=iso_utc(c.created_at),
                     updated_at=iso_utc(c.updated_at),
                     version=c.version,
                 )
             )
-            for c in session.exec(select(Claim).where(Claim.source_id == src.id).order_by(Claim.slug))
+            for c in claims_by_source.get(ident(src), [])
         ]
         priors = [
-            dict(slug=a.slug, **_assumption_doc(a, sources, ident(src)))
-            for a in session.exec(
-                select(Assumption)
-                .where(col(Assumption.claim_id).is_(None), Assumption.source_id == src.id)
-                .order_by(Assumption.slug)
-            )
+            dict(slug=a.slug, **_assumption_doc(a, sources, ident(src))) for a in priors_by_source.get(ident(src), [])
         ]
         for key, items in (("facts", facts), ("claims", claim_docs), ("assumptions", priors)):
             if items:
@@ -645,14 +670,6 @@ def _assumption_doc(a: Assumption, sources: dict[int, str], home_source: int) ->
     if a.source_id is not None and a.source_id != home_source:
         record["source"] = sources[a.source_id]
     return record
-
-
-def _all_sources(session: Session) -> list[Source]:
-    return list(session.exec(select(Source)))
-
-
-def claim_subject_slug(session: Session, row: Claim) -> str:
-    return subject_slug(session, row.subject_id)
 
 
 def ident(row: SQLModel) -> int:

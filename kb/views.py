@@ -3,8 +3,6 @@ never leak out. Claims' records are kb.listing's."""
 
 from __future__ import annotations
 
-from sqlmodel import Session
-
 from kb import store
 from kb.models import Fact, Source, Subject
 from kb.values import humanize
@@ -24,21 +22,22 @@ def source_record(row: Source) -> dict:
     }
 
 
-def subject_record(session: Session, row: Subject) -> dict:
+def subject_record(row: Subject, aliases: list[str]) -> dict:
     return {
         "slug": row.slug,
         "name": row.name,
         "kind": row.kind,
-        "aliases": store.aliases_of(session, row),
+        "aliases": aliases,
         "developer": row.developer,
         "year": row.year,
     }
 
 
-def fact_record(session: Session, row: Fact) -> dict:
+def fact_record(row: Fact, subjects: dict[int, str], sources: dict[int, str]) -> dict:
+    """`subjects` and `sources` give slugs by id (store.slugs), read once for any number of facts."""
     return {
         "slug": row.slug,
-        "subject": store.subject_slug(session, row.subject_id),
+        "subject": subjects[row.subject_id],
         "quantity": row.quantity,
         "low": row.low,
         "high": row.high,
@@ -50,6 +49,6 @@ def fact_record(session: Session, row: Fact) -> dict:
         "basis": row.basis,
         "confidence": row.confidence,
         "rank": row.rank,
-        "source": store.source_slug(session, row.source_id),
+        "source": sources[row.source_id],
         "note": row.note,
     }

@@ -5,6 +5,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import yaml
 
 from kb import cli as cli_module
 
@@ -377,3 +378,55 @@ def test_a_failed_first_use_leaves_no_half_made_database(tmp_path, monkeypatch):
     assert result.exit_code == 1 and "not an http(s) URL" in result.stderr
     folder = tmp_path / "data" / "costcheck"
     assert list(folder.iterdir()) == []  # neither kb.db nor a partial file: the next run starts afresh
+
+
+def test_listings_and_export_take_the_same_few_queries_however_much_is_stored(kb, db_url, tmp_path, monkeypatch):
+    """No query per row: a knowledge base of thousands of facts lists and exports as fast as a small one."""
+    from sqlalchemy import event
+
+    from kb import db
+
+    executed = []
+    make_engine = db.make_engine
+
+    def counted(*args, **kwargs):
+        engine = make_engine(*args, **kwargs)
+        event.listen(engine, "before_cursor_execute", lambda *a, **k: executed.append(1))
+        return engine
+
+    monkeypatch.setattr(db, "make_engine", counted)
+    commands = (
+        ["source", "list"],
+        ["subject", "list"],
+        ["fact", "list"],
+        ["subject", "show", "GPT-4"],
+        ["export"],
+        ["check"],
+    )
+
+    def queries():
+        counts = []
+        for args in commands:
+            executed.clear()
+            assert kb(*args).exit_code == 0, args
+            counts.append(len(executed))
+        return counts
+
+    before = queries()
+    more = {
+        "source": {"slug": "more", "title": "More", "kind": "article"},
+        "facts": [
+            {"slug": f"more-{i}", "subject": "GPT-4", "quantity": "parameters", "value": f"{i + 1}e12"}
+            | {"basis": "rumour", "confidence": "low"}
+            for i in range(20)
+        ],
+        "claims": [
+            {"slug": f"more-claim-{i}", "subject": "GPT-3", "quantity": "parameters", "value": "175B", "quote": "q"}
+            | {"claimant": "c", "scope": "unspecified", "assumptions": [{"name": "mfu", "low": 0.3, "high": 0.4}]}
+            for i in range(20)
+        ],
+    }
+    (tmp_path / "more.yaml").write_text(yaml.safe_dump(more))
+    imported = kb("import", str(tmp_path / "more.yaml"))
+    assert imported.exit_code == 0, imported.output
+    assert queries() == before and max(before) < 20

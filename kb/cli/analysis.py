@@ -68,8 +68,7 @@ def check(kb: KB, subject_name, as_json, dry_run, seed, samples):
             }
             for c, v in results
         ]
-        sources = {s.id: s.slug for s in store._all_sources(session)}
-        subjects = {c.subject_id: store.claim_subject_slug(session, c) for c, _ in results}
+        sources, subjects = store.slugs(session, "source"), store.slugs(session, "subject")
         for record, (c, _) in zip(records, results):
             record["source"], record["subject"] = sources[c.source_id], subjects[c.subject_id]
     if as_json:

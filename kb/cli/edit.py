@@ -98,7 +98,8 @@ def source_add(kb: KB, **options):
 def source_list(kb: KB, as_json):
     """List every source with how many claims it makes."""
     with db.reading(kb.engine()) as session:
-        rows = [(s, len(store.claims(session, source_slug=s.slug))) for s in _all(session, "Source")]
+        counts = store.claim_counts(session)
+        rows = [(s, counts.get(store.ident(s), 0)) for s in _all(session, "Source")]
         if as_json:
             echo_json([views.source_record(s) | {"claims": n} for s, n in rows])
             return
@@ -173,7 +174,8 @@ def subject_list(kb: KB, kind, as_json):
     """List subjects and their aliases."""
     with db.reading(kb.engine()) as session:
         rows = [s for s in _all(session, "Subject") if kind in (None, s.kind)]
-        data = [views.subject_record(session, s) for s in rows]
+        aliases = store.all_aliases(session)
+        data = [views.subject_record(s, aliases[store.ident(s)]) for s in rows]
     if as_json:
         echo_json(data)
         return
@@ -191,8 +193,9 @@ def subject_show(kb: KB, name, as_json):
     """Show a subject (by name or any alias) with its facts."""
     with db.reading(kb.engine()) as session:
         row = store.subject(session, name)
-        record = views.subject_record(session, row)
-        record["facts"] = [views.fact_record(session, f) for f in store.facts_of(session, row)]
+        record = views.subject_record(row, store.aliases_of(session, row))
+        subjects, sources = store.slugs(session, "subject"), store.slugs(session, "source")
+        record["facts"] = [views.fact_record(f, subjects, sources) for f in store.facts_of(session, row)]
     if as_json:
         echo_json(record)
         return
@@ -254,7 +257,8 @@ def fact_list(kb: KB, subject_name, as_json):
         rows = (
             store.facts_of(session, store.subject(session, subject_name)) if subject_name else store.all_facts(session)
         )
-        data = [views.fact_record(session, f) for f in rows]
+        subjects, sources = store.slugs(session, "subject"), store.slugs(session, "source")
+        data = [views.fact_record(f, subjects, sources) for f in rows]
     if as_json:
         echo_json(data)
         return
