@@ -23,7 +23,8 @@ from kb import db
 from kb.cli import cli
 from kb.site import pages as pages_module
 from kb.site.build import build_site
-from kb.site.pages import subject_chart, verdict_view
+from kb.site.charts import subject_chart
+from kb.site.page import verdict_view
 from kb.site.render import safe_url
 from kb.site.write import OutsideSite, exclusive, sanitised_join
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from kb.factcheck.check import Report, segments
-from kb.site.pages import verdict_view
+from kb.site.page import verdict_view
 from kb.site.render import DEFAULT_TEMPLATES, environment
 
 

@@ -1,9 +1,22 @@
-"""A page of the site, and the fields of a claim that lists of claims show."""
+"""A page of the site, the fields of a claim that lists of claims show, the addresses of pages,
+and how a verdict looks: what every page type shares."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from kb.verdict import DOUBTFUL_FACTOR, PLAUSIBLE_FACTOR, VERDICTS
+
+VERDICT_TEXT = {
+    "consistent": ("✓", "Consistent", "overlaps the model's 90% range"),
+    "plausible": ("≈", "Plausible", f"outside, but within {PLAUSIBLE_FACTOR:g}×"),
+    "doubtful": ("?", "Doubtful", f"outside by {PLAUSIBLE_FACTOR:g}–{DOUBTFUL_FACTOR:g}×"),
+    "implausible": ("✗", "Implausible", f"outside by more than {DOUBTFUL_FACTOR:g}×, or physically impossible"),
+    "unverifiable": ("–", "Unverifiable", "the model lacks an input nobody supplied"),
+    "unchecked": ("·", "Not yet checked", "run kb check"),
+}
 
 
 @dataclass
@@ -48,3 +61,32 @@ BRIEF_FIELDS = (
     "p95",
     "own_inputs",
 )
+
+
+def verdict_view(verdict: str | None, factor: float | None = None) -> dict:
+    shown_factor = "" if factor is None or factor <= 1.0 or math.isinf(factor) else f"{factor:.2g}×"
+    return VERDICT_VIEWS[verdict or "unchecked"] | {"factor": shown_factor}
+
+
+VERDICT_VIEWS = {
+    key: {
+        "key": key,
+        "icon": icon,
+        "name": name,
+        "meaning": meaning,
+        "sort": VERDICTS.index(key) if key in VERDICTS else len(VERDICTS),
+    }
+    for key, (icon, name, meaning) in VERDICT_TEXT.items()
+}
+
+
+def claim_url(slug: str) -> str:
+    return f"claims/{slug}.html"
+
+
+def subject_url(slug: str) -> str:
+    return f"subjects/{slug}.html"
+
+
+def source_url(slug: str) -> str:
+    return f"sources/{slug}.html"

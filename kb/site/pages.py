@@ -8,199 +8,29 @@ from __future__ import annotations
 
 import functools
 import json
-import math
-from collections import Counter
 from typing import Any
 
 from sqlalchemy import inspect
 from sqlmodel import Session, col, select
 
 from kb import evaluate, store
-from kb.compute import MODEL_VERSION
-from kb.compute.formulas import FORMULAS
 from kb.models import Assumption, Claim, Evaluation, Fact, Source, Subject
-from kb.quantities import CLAIM_QUANTITIES, PUBLISHED_STATUSES, label_of
+from kb.quantities import PUBLISHED_STATUSES, label_of
+from kb.site.charts import range_chart, subject_chart
 from kb.site.listing import listing_data, listing_pages
-from kb.site.page import Page, brief
+from kb.site.methodology import METHODOLOGY_INPUTS, methodology
+from kb.site.page import Page, brief, claim_url, source_url, subject_url, verdict_view
 from kb.store import ident
 from kb.values import humanize
 from kb.verdict import (
-    DOUBTFUL_FACTOR,
-    PLAUSIBLE_FACTOR,
     VERDICTS,
     label,
-    show,
     show_range,
 )
 
-VERDICT_TEXT = {
-    "consistent": ("✓", "Consistent", "overlaps the model's 90% range"),
-    "plausible": ("≈", "Plausible", f"outside, but within {PLAUSIBLE_FACTOR:g}×"),
-    "doubtful": ("?", "Doubtful", f"outside by {PLAUSIBLE_FACTOR:g}–{DOUBTFUL_FACTOR:g}×"),
-    "implausible": ("✗", "Implausible", f"outside by more than {DOUBTFUL_FACTOR:g}×, or physically impossible"),
-    "unverifiable": ("–", "Unverifiable", "the model lacks an input nobody supplied"),
-    "unchecked": ("·", "Not yet checked", "run kb check"),
-}
 # ClaimReview rating: 5 = consistent … 1 = implausible (schema.org: worst 1, best 5).
 OTHERS_SHOWN = 8  # on a claim page; the subject page lists them all
 RATING = {"consistent": 5, "plausible": 4, "doubtful": 2, "implausible": 1}
-
-
-def verdict_view(verdict: str | None, factor: float | None = None) -> dict:
-    shown_factor = "" if factor is None or factor <= 1.0 or math.isinf(factor) else f"{factor:.2g}×"
-    return VERDICT_VIEWS[verdict or "unchecked"] | {"factor": shown_factor}
-
-
-VERDICT_VIEWS = {
-    key: {
-        "key": key,
-        "icon": icon,
-        "name": name,
-        "meaning": meaning,
-        "sort": VERDICTS.index(key) if key in VERDICTS else len(VERDICTS),
-    }
-    for key, (icon, name, meaning) in VERDICT_TEXT.items()
-}
-
-
-def claim_url(slug: str) -> str:
-    return f"claims/{slug}.html"
-
-
-def subject_url(slug: str) -> str:
-    return f"subjects/{slug}.html"
-
-
-def source_url(slug: str) -> str:
-    return f"sources/{slug}.html"
-
-
-def log_scale(values: list[float], width: float, pad: float = 0.15):
-    """A function mapping positive values to [0, width] on a log axis, and its tick values."""
-    positive = [v for v in values if v and v > 0]
-    if not positive:
-        return None, []
-    lo, hi = math.log10(min(positive)), math.log10(max(positive))
-    if hi - lo < 0.5:
-        lo, hi = lo - 0.5, hi + 0.5
-    span = hi - lo
-    lo, hi = lo - pad * span, hi + pad * span
-
-    def x(v: float) -> float:
-        return round((math.log10(v) - lo) / (hi - lo) * width, 1)
-
-    ticks = [10.0**k for k in range(math.ceil(lo), math.floor(hi) + 1)]
-    return x, ticks
-
-
-def range_chart(quantity: str, low, high, p5, p50, p95) -> dict | None:
-    """Claim range against the estimate band on one log axis (SVG coordinates)."""
-    width = 600.0
-    scale, ticks = log_scale([v for v in (low, high, p5, p95) if v], width)
-    if scale is None:
-        return None
-    ends = [v for v in (low, high) if v]
-    claim = {
-        "x1": scale(low) if low else 0.0,
-        "x2": scale(high) if high else width,
-        "open_low": low is None,
-        "open_high": high is None,
-        "point": low is not None and low == high,
-    }
-    claim["anchor"] = "end" if claim["x1"] > width * 0.6 else "start"
-    band = (
-        None
-        if p5 is None
-        else {
-            "x1": scale(p5),
-            "x2": scale(p95),
-            "xm": scale(p50),
-            "label": f"model: {show_range(quantity, p5, p95)}",
-            "anchor": "end" if scale(p5) > width * 0.6 else "start",
-        }
-    )
-    title = (
-        f"Claim {show_range(quantity, low, high)} against the model's 90% range "
-        + (f"{show(quantity, p5)} to {show(quantity, p95)}" if p5 is not None else "(none)")
-        + ", log scale"
-    )
-    return {
-        "width": width,
-        "claim": claim,
-        "band": band,
-        "title": title,
-        "ends": ends,
-        "ticks": [{"x": scale(t), "label": show(quantity, t)} for t in ticks],
-        "claim_label": f"claim: {show_range(quantity, low, high)}",
-    }
-
-
-def subject_chart(claims: list[dict]) -> list[dict]:
-    """One chart per quantity: each claim by date on a log value axis, against the model band."""
-    charts = []
-    by_quantity: dict[str, list[dict]] = {}
-    for c in claims:
-        if c["low"] is not None or c["high"] is not None:
-            by_quantity.setdefault(c["quantity"], []).append(c)
-    for quantity, items in sorted(by_quantity.items()):
-        height, width = 240.0, 600.0
-        values = [v for c in items for v in (c["low"], c["high"], c["p5"], c["p95"]) if v]
-        scale, ticks = log_scale(values, height)
-        if scale is None:
-            continue
-        years = sorted({c["year_sort"] for c in items})
-        step = width / (len(items) + 1)
-        # The shaded band is the estimate most claims share (the knowledge base's own); a claim
-        # judged with inputs its claimant stated gets its own band drawn behind its mark.
-        judged = [c for c in items if c["p5"]]
-        estimates = Counter((c["p5"], c["p50"], c["p95"]) for c in [c for c in judged if not c["own_inputs"]] or judged)
-        common = max(estimates, key=lambda e: (estimates[e], e)) if estimates else None
-        marks = []
-        for i, c in enumerate(sorted(items, key=lambda c: (c["year_sort"], c["slug"]))):
-            y1 = height - scale(c["high"]) if c["high"] else 0.0
-            y2 = height - scale(c["low"]) if c["low"] else height
-            title = f"{c['value']} ({c['claimant']}, {c['date'] or 'undated'}): {c['verdict']['name']}"
-            own = None
-            if c["p5"] and (c["p5"], c["p50"], c["p95"]) != common:
-                own = {"y1": height - scale(c["p95"]), "y2": height - scale(c["p5"])}
-                title += f"; judged against its own inputs' range, {show_range(quantity, c['p5'], c['p95'])}"
-            marks.append(
-                {
-                    "x": round(step * (i + 1), 1),
-                    "y1": y1,
-                    "y2": y2,
-                    "verdict": c["verdict"]["key"],
-                    "title": title,
-                    "own_band": own,
-                    "url": c["url"],
-                    "label": c["date"][:4] if c["date"] else "n.d.",
-                }
-            )
-        band = None
-        if common:
-            p5, p50, p95 = common
-            band = {
-                "y1": height - scale(p95),
-                "y2": height - scale(p5),
-                "ym": height - scale(p50),
-                "label": f"model: {show_range(quantity, p5, p95)}",
-            }
-            band["label_y"] = round(band["y1"] - 5 if band["y1"] > 16 else band["y2"] + 14, 1)
-        charts.append(
-            {
-                "quantity": quantity,
-                "label": label_of(quantity),
-                "width": width,
-                "height": height,
-                "marks": marks,
-                "band": band,
-                "years": years,
-                "ticks": [{"y": height - scale(t), "label": show(quantity, t)} for t in ticks],
-                "title": f"{label_of(quantity)} claims about this subject by date, log scale, "
-                f"with the model's 90% range shaded",
-            }
-        )
-    return charts
 
 
 def _summary(evaluation, live: dict | None) -> dict:
@@ -561,110 +391,3 @@ def claim_review(v: dict, base_url: str) -> dict:
         ),
     }
     return review
-
-
-def _span(quotes: list) -> tuple[float | None, float | None]:
-    """The range that covers every quote; open at an end where any quote is ("up to $2 an hour")."""
-    lows, highs = [g.low for g in quotes], [g.high for g in quotes]
-    return (None if None in lows else min(lows)), (None if None in highs else max(highs))
-
-
-def _prices_by_year(quotes: list) -> list[dict]:
-    """One line per year: the span of that year's quotes per accelerator-hour, and how many."""
-    years: dict[int | None, list] = {}
-    for g in quotes:
-        years.setdefault(g.year, []).append(g)
-    return [
-        {
-            "value": show_range("gpu_hour_price_usd", *_span(gs)),
-            "when": f"{year or 'undated'} ({len(gs)} quote{'s' if len(gs) > 1 else ''})",
-            "source": "; ".join(dict.fromkeys(g.source_title or "" for g in gs)),
-            "url": source_url(gs[0].source),
-        }
-        for year, gs in years.items()
-    ]
-
-
-# What the methodology page shows is read from these rows: the catalogue and the published cost
-# estimates that calibrate it. A change elsewhere (any other claim, a verdict) leaves it as it is.
-METHODOLOGY_INPUTS = {
-    "source": "",
-    "subject": "",
-    "alias": "",
-    "fact": "",
-    "assumption": "",
-    "claim": "quantity = 'training_cost_usd'",
-}
-
-
-def methodology(session: Session) -> dict:
-    cat = evaluate.Catalogue(session)
-    formulas = [{"text": f.text, "reference": f.reference} for fs in FORMULAS.values() for f in fs]
-    priors = [
-        {
-            "name": label(name),
-            "qualifier": g.qualifier or "",
-            "value": show_range(name, g.low, g.high),
-            "source": g.source_title,
-            "source_url": source_url(g.source) if g.source else None,
-            "note": g.note or "",
-        }
-        for name, gs in sorted(cat.priors.items())
-        for g in gs
-    ]
-    hardware = []
-    for slug, s in sorted(cat.subjects.items(), key=lambda kv: kv[1].name):
-        if s.kind != "hardware":
-            continue
-        f = cat.facts.get(slug, {})
-        peaks = {g.qualifier: g.low for g in f.get("peak_flop_per_s", [])}
-        prices = sorted(f.get("gpu_hour_price_usd", []), key=lambda g: g.year or 0)
-        hardware.append(
-            {
-                "name": s.name,
-                "url": subject_url(slug),
-                "year": s.year,
-                "bf16": show("peak_flop_per_s", peaks["bf16"]) if "bf16" in peaks else "–",
-                "fp8": show("peak_flop_per_s", peaks["fp8"]) if "fp8" in peaks else "–",
-                "power": show("power_w", f["power_w"][0].low) if f.get("power_w") else "–",
-                "memory": show("memory_gb", f["memory_gb"][0].low) if f.get("memory_gb") else "–",
-                "prices": _prices_by_year(prices),
-                "purchase": [
-                    {
-                        "value": show_range("hardware_price_usd", g.low, g.high),
-                        "when": g.qualifier,
-                        "source": g.source_title,
-                        "url": source_url(g.source or ""),
-                    }
-                    for g in f.get("hardware_price_usd", [])
-                ],
-            }
-        )
-    rows = evaluate.calibrate(session)
-    summary = evaluate.calibration_summary(rows)
-    costs = evaluate.calibration_summary(evaluate.calibrate_costs(session))
-    calibration = [
-        {
-            "name": r.name,
-            "url": subject_url(r.subject),
-            "hardware": r.hardware,
-            "p5": show("gpu_hours", r.p5),
-            "p50": show("gpu_hours", r.p50),
-            "p95": show("gpu_hours", r.p95),
-            "published": show("gpu_hours", r.published),
-            "ratio": f"{r.ratio:.2f}",
-            "inside": f"left out: {r.left_out}" if r.left_out else "yes" if r.inside else "no",
-        }
-        for r in rows
-    ]
-    return {
-        "formulas": formulas,
-        "priors": priors,
-        "hardware": hardware,
-        "calibration": calibration,
-        "summary": summary,
-        "costs": costs,
-        "model_version": MODEL_VERSION,
-        "bands": [verdict_view(k) for k in VERDICTS],
-        "quantities": [(q, label_of(q)) for q in CLAIM_QUANTITIES],
-    }
