@@ -142,7 +142,7 @@ def test_findings_are_drafts_until_a_person_accepts_them(kb, tmp_path, monkeypat
     assert rejected.exit_code == 0
     again = kb("claim", "accept", slugs[1])
     assert again.exit_code == 1 and "not a draft" in again.output
-    monkeypatch.setattr("kb.cli.edit.stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("kb.cli.claims.stdin_is_terminal", lambda: True)
     reviewed = kb("claim", "review", input="r\nper-model figure misread\n")
     assert reviewed.exit_code == 0, reviewed.output
     states = {

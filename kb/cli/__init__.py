@@ -289,4 +289,4 @@ def require(value, flag: str, prompt: str, **prompt_options):
     raise click.UsageError(f"Missing option '{flag}'.")
 
 
-from kb.cli import analysis, data, edit, factcheck, publish  # noqa: E402,F401  (registers commands)
+from kb.cli import analysis, claims, data, edit, factcheck, publish  # noqa: E402,F401  (registers commands)
