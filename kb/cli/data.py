@@ -146,8 +146,10 @@ def export(kb: KB, fmt, out):
       kb export --format json > kb.json
       kb export --out backup/
     """
+    from kb.export import export_documents  # here, so that kb --help does not load the ORM
+
     with db.reading(kb.engine()) as session:
-        documents = store.export_documents(session)
+        documents = export_documents(session)
     dump = records.dump_yaml if fmt == "yaml" else records.dump_json
     if out is None:
         click.echo(dump([doc for _, doc in documents]), nl=False)

@@ -12,6 +12,11 @@ from kb.site.page import source_url, subject_url, verdict_view
 from kb.verdict import VERDICTS, label, show, show_range
 
 
+def _figure(name: str, given) -> str:
+    """A fact as the table shows it: a dash where there is none, an open end where it has one."""
+    return "–" if given is None else show_range(name, given.low, given.high)
+
+
 def _span(quotes: list) -> tuple[float | None, float | None]:
     """The range that covers every quote; open at an end where any quote is ("up to $2 an hour")."""
     lows, highs = [g.low for g in quotes], [g.high for g in quotes]
@@ -66,17 +71,17 @@ def methodology(session: Session) -> dict:
         if s.kind != "hardware":
             continue
         f = cat.facts.get(slug, {})
-        peaks = {g.qualifier: g.low for g in f.get("peak_flop_per_s", [])}
+        peaks = {g.qualifier: g for g in f.get("peak_flop_per_s", [])}
         prices = sorted(f.get("gpu_hour_price_usd", []), key=lambda g: g.year or 0)
         hardware.append(
             {
                 "name": s.name,
                 "url": subject_url(slug),
                 "year": s.year,
-                "bf16": show("peak_flop_per_s", peaks["bf16"]) if "bf16" in peaks else "–",
-                "fp8": show("peak_flop_per_s", peaks["fp8"]) if "fp8" in peaks else "–",
-                "power": show("power_w", f["power_w"][0].low) if f.get("power_w") else "–",
-                "memory": show("memory_gb", f["memory_gb"][0].low) if f.get("memory_gb") else "–",
+                "bf16": _figure("peak_flop_per_s", peaks.get("bf16")),
+                "fp8": _figure("peak_flop_per_s", peaks.get("fp8")),
+                "power": _figure("power_w", next(iter(f.get("power_w", [])), None)),
+                "memory": _figure("memory_gb", next(iter(f.get("memory_gb", [])), None)),
                 "prices": _prices_by_year(prices),
                 "purchase": [
                     {
