@@ -51,32 +51,37 @@ def listing_pages(views: list[dict], intro: dict) -> list[Page]:
 def listing_data(views: list[dict]) -> dict:
     """Every claim's row as columns, with subjects, quantities, claimants and verdicts given once
     and referred to by position. Names are listed in sort order, so a position is also a sort key."""
-    subjects = sorted({(v["subject"], v["subject_url"]) for v in views}, key=lambda s: (s[0].lower(), s[0]))
-    quantities = sorted({v["quantity_label"] for v in views})
-    claimants = sorted({v["claimant"] for v in views}, key=lambda c: (c.lower(), c))
-    verdicts = sorted({_verdict_key(v["verdict"]) for v in views}, key=lambda k: (k[4], k[1]))
-    where = {
-        "subject": {s[0]: i for i, s in enumerate(subjects)},
-        "quantity": {q: i for i, q in enumerate(quantities)},
-        "claimant": {c: i for i, c in enumerate(claimants)},
-        "verdict": {k: i for i, k in enumerate(verdicts)},
-    }
+    subjects, subject_at = _positions([(v["subject"], v["subject_url"]) for v in views], lambda s: _by_name(s[0]))
+    quantities, quantity_at = _positions([v["quantity_label"] for v in views], _by_name)
+    claimants, claimant_at = _positions([v["claimant"] for v in views], _by_name)
+    verdicts, verdict_at = _positions([_verdict_key(v["verdict"]) for v in views], lambda k: (k[4], k[1]))
     return {
         "subjects": [list(s) for s in subjects],
         "quantities": quantities,
         "claimants": claimants,
         "verdicts": [dict(zip(("key", "name", "icon", "meaning", "sort"), k, strict=True)) for k in verdicts],
         "slug": [v["slug"] for v in views],
-        "subject": [where["subject"][v["subject"]] for v in views],
-        "quantity": [where["quantity"][v["quantity_label"]] for v in views],
+        "subject": subject_at,
+        "quantity": quantity_at,
         "value": [v["value"] for v in views],
         "size": [_size(v) for v in views],
-        "claimant": [where["claimant"][v["claimant"]] for v in views],
+        "claimant": claimant_at,
         "date": [v["date"] for v in views],
-        "verdict": [where["verdict"][_verdict_key(v["verdict"])] for v in views],
+        "verdict": verdict_at,
         "factor": [_finite(v["factor"]) for v in views],
         "factor_text": [v["verdict"]["factor"] for v in views],
     }
+
+
+def _positions(values: list, order) -> tuple[list, list[int]]:
+    """The distinct values in sort order, and each value's position among them."""
+    distinct = sorted(set(values), key=order)
+    where = {value: i for i, value in enumerate(distinct)}
+    return distinct, [where[value] for value in values]
+
+
+def _by_name(name: str) -> tuple[str, str]:
+    return name.lower(), name
 
 
 def _verdict_key(verdict: dict) -> tuple:
