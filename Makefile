@@ -5,6 +5,8 @@
 #               on SQLite, then again on a throwaway PostgreSQL (scripts/postgres.sh)
 
 PYTHON ?= python3
+# the suite runs across the machine's cores (pytest-xdist), at most 4: every test has its own database
+PARALLEL ?= -n auto --maxprocesses=4
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
@@ -40,8 +42,8 @@ test: install-test browser
 	$(BIN)/ruff check kb tests benchmarks scripts
 	$(BIN)/ruff format --check kb tests benchmarks scripts
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
-	scripts/postgres.sh $(BIN)/python -m pytest -p no:cacheprovider
+	$(BIN)/python -m pytest $(PARALLEL)
+	scripts/postgres.sh $(BIN)/python -m pytest -p no:cacheprovider $(PARALLEL)
 
 clean:
 	rm -rf $(VENV) kb.db kb.db-wal kb.db-shm site/*.html
