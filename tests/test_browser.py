@@ -130,3 +130,20 @@ def test_every_page_type_is_accessible_and_fits_a_phone(served_site):
             page.close()
         browser.close()
     assert problems == []
+
+
+def test_the_index_filters_when_opened_from_disk(db_url, tmp_path):
+    """`make site` says to open site/index.html: from file:// the browser may load a script but not
+    fetch a file, so the index's data comes as a script and its filters work there too."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    out = tmp_path / "site"
+    assert CliRunner().invoke(cli, ["--db", db_url, "build", "--out", str(out)]).exit_code == 0
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto((out / "index.html").as_uri())
+        page.wait_for_selector("#filters:not([hidden])")
+        page.fill("#q", "GPT-4")
+        shown, total = page.inner_text("#shown").split(" claims")[0].split(" of ")
+        assert 0 < int(shown) < int(total)
+        browser.close()

@@ -77,7 +77,8 @@ def test_every_page_type_renders(built):
 
 def test_the_list_of_claims_is_paged_and_its_data_file_holds_every_claim(built):
     """No page holds every claim. Without JavaScript the index and its numbered pages list each
-    claim once; with it, the browser reads every claim from claims-index.json."""
+    claim once; with it, the browser reads every claim from claims-index.js (a script, so that it
+    loads from disk too)."""
     site, _ = built
     published = {c["slug"] for c in json.loads((site / "claims.json").read_text())["claims"]}
     listed = []
@@ -90,7 +91,9 @@ def test_the_list_of_claims_is_paged_and_its_data_file_holds_every_claim(built):
         pages += 1
         page = next(iter(re.findall(r'<a rel="next" href="([^"]+)">', html)), None)
     assert sorted(listed) == sorted(published) and pages == -(-len(published) // 100) > 1
-    data = json.loads((site / "claims-index.json").read_text())
+    script = (site / "claims-index.js").read_text()
+    assert script.startswith("window.costcheckClaims = ") and script.endswith(";\n")
+    data = json.loads(script.removeprefix("window.costcheckClaims = ").removesuffix(";\n"))
     assert set(data["slug"]) == published
     assert all(len(data[column]) == len(published) for column in ("subject", "value", "verdict", "factor", "date"))
     by_name = functools.partial(sorted, key=lambda name: (name.lower(), name))  # positions are sort keys

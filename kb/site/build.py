@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from kb import store
 from kb.errors import KBError
-from kb.site.listing import DATA_FILE
+from kb.site.listing import DATA_FILE, DATA_GLOBAL
 from kb.site.page import Page
 from kb.site.pages import DOWNLOAD_COLUMNS, build_pages
 from kb.site.render import DEFAULT_TEMPLATES, environment
@@ -341,7 +341,8 @@ def _write_downloads(writer: SiteWriter, downloads: dict, reuse: bool) -> None:
     for row in rows:
         out.writerow({k: "" if row[k] is None else _inert(row[k]) for k in DOWNLOAD_COLUMNS})
     writer.write("claims.csv", buffer.getvalue())
-    writer.write(DATA_FILE, json.dumps(downloads["listing"], ensure_ascii=False, separators=(",", ":")))
+    listing = json.dumps(downloads["listing"], ensure_ascii=False, separators=(",", ":"))
+    writer.write(DATA_FILE, f"window.{DATA_GLOBAL} = {listing};\n")
 
 
 def _inert(cell):

@@ -1,5 +1,6 @@
-"""The list of every claim: static pages of PAGE_SIZE rows (the site works without JavaScript), and
-one compact data file from which the browser filters, sorts and searches all of them at once.
+"""The list of every claim: static pages of PAGE_SIZE rows (the site works without JavaScript),
+and one compact data file (a script that sets window.costcheckClaims) from which the browser
+filters, sorts and searches all of them at once.
 
 No page holds every claim: at 100,000 claims one page would take seconds to load and to filter.
 """
@@ -11,7 +12,8 @@ import sys
 from kb.site.page import Page, brief
 
 PAGE_SIZE = 100
-DATA_FILE = "claims-index.json"
+DATA_FILE = "claims-index.js"  # a script, not JSON: a page opened from disk (file://) may load a script but not fetch
+DATA_GLOBAL = "costcheckClaims"
 
 
 def listing_url(number: int) -> str:
