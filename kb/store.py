@@ -460,20 +460,8 @@ def all_facts(session: Session) -> list[Fact]:
     return list(session.exec(select(Fact).order_by(Fact.slug)))
 
 
-def assumptions_of(session: Session, row: Claim) -> list[Assumption]:
-    return list(session.exec(select(Assumption).where(Assumption.claim_id == row.id).order_by(col(Assumption.id))))
-
-
-def global_assumptions(session: Session) -> list[Assumption]:
-    return list(session.exec(select(Assumption).where(col(Assumption.claim_id).is_(None)).order_by(Assumption.slug)))
-
-
 def subject_slug(session: Session, subject_id: int) -> str:
     return session.exec(select(Subject.slug).where(Subject.id == subject_id)).one()
-
-
-def source_slug(session: Session, source_id: int) -> str:
-    return session.exec(select(Source.slug).where(Source.id == source_id)).one()
 
 
 def latest_evaluation(session: Session, claim_id: int) -> Evaluation | None:

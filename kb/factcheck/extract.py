@@ -145,12 +145,10 @@ TRAINING = re.compile(
     r"trainingslauf|vortrain|\btrainiert",  # and the German an article may be in
     re.I,
 )
-COST_VERBS = re.compile(
-    r"\bcost|\bspent|\bspend|\bprice tag|\bexpens|\bbill\b|\bpaid\b|\bpay\b|\bkost|\bausgegeben", re.I
-)
-COST_WORDS = re.compile(
-    r"\bcost|\bspent|\bspend|\bprice tag|\bexpens|\bbill\b|\bpaid\b|\bpay\b|\bworth of compute|"
-    r"\bkost|\bausgegeben|\bausgaben|"
+COST_VERB = r"\bcost|\bspent|\bspend|\bprice tag|\bexpens|\bbill\b|\bpaid\b|\bpay\b|\bkost|\bausgegeben"
+COST_VERBS = re.compile(COST_VERB, re.I)
+COST_WORDS = re.compile(  # the verbs, and the words around a figure that say it is a cost
+    COST_VERB + r"|\bworth of compute|\bausgaben|"
     r"\bestimat|\bcomes? to\b|\bamounts? to\b|"
     r"\bfor\s+(?:(?:about|around|roughly|just|only|under|less than|over)\s+)?[$€£]",  # \s+: **bold** is blanked
     re.I,

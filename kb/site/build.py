@@ -157,11 +157,7 @@ def _prepare(job: _Job) -> None:
             continue
         unchanged = job.previous.get(page.save_as) == _fingerprint(job.salt, page, job.memo)
         if not (unchanged and (job.writer.target / page.save_as).is_file()):
-            page.lazy.update({name: functools.partial(_given, value) for name, value in page.prepare().items()})
-
-
-def _given(value):
-    return value
+            page.prepared = page.prepare()
 
 
 def _render(job: _Job, indices) -> list[tuple[str, str, bool]]:
@@ -181,6 +177,7 @@ def _render(job: _Job, indices) -> list[tuple[str, str, bool]]:
                 root=_root(page, job.base_url),
                 base_url=job.base_url,
                 **page.context,
+                **page.prepared,
                 **{name: compute() for name, compute in page.lazy.items()},
             )
             before = len(job.writer.changed)

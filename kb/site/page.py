@@ -24,7 +24,8 @@ class Page:
     """A page: its template, path and context. `lazy` parts are computed only if the page is
     rendered; they must be functions of the context, which alone decides whether it changed.
     `prepare` gives more of the context from the database, so it runs in the building process, and
-    only when the page must be rendered: its `context` is then a key that changes with its inputs."""
+    only when the page must be rendered: its `context` is then a key that changes with its inputs,
+    and what it gives is kept in `prepared`."""
 
     template: str
     save_as: str
@@ -32,6 +33,7 @@ class Page:
     context: dict = field(default_factory=dict)
     lazy: dict[str, Callable[[], object]] = field(default_factory=dict)
     prepare: Callable[[], dict] | None = None
+    prepared: dict = field(default_factory=dict)
 
     @property
     def root(self) -> str:
