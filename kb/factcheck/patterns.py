@@ -1,0 +1,196 @@
+"""The vocabulary of claims: the regular expressions that find a value and the words around it
+that say what it measures. Pure data; extract.py applies it."""
+
+import re
+
+POWER = r"10(?:\^|\*\*)?(?:[⁰¹²³⁴⁵⁶⁷⁸⁹]+|(?<=[\^*])\d+)"  # 10²³, 10^23, 10**23
+NUM = (
+    rf"\d{{1,3}}(?:[,'’\u2009\u202f]\d{{3}})+(?:\.\d+)?|"
+    rf"\d+(?:[.,]\d+)?(?:e[+-]?\d+|\s?[x×*]\s?{POWER})?|{POWER}"
+)
+SCALE = r"(?:thousand|million|billion|trillion|mn|bn|[kKmMbBtT])\b"
+GERMAN_SCALE = r"(?:Tausend|Millionen|Milliarden|Mio\.|Mrd\.|Mio\b|Mrd\b)"
+CUR = r"(?:(?<![A-Za-z])US|(?<![A-Za-z]))[$€£]"  # US$ and $, not NT$ or HK$
+AMOUNT = rf"{CUR}\s?(?:{NUM})(?:\s?{SCALE})?"
+AMOUNT_TAIL = rf"(?:{CUR}\s?)?(?:{NUM})(?:\s?{SCALE})?"  # "$10,000-15,000": the second amount may omit the symbol
+EDGE = r"(?<![\w.$€£-])"  # a number starts a token: "H100 GPUs" holds no "100 GPUs"
+# the first end of a range, before the number a pattern reads: "between 1e25 and", "90 to", "7B-"
+RANGE_START = rf"(?:between\s+(?:{NUM})(?:\s?{SCALE})?\s+and|(?:{NUM})(?:\s?{SCALE})?\s*(?:-|–|—|to))\s*"
+PERCENT = rf"(?:(?:{NUM})\s?%?\s?(?:-|–|to)\s?(?:{NUM})|(?:{NUM}))\s?%"
+QUAL = (
+    r"(?:(?:well |far |much )?(?:more than|over|above|upwards of|in excess of|north of|at least|nearly|almost|"
+    r"about|around|roughly|approximately|some|close to|up to|under|less than|below|just under|an estimated)\s+|~\s*)?"
+)
+VAGUE = (
+    r"(?:(?:a few|several)\s+)?(?:(?:tens|hundreds|dozens)\s+of\s+)?(?:thousands|millions|billions|trillions)"
+    r"(?:,?\s+(?:if not|or even|perhaps even|maybe even)\s+(?:(?:tens|hundreds)\s+of\s+)?"
+    r"(?:thousands|millions|billions|trillions))?"
+)
+HW = r"(?:A100|H100|H200|H800|B200|V100|TPU\s?v\d[a-z]?|MI\d{3}X?|RTX\s?\d{4}|GPU|accelerator|chip|TPU)s?"
+
+PATTERNS = [
+    # money: ranges first, then single amounts, then vague amounts "of dollars"
+    ("phrase", r"centuries of (?:compute|GPU|computing|processing) time|millennia of (?:compute|GPU) time"),
+    ("phrase", r"as much (?:energy|electricity|power) as (?:a small town|a small city|a town|a city)"),
+    # "and" joins a range only after "between": "$8 million and $3.2 million" are two amounts
+    (
+        "money",
+        rf"(?:between\s+{QUAL}{AMOUNT}\s+and\s+{QUAL}{AMOUNT_TAIL}|"
+        rf"(?:(?:from|anywhere from|anywhere between)\s+)?{QUAL}{AMOUNT}\+?(?:\s*(?:-|–|—|to)\s*{QUAL}{AMOUNT_TAIL})?)"
+        rf"(?:,?\s+(?:if not|or even)\s+{AMOUNT})?"
+        rf"(?:\s*(?:per|an|a|/)\s*(?:{HW}[- ]?)?(?:hour|hr|h)\b)?",
+    ),
+    ("money", rf"{QUAL}{VAGUE},?\s+(?:of\s+)?(?:US\s)?dollars"),
+    # "5 million dollars", "5,576 Millionen US-Dollar": the currency written after the figure
+    (
+        "money",
+        rf"{QUAL}{EDGE}(?:{NUM})(?:\s?(?:{SCALE}|{GERMAN_SCALE}))?\s*(?:US[- ]?)?(?:dollars?|euros?|USD|EUR)\b",
+    ),
+    ("vague_money", rf"{QUAL}{VAGUE}"),
+    (
+        "flop",
+        rf"{QUAL}{EDGE}(?:{NUM})(?:\s?(?:x|×)\s?10\^\d+)?(?:\s?{SCALE})?\+?\s?"
+        r"(?:petaflop/s[- ]days|pf-days|petaflop[- ]days|FLOPs?|floating[- ]point operations)",
+    ),
+    (
+        "gpu_time",
+        rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s?(?:{HW}[- ]?)?(?:(?:GPU|compute)[- ]?)?"
+        r"(?:hours|years|days|(?<=\d-)h)\b(?!\s+of\s+training)",
+    ),
+    (
+        "energy",
+        rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s?(?:MWh|GWh|kWh|TWh|megawatt[- ]hours|gigawatt[- ]hours)",
+    ),
+    (
+        "params",
+        rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?[- ]?"
+        r"(?:(?:active|activated|total)\s+)?(?:parameters?|params)\b",
+    ),
+    ("params", rf"{QUAL}{EDGE}(?:{NUM})\s?(?:[BbTtMm]|billion|trillion|million)[- ]parameter"),
+    ("tokens", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s?tokens\b"),
+    (  # "384 active GPUs", "2,048 NVIDIA H800"
+        "count_hw",
+        rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s+(?:(?:active|total|NVIDIA|Nvidia|AMD|Google)\s+){{0,2}}{HW}",
+    ),
+    (
+        "mfu",
+        rf"(?:\bMFU|model flops? utili[sz]ation(?:\s*\(MFU\))?),?\s*(?:which\s+)?"
+        rf"(?:of|at|was|is|were|around|about|:|=|≈|~)?\s*"
+        rf"{QUAL}{EDGE}{PERCENT}|{QUAL}{EDGE}{PERCENT}\s+(?:MFU\b|model flops? utili[sz]ation|utili[sz]ation)|"
+        rf"{EDGE}0\.\d+\s+(?:MFU\b|utili[sz]ation)",
+    ),
+    ("duration", rf"{QUAL}{EDGE}(?:{NUM}|a few|several)(?:\s+(?:days|weeks|months)|-(?:day|week|month))\b"),
+]
+COMPILED = [(kind, re.compile(p, re.IGNORECASE if kind != "count_hw" else 0)) for kind, p in PATTERNS]
+RANGED = ("flop", "gpu_time", "energy", "params", "tokens", "count_hw", "duration")  # money and MFU read their own
+RANGE_BEFORE = re.compile(rf"{EDGE}{RANGE_START}$", re.I)
+# A pattern runs on a sentence only if the sentence holds one of its cue strings (lower case):
+# a cheap `in` test that spares the regular expressions most sentences.
+CUES = {
+    "phrase": ("centur", "millenni", "as much"),
+    "money": ("$", "€", "£"),
+    "vague_money": ("illion", "housand"),
+    "flop": ("flop", "floating"),
+    "gpu_time": ("hour", "year", "day", "-h"),
+    "energy": ("wh", "watt"),
+    "params": ("param",),
+    "tokens": ("token",),
+    "mfu": ("mfu", "utili"),
+    "duration": ("day", "week", "month"),
+    "count_hw": (
+        "gpu",
+        "tpu",
+        "chip",
+        "accelerator",
+        "a100",
+        "h100",
+        "h200",
+        "h800",
+        "b200",
+        "v100",
+        "mi2",
+        "mi3",
+        "rtx",
+    ),
+}
+DOLLAR_WORDS = ("dollar", "euro", "usd", "eur")
+DIGIT = re.compile(r"\d")
+
+TRAINING = re.compile(
+    r"\btrain(?:ed|ing|s)?\b|\bpre-?train|\bfinal run|\btraining run|\bcompute\b|\bcost(?:s|ing)? to\b|"
+    r"trainingslauf|vortrain|\btrainiert",  # and the German an article may be in
+    re.I,
+)
+COST_VERB = r"\bcost|\bspent|\bspend|\bprice tag|\bexpens|\bbill\b|\bpaid\b|\bpay\b|\bkost|\bausgegeben"
+COST_VERBS = re.compile(COST_VERB, re.I)
+COST_WORDS = re.compile(  # the verbs, and the words around a figure that say it is a cost
+    COST_VERB + r"|\bworth of compute|\bausgaben|"
+    r"\bestimat|\bcomes? to\b|\bamounts? to\b|"
+    r"\bfor\s+(?:(?:about|around|roughly|just|only|under|less than|over)\s+)?[$€£]",  # \s+: **bold** is blanked
+    re.I,
+)
+DISTRACTOR = re.compile(
+    r"\brais(?:e|ed|ing)\b|\bfunding\b|\binvest|\bvaluation|\bvalued\b|\brevenue|\bsales\b|\bearn|\bprofit|"
+    r"\bsalar|\bacqui|\bround\b|\bIPO\b|\bmarket cap|\bloss(?:es)?\b|\bdebt\b|\bgrant\b|\bdonat|\bsubscri|"
+    r"\bfine[ds]?\b|"
+    r"\bpenalt|\bbudget for (?:staff|marketing)|\bemployees?\b|\bheadcount|\bdata cent(?:er|re)s?\b|"
+    r"\bsupercomputer\b|\bto build\b|\bconstruct",
+    re.I,
+)
+NOT_ACCELERATORS = re.compile(
+    r"\b(?:RAM|memory|storage|SSDs?|NVMe|workstation|laptop|desktop|CPUs?|server processors?|"
+    r"phone|subscription|licen[cs]e)\b",
+    re.I,
+)
+PER_UNIT = re.compile(
+    r"\beach\b|\bapiece\b|\bper (?:gpu|unit|card|chip|accelerator)\b|\bunit price|\bsells? for\b|"
+    r"\bretail|\bpurchase price|\bbuy|\bcosts? (?:about|around|roughly)?\s*\$",
+    re.I,
+)
+TOTAL = re.compile(  # a programme's cost; "a total training cost of $160k" is still one run's
+    r"\btotal\b(?!\s+(?:training|compute|GPU|cloud|rental)\b)|\bcumulative|\ball-in\b|\boverall\b|"
+    r"\bincluding (?:\w+ ){0,2}(?:research|staff|experiments|salaries|development)|"
+    r"\bresearch and development|\bR&D\b|\bentire (?:project|programme|program)|\bdevelopment cost",
+    re.I,
+)
+FINAL = re.compile(
+    r"\bsingle (?:training )?run|\bfinal (?:training )?run|\btraining run\b|\bthe run\b|\bpre-?training\b|"
+    r"\binitial training|\bcompute alone|\bworth of compute|\bin compute\b|\bGPU time\b",
+    re.I,
+)
+DURATION_CONTEXT = re.compile(
+    r"\btrain|\btook\b|\bneed|\brequir|\bspent\b|\bran\b|\brunning\b|\bfor\b|\bover\b|\bin\b|\bduring\b|\blasted\b",
+    re.I,
+)
+RATE = re.compile(
+    r"\s*(?:/|per\b|each\b|in each\b|an? (?:second|step|day|month|node|server)\b|"
+    r"[^.;]{0,30}\b(?:per|in each|for each|in every) (?:node|server|pod|host|machine|rack|step|second|token|"
+    r"parameter|param)\b|\s*(?:cores?|nodes?|hosts?|servers?|pods?|racks?)\b)",
+    re.I,
+)
+OTHER_PERIOD = re.compile(r"\s*(?:/|per|a|an|each)\s*(?:month|year|week|day|annum)\b", re.I)
+RUN = re.compile(r"\bruns?\b|\bGPUs\b|\baccelerators\b", re.I)
+ACTIVE = re.compile(r"\bactive\b|\bactivated\b", re.I)
+ACTIVE_AFTER = re.compile(  # "36B parameters (4 of 16 experts) are active for each token": not a rate
+    r"\s*(?:\([^()]{0,40}\)\s*)?\(?(?:are |were |is )?(?:active|activated)\b", re.I
+)
+PART = re.compile(
+    r"\b(?:per|each|every) (?:expert|layer|head)\b|\beach with\s*~?\s*$|\b\d+\s+experts?\s+(?:of|with)\s*$|"
+    r"^\s*(?:each|apiece|per expert|per token)\b",
+    re.I,
+)
+OPERATOR_AFTER = re.compile(r"\s*(?:\(\d+\)\s*)?[×*÷]")  # "(7)" is a footnote-style reference; "X = Y" states both
+OPERATOR_BEFORE = re.compile(r"[×*÷]\s*$")
+WHOLE_CLUSTER = re.compile(r"\bcluster\b|\bset ?up\b|\bfleet\b", re.I)
+SMALLER_MODELS = re.compile(  # "also trained smaller versions, with 8 and 62 billion parameters": not the model
+    r"\b(?:smaller|larger|other|distilled|reduced)\s+(?:\w+\s+)?(?:versions?|variants?|models?|sizes?|siblings?)\b",
+    re.I,
+)
+ONE_MACHINE = re.compile(  # "a DGX-H100 … with 8 GPUs": one server's accelerators, not a training run's
+    r"\b(?:DGX|HGX|server|node|box|machine|instance|workstation|rig)\b[^.;]{0,40}$", re.I
+)
+HOUR_PRICE = re.compile(r"(?:per|an|a|/)\s*(?:\w+[- ])?(?:hour|hr|h)\b", re.I)
+VAGUE_COUNTS = {"a few": 3, "several": 4}  # number words proper are digits by now (numerals.spell_out)
+
+EMPHASIS = re.compile(r"\*\*|__|(?<=\s)[*_](?=\S)|(?<=\S)[*_](?=[\s.,;:!?])")
+HARDWARE_NAMES = re.compile(r"\b(A100|H100|H200|H800|B200|V100|TPU\s?v\d[a-z]?|MI\d{3}X|RTX\s?\d{4})s?\b", re.I)
