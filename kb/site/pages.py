@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import inspect
@@ -58,11 +59,21 @@ def _summary(evaluation, live: dict | None) -> dict:
     }
 
 
-def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]:
-    """Every page of the site and the downloadable data, from one pass over the database."""
-    sources = {ident(s): s for s in session.exec(select(Source))}
-    subjects = {ident(s): s for s in session.exec(select(Subject))}
-    # Plain rows rather than ORM objects for the two big tables: a third of the build time otherwise.
+@dataclass
+class SiteData:
+    """Everything the pages show, read in one pass: a handful of queries however large the site."""
+
+    sources: dict[int, Source]
+    subjects: dict[int, Subject]
+    claims: list[Any]  # plain rows, not ORM objects: a third of the build time otherwise
+    history: dict[int, list]  # a claim's evaluations, oldest first
+    assumptions: dict[int, list[Assumption]]  # a claim's own
+    facts: dict[int, list[Fact]]  # a subject's
+    live: dict[int, dict]  # verdicts of claims never checked, computed now and not stored
+    aliases: dict[int, list[str]]
+
+
+def read_site(session: Session) -> SiteData:
     claims = list(
         session.execute(
             select(*inspect(Claim).local_table.columns)
@@ -83,210 +94,246 @@ def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]
     facts: dict[int, list[Fact]] = {}
     for f in session.exec(select(Fact).order_by(Fact.quantity, Fact.slug)):
         facts.setdefault(f.subject_id, []).append(f)
-    unchecked = [c for c in claims if c.id not in history and c.status == "active"]
-    live = {}
-    if unchecked:  # a site is never published with blank verdicts; these are not stored
-        for claim, verdict in evaluate.check_all(session, store_results=False):
-            if claim.id not in history:
-                live[claim.id] = verdict.as_dict()
+    live: dict[int, dict] = {}
+    if any(c.id not in history and c.status == "active" for c in claims):  # a site never shows blank verdicts
+        live = {
+            ident(claim): verdict.as_dict()
+            for claim, verdict in evaluate.check_all(session, store_results=False)
+            if claim.id not in history
+        }
+    return SiteData(
+        sources={ident(s): s for s in session.exec(select(Source))},
+        subjects={ident(s): s for s in session.exec(select(Subject))},
+        claims=claims,
+        history=history,
+        assumptions=assumptions,
+        facts=facts,
+        live=live,
+        aliases=store.all_aliases(session),
+    )
 
-    # read each subject's and source's attributes once, not once per claim
-    subject_fields = {
-        i: {"subject": s.name, "subject_slug": s.slug, "subject_url": subject_url(s.slug)} for i, s in subjects.items()
-    }
-    source_fields = {
-        i: {"source_title": s.title, "source_slug": s.slug, "source_url": source_url(s.slug), "source_link": s.url}
-        for i, s in sources.items()
-    }
-    facts_per_source: dict[int, int] = {}
-    for fs in facts.values():
-        for f in fs:
-            facts_per_source[f.source_id] = facts_per_source.get(f.source_id, 0) + 1
-    aliases = store.all_aliases(session)
-    stamp = functools.cache(lambda when: when.strftime("%Y-%m-%d %H:%M UTC"))  # a check run shares one time
-    views = []
-    for c in claims:
-        latest = history.get(c.id, [None])[-1]
-        d = _summary(latest, live.get(c.id))
-        views.append(
-            {
-                "slug": c.slug,
-                "url": claim_url(c.slug),
-                **subject_fields[c.subject_id],
-                "quantity": c.quantity,
-                "quantity_label": label_of(c.quantity),
-                "value": c.value,
-                "low": c.low,
-                "high": c.high,
-                "quote": c.quote,
-                "claimant": c.claimant,
-                "date": c.claimed_on or "",
-                "year_sort": (c.claimed_on or "0000")[:4],
-                "scope": c.scope.replace("_", " "),
-                "status": c.status,
-                "status_reason": c.status_reason,
-                "note": c.note,
-                **source_fields[c.source_id],
-                "verdict": verdict_view(d.get("verdict") if c.status == "active" else None, d.get("factor")),
-                "factor": d["factor"],
-                "p5": d["p5"],
-                "p50": d["p50"],
-                "p95": d["p95"],
-                "verdict_key": d["verdict"],
-                "explanation": d["explanation"],
-                "details_json": d["details_json"],
-                "created_at": c.created_at,
-                "updated_at": c.updated_at,
-                "own_inputs": any(a.stated for a in assumptions.get(c.id, [])),
-                "history": [
-                    {
-                        "when": stamp(e.created_at),
-                        "model_version": e.model_version,
-                        "verdict": verdict_view(e.verdict, e.factor),
-                        "explanation": e.explanation,
-                    }
-                    for e in reversed(history.get(c.id, []))
-                ],
-                "assumptions": [
-                    {
-                        "name": label(a.name),
-                        "value": a.text or show_range(a.name, a.low, a.high),
-                        "stated": a.stated,
-                        "note": a.note,
-                        "source": sources[a.source_id].title if a.source_id else None,
-                        "source_url": source_url(sources[a.source_id].slug) if a.source_id else None,
-                    }
-                    for a in assumptions.get(c.id, [])
-                ],
-            }
-        )
-    for v in views:
-        if v["status"] != "active":
-            v["verdict"] = verdict_view(None) | {
-                "key": "unverifiable",
-                "name": v["status"].capitalize(),
-                "icon": "⊘",
-                "meaning": v["status_reason"] or "",
-            }
+
+def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]:
+    """Every page of the site and the downloadable data, from one pass over the database."""
+    data = read_site(session)
+    views = claim_views(data)
     by_subject: dict[str, list[dict]] = {}
     by_source: dict[str, list[dict]] = {}
     for v in views:
         shown = brief(v)  # one dict in both lists, so it is digested once
         by_subject.setdefault(v["subject_slug"], []).append(shown)
         by_source.setdefault(v["source_slug"], []).append(shown)
-
-    pages: list[Page] = []
-    pages.extend(
-        listing_pages(
-            views,
-            {
-                "counts": {k: sum(1 for v in views if v["verdict"]["key"] == k) for k in VERDICTS},
-                "verdicts": [verdict_view(k) for k in VERDICTS],
-                "filters": {
-                    "subject": sorted({v["subject"] for v in views}),
-                    "quantity": sorted({v["quantity_label"] for v in views}),
-                    "claimant": sorted({v["claimant"] for v in views}),
-                    "year": sorted({v["year_sort"] for v in views if v["date"]}),
-                },
-            },
-        )
-    )
     for items in by_subject.values():
         items.sort(key=lambda o: (o["date"], o["slug"]), reverse=True)
-    for v in views:
-        others = [o for o in by_subject[v["subject_slug"]][: OTHERS_SHOWN + 1] if o["slug"] != v["slug"]][:OTHERS_SHOWN]
-        pages.append(
-            Page(
-                "claim.html",
-                v["url"],
-                f"{v['subject']}: {v['value']}",
-                {
-                    "claim": v,
-                    "others": others,
-                    "others_total": len(by_subject[v["subject_slug"]]) - 1,
-                },
-                lazy={
-                    "details": functools.partial(_parse_details, v["details_json"]),
-                    "chart": functools.partial(
-                        range_chart, v["quantity"], v["low"], v["high"], v["p5"], v["p50"], v["p95"]
-                    ),
-                    "jsonld": functools.partial(claim_review, v, base_url),
-                },
-            )
-        )
-    for s in subjects.values():
-        items = by_subject.get(s.slug, [])
-        rows = [
-            {
-                "quantity": label(f.quantity),
-                "value": f.text or humanize(store.claim_range(f)),
-                "qualifier": f.qualifier or "",
-                "basis": f.basis,
-                "confidence": f.confidence,
-                "rank": f.rank,
-                "source": sources[f.source_id].title,
-                "source_url": source_url(sources[f.source_id].slug),
-                "note": f.note or "",
-            }
-            for f in facts.get(ident(s), [])
-        ]
-        pages.append(
-            Page(
-                "subject.html",
-                subject_url(s.slug),
-                s.name,
-                {
-                    "subject": {
-                        "name": s.name,
-                        "kind": s.kind,
-                        "developer": s.developer,
-                        "year": s.year,
-                        "notes": s.notes,
-                        "aliases": aliases[ident(s)],
-                    },
-                    "facts": rows,
-                    "claims": items,
-                },
-                lazy={"charts": functools.partial(subject_chart, items)},
-            )
-        )
-    for src in sources.values():
-        items = by_source.get(src.slug, [])
-        tally: dict[str, int] = {}
-        for v in items:
-            tally[v["verdict"]["name"].lower()] = tally.get(v["verdict"]["name"].lower(), 0) + 1
-        summary = f"{len(items)} claim{'s' if len(items) != 1 else ''}" + (
-            ": " + ", ".join(f"{n} {k}" for k, n in sorted(tally.items(), key=lambda kv: -kv[1])) if items else ""
-        )
-        facts_from = facts_per_source.get(ident(src), 0)
-        pages.append(
-            Page(
-                "source.html",
-                source_url(src.slug),
-                src.title,
-                {
-                    "source": {
-                        k: getattr(src, k)
-                        for k in ("title", "kind", "author", "publisher", "published", "url", "accessed", "notes")
-                    },
-                    "claims": items,
-                    "summary": summary,
-                    "facts_count": facts_from,
-                },
-            )
-        )
-    pages.append(
+    pages = [
+        *listing_pages(views, _listing_context(views)),
+        *claim_pages(views, by_subject, base_url),
+        *subject_pages(data, by_subject),
+        *source_pages(data, by_source),
         Page(
             "methodology.html",
             "methodology.html",
             "Methodology",
             {"inputs": store.content_digest(session, METHODOLOGY_INPUTS)},
             prepare=functools.partial(methodology, session),
-        )
-    )
-    pages.append(Page("404.html", "404.html", "Page not found", {}))
+        ),
+        Page("404.html", "404.html", "Page not found", {}),
+    ]
     downloads = {"claims": [download_row(v) for v in views], "listing": listing_data(views), "views": views}
     return pages, downloads
+
+
+def claim_views(data: SiteData) -> list[dict]:
+    """One view-model per published claim, shared by its page, the listings and the downloads."""
+    # each subject's and source's attributes read once, not once per claim
+    subject_fields = {
+        i: {"subject": s.name, "subject_slug": s.slug, "subject_url": subject_url(s.slug)}
+        for i, s in data.subjects.items()
+    }
+    source_fields = {
+        i: {"source_title": s.title, "source_slug": s.slug, "source_url": source_url(s.slug), "source_link": s.url}
+        for i, s in data.sources.items()
+    }
+    stamp = functools.cache(lambda when: when.strftime("%Y-%m-%d %H:%M UTC"))  # a check run shares one time
+    views = []
+    for c in data.claims:
+        history = data.history.get(c.id, [])
+        d = _summary(history[-1] if history else None, data.live.get(c.id))
+        own = data.assumptions.get(c.id, [])
+        view = {
+            "slug": c.slug,
+            "url": claim_url(c.slug),
+            **subject_fields[c.subject_id],
+            "quantity": c.quantity,
+            "quantity_label": label_of(c.quantity),
+            "value": c.value,
+            "low": c.low,
+            "high": c.high,
+            "quote": c.quote,
+            "claimant": c.claimant,
+            "date": c.claimed_on or "",
+            "year_sort": (c.claimed_on or "0000")[:4],
+            "scope": c.scope.replace("_", " "),
+            "status": c.status,
+            "status_reason": c.status_reason,
+            "note": c.note,
+            **source_fields[c.source_id],
+            "verdict": _status_verdict(c, d),
+            "factor": d["factor"],
+            "p5": d["p5"],
+            "p50": d["p50"],
+            "p95": d["p95"],
+            "verdict_key": d["verdict"],
+            "explanation": d["explanation"],
+            "details_json": d["details_json"],
+            "created_at": c.created_at,
+            "updated_at": c.updated_at,
+            "own_inputs": any(a.stated for a in own),
+            "history": [
+                {
+                    "when": stamp(e.created_at),
+                    "model_version": e.model_version,
+                    "verdict": verdict_view(e.verdict, e.factor),
+                    "explanation": e.explanation,
+                }
+                for e in reversed(history)
+            ],
+            "assumptions": [_assumption_row(a, data.sources) for a in own],
+        }
+        views.append(view)
+    return views
+
+
+def _status_verdict(claim, summary: dict) -> dict:
+    """An active claim shows its verdict; a disputed or retracted one shows its status and why."""
+    if claim.status == "active":
+        return verdict_view(summary.get("verdict"), summary.get("factor"))
+    return verdict_view(None) | {
+        "key": "unverifiable",
+        "name": claim.status.capitalize(),
+        "icon": "⊘",
+        "meaning": claim.status_reason or "",
+    }
+
+
+def _assumption_row(a: Assumption, sources: dict[int, Source]) -> dict:
+    source = sources[a.source_id] if a.source_id else None
+    return {
+        "name": label(a.name),
+        "value": a.text or show_range(a.name, a.low, a.high),
+        "stated": a.stated,
+        "note": a.note,
+        "source": source.title if source else None,
+        "source_url": source_url(source.slug) if source else None,
+    }
+
+
+def _listing_context(views: list[dict]) -> dict:
+    return {
+        "counts": {k: sum(1 for v in views if v["verdict"]["key"] == k) for k in VERDICTS},
+        "verdicts": [verdict_view(k) for k in VERDICTS],
+        "filters": {
+            "subject": sorted({v["subject"] for v in views}),
+            "quantity": sorted({v["quantity_label"] for v in views}),
+            "claimant": sorted({v["claimant"] for v in views}),
+            "year": sorted({v["year_sort"] for v in views if v["date"]}),
+        },
+    }
+
+
+def claim_pages(views: list[dict], by_subject: dict[str, list[dict]], base_url: str) -> list[Page]:
+    pages = []
+    for v in views:
+        siblings = by_subject[v["subject_slug"]]
+        others = [o for o in siblings[: OTHERS_SHOWN + 1] if o["slug"] != v["slug"]][:OTHERS_SHOWN]
+        chart = functools.partial(range_chart, v["quantity"], v["low"], v["high"], v["p5"], v["p50"], v["p95"])
+        pages.append(
+            Page(
+                "claim.html",
+                v["url"],
+                f"{v['subject']}: {v['value']}",
+                {"claim": v, "others": others, "others_total": len(siblings) - 1},
+                lazy={
+                    "details": functools.partial(_parse_details, v["details_json"]),
+                    "chart": chart,
+                    "jsonld": functools.partial(claim_review, v, base_url),
+                },
+            )
+        )
+    return pages
+
+
+def subject_pages(data: SiteData, by_subject: dict[str, list[dict]]) -> list[Page]:
+    pages = []
+    for s in data.subjects.values():
+        items = by_subject.get(s.slug, [])
+        subject = {
+            "name": s.name,
+            "kind": s.kind,
+            "developer": s.developer,
+            "year": s.year,
+            "notes": s.notes,
+            "aliases": data.aliases[ident(s)],
+        }
+        rows = [_fact_row(f, data.sources) for f in data.facts.get(ident(s), [])]
+        context = {"subject": subject, "facts": rows, "claims": items}
+        pages.append(
+            Page(
+                "subject.html",
+                subject_url(s.slug),
+                s.name,
+                context,
+                lazy={"charts": functools.partial(subject_chart, items)},
+            )
+        )
+    return pages
+
+
+def _fact_row(f: Fact, sources: dict[int, Source]) -> dict:
+    return {
+        "quantity": label(f.quantity),
+        "value": f.text or humanize(store.claim_range(f)),
+        "qualifier": f.qualifier or "",
+        "basis": f.basis,
+        "confidence": f.confidence,
+        "rank": f.rank,
+        "source": sources[f.source_id].title,
+        "source_url": source_url(sources[f.source_id].slug),
+        "note": f.note or "",
+    }
+
+
+SOURCE_FIELDS = ("title", "kind", "author", "publisher", "published", "url", "accessed", "notes")
+
+
+def source_pages(data: SiteData, by_source: dict[str, list[dict]]) -> list[Page]:
+    facts_per_source: dict[int, int] = {}
+    for facts in data.facts.values():
+        for f in facts:
+            facts_per_source[f.source_id] = facts_per_source.get(f.source_id, 0) + 1
+    pages = []
+    for src in data.sources.values():
+        items = by_source.get(src.slug, [])
+        context = {
+            "source": {k: getattr(src, k) for k in SOURCE_FIELDS},
+            "claims": items,
+            "summary": _tally(items),
+            "facts_count": facts_per_source.get(ident(src), 0),
+        }
+        pages.append(Page("source.html", source_url(src.slug), src.title, context))
+    return pages
+
+
+def _tally(items: list[dict]) -> str:
+    """ "3 claims: 2 plausible, 1 doubtful"."""
+    tally: dict[str, int] = {}
+    for v in items:
+        name = v["verdict"]["name"].lower()
+        tally[name] = tally.get(name, 0) + 1
+    counted = f"{len(items)} claim{'s' if len(items) != 1 else ''}"
+    if not items:
+        return counted
+    return counted + ": " + ", ".join(f"{n} {k}" for k, n in sorted(tally.items(), key=lambda kv: -kv[1]))
 
 
 DOWNLOAD_COLUMNS = (
