@@ -65,73 +65,86 @@ def find_mentions(
     `family` a family name to the models it could mean (see families()). A name made of letters
     only must be written as the knowledge base writes it (`spellings`): "CoRe" is a model, the
     "Core" of "Tensor Core" is not."""
+    names = Names(aliases, {key: slugs for key, slugs in (family or {}).items() if key not in aliases}, spellings)
+    known = _known_mentions(text, names)
+    return sorted(known + _unknown_mentions(text, aliases, known), key=lambda m: m.start)
+
+
+@dataclass(frozen=True)
+class Names:
+    """What the knowledge base calls its models and accelerators, folded for lookup."""
+
+    aliases: dict[str, tuple[str, str]]
+    family: dict[str, tuple[str, ...]]
+    spellings: dict[str, set[str]] | None
+
+    def lookup(self, written: str) -> tuple[str, str] | None:
+        """(slug, kind) for a name as written, or None; a family's kind is "family"."""
+        key = alias_key(written)
+        if key not in self.aliases and key.endswith("s") and self.aliases.get(key[:-1], ("", ""))[1] == "hardware":
+            key = key[:-1]  # "A100s"
+        if key.isdigit() or len(key) < 3 or not _written_as_a_name(written):
+            return None
+        spellings = self.spellings
+        if key in self.aliases and not (
+            spellings and key.isalpha() and key in spellings and written not in spellings[key]
+        ):
+            return self.aliases[key]
+        if key in self.family:
+            return self.family[key][-1], "family"
+        return None
+
+
+def _known_mentions(text: str, names: Names) -> list[Mention]:
+    """The names the knowledge base knows, the longest first at each word."""
     words = [(m.start(), m.end()) for m in WORD.finditer(text)]
-    family = {key: slugs for key, slugs in (family or {}).items() if key not in aliases}
-    prefixes = _prefixes(tuple(aliases) + tuple(family))
+    prefixes = _prefixes(tuple(names.aliases) + tuple(names.family))
     mentions: list[Mention] = []
     i = 0
     while i < len(words):
         found = None
-        if _fold(text[words[i][0] : words[i][1]]) not in prefixes:  # most words start no name
+        if _fold(text[words[i][0] : words[i][1]]) in prefixes:  # most words start no name
+            for n in range(min(MAX_NGRAM, len(words) - i), 0, -1):
+                start, end = words[i][0], words[i + n - 1][1]
+                named = None if "\n" in text[start:end] else names.lookup(text[start:end])
+                if named:
+                    found = _sized(text, start, end, *named, names.family)
+                    break
+        if found is None:
             i += 1
             continue
-        for n in range(min(MAX_NGRAM, len(words) - i), 0, -1):
-            start, end = words[i][0], words[i + n - 1][1]
-            if "\n" in text[start:end]:
-                continue
-            key = alias_key(text[start:end])
-            if key not in aliases and key.endswith("s") and aliases.get(key[:-1], ("", ""))[1] == "hardware":
-                key = key[:-1]  # "A100s"
-            if key.isdigit() or len(key) < 3 or not _written_as_a_name(text[start:end]):
-                continue
-            if key in aliases and not (
-                spellings and key.isalpha() and key in spellings and text[start:end] not in spellings[key]
-            ):
-                found = (n, start, end, *aliases[key])
-                break
-            if key in family:
-                found = (n, start, end, family[key][-1], "family")
-                break
-        if found:
-            n, start, end, slug, kind = found
-            size = None
-            m = SIZE_SUFFIX.match(text, end)
-            if kind in ("model", "family") and m and m.start() == end:
-                size = float(m.group(1)) * SCALES[m.group(2).lower()]
-                end = m.end()
-            if kind == "family" and size is not None:  # "Falcon 11B": a size the knowledge base lacks
-                kind, slug = "unknown", text[start:end]
-            version = VERSION_AFTER.match(text, end) if kind == "model" and size is None else None
-            if version:  # "Stable Diffusion v2" is not the Stable Diffusion the knowledge base knows
-                kind, end = "unknown", version.end()
-                slug = text[start:end]
-            mentions.append(
-                Mention(
-                    start,
-                    end,
-                    text[start:end],
-                    slug,
-                    kind,
-                    size,
-                    family[alias_key(text[start : found[2]])] if kind == "family" else (),
-                )
-            )
-            while i < len(words) and words[i][0] < end:
-                i += 1
-            continue
-        i += 1
-    taken_starts = [m.start for m in mentions]  # already sorted, and non-overlapping
+        mentions.append(found)
+        while i < len(words) and words[i][0] < found.end:
+            i += 1
+    return mentions
+
+
+def _sized(text: str, start: int, end: int, slug: str, kind: str, family: dict[str, tuple[str, ...]]) -> Mention:
+    """A known name with the size or version written after it: "Llama 2 70B" names a size; "Falcon
+    11B", a size the knowledge base lacks, and "Stable Diffusion v2" are models it does not know."""
+    candidates = family[alias_key(text[start:end])] if kind == "family" else ()
+    size = None
+    m = SIZE_SUFFIX.match(text, end)
+    if kind in ("model", "family") and m and m.start() == end:
+        size = float(m.group(1)) * SCALES[m.group(2).lower()]
+        end = m.end()
+    if kind == "family" and size is not None:
+        kind, slug = "unknown", text[start:end]
+    version = VERSION_AFTER.match(text, end) if kind == "model" and size is None else None
+    if version:
+        kind, end = "unknown", version.end()
+        slug = text[start:end]
+    return Mention(start, end, text[start:end], slug, kind, size, candidates)
+
+
+def _unknown_mentions(text: str, aliases: dict[str, tuple[str, str]], known: list[Mention]) -> list[Mention]:
+    """Names shaped like a model's ("Acme-1", "Mistral-7B-v0.2") where no known name was found."""
+    known_starts = [m.start for m in known]  # already sorted, and non-overlapping
+    mentions = []
     for m in UNKNOWN_MODEL.finditer(text):
-        i = bisect.bisect_right(taken_starts, m.start()) - 1
-        overlaps = (i >= 0 and mentions[i].end > m.start()) or (
-            i + 1 < len(mentions) and mentions[i + 1].start < m.end()
-        )
-        if overlaps or m.group(1).lower() in NOT_MODELS:
-            continue
-        if MACHINE.match(m.group(1)) or (  # servers; part numbers, unless a known model's stem ("GPT-5")
-            re.fullmatch(r"[A-Z]{1,3}-?\d+", m.group(1))
-            and _stem(m.group(1)) not in _model_stems(tuple(aliases.items()))
-        ):
+        i = bisect.bisect_right(known_starts, m.start()) - 1
+        overlaps = (i >= 0 and known[i].end > m.start()) or (i + 1 < len(known) and known[i + 1].start < m.end())
+        if overlaps or m.group(1).lower() in NOT_MODELS or _part_number(m.group(1), aliases):
             continue
         end, size = m.end(), None
         s = SIZE_SUFFIX.match(text, end)
@@ -142,7 +155,14 @@ def find_mentions(
             mentions.append(Mention(m.start(), end, text[m.start() : end], release[0], "model", size))
         else:
             mentions.append(Mention(m.start(), end, text[m.start() : end], m.group(1), "unknown", size))
-    return sorted(mentions, key=lambda m: m.start)
+    return mentions
+
+
+def _part_number(name: str, aliases: dict[str, tuple[str, str]]) -> bool:
+    """Servers, and part numbers unless a known model's stem comes first ("GPT-5" is a model)."""
+    if MACHINE.match(name):
+        return True
+    return bool(re.fullmatch(r"[A-Z]{1,3}-?\d+", name)) and _stem(name) not in _model_stems(tuple(aliases.items()))
 
 
 def _stem(name: str) -> str:
@@ -192,6 +212,7 @@ COMPARED = re.compile(
     r"rival(?:s|ing)?|beats?|outperforms?|surpass(?:es)?)\b[^.]{0,36}$",
     re.I,
 )
+FOLLOWING = re.compile(r"[\s-]*(?:the\s+)?")  # "175 billion parameter GPT-3": the number modifies the name
 COORDINATED = re.compile(r"\s*(?:,|and|or|&|,\s*and|,\s*or)\s*")
 NEAR = 80  # characters: a model named this close before a number is the one it is about
 
@@ -227,46 +248,59 @@ def subject_for(
     modifies the name after it ("the 175 billion parameter GPT-3") is about that model, and a
     model named in a comparison ("like the one behind ChatGPT") is not the sentence's subject."""
     models = [m for m in sentence_mentions if m.kind in ("model", "unknown", "generic", "family")]
-    distinct = tuple(dict.fromkeys(m.subject for m in models))
-    before = [m for m in models if m.start < span_start]
-    following = [
-        m
-        for m in models
-        if 0 <= m.start - span_end <= 12
-        and re.fullmatch(r"[\s-]*(?:the\s+)?", sentence_text[span_end - sentence_start : m.start - sentence_start])
-    ]
-    if (
-        not following
-        and before
-        and span_start - before[-1].end > 5
-        and COMPARED.search(
-            sentence_text[max(0, before[-1].start - sentence_start - 40) : before[-1].start - sentence_start]
-        )
-    ):
-        # "…like the one used by ChatGPT is reported to…", "Compared with GPT-4, the cost was…": the
-        # model in the comparison is not what the number is about ("than GPT-3's $4.6M" would be)
-        return Attribution(None, "compared", (before[-1].subject,))
-    if (
-        not following
-        and len(before) > 1
-        and before[-2].subject != before[-1].subject
-        and COORDINATED.fullmatch(sentence_text[before[-2].end - sentence_start : before[-1].start - sentence_start])
-    ):
-        return Attribution(None, "ambiguous", distinct)  # "GPT-3 and GPT-4 cost $8M and $100M": which is which?
-    if following:
-        nearest: Mention | None = following[0]
-    elif before and span_start - before[-1].end <= NEAR:
-        nearest = before[-1]
-    else:
-        nearest = models[0] if len(distinct) == 1 else None
-    if nearest is not None and nearest.kind == "family":
-        return Attribution(None, "ambiguous", nearest.candidates, nearest.text)
-    if nearest is not None:
-        return Attribution(nearest.subject, "named")
-    if distinct:
-        return Attribution(None, "ambiguous", distinct)
+    if models:
+        return _in_sentence(span_start, span_end, models, Between(sentence_text, sentence_start))
     if antecedent and (answers or ANAPHORA.search(sentence_text)) and not NEW_PARTY.search(sentence_text):
         if antecedent[0].kind == "family":  # named in another sentence: too far to judge for the whole family
             return Attribution(None, "ambiguous", antecedent[0].candidates)
         return Attribution(antecedent[0].subject, "antecedent")
     return Attribution(None, "unattributed", tuple(dict.fromkeys(m.subject for m in antecedent)))
+
+
+@dataclass(frozen=True)
+class Between:
+    """A sentence's text between two offsets in the whole text."""
+
+    text: str
+    start: int
+
+    def __call__(self, start: int, end: int) -> str:
+        return self.text[max(0, start - self.start) : end - self.start]
+
+
+def _in_sentence(span_start: int, span_end: int, models: list[Mention], between: Between) -> Attribution:
+    """The model its sentence names for a number: see subject_for."""
+    distinct = tuple(dict.fromkeys(m.subject for m in models))
+    before = [m for m in models if m.start < span_start]
+    following = [m for m in models if 0 <= m.start - span_end <= 12 and FOLLOWING.fullmatch(between(span_end, m.start))]
+    if following:
+        nearest: Mention | None = following[0]
+    elif before and (other := _not_the_subject(span_start, before, distinct, between)):
+        return other
+    elif before and span_start - before[-1].end <= NEAR:
+        nearest = before[-1]
+    else:
+        nearest = models[0] if len(distinct) == 1 else None
+    if nearest is None:
+        return Attribution(None, "ambiguous", distinct)
+    if nearest.kind == "family":
+        return Attribution(None, "ambiguous", nearest.candidates, nearest.text)
+    return Attribution(nearest.subject, "named")
+
+
+def _not_the_subject(
+    span_start: int, before: list[Mention], distinct: tuple[str, ...], between: Between
+) -> Attribution | None:
+    """A model named in a comparison, or one of a coordinated pair, is not what a number is about."""
+    last = before[-1]
+    if span_start - last.end > 5 and COMPARED.search(between(last.start - 40, last.start)):
+        # "…like the one used by ChatGPT is reported to…", "Compared with GPT-4, the cost was…": the
+        # model in the comparison is not what the number is about ("than GPT-3's $4.6M" would be)
+        return Attribution(None, "compared", (last.subject,))
+    if (
+        len(before) > 1
+        and before[-2].subject != last.subject
+        and COORDINATED.fullmatch(between(before[-2].end, last.start))
+    ):
+        return Attribution(None, "ambiguous", distinct)  # "GPT-3 and GPT-4 cost $8M and $100M": which is which?
+    return None
