@@ -18,7 +18,8 @@ from pathlib import Path
 from corpus import seeded_database
 
 from kb import db, evaluate
-from kb.factcheck.check import alias_table, factcheck, read_article
+from kb.factcheck.article import read_article
+from kb.factcheck.check import alias_table, factcheck
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "factcheck_corpus"
 PROSE = (

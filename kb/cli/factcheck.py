@@ -46,7 +46,7 @@ def factcheck(kb: KB, path, as_json, html_out, add, title, url, eval_dir):
       kb factcheck article.md --add --title "What GPT-4 cost" --url https://example.com/gpt4
       kb factcheck --eval tests/factcheck_corpus
     """
-    from kb.factcheck import check, evaluation
+    from kb.factcheck import article, check, evaluation
 
     if eval_dir is not None:
         with db.reading(kb.engine()) as session:
@@ -60,10 +60,10 @@ def factcheck(kb: KB, path, as_json, html_out, add, title, url, eval_dir):
         raise click.UsageError("Give an article's PATH, or - to read standard input.")
     if add and not title:
         raise click.UsageError("--add needs --title (and preferably --url).")
-    from kb.factcheck.check import MAX_BYTES
+    from kb.factcheck.article import MAX_BYTES
 
     data = sys.stdin.buffer.read(MAX_BYTES + 1) if str(path) == "-" else _read(path)  # the limit applies while reading
-    text = check.read_article(data, "stdin" if str(path) == "-" else str(path))
+    text = article.read_article(data, "stdin" if str(path) == "-" else str(path))
     with (db.transaction if add else db.reading)(kb.engine()) as session:
         cat = evaluate.Catalogue(session)
         report = check.factcheck(text, cat)
@@ -104,7 +104,7 @@ def factcheck(kb: KB, path, as_json, html_out, add, title, url, eval_dir):
 
 def _read(path: Path) -> bytes:
     """At most one byte more than the size limit: /dev/zero or a growing file is not read forever."""
-    from kb.factcheck.check import MAX_BYTES
+    from kb.factcheck.article import MAX_BYTES
 
     if path.is_dir():
         raise KBError(f"{path} is a folder; give an article file (or use --eval for a labelled folder)")

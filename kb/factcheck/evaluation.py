@@ -18,7 +18,8 @@ import yaml
 
 from kb.errors import InvalidRecord
 from kb.evaluate import Catalogue, is_supported
-from kb.factcheck.check import factcheck, read_article
+from kb.factcheck.article import read_article
+from kb.factcheck.check import factcheck
 from kb.values import alias_key
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html")

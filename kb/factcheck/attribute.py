@@ -1,0 +1,116 @@
+"""Who each number in an article is about: the model its sentence names, a clear antecedent,
+its table row, or a "respectively" list; otherwise nobody, and the finding is left for review."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import replace
+
+from kb.factcheck.extract import Span, extract
+from kb.factcheck.link import Attribution, Mention, subject_for
+from kb.factcheck.tables import TableCell
+
+UNNAMED = "an unnamed model"
+UNNAMED_MODEL = re.compile(r"\b(?:a|an|the|our|their)\s+(?:[\w-]+\s+){0,3}(?:model|LLM|network)\b", re.I)
+RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
+PRONOUN_START = re.compile(r"\W*(?:it|its|it's|this model|the model)\b", re.I)
+
+
+def attribute(text: str, spans: list[Span], mentions: list[Mention], sents) -> dict[Span, Attribution]:
+    """Each span's subject: named in its sentence, or the antecedent a sentence refers back to
+    ("it", "the model"). A sentence that only speaks of "a model" gets UNNAMED, so that the
+    article's own figures for it can be checked against each other."""
+    result: dict[Span, Attribution] = {}
+    antecedent: list[Mention] = []
+    spans_in: dict[int, list[Span]] = {}
+    for span in spans:
+        spans_in.setdefault(span.sentence, []).append(span)
+    in_sentence = mentions_by_sentence(mentions, sents)
+    previous_end, asked = 0, False
+    previous_paragraph: list[Mention] = []
+    for sentence in sents:
+        if "\n\n" in text[previous_end : sentence.start]:  # a new paragraph: only a leading "It" reaches back
+            previous_paragraph, antecedent = antecedent or previous_paragraph, []
+        previous_end = sentence.end
+        here = in_sentence.get(sentence.index, [])
+        listed = _respectively(sentence, here, spans_in.get(sentence.index, []))
+        for span in spans_in.get(sentence.index, []):
+            found = listed.get(span) or subject_for(
+                span.start,
+                span.end,
+                sentence.text,
+                here,
+                antecedent or (previous_paragraph if PRONOUN_START.match(sentence.text) else []),
+                sentence.start,
+                answers=asked,
+            )
+            if (
+                found.how == "unattributed"
+                and span.quantity not in ("hardware_price_usd", "gpu_hour_price_usd")
+                and UNNAMED_MODEL.search(sentence.text)
+            ):
+                found = Attribution(UNNAMED, "unnamed")
+            result[span] = found
+        named = [m for m in here if m.kind in ("model", "unknown", "family")]
+        if named:
+            antecedent = named
+        asked = sentence.text.rstrip().endswith("?")  # "What did GPT-3 cost? About $4.6M.": the answer is GPT-3's
+    return result
+
+
+def _respectively(sentence, mentions: list[Mention], spans: list[Span]) -> dict[Span, Attribution]:
+    """ "GPT-3 and GPT-4 cost $4.6M and $63M, respectively": the n-th figure is the n-th model's."""
+    if not RESPECTIVELY.search(sentence.text):
+        return {}
+    models = list(dict.fromkeys(m.subject for m in mentions if m.kind in ("model", "unknown")))
+    found = {}
+    for quantity in dict.fromkeys(s.quantity for s in spans):
+        figures = [s for s in spans if s.quantity == quantity]
+        if len(figures) == len(models) > 1:
+            found.update({span: Attribution(model, "respectively") for span, model in zip(figures, models)})
+    return found
+
+
+def table_spans(cells: list[TableCell], mentions: list[Mention], sents) -> list[tuple[Span, Attribution]]:
+    """The numbers in tables, each about the model its own cell, its row or its column names."""
+    starts = [s.start for s in sents]
+    named = [m for m in mentions if m.kind in ("model", "unknown", "family")]
+    named_starts = [m.start for m in named]
+    found = []
+    for entry in cells:
+        cell = entry.cell
+        for span in extract(f"{cell.text} {entry.hint}"):
+            if span.start >= len(cell.text):  # a number in the hint, not in the cell
+                continue
+            sentence = sents[max(0, bisect.bisect_right(starts, cell.start) - 1)].index
+            end = cell.start + min(span.end, len(cell.text))
+            span = replace(
+                span,
+                start=cell.start + span.start,
+                end=end,
+                sentence=sentence,
+                text=cell.text[span.start : end - cell.start],
+            )
+            found.append((span, _table_subject(entry, named, named_starts)))
+    return found
+
+
+def _table_subject(entry: TableCell, named: list[Mention], starts: list[int]) -> Attribution:
+    for cell in entry.subject_cells:
+        i = bisect.bisect_left(starts, cell.start)
+        if i < len(named) and named[i].start < cell.end:
+            if named[i].kind == "family":
+                return Attribution(None, "ambiguous", named[i].candidates, named[i].text)
+            return Attribution(named[i].subject, "table")
+    return Attribution(None, "unattributed")
+
+
+def mentions_by_sentence(mentions: list[Mention], sents) -> dict[int, list[Mention]]:
+    starts = [s.start for s in sents]
+    grouped: dict[int, list[Mention]] = {}
+    for m in mentions:
+        i = bisect.bisect_right(starts, m.start) - 1
+        if i >= 0 and m.start < sents[i].end:
+            grouped.setdefault(sents[i].index, []).append(m)
+    return grouped
