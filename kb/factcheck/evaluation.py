@@ -65,13 +65,9 @@ def _hits_distractor(found: dict, distractor: dict) -> bool:
     )
 
 
-def _score_article(article: Path, cat: Catalogue) -> dict:
-    labels_path = article.with_suffix(".labels.yaml")
-    if not labels_path.exists():
-        raise InvalidRecord(f"{article}: no {labels_path.name} beside it")
-    labelled = yaml.safe_load(labels_path.read_text(encoding="utf-8")) or {}
-    labels, distractors = labelled.get("claims") or [], labelled.get("distractors") or []
-    found = [f.as_dict() for f in factcheck(read_article(article.read_bytes(), str(article)), cat).findings]
+def _match(labels: list[dict], found: list[dict], cat: Catalogue) -> tuple[list, list, list, list]:
+    """Each label paired with the first finding of its quantity, value and subject: the labels
+    matched and missed, the matched ones whose verdict disagrees, and the findings left over."""
     unmatched = list(range(len(found)))
     matched, misses, wrong = [], [], []
     for label in labels:
@@ -92,7 +88,17 @@ def _score_article(article: Path, cat: Catalogue) -> dict:
         matched.append(label)
         if _got(found[hit]["verdict"]) != _expected(label.get("supported")):
             wrong.append({"label": label, "verdict": found[hit]["verdict"], "why": found[hit]["explanation"]})
-    extra = [found[i] for i in unmatched]
+    return matched, misses, wrong, [found[i] for i in unmatched]
+
+
+def _score_article(article: Path, cat: Catalogue) -> dict:
+    labels_path = article.with_suffix(".labels.yaml")
+    if not labels_path.exists():
+        raise InvalidRecord(f"{article}: no {labels_path.name} beside it")
+    labelled = yaml.safe_load(labels_path.read_text(encoding="utf-8")) or {}
+    labels, distractors = labelled.get("claims") or [], labelled.get("distractors") or []
+    found = [f.as_dict() for f in factcheck(read_article(article.read_bytes(), str(article)), cat).findings]
+    matched, misses, wrong, extra = _match(labels, found, cat)
     for miss in misses:  # why it was missed: not read at all, read without a subject, or pinned on another
         same = [
             e for e in extra if e["quantity"] == miss["quantity"] and _same_value(e, miss.get("low"), miss.get("high"))

@@ -92,24 +92,26 @@ def find_tables(text: str) -> list[Table]:
             j += 1
         block = lines[i : j + 1]
         i = j + 1
-        if SEPARATOR.fullmatch(text[block[1][0] : block[1][1]]) if len(block) > 1 else False:
+        if len(block) > 1 and SEPARATOR.fullmatch(text[block[1][0] : block[1][1]]):
             block = block[:1] + block[2:]
-        if len(block) < 2:
-            continue
-        header = _cells(text, *block[0])
-        cells = []
-        for cell in header[1:]:  # "| Cost category | DeepSeek-V3 $5.5M |"
-            hint = _hint(header[0].text)
-            if hint is not None and any(c.isdigit() for c in cell.text):
-                cells.append(TableCell(cell, hint, (cell,)))
-        for span in block[1:]:
-            row = _cells(text, *span)
-            if not row:
-                continue
-            for n, cell in enumerate(row[1:], 1):
-                column = header[n] if n < len(header) else None
-                hint = _hint(*(c.text for c in (column, row[0]) if c is not None))
-                if hint is not None and any(c.isdigit() for c in cell.text):
-                    cells.append(TableCell(cell, hint, tuple(c for c in (cell, row[0], column) if c is not None)))
-        tables.append(Table(block[0][0], block[-1][1], tuple(cells)))
+        if len(block) >= 2:
+            tables.append(Table(block[0][0], block[-1][1], tuple(_numbers(text, block))))
     return tables
+
+
+def _numbers(text: str, block: list[tuple[int, int]]) -> list[TableCell]:
+    """The cells of one table that hold a number, with what their header and row label say."""
+    header = _cells(text, *block[0])
+    cells = []
+    for cell in header[1:]:  # "| Cost category | DeepSeek-V3 $5.5M |"
+        hint = _hint(header[0].text)
+        if hint is not None and any(c.isdigit() for c in cell.text):
+            cells.append(TableCell(cell, hint, (cell,)))
+    for span in block[1:]:
+        row = _cells(text, *span)
+        for n, cell in enumerate(row[1:], 1):
+            column = header[n] if n < len(header) else None
+            hint = _hint(*(c.text for c in (column, row[0]) if c is not None))
+            if hint is not None and any(c.isdigit() for c in cell.text):
+                cells.append(TableCell(cell, hint, tuple(c for c in (cell, row[0], column) if c is not None)))
+    return cells
