@@ -163,24 +163,10 @@ def estimate_cmd(
       kb estimate --params 70B --tokens 2T --hardware A100 --mfu 0.35-0.45 --price 1.5-2.5 --json
       kb estimate GPT-4 --dollars 2024
     """
-    given = {}
-    for name, text, flag in (
-        ("parameters", params, "--params"),
-        ("active_parameters", active_params, "--active-params"),
-        ("training_tokens", tokens, "--tokens"),
-        ("mfu", mfu, "--mfu"),
-        ("gpu_hour_price_usd", price, "--price"),
-        ("num_gpus", gpus, "--gpus"),
-    ):
-        r = _range(text, flag)
-        if r:
-            given[name] = evaluate.Given(*r, basis="given on the command line", stated=False)
-    if mfu and (given["mfu"].high or 0) > 1:
-        raise click.BadParameter("MFU cannot exceed 1 (the accelerator's peak)", param_hint="--mfu")
-    if hardware:
-        given["hardware"] = evaluate.Given(None, None, hardware, stated=False)
-    if precision:
-        given["precision"] = evaluate.Given(None, None, precision, stated=False)
+    given = _given(
+        {"parameters": params, "active_parameters": active_params, "training_tokens": tokens, "mfu": mfu},
+        {"gpu_hour_price_usd": price, "num_gpus": gpus, "hardware": hardware, "precision": precision},
+    )
     with db.reading(kb.engine()) as session:
         cat = evaluate.Catalogue(session)
         if hardware and cat.resolve(hardware) is None:
@@ -193,33 +179,15 @@ def estimate_cmd(
         ctx = evaluate.build_context(spec, cat)
         import numpy as np  # here, not at the top: only estimates need it
 
-        from kb.compute import Estimate
-
         results = evaluate.estimate_all(ctx, np.random.default_rng(seed), samples)
         in_dollars_of = ctx.dollars_year
         scale = 1.0
         if dollars_of and in_dollars_of and dollars_of != in_dollars_of:
             scale = dollars.convert(1.0, in_dollars_of, dollars_of, cat.price_index)
             in_dollars_of = dollars_of
-    bands = {
-        q: {"p5": r.p5, "p50": r.p50, "p95": r.p95}
-        if isinstance(r, Estimate)
-        else {"p5": r.low, "p50": r.median, "p95": r.high}
-        for q, r in results.items()
-    }
-    for q, b in bands.items():
-        if unit_of(q) == MONEY:
-            bands[q] = {k: v * scale for k, v in b.items()}
-    inputs = {name: {"low": i.low, "high": i.high, "source": i.label} for name, i in ctx.inputs.items()}
-    if ctx.hardware:
-        inputs["hardware"] = {
-            "name": ctx.hardware_name,
-            "slug": ctx.hardware,
-            "precision": ctx.precision,
-            "year": ctx.year,
-        }
+    bands = _bands(results, scale)
     if as_json:
-        echo_json({**bands, "inputs": inputs, "dollars_of": in_dollars_of})
+        echo_json({**bands, "inputs": _inputs(ctx), "dollars_of": in_dollars_of})
         return
     if not bands:
         raise KBError("these inputs determine nothing: give parameters and tokens, or accelerator-hours")
@@ -235,6 +203,54 @@ def estimate_cmd(
     if in_dollars_of:
         converted = f", converted from {ctx.dollars_year} by the price index" if scale != 1.0 else ""
         click.echo(f"  costs in {in_dollars_of} US dollars{converted}")
+
+
+FLAGS = {
+    "parameters": "--params",
+    "active_parameters": "--active-params",
+    "training_tokens": "--tokens",
+    "mfu": "--mfu",
+    "gpu_hour_price_usd": "--price",
+    "num_gpus": "--gpus",
+}
+
+
+def _given(*options: dict[str, str | None]) -> dict[str, evaluate.Given]:
+    """The inputs given as options: ranges ("0.2-0.4") for numbers, names for hardware and precision."""
+    given = {}
+    for name, text in (item for group in options for item in group.items()):
+        if not text:
+            continue
+        if name in ("hardware", "precision"):
+            given[name] = evaluate.Given(None, None, text, stated=False)
+            continue
+        r = _range(text, FLAGS[name])
+        if r:
+            given[name] = evaluate.Given(*r, basis="given on the command line", stated=False)
+    if "mfu" in given and (given["mfu"].high or 0) > 1:
+        raise click.BadParameter("MFU cannot exceed 1 (the accelerator's peak)", param_hint="--mfu")
+    return given
+
+
+def _bands(results: dict, scale: float) -> dict[str, dict[str, float]]:
+    """Each quantity's 5th, 50th and 95th percentiles; money in the dollars asked for."""
+    from kb.compute import Estimate
+
+    bands = {}
+    for q, r in results.items():
+        band = {"p5": r.p5, "p50": r.p50, "p95": r.p95} if isinstance(r, Estimate) else {
+            "p5": r.low, "p50": r.median, "p95": r.high
+        }  # fmt: skip
+        bands[q] = {k: v * scale for k, v in band.items()} if unit_of(q) == MONEY else band
+    return bands
+
+
+def _inputs(ctx) -> dict:
+    inputs = {name: {"low": i.low, "high": i.high, "source": i.label} for name, i in ctx.inputs.items()}
+    if ctx.hardware:
+        hardware = {"name": ctx.hardware_name, "slug": ctx.hardware, "precision": ctx.precision, "year": ctx.year}
+        inputs["hardware"] = hardware
+    return inputs
 
 
 @cli.command()

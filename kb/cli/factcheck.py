@@ -51,34 +51,22 @@ def factcheck(kb: KB, path, as_json, html_out, add, title, url, eval_dir):
     if eval_dir is not None:
         with db.reading(kb.engine()) as session:
             scores = evaluation.evaluate_corpus(eval_dir, evaluate.Catalogue(session))
-        if as_json:
-            echo_json(scores)
-        else:
-            click.echo(evaluation.describe(scores))
+        echo_json(scores) if as_json else click.echo(evaluation.describe(scores))
         return
     if path is None:
         raise click.UsageError("Give an article's PATH, or - to read standard input.")
     if add and not title:
         raise click.UsageError("--add needs --title (and preferably --url).")
-    from kb.factcheck.article import MAX_BYTES
-
-    data = sys.stdin.buffer.read(MAX_BYTES + 1) if str(path) == "-" else _read(path)  # the limit applies while reading
-    text = article.read_article(data, "stdin" if str(path) == "-" else str(path))
+    stdin = str(path) == "-"
+    text = article.read_article(_read_stdin() if stdin else _read(path), "stdin" if stdin else str(path))
     with (db.transaction if add else db.reading)(kb.engine()) as session:
-        cat = evaluate.Catalogue(session)
-        report = check.factcheck(text, cat)
+        report = check.factcheck(text, evaluate.Catalogue(session))
         if add and report.findings:
-            added = _store(session, report, title, url)
-            evaluate.rejudge(session, {f.subject for f in report.findings if f.status == "checked" and f.subject})
-            click.echo(
-                f"Stored {added} drafts under source {records.slugify(title)}: they are not published until "
-                "accepted (kb claim review, or kb claim accept / reject).",
-                err=True,
-            )
+            _add(session, report, title, url)
     if html_out is not None:
         from kb.site.factcheck_page import write_report
 
-        write_report(report, html_out, title or (path.name if str(path) != "-" else "Article"))
+        write_report(report, html_out, title or ("Article" if stdin else path.name))
         click.echo(f"Wrote {html_out}.", err=True)
     if as_json:
         echo_json({"claims": [f.as_dict() for f in report.findings]})
@@ -87,19 +75,41 @@ def factcheck(kb: KB, path, as_json, html_out, add, title, url, eval_dir):
         click.echo("no claims found")
         return
     click.echo(check.render_terminal(report, paint))
-    counts: dict[str, int] = {}
-    for f in report.findings:
-        shown = f.verdict.verdict if f.status == "checked" else "need review"
-        counts[shown] = counts.get(shown, 0) + 1
-    n = len(report.findings)
-    parts = [f"{k:,} {'needs review' if v == 'need review' and k == 1 else v}" for v, k in sorted(counts.items())]
-    click.echo(f"{n:,} claim{'s' * (n != 1)}: " + ", ".join(parts))
+    click.echo(_tally(report))
     if report.unchecked:
         click.echo(
             f"Stopped after {len(report.findings):,} claims; {report.unchecked:,} more were not checked. "
             "Split the text to check them.",
             err=True,
         )
+
+
+def _tally(report) -> str:
+    """ "12 claims: 3 consistent, 1 needs review, …"."""
+    counts: dict[str, int] = {}
+    for f in report.findings:
+        shown = f.verdict.verdict if f.status == "checked" else "need review"
+        counts[shown] = counts.get(shown, 0) + 1
+    n = len(report.findings)
+    parts = [f"{k:,} {'needs review' if v == 'need review' and k == 1 else v}" for v, k in sorted(counts.items())]
+    return f"{n:,} claim{'s' * (n != 1)}: " + ", ".join(parts)
+
+
+def _add(session, report, title: str, url: str | None) -> None:
+    added = _store(session, report, title, url)
+    evaluate.rejudge(session, {f.subject for f in report.findings if f.status == "checked" and f.subject})
+    click.echo(
+        f"Stored {added} drafts under source {records.slugify(title)}: they are not published until "
+        "accepted (kb claim review, or kb claim accept / reject).",
+        err=True,
+    )
+
+
+def _read_stdin() -> bytes:
+    """At most one byte more than the size limit: the limit applies while reading."""
+    from kb.factcheck.article import MAX_BYTES
+
+    return sys.stdin.buffer.read(MAX_BYTES + 1)
 
 
 def _read(path: Path) -> bytes:
