@@ -69,69 +69,77 @@ def range_chart(quantity: str, low, high, p5, p50, p95) -> dict | None:
     }
 
 
+HEIGHT, WIDTH = 240.0, 600.0  # a subject chart's drawing area, in SVG units
+
+
 def subject_chart(claims: list[dict]) -> list[dict]:
     """One chart per quantity: each claim by date on a log value axis, against the model band."""
-    charts = []
     by_quantity: dict[str, list[dict]] = {}
     for c in claims:
         if c["low"] is not None or c["high"] is not None:
             by_quantity.setdefault(c["quantity"], []).append(c)
+    charts = []
     for quantity, items in sorted(by_quantity.items()):
-        height, width = 240.0, 600.0
-        values = [v for c in items for v in (c["low"], c["high"], c["p5"], c["p95"]) if v]
-        scale, ticks = log_scale(values, height)
+        scale, ticks = log_scale([v for c in items for v in (c["low"], c["high"], c["p5"], c["p95"]) if v], HEIGHT)
         if scale is None:
             continue
-        years = sorted({c["year_sort"] for c in items})
-        step = width / (len(items) + 1)
-        # The shaded band is the estimate most claims share (the knowledge base's own); a claim
-        # judged with inputs its claimant stated gets its own band drawn behind its mark.
-        judged = [c for c in items if c["p5"]]
-        estimates = Counter((c["p5"], c["p50"], c["p95"]) for c in [c for c in judged if not c["own_inputs"]] or judged)
-        common = max(estimates, key=lambda e: (estimates[e], e)) if estimates else None
-        marks = []
-        for i, c in enumerate(sorted(items, key=lambda c: (c["year_sort"], c["slug"]))):
-            y1 = height - scale(c["high"]) if c["high"] else 0.0
-            y2 = height - scale(c["low"]) if c["low"] else height
-            title = f"{c['value']} ({c['claimant']}, {c['date'] or 'undated'}): {c['verdict']['name']}"
-            own = None
-            if c["p5"] and (c["p5"], c["p50"], c["p95"]) != common:
-                own = {"y1": height - scale(c["p95"]), "y2": height - scale(c["p5"])}
-                title += f"; judged against its own inputs' range, {show_range(quantity, c['p5'], c['p95'])}"
-            marks.append(
-                {
-                    "x": round(step * (i + 1), 1),
-                    "y1": y1,
-                    "y2": y2,
-                    "verdict": c["verdict"]["key"],
-                    "title": title,
-                    "own_band": own,
-                    "url": c["url"],
-                    "label": c["date"][:4] if c["date"] else "n.d.",
-                }
-            )
-        band = None
-        if common:
-            p5, p50, p95 = common
-            band = {
-                "y1": height - scale(p95),
-                "y2": height - scale(p5),
-                "ym": height - scale(p50),
-                "label": f"model: {show_range(quantity, p5, p95)}",
-            }
-            band["label_y"] = round(band["y1"] - 5 if band["y1"] > 16 else band["y2"] + 14, 1)
+        common = _common_estimate(items)
         charts.append(
             {
                 "quantity": quantity,
                 "label": label_of(quantity),
-                "width": width,
-                "height": height,
-                "marks": marks,
-                "band": band,
-                "years": years,
-                "ticks": [{"y": height - scale(t), "label": show(quantity, t)} for t in ticks],
+                "width": WIDTH,
+                "height": HEIGHT,
+                "marks": _marks(quantity, items, scale, common),
+                "band": _band(quantity, common, scale) if common else None,
+                "years": sorted({c["year_sort"] for c in items}),
+                "ticks": [{"y": HEIGHT - scale(t), "label": show(quantity, t)} for t in ticks],
                 "title": f"{label_of(quantity)} claims about this subject by date, log scale, "
                 f"with the model's 90% range shaded",
             }
         )
     return charts
+
+
+def _common_estimate(items: list[dict]) -> tuple | None:
+    """The shaded band: the estimate most claims share (the knowledge base's own). A claim judged
+    with inputs its claimant stated gets its own band drawn behind its mark."""
+    judged = [c for c in items if c["p5"]]
+    estimates = Counter((c["p5"], c["p50"], c["p95"]) for c in [c for c in judged if not c["own_inputs"]] or judged)
+    return max(estimates, key=lambda e: (estimates[e], e)) if estimates else None
+
+
+def _marks(quantity: str, items: list[dict], scale, common: tuple | None) -> list[dict]:
+    step = WIDTH / (len(items) + 1)
+    marks = []
+    for i, c in enumerate(sorted(items, key=lambda c: (c["year_sort"], c["slug"]))):
+        title = f"{c['value']} ({c['claimant']}, {c['date'] or 'undated'}): {c['verdict']['name']}"
+        own = None
+        if c["p5"] and (c["p5"], c["p50"], c["p95"]) != common:
+            own = {"y1": HEIGHT - scale(c["p95"]), "y2": HEIGHT - scale(c["p5"])}
+            title += f"; judged against its own inputs' range, {show_range(quantity, c['p5'], c['p95'])}"
+        marks.append(
+            {
+                "x": round(step * (i + 1), 1),
+                "y1": HEIGHT - scale(c["high"]) if c["high"] else 0.0,
+                "y2": HEIGHT - scale(c["low"]) if c["low"] else HEIGHT,
+                "verdict": c["verdict"]["key"],
+                "title": title,
+                "own_band": own,
+                "url": c["url"],
+                "label": c["date"][:4] if c["date"] else "n.d.",
+            }
+        )
+    return marks
+
+
+def _band(quantity: str, common: tuple, scale) -> dict:
+    p5, p50, p95 = common
+    y1, y2 = HEIGHT - scale(p95), HEIGHT - scale(p5)
+    return {
+        "y1": y1,
+        "y2": y2,
+        "ym": HEIGHT - scale(p50),
+        "label": f"model: {show_range(quantity, p5, p95)}",
+        "label_y": round(y1 - 5 if y1 > 16 else y2 + 14, 1),
+    }
