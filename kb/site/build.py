@@ -75,62 +75,78 @@ def _build(
     if progress:
         progress(0)  # a build is needed: let the bar appear now
     env = environment(templates)
-    collecting = gc.isenabled()
-    gc.disable()  # building the pages allocates a million objects, none in cycles: no need to scan
-    try:
-        pages, downloads = build_pages(session, base_url)
-    finally:
-        if collecting:
-            gc.enable()
+    pages, downloads = _pages_without_gc(session, base_url)
     writer = SiteWriter(out)
     job = _Job(pages, env, previous["pages"], salt, base_url, writer)
     _prepare(job)
     if workers is None:
         workers = min(os.cpu_count() or 1, MAX_WORKERS) if len(pages) > PARALLEL_PAGES else 1
-    files_digest = None
+    manifest = {"state": state}
 
     def write_the_rest():  # runs while the workers render, when there are workers
-        nonlocal state, files_digest
-        state = state or store.content_digest(session) + salt
-        files = (downloads["claims"], downloads["listing"])
-        files_digest = hashlib.blake2b(pickle.dumps(files, protocol=5), digest_size=16).hexdigest()
-        _write_downloads(writer, downloads, reuse=previous.get("downloads") == files_digest)
-        _write_feeds(writer, env, pages, downloads["views"], base_url)
-        static = templates / "static"
-        for path in sorted(static.rglob("*")):
-            if path.is_file():
-                writer.write(f"static/{path.relative_to(static)}", path.read_bytes())
-        if (templates / "favicon.ico").is_file():  # browsers ask for /favicon.ico whatever the page says
-            writer.write("favicon.ico", (templates / "favicon.ico").read_bytes())
-        writer.write(".gitkeep", b"")
+        manifest["state"] = manifest["state"] or store.content_digest(session) + salt
+        manifest["downloads"] = _write_files(writer, job, templates, downloads, previous.get("downloads"))
 
     try:
         if workers > 1 and fail_after is None:
             results = _render_in_processes(job, workers, progress, meanwhile=write_the_rest)
         else:
             write_the_rest()
-            results = []
-            for i in range(len(pages)):
-                if fail_after is not None and i >= fail_after:
-                    raise RuntimeError(f"injected failure after {fail_after} pages")
-                results.extend(_render(job, [i]))
-                if progress:
-                    progress(1)
-        writer.written.update(save_as for save_as, _, _ in results)  # workers' writers were copies
-        writer.changed = sorted(set(writer.changed) | {save_as for save_as, _, changed in results if changed})
-        files = sorted(writer.written | {MANIFEST})
-        manifest = {
-            "state": state,
-            "pages": {save_as: fingerprint for save_as, fingerprint, _ in results},
-            "downloads": files_digest,
-            "files": files,
-        }
-        writer.write(MANIFEST, json.dumps(manifest, sort_keys=True, indent=0))
-        writer.publish()
+            results = _render_serially(job, progress, fail_after)
+        _publish(writer, results, manifest)
     except BaseException:
         writer.abandon()
         raise
     return BuildResult(len(pages), len(writer.written), writer.changed)
+
+
+def _pages_without_gc(session: Session, base_url: str) -> tuple[list[Page], dict]:
+    """build_pages allocates a million objects, none in cycles: the collector need not scan them."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return build_pages(session, base_url)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _write_files(writer: SiteWriter, job: _Job, templates: Path, downloads: dict, reused: str | None) -> str:
+    """Everything but the pages: downloads, feeds, static files. Returns the downloads' digest,
+    which the next build compares to skip rewriting them."""
+    files = (downloads["claims"], downloads["listing"])
+    digest = hashlib.blake2b(pickle.dumps(files, protocol=5), digest_size=16).hexdigest()
+    _write_downloads(writer, downloads, reuse=reused == digest)
+    _write_feeds(writer, job.env, job.pages, downloads["views"], job.base_url)
+    static = templates / "static"
+    for path in sorted(static.rglob("*")):
+        if path.is_file():
+            writer.write(f"static/{path.relative_to(static)}", path.read_bytes())
+    if (templates / "favicon.ico").is_file():  # browsers ask for /favicon.ico whatever the page says
+        writer.write("favicon.ico", (templates / "favicon.ico").read_bytes())
+    writer.write(".gitkeep", b"")
+    return digest
+
+
+def _render_serially(job: _Job, progress, fail_after: int | None) -> list[tuple[str, str, bool]]:
+    results = []
+    for i in range(len(job.pages)):
+        if fail_after is not None and i >= fail_after:
+            raise RuntimeError(f"injected failure after {fail_after} pages")
+        results.extend(_render(job, [i]))
+        if progress:
+            progress(1)
+    return results
+
+
+def _publish(writer: SiteWriter, results: list[tuple[str, str, bool]], manifest: dict) -> None:
+    """The manifest written last, then the new site swapped in for the old in one step."""
+    writer.written.update(save_as for save_as, _, _ in results)  # workers' writers were copies
+    writer.changed = sorted(set(writer.changed) | {save_as for save_as, _, changed in results if changed})
+    manifest["pages"] = {save_as: fingerprint for save_as, fingerprint, _ in results}
+    manifest["files"] = sorted(writer.written | {MANIFEST})
+    writer.write(MANIFEST, json.dumps(manifest, sort_keys=True, indent=0))
+    writer.publish()
 
 
 PARALLEL_PAGES = 2_000
