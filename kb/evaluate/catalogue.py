@@ -208,28 +208,36 @@ class Catalogue:
         quotes = [g for g in self.facts.get(hardware, {}).get(quantity, []) if g.low is not None or g.high is not None]
         if not quotes:
             return None
-        if year is None:
-            chosen = quotes
-        else:
-            distance = [_year_distance(g, year) for g in quotes]
-            best = min(distance)
-            chosen = [g for g, d in zip(quotes, distance) if d <= best + 1]
+        chosen = _nearest_quotes(quotes, year)
         low, high = quote_band(sorted(v for g in chosen for v in (g.low, g.high) if v is not None))
-        by_title: dict[str, list[str]] = {}
-        for g in chosen:
-            by_title.setdefault(g.source_title or g.source or "", []).append((g.qualifier or "").split(" ")[0])
-        titles = "; ".join(f"{title} ({_quotes(kinds)})" for title, kinds in by_title.items())
         years = sorted(y for g in chosen if (span := _quote_years(g)) for y in span)
         return Given(
             low,
             high,
             None,
             chosen[0].source,
-            titles,
+            _quoted_from(chosen),
             "catalogue",
             max((g.confidence for g in chosen), key=CONFIDENCE_ORDER.__getitem__),
             year=years[len(years) // 2] if years else None,  # whose dollars they are
         )
+
+
+def _nearest_quotes(quotes: list[Given], year: int | None) -> list[Given]:
+    """The quotes for the year, or the nearest year (and the one after it); all where no year is asked."""
+    if year is None:
+        return quotes
+    distance = [_year_distance(g, year) for g in quotes]
+    best = min(distance)
+    return [g for g, d in zip(quotes, distance) if d <= best + 1]
+
+
+def _quoted_from(chosen: list[Given]) -> str:
+    """ "Epoch AI hardware prices (3 quotes: purchase, list)": each source with what it quotes."""
+    by_title: dict[str, list[str]] = {}
+    for g in chosen:
+        by_title.setdefault(g.source_title or g.source or "", []).append((g.qualifier or "").split(" ")[0])
+    return "; ".join(f"{title} ({_quotes(kinds)})" for title, kinds in by_title.items())
 
 
 def quote_band(values: list[float]) -> tuple[float, float]:

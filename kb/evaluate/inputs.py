@@ -90,18 +90,9 @@ def build_context(spec: ClaimSpec, cat: Catalogue, use_stated: str = "fill") -> 
 
 
 def _build_context(spec: ClaimSpec, cat: Catalogue, use_stated: str) -> Context:
-    ctx = Context()
-    subject = spec.subject
-    if subject:
-        for name in MODEL_INPUTS:
-            ctx.put(name, cat.fact(subject, name))
-        if text := cat.text(subject, "hardware"):
-            ctx.hardware = cat.resolve(text) or text
-        ctx.precision = cat.text(subject, "precision")
-    known = cat.subjects.get(subject) if subject else None
-    if known is not None and known.kind == "hardware":
-        ctx.hardware = subject
-    ctx.year = spec.year or (known.year if known else None)
+    """The subject's facts, then the scenario's inputs, the hardware's figures, the claimant's own
+    inputs where nothing else gives one, and the priors last."""
+    ctx = _subject_context(spec, cat)
     scenario_hardware = spec.assumptions.get("hardware")
     if scenario_hardware is not None and cat.resolve(scenario_hardware.text or "") != ctx.hardware:
         for name in HARDWARE_BOUND:  # a re-run on other hardware keeps the model, not the run
@@ -114,19 +105,39 @@ def _build_context(spec: ClaimSpec, cat: Catalogue, use_stated: str) -> Context:
             _apply(ctx, cat, name, given)
         else:
             stated_later[name] = given
-    if "active_parameters" not in ctx.inputs and "parameters" in ctx.inputs:
-        ctx.put("active_parameters", ctx.given["parameters"])
-    hardware_inputs(ctx, cat)
+    _derive(ctx, cat)
     for name, given in stated_later.items():  # the claimant's own inputs fill what nothing else gives
         if name not in ctx.inputs:
             _apply(ctx, cat, name, given)
-    if "active_parameters" not in ctx.inputs and "parameters" in ctx.inputs:
-        ctx.put("active_parameters", ctx.given["parameters"])
-    hardware_inputs(ctx, cat)
+    _derive(ctx, cat)
     for name in ("server_overhead", "pue", "development_multiplier", "cluster_overhead", "useful_life_years"):
         if name not in ctx.inputs and (prior := cat.prior(name)):
             ctx.put(name, prior)
     return ctx
+
+
+def _subject_context(spec: ClaimSpec, cat: Catalogue) -> Context:
+    """What the knowledge base holds about the claim's subject: a model's facts, or an accelerator."""
+    ctx = Context()
+    subject = spec.subject
+    known = cat.subjects.get(subject) if subject else None
+    if subject:
+        for name in MODEL_INPUTS:
+            ctx.put(name, cat.fact(subject, name))
+        if text := cat.text(subject, "hardware"):
+            ctx.hardware = cat.resolve(text) or text
+        ctx.precision = cat.text(subject, "precision")
+    if known is not None and known.kind == "hardware":
+        ctx.hardware = subject
+    ctx.year = spec.year or (known.year if known else None)
+    return ctx
+
+
+def _derive(ctx: Context, cat: Catalogue) -> None:
+    """A dense model's active parameters are all of them; the hardware's figures fill their inputs."""
+    if "active_parameters" not in ctx.inputs and "parameters" in ctx.inputs:
+        ctx.put("active_parameters", ctx.given["parameters"])
+    hardware_inputs(ctx, cat)
 
 
 def _apply(ctx: Context, cat: Catalogue, name: str, given: Given) -> None:
