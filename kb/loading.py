@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from kb import epoch, records, store
+from kb import epoch, epoch_files, records, store
 from kb.errors import InvalidRecord
 from kb.values import alias_key
 
@@ -35,5 +35,5 @@ def read_path(path: Path, session: Session) -> list[records.Document]:
             for subject in doc.subjects:
                 for name in (subject.slug, subject.name, *subject.aliases):
                     known.setdefault(alias_key(name), subject.slug)
-        documents += epoch.documents(epoch.read_tables(tables), lambda name: known.get(alias_key(name)))
+        documents += epoch.documents(epoch_files.read_tables(tables), lambda name: known.get(alias_key(name)))
     return documents

@@ -9,19 +9,19 @@ import csv
 import sys
 from pathlib import Path
 
-from kb import epoch
+from kb import epoch_files
 
 NOTES = {"Parameters notes", "Training compute notes", "Dataset size notes", "Training time notes", "Reference"}
 FILES = {
-    "ai_models.csv": epoch.MODEL_COLUMNS,
-    "chips.csv": epoch.CHIP_COLUMNS,
-    "hardware_prices.csv": epoch.PRICE_COLUMNS,
-    "price_index_PCU518210518210.csv": epoch.INDEX_COLUMNS,
+    "ai_models.csv": epoch_files.MODEL_COLUMNS,
+    "chips.csv": epoch_files.CHIP_COLUMNS,
+    "hardware_prices.csv": epoch_files.PRICE_COLUMNS,
+    "price_index_PCU518210518210.csv": epoch_files.INDEX_COLUMNS,
 }
 
 
 def main(source: Path, target: Path) -> None:
-    tables = epoch.read_tables([source / name for name in FILES])
+    tables = epoch_files.read_tables([source / name for name in FILES])
     models = [r for r in tables.models if r["Parameters"].strip() or r["Training compute (FLOP)"].strip()]
     used = {h.strip() for r in models for h in r["Training hardware"].split(",")}
     used |= {r["Hardware model"].strip() for r in tables.prices}
@@ -32,7 +32,7 @@ def main(source: Path, target: Path) -> None:
             writer = csv.DictWriter(file, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
             writer.writeheader()
             for row in rows:
-                writer.writerow({k: epoch.working(v) if k in NOTES else v for k, v in row.items()})
+                writer.writerow({k: epoch_files.working(v) if k in NOTES else v for k, v in row.items()})
         print(f"{target / name}: {len(rows)} rows")
 
 

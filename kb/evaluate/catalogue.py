@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session, col, select
 
 from kb import store
-from kb.epoch import compute_from_hours
+from kb.epoch_files import compute_from_hours
 from kb.models import Alias, Assumption, Claim, Fact, Source, Subject
 
 if TYPE_CHECKING:
