@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 
 from kb.errors import ParseError, RangeError
 from kb.quantities import (
@@ -229,53 +230,72 @@ def _resolve_unit(found: str | None, currency: str | None, expected: str | None,
 
 
 def _parse_core(s: str, original: str) -> tuple[float | None, float | None]:
-    """The number part, with its qualifiers: returns (low, high), either may be None."""
-    for joiner in (r",?\s*(?:if not|or even|or possibly|perhaps even|maybe even)\s+",):
-        parts = re.split(joiner, s, maxsplit=1)
-        if len(parts) == 2:
-            low, high = _parse_core(parts[0], original)
-            low2, high2 = _parse_core(parts[1], original)
-            return low, high2 if high2 is not None else (high if low2 is None else None)
-    if s.endswith("+") or s.endswith(" or more") or s.endswith(" and up"):
-        low, _ = _parse_core(re.sub(r"\+$| or more$| and up$", "", s).strip(), original)
-        return low, None
-    m = re.fullmatch(rf"(?:{LOWER_BOUND})\s*(.+)", s)
-    if m:
-        low, _ = _parse_core(m.group(1), original)
-        return low, None
-    m = re.fullmatch(rf"(?:{UPPER_BOUND})\s*(.+)", s)
-    if m:
-        _, high = _parse_core(m.group(1), original)
-        return None, high
-    m = re.fullmatch(rf"{NEARLY}\s+(.+)", s)
-    if m:
-        low, high = _parse_core(m.group(1), original)
-        return (None if low is None else low * 0.9), high
-    m = re.fullmatch(rf"{HEDGE}\s*(.+)", s)
-    if m:
-        return _parse_core(m.group(1), original)
-    m = re.fullmatch(VAGUE, s)
-    if m:
-        return _vague(*m.groups())
-    m = re.fullmatch(rf"(?:anywhere\s+)?(?:between|from)?\s*{AMOUNT}\s*(?:-|to|and|through)\s*{AMOUNT}", s)
-    if m:
-        a, a_scale, b, b_scale = m.groups()
-        low, high = _number(a, a_scale, original), _number(b, b_scale, original)
-        if a_scale is None and b_scale is not None and _number(a, None, original) < 1000:
-            low = _number(a, b_scale, original)
-        if low > high:
-            raise ParseError(f'"{original}": low {low:g} is above high {high:g}')
-        return low, high
-    m = re.fullmatch(AMOUNT, s)
-    if m:
-        value = _number(m.group(1), m.group(2), original)
-        return value, value
-    m = re.fullmatch(r"(?:anywhere\s+)?(?:from\s+)?(.+?)\s+to\s+(.+)", s)
-    if m:  # "$50 million to well over $100 million"
-        low, _ = _parse_core(m.group(1), original)
-        _, high = _parse_core(m.group(2), original)
-        return low, high
+    """The number part, with its qualifiers: returns (low, high), either may be None. The first
+    rule whose pattern matches the whole text reads it (see READINGS)."""
+    for pattern, read in READINGS:
+        if m := pattern.fullmatch(s):
+            return read(m, original)
     raise ParseError(f'cannot parse "{original}"')
+
+
+def _either(m: re.Match, original: str) -> tuple[float | None, float | None]:
+    """ "$50M, if not $100M": from the first to the second."""
+    low, high = _parse_core(m.group(1), original)
+    low2, high2 = _parse_core(m.group(2), original)
+    return low, high2 if high2 is not None else (high if low2 is None else None)
+
+
+def _at_least(m: re.Match, original: str) -> tuple[float | None, float | None]:
+    return _parse_core(m.group(1).strip(), original)[0], None
+
+
+def _at_most(m: re.Match, original: str) -> tuple[float | None, float | None]:
+    return None, _parse_core(m.group(1), original)[1]
+
+
+def _nearly(m: re.Match, original: str) -> tuple[float | None, float | None]:
+    """ "nearly $5M": up to it, from a tenth below."""
+    low, high = _parse_core(m.group(1), original)
+    return (None if low is None else low * 0.9), high
+
+
+def _hedged(m: re.Match, original: str) -> tuple[float | None, float | None]:
+    return _parse_core(m.group(1), original)
+
+
+def _between(m: re.Match, original: str) -> tuple[float | None, float | None]:
+    """ "$2-5 million": the scale written once applies to both ends."""
+    a, a_scale, b, b_scale = m.groups()
+    low, high = _number(a, a_scale, original), _number(b, b_scale, original)
+    if a_scale is None and b_scale is not None and _number(a, None, original) < 1000:
+        low = _number(a, b_scale, original)
+    if low > high:
+        raise ParseError(f'"{original}": low {low:g} is above high {high:g}')
+    return low, high
+
+
+def _amount(m: re.Match, original: str) -> tuple[float | None, float | None]:
+    value = _number(m.group(1), m.group(2), original)
+    return value, value
+
+
+def _to(m: re.Match, original: str) -> tuple[float | None, float | None]:
+    """ "$50 million to well over $100 million": each end read on its own."""
+    return _parse_core(m.group(1), original)[0], _parse_core(m.group(2), original)[1]
+
+
+READINGS: list[tuple[re.Pattern, Callable[[re.Match, str], tuple[float | None, float | None]]]] = [
+    (re.compile(r"(.*?),?\s*(?:if not|or even|or possibly|perhaps even|maybe even)\s+(.*)", re.S), _either),
+    (re.compile(r"(.*)(?:\+| or more| and up)", re.S), _at_least),
+    (re.compile(rf"(?:{LOWER_BOUND})\s*(.+)"), _at_least),
+    (re.compile(rf"(?:{UPPER_BOUND})\s*(.+)"), _at_most),
+    (re.compile(rf"{NEARLY}\s+(.+)"), _nearly),
+    (re.compile(rf"{HEDGE}\s*(.+)"), _hedged),
+    (re.compile(VAGUE), lambda m, original: _vague(*m.groups())),
+    (re.compile(rf"(?:anywhere\s+)?(?:between|from)?\s*{AMOUNT}\s*(?:-|to|and|through)\s*{AMOUNT}"), _between),
+    (re.compile(AMOUNT), _amount),
+    (re.compile(r"(?:anywhere\s+)?(?:from\s+)?(.+?)\s+to\s+(.+)"), _to),
+]
 
 
 def _vague(few: str | None, order: str | None, plural: str) -> tuple[float, float]:
