@@ -26,7 +26,7 @@ import time
 
 from corpus import add_claims, cleanup, scratch, seeded_database
 
-from kb import db, evaluate, store
+from kb import db, evaluate, writes
 from kb.site.build import build_site
 from kb.site.listing import DATA_FILE
 from kb.site.pages import build_pages
@@ -82,7 +82,7 @@ def plain_render(engine, out) -> float:
 def timed_build(engine, out, edit: str | None = None):
     with db.transaction(engine) as session:
         if edit:
-            store.edit_claim(session, "generated-000000", {"quote": edit})
+            writes.edit_claim(session, "generated-000000", {"quote": edit})
     with db.transaction(engine) as session:
         start = time.perf_counter()
         result = build_site(session, out)

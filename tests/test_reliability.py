@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, reject, settings
 from hypothesis import strategies as st
 
-from kb import db, records, store
+from kb import db, records, writes
 from kb.cli import cli
 from kb.errors import KBError
 from kb.quantities import QUANTITIES, TEXT
@@ -204,8 +204,8 @@ def test_export_import_round_trip_property(databases, tmp_path_factory, doc):
     urls = [databases.new("empty"), databases.new("empty")]
     engine = db.make_engine(urls[0])
     with db.transaction(engine) as session:
-        store.load_documents(session, records.parse_documents(json.dumps({"subjects": SUBJECTS}), "s", True))
-        store.load_documents(session, records.parse_documents(json.dumps(doc), "generated", True))
+        writes.load_documents(session, records.parse_documents(json.dumps({"subjects": SUBJECTS}), "s", True))
+        writes.load_documents(session, records.parse_documents(json.dumps(doc), "generated", True))
     engine.dispose()
     runner = CliRunner()
     first = runner.invoke(cli, ["--db", urls[0], "export", "--format", "json"]).stdout
@@ -336,8 +336,8 @@ def test_no_accepted_value_makes_check_or_build_fail(databases, tmp_path_factory
     engine = db.make_engine(url)
     try:
         with db.transaction(engine) as session:
-            store.load_documents(session, records.parse_documents(json.dumps({"subjects": SUBJECTS}), "s", True))
-            store.load_documents(session, documents)
+            writes.load_documents(session, records.parse_documents(json.dumps({"subjects": SUBJECTS}), "s", True))
+            writes.load_documents(session, documents)
     except KBError:
         reject()
     finally:

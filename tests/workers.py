@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from kb import db, records, store
+from kb import db, records, writes
 
 
 def claim_record(worker: int, i: int) -> records.ClaimIn:
@@ -26,7 +26,7 @@ def add_claims(url: str, worker: int, n: int) -> int:
     engine = db.make_engine(url)
     for i in range(n):
         record = claim_record(worker, i)
-        db.run_with_retry(engine, lambda session, record=record: store.upsert_claim(session, record, replace=False))
+        db.run_with_retry(engine, lambda session, record=record: writes.upsert_claim(session, record, replace=False))
     engine.dispose()
     return n
 

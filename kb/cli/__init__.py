@@ -38,10 +38,10 @@ def lazy(name: str) -> types.ModuleType:
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-    from kb import db, evaluate, loading, records, store, views
+    from kb import db, evaluate, loading, records, store, views, writes
 else:
-    db, evaluate, loading, records, store, views = (
-        lazy(f"kb.{name}") for name in ("db", "evaluate", "loading", "records", "store", "views")
+    db, evaluate, loading, records, store, views, writes = (
+        lazy(f"kb.{name}") for name in ("db", "evaluate", "loading", "records", "store", "views", "writes")
     )
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}

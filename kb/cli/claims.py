@@ -21,6 +21,7 @@ from kb.cli import (
     require,
     stdin_is_terminal,
     store,
+    writes,
 )
 from kb.cli.edit import existing_slug, json_option, validated
 from kb.errors import InvalidRecord
@@ -111,8 +112,8 @@ def claim_add(
         data["claimant"] = data["claimant"] or require(None, "--claimant", "Claimant")
         record = validated(records.ClaimIn, data, source_slug)
         if slug is None:  # a source may make several claims about one subject and quantity
-            record = dataclasses.replace(record, slug=store.free_claim_slug(session, record.slug))
-        row = store.upsert_claim(session, record, replace=False)
+            record = dataclasses.replace(record, slug=writes.free_claim_slug(session, record.slug))
+        row = writes.upsert_claim(session, record, replace=False)
         evaluate.rejudge(session, {subject_name})
         verdict = _verdict_line(store.latest_evaluation(session, store.ident(row)))
     click.echo(f"Added claim {row.slug}: {verdict}")
@@ -269,7 +270,7 @@ def claim_edit(kb: KB, slug, value, subject_name, scope, quote, claimant, claime
         if not changes:
             raise click.UsageError("Nothing to change: give at least one option.")
         before = row.subject_id
-        row = store.edit_claim(session, slug, changes, expect_version)
+        row = writes.edit_claim(session, slug, changes, expect_version)
         evaluate.rejudge(session, {store.subject_slug(session, before), store.subject_slug(session, row.subject_id)})
         verdict = _verdict_line(store.latest_evaluation(session, store.ident(row)))
     click.echo(f"Updated claim {row.slug} (version {row.version}): {verdict}")
@@ -283,7 +284,7 @@ def _verdict_line(evaluation) -> str:
 
 def _drafts_to(kb: KB, slugs: tuple[str, ...], status: str, reason: str | None) -> None:
     with db.transaction(kb.engine()) as session:
-        rows = [store.settle_draft(session, slug, status, reason) for slug in slugs]
+        rows = [writes.settle_draft(session, slug, status, reason) for slug in slugs]
         if status == "active":
             evaluate.rejudge(session, {store.subject_slug(session, r.subject_id) for r in rows})
     click.echo(f"{'Accepted' if status == 'active' else 'Rejected'} {len(rows):,} draft{'s' * (len(rows) != 1)}.")
@@ -355,7 +356,7 @@ def claim_review(kb: KB):
             with db.transaction(kb.engine()) as session:
                 kept = ("slug", "subject", "quantity", "quote", "scope", "claimant", "date", "status")
                 record = validated(records.ClaimIn, {**{k: d[k] for k in kept}, "value": value}, d["source"])
-                store.edit_claim(session, d["slug"], {"value": (record.value_text, record.value)})
+                writes.edit_claim(session, d["slug"], {"value": (record.value_text, record.value)})
             choice = "a"
         if choice == "a":
             _drafts_to(kb, (d["slug"],), "active", None)
@@ -371,7 +372,7 @@ def claim_review(kb: KB):
 def claim_retract(kb: KB, slug, reason, superseded):
     """Mark a claim retracted. It is kept, with the reason, never deleted."""
     with db.transaction(kb.engine()) as session:
-        row = store.retract_claim(
+        row = writes.retract_claim(
             session, slug, records.clean_text(reason, "--reason"), "superseded" if superseded else "retracted"
         )
     click.echo(f"Claim {row.slug} is now {row.status}.")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kb.cli import KB, cli, db, echo_json, evaluate, loading, pass_kb, records, store
+from kb.cli import KB, cli, db, echo_json, evaluate, loading, pass_kb, records, store, writes
 
 
 def initialise(kb: KB, quiet: bool = False) -> dict[str, int]:
@@ -16,7 +16,7 @@ def initialise(kb: KB, quiet: bool = False) -> dict[str, int]:
     loaded = {}
     if kb.sources.is_dir():
         with db.transaction(engine) as session:
-            loaded = store.load_documents(session, loading.read_path(kb.sources, session))
+            loaded = writes.load_documents(session, loading.read_path(kb.sources, session))
             evaluate.rejudge(session)  # no verdict older than the data it rests on
     elif not quiet:
         click.echo(f"No {kb.sources}/ folder here; created an empty knowledge base.", err=True)
@@ -119,7 +119,7 @@ def import_(kb: KB, path):
       kb import export/claims.json
     """
     with db.transaction(kb.engine()) as session:
-        loaded = store.load_documents(session, loading.read_path(path, session))
+        loaded = writes.load_documents(session, loading.read_path(path, session))
         evaluate.rejudge(session)
     changes = loaded.pop("fact_changes")
     kept = " (their old values kept, ranked deprecated)" if changes["changed"] else ""

@@ -15,6 +15,7 @@ from kb.cli import (
     records,
     store,
     views,
+    writes,
 )
 from kb.quantities import (
     BASES,
@@ -74,7 +75,7 @@ def source_add(kb: KB, **options):
     """
     record = validated(records.SourceIn, options)
     with db.transaction(kb.engine()) as session:
-        row = store.upsert_source(session, record, replace=False)
+        row = writes.upsert_source(session, record, replace=False)
     click.echo(f"Added source {row.slug}.")
 
 
@@ -148,7 +149,7 @@ def subject_add(kb: KB, name, aliases, **options):
     """
     record = validated(records.SubjectIn, {"name": name, "aliases": list(aliases), **options})
     with db.transaction(kb.engine()) as session:
-        row = store.upsert_subject(session, record, replace=False)
+        row = writes.upsert_subject(session, record, replace=False)
     click.echo(f"Added subject {row.slug}.")
 
 
@@ -228,7 +229,7 @@ def fact_add(kb: KB, subject_name, quantity, value, source_slug, **options):
     data = {"subject": subject_name, "quantity": quantity, "value": value, "source": source_slug, **options}
     record = validated(records.FactIn, data, source_slug)
     with db.transaction(kb.engine()) as session:
-        row = store.upsert_fact(session, record, replace=False)
+        row = writes.upsert_fact(session, record, replace=False)
         changed = evaluate.rejudge(session, {subject_name})
     click.echo(f"Added fact {row.slug}; {changed:,} verdicts changed.")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from kb.cli import KB, cli, db, echo_json, evaluate, paint, pass_kb, records, store
+from kb.cli import KB, cli, db, echo_json, evaluate, paint, pass_kb, records, store, writes
 from kb.errors import KBError
 
 
@@ -131,14 +131,14 @@ def _store(session, report, title: str, url: str | None) -> int:
     imported again; characters the text rules refuse are dropped from the article's sentences."""
     where = records.Where("kb factcheck --add", "", None)
     source = records.SourceIn.from_dict({"title": title, "url": url, "kind": "article"}, where)
-    store.upsert_source(session, source, replace=False)
+    writes.upsert_source(session, source, replace=False)
     added = 0
     for n, f in enumerate(report.findings, 1):
         if f.status != "checked" or f.subject is None or f.subject == "an unnamed model":
             continue  # findings left for review are not stored as claims
         if store.find_subject(session, f.subject) is None:
             subject = {"name": _printable(f.subject), "kind": "model"}
-            store.upsert_subject(session, records.SubjectIn.from_dict(subject, where))
+            writes.upsert_subject(session, records.SubjectIn.from_dict(subject, where))
         value = f.span.value
         claim = {
             "slug": records.slugify(f"{source.slug}-{n}-{f.span.quantity}"),
@@ -154,7 +154,7 @@ def _store(session, report, title: str, url: str | None) -> int:
             "status": "draft",
             "status_reason": "found by kb factcheck; kb claim review to accept or reject it",
         }
-        store.upsert_claim(session, records.ClaimIn.from_dict(claim, where, source.slug), replace=False)
+        writes.upsert_claim(session, records.ClaimIn.from_dict(claim, where, source.slug), replace=False)
         added += 1
     return added
 
