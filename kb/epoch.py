@@ -23,7 +23,8 @@ from kb.epoch_names import (
     name_variants,
     subject_for,
 )
-from kb.records import Document, document_from_dict, fitted_slug, slugify
+from kb.fields import fitted_slug, slugify
+from kb.records import Document, document_from_dict
 from kb.values import alias_key
 
 LICENCE = "CC BY 4.0; credit: Epoch AI"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from kb.records import fitted_slug, slugify
+from kb.fields import fitted_slug, slugify
 from kb.values import alias_key
 
 Resolver = Callable[[str], "str | None"]  # a name to the slug of the subject it already is, if any

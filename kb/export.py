@@ -7,17 +7,17 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from kb.models import Assumption, Claim, Fact, Source, Subject
+from kb.records import AssumptionIn, ClaimIn, FactIn, Record, SourceIn, SubjectIn
 from kb.store import all_aliases, ident, slugs
 from kb.timestamps import iso_utc
 
 
-def _present(record: dict) -> dict:
-    return {k: v for k, v in record.items() if v is not None}
-
-
-def _compact(record: dict) -> dict:
-    keep = ("low", "high")
-    return {k: v for k, v in record.items() if v is not None or k in keep}
+def _written(model: type[Record], row: Any, **values: Any) -> dict:
+    """A row as its record model writes it: the model's fields in its order, from the row's columns
+    of the same name or the values given; a field with no value is left out, except an open end."""
+    columns = type(row).__table__.columns
+    found = {k: getattr(row, k) for k in model.field_names() if k in columns} | values
+    return {k: found[k] for k in model.field_names() if k in found and (found[k] is not None or k in ("low", "high"))}
 
 
 SUBJECTS_FILE_STEM = "_subjects"  # slugs start with a letter or digit, so no source's file can take this name
@@ -36,17 +36,7 @@ def export_documents(session: Session) -> list[tuple[str, dict]]:
     sources, subjects = slugs(session, "source"), slugs(session, "subject")
     aliases = all_aliases(session)
     subject_docs = [
-        _present(
-            dict(
-                slug=s.slug,
-                name=s.name,
-                kind=s.kind,
-                aliases=aliases[ident(s)] or None,
-                developer=s.developer,
-                year=s.year,
-                notes=s.notes,
-            )
-        )
+        _written(SubjectIn, s, aliases=aliases[ident(s)] or None)
         for s in session.exec(select(Subject).order_by(Subject.slug))
     ]
     documents: list[tuple[str, dict[str, Any]]] = [(SUBJECTS_FILE_STEM, {"subjects": subject_docs})]
@@ -62,69 +52,24 @@ def export_documents(session: Session) -> list[tuple[str, dict]]:
         "source_id",
     )
     for src in session.exec(select(Source).order_by(Source.slug)):
-        doc: dict[str, Any] = {
-            "source": _present(
-                dict(
-                    slug=src.slug,
-                    title=src.title,
-                    kind=src.kind,
-                    url=src.url,
-                    author=src.author,
-                    publisher=src.publisher,
-                    published=src.published,
-                    accessed=src.accessed,
-                    notes=src.notes,
-                )
-            )
-        }
+        doc: dict[str, Any] = {"source": _written(SourceIn, src)}
         facts = [
-            _compact(
-                dict(
-                    slug=f.slug,
-                    subject=subjects[f.subject_id],
-                    quantity=f.quantity,
-                    value=f.text,
-                    low=f.low,
-                    high=f.high,
-                    currency=f.currency,
-                    basis=f.basis,
-                    confidence=f.confidence,
-                    rank=f.rank,
-                    qualifier=f.qualifier,
-                    year=f.year,
-                    note=f.note,
-                )
-            )
+            _written(FactIn, f, subject=subjects[f.subject_id], value=f.text)
             for f in facts_by_source.get(ident(src), [])
         ]
         claim_docs = [
-            _compact(
-                dict(
-                    slug=c.slug,
-                    subject=subjects[c.subject_id],
-                    quantity=c.quantity,
-                    value=c.value,
-                    low=c.low,
-                    high=c.high,
-                    currency=c.currency,
-                    quote=c.quote,
-                    scope=c.scope,
-                    claimant=c.claimant,
-                    date=c.claimed_on,
-                    status=c.status,
-                    status_reason=c.status_reason,
-                    note=c.note,
-                    assumptions=[_assumption_doc(a, sources, ident(src)) for a in stated.get(ident(c), [])] or None,
-                    created_at=iso_utc(c.created_at),
-                    updated_at=iso_utc(c.updated_at),
-                    version=c.version,
-                )
+            _written(
+                ClaimIn,
+                c,
+                subject=subjects[c.subject_id],
+                date=c.claimed_on,
+                assumptions=[_assumption_doc(a, sources, ident(src)) for a in stated.get(ident(c), [])] or None,
+                created_at=iso_utc(c.created_at),
+                updated_at=iso_utc(c.updated_at),
             )
             for c in claims_by_source.get(ident(src), [])
         ]
-        priors = [
-            dict(slug=a.slug, **_assumption_doc(a, sources, ident(src))) for a in priors_by_source.get(ident(src), [])
-        ]
+        priors = [_assumption_doc(a, sources, ident(src), a.slug) for a in priors_by_source.get(ident(src), [])]
         for key, items in (("facts", facts), ("claims", claim_docs), ("assumptions", priors)):
             if items:
                 doc[key] = items
@@ -132,10 +77,8 @@ def export_documents(session: Session) -> list[tuple[str, dict]]:
     return documents
 
 
-def _assumption_doc(a: Assumption, sources: dict[int, str], home_source: int) -> dict:
-    record = _compact(
-        dict(name=a.name, qualifier=a.qualifier, value=a.text, low=a.low, high=a.high, stated=a.stated, note=a.note)
-    )
-    if a.source_id is not None and a.source_id != home_source:
-        record["source"] = sources[a.source_id]
-    return record
+def _assumption_doc(a: Assumption, sources: dict[int, str], home_source: int, slug: str | None = None) -> dict:
+    """An assumption, naming its source only where it is not the document's own; a claim's own
+    assumptions are slugged after the claim, so their slugs are not written."""
+    source = sources[a.source_id] if a.source_id is not None and a.source_id != home_source else None
+    return _written(AssumptionIn, a, slug=slug, value=a.text, currency=None, source=source)

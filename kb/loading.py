@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from kb import epoch, epoch_files, records, store
+from kb import epoch, epoch_files, records, source_files, store
 from kb.errors import InvalidRecord
 from kb.values import alias_key
 
@@ -21,12 +21,12 @@ def read_path(path: Path, session: Session) -> list[records.Document]:
     """Every document at a path: a YAML/JSON file, an Epoch CSV, or a folder of them (and its epoch/)."""
     path = Path(path)
     if path.is_dir():
-        documents = records.read_documents(path)
+        documents = source_files.read_documents(path)
         tables = sorted(path.glob("*.csv")) + sorted((path / EPOCH_FOLDER).glob("*.csv"))
     elif path.suffix == ".csv":
         documents, tables = [], [path]
     elif path.exists():
-        return records.read_documents(path)
+        return source_files.read_documents(path)
     else:
         raise InvalidRecord(f"{path}: no such file or folder")
     if tables:

@@ -147,3 +147,53 @@ class Range:
     @property
     def is_open(self) -> bool:
         return self.low is None or self.high is None
+
+
+# What a claim's own inputs and the global priors may name: quantities, and the ratios and
+# settings the compute model takes.
+ASSUMPTION_NAMES = (
+    "mfu",
+    "gpu_hour_price_usd",
+    "hardware",
+    "precision",
+    "parameters",
+    "active_parameters",
+    "training_tokens",
+    "training_flop",
+    "gpu_hours",
+    "num_gpus",
+    "training_days",
+    "server_overhead",
+    "pue",
+    "development_multiplier",
+    "hardware_price_usd",
+    "year",
+    "useful_life_years",
+    "power_w",
+    "bytes_per_parameter",
+    "tokens_per_parameter",
+    "cluster_overhead",
+    "price_index",
+)
+TEXT_ASSUMPTIONS = ("hardware", "precision")
+RATIO_ASSUMPTIONS = (
+    "mfu",
+    "server_overhead",
+    "pue",
+    "development_multiplier",
+    "year",
+    "useful_life_years",
+    "bytes_per_parameter",
+    "tokens_per_parameter",
+    "cluster_overhead",
+    "price_index",
+)
+
+
+def assumption_unit(name: str) -> str:
+    """Unit kind of an assumption; ratios and years are plain numbers."""
+    if name in TEXT_ASSUMPTIONS:
+        return TEXT
+    if name in RATIO_ASSUMPTIONS:
+        return "fraction" if name == "mfu" else "count"
+    return unit_of(name) if name in QUANTITIES else "count"

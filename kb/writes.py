@@ -10,8 +10,9 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from kb.errors import Conflict, Duplicate, InvalidRecord, NotFound
+from kb.fields import fitted_slug
 from kb.models import Alias, Assumption, Claim, Fact, Source, Subject
-from kb.records import AssumptionIn, ClaimIn, Document, FactIn, SourceIn, SubjectIn, fitted_slug
+from kb.records import AssumptionIn, ClaimIn, Document, FactIn, SourceIn, SubjectIn
 from kb.store import claim, ident, source, subject, subject_slug
 from kb.timestamps import utc_now
 from kb.values import alias_key

@@ -12,10 +12,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, reject, settings
 from hypothesis import strategies as st
 
-from kb import db, records, writes
+from kb import db, source_files, writes
 from kb.cli import cli
 from kb.errors import KBError
-from kb.quantities import QUANTITIES, TEXT
+from kb.quantities import ASSUMPTION_NAMES, QUANTITIES, TEXT, TEXT_ASSUMPTIONS
 
 from . import workers
 from .conftest import dump
@@ -204,8 +204,8 @@ def test_export_import_round_trip_property(databases, tmp_path_factory, doc):
     urls = [databases.new("empty"), databases.new("empty")]
     engine = db.make_engine(urls[0])
     with db.transaction(engine) as session:
-        writes.load_documents(session, records.parse_documents(json.dumps({"subjects": SUBJECTS}), "s", True))
-        writes.load_documents(session, records.parse_documents(json.dumps(doc), "generated", True))
+        writes.load_documents(session, source_files.parse_documents(json.dumps({"subjects": SUBJECTS}), "s", True))
+        writes.load_documents(session, source_files.parse_documents(json.dumps(doc), "generated", True))
     engine.dispose()
     runner = CliRunner()
     first = runner.invoke(cli, ["--db", urls[0], "export", "--format", "json"]).stdout
@@ -259,7 +259,7 @@ anything = st.one_of(  # fractions, everyday magnitudes, absurd ones, and the ed
     st.floats(min_value=0, max_value=1e300),
     st.sampled_from([0.0, 1e-9, 1e-320, 1e12, 1e17, 1e32]),
 )
-NUMERIC_ASSUMPTIONS = [n for n in records.ASSUMPTION_NAMES if n not in records.TEXT_ASSUMPTIONS]
+NUMERIC_ASSUMPTIONS = [n for n in ASSUMPTION_NAMES if n not in TEXT_ASSUMPTIONS]
 NUMERIC_FACTS = [q for q, (unit, _, _) in QUANTITIES.items() if unit != TEXT]
 
 
@@ -329,14 +329,14 @@ def test_no_accepted_value_makes_check_or_build_fail(databases, tmp_path_factory
     """Whatever the door lets in (any magnitude, any mix of facts, assumptions and priors), check,
     estimate and build still finish: an unjudgeable claim is unverifiable, never a crash."""
     try:
-        documents = records.parse_documents(json.dumps(doc), "odd", True)
+        documents = source_files.parse_documents(json.dumps(doc), "odd", True)
     except KBError:
         reject()  # refused at the door, with its reason: nothing stored to break a later step
     url = databases.new("empty")
     engine = db.make_engine(url)
     try:
         with db.transaction(engine) as session:
-            writes.load_documents(session, records.parse_documents(json.dumps({"subjects": SUBJECTS}), "s", True))
+            writes.load_documents(session, source_files.parse_documents(json.dumps({"subjects": SUBJECTS}), "s", True))
             writes.load_documents(session, documents)
     except KBError:
         reject()

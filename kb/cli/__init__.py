@@ -38,10 +38,11 @@ def lazy(name: str) -> types.ModuleType:
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-    from kb import db, evaluate, loading, records, store, views, writes
+    from kb import db, evaluate, fields, loading, records, source_files, store, views, writes
 else:
-    db, evaluate, loading, records, store, views, writes = (
-        lazy(f"kb.{name}") for name in ("db", "evaluate", "loading", "records", "store", "views", "writes")
+    db, evaluate, fields, loading, records, source_files, store, views, writes = (
+        lazy(f"kb.{name}")
+        for name in ("db", "evaluate", "fields", "loading", "records", "source_files", "store", "views", "writes")
     )
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}

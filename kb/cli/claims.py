@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC
 
 import click
@@ -14,6 +13,7 @@ from kb.cli import (
     echo_json,
     echo_table,
     evaluate,
+    fields,
     listing,
     paint,
     pass_kb,
@@ -29,6 +29,7 @@ from kb.quantities import (
     CLAIM_QUANTITIES,
     SCOPES,
     STATUSES,
+    TEXT_ASSUMPTIONS,
     label_of,
 )
 from kb.values import human_factor
@@ -48,7 +49,7 @@ def _assumptions(pairs: tuple[str, ...]) -> list[dict]:
             raise InvalidRecord(f'--assume "{pair}": expected NAME=VALUE, e.g. gpu_hour_price_usd=1-2')
         value = value.strip()
         entry = {"name": name.strip(), "value": value}
-        if name.strip() in records.TEXT_ASSUMPTIONS:
+        if name.strip() in TEXT_ASSUMPTIONS:
             result.append(entry)
             continue
         if "$" not in value and name.strip().endswith("_usd"):
@@ -112,7 +113,7 @@ def claim_add(
         data["claimant"] = data["claimant"] or require(None, "--claimant", "Claimant")
         record = validated(records.ClaimIn, data, source_slug)
         if slug is None:  # a source may make several claims about one subject and quantity
-            record = dataclasses.replace(record, slug=writes.free_claim_slug(session, record.slug))
+            record = record.model_copy(update={"slug": writes.free_claim_slug(session, record.slug)})
         row = writes.upsert_claim(session, record, replace=False)
         evaluate.rejudge(session, {subject_name})
         verdict = _verdict_line(store.latest_evaluation(session, store.ident(row)))
@@ -315,7 +316,7 @@ def claim_reject(kb: KB, slugs, reason):
     Example:
       kb claim reject my-article-3-gpu-hours --reason "per-node figure, not the run"
     """
-    _drafts_to(kb, slugs, "rejected", records.clean_text(reason, "--reason"))
+    _drafts_to(kb, slugs, "rejected", fields.clean_text(reason, "--reason"))
 
 
 @claim.command(name="review")
@@ -361,7 +362,7 @@ def claim_review(kb: KB):
         if choice == "a":
             _drafts_to(kb, (d["slug"],), "active", None)
         elif choice == "r":
-            _drafts_to(kb, (d["slug"],), "rejected", records.clean_text(click.prompt("  why"), "reason"))
+            _drafts_to(kb, (d["slug"],), "rejected", fields.clean_text(click.prompt("  why"), "reason"))
 
 
 @claim.command(name="retract")
@@ -373,6 +374,6 @@ def claim_retract(kb: KB, slug, reason, superseded):
     """Mark a claim retracted. It is kept, with the reason, never deleted."""
     with db.transaction(kb.engine()) as session:
         row = writes.retract_claim(
-            session, slug, records.clean_text(reason, "--reason"), "superseded" if superseded else "retracted"
+            session, slug, fields.clean_text(reason, "--reason"), "superseded" if superseded else "retracted"
         )
     click.echo(f"Claim {row.slug} is now {row.status}.")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kb.cli import KB, cli, db, echo_json, evaluate, loading, pass_kb, records, store, writes
+from kb.cli import KB, cli, db, echo_json, evaluate, loading, pass_kb, source_files, store, writes
 
 
 def initialise(kb: KB, quiet: bool = False) -> dict[str, int]:
@@ -150,7 +150,7 @@ def export(kb: KB, fmt, out):
 
     with db.reading(kb.engine()) as session:
         documents = export_documents(session)
-    dump = records.dump_yaml if fmt == "yaml" else records.dump_json
+    dump = source_files.dump_yaml if fmt == "yaml" else source_files.dump_json
     if out is None:
         click.echo(dump([doc for _, doc in documents]), nl=False)
         return

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from kb.cli import KB, cli, db, echo_json, evaluate, paint, pass_kb, records, store, writes
+from kb.cli import KB, cli, db, echo_json, evaluate, fields, paint, pass_kb, records, store, writes
 from kb.errors import KBError
 
 
@@ -99,7 +99,7 @@ def _add(session, report, title: str, url: str | None) -> None:
     added = _store(session, report, title, url)
     evaluate.rejudge(session, {f.subject for f in report.findings if f.status == "checked" and f.subject})
     click.echo(
-        f"Stored {added} drafts under source {records.slugify(title)}: they are not published until "
+        f"Stored {added} drafts under source {fields.slugify(title)}: they are not published until "
         "accepted (kb claim review, or kb claim accept / reject).",
         err=True,
     )
@@ -141,14 +141,14 @@ def _store(session, report, title: str, url: str | None) -> int:
             writes.upsert_subject(session, records.SubjectIn.from_dict(subject, where))
         value = f.span.value
         claim = {
-            "slug": records.slugify(f"{source.slug}-{n}-{f.span.quantity}"),
+            "slug": fields.slugify(f"{source.slug}-{n}-{f.span.quantity}"),
             "subject": _printable(f.subject),
             "quantity": f.span.quantity,
             "value": _printable(f.span.text),
             "low": value.low,
             "high": value.high,
             "currency": value.currency,
-            "quote": _printable(f.sentence)[: records.LIMITS["quote"]],
+            "quote": _printable(f.sentence)[: fields.LIMITS["quote"]],
             "scope": f.span.scope,
             "claimant": title,
             "status": "draft",
@@ -160,4 +160,4 @@ def _store(session, report, title: str, url: str | None) -> int:
 
 
 def _printable(text: str) -> str:
-    return " ".join(records.BIDI_AND_CONTROL.sub(" ", text).split())
+    return " ".join(fields.BIDI_AND_CONTROL.sub(" ", text).split())
