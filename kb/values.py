@@ -420,21 +420,30 @@ def human_factor(factor: float) -> str:
     return f"{float(f'{factor:.2g}'):,.0f}×"
 
 
-def humanize(value: Range) -> str:
-    """Short display text: "$1M–$12M", "more than $100M", "175B", "3.14×10²³ FLOP"."""
-    symbol = SYMBOLS.get(value.currency or "", "")
-    suffix = HUMAN_UNITS[value.unit]
+def human_amount(x: float, unit: str, currency: str | None = None) -> str:
+    """One number with its unit, as people write it: "$4.6M", "312T FLOP/s", "35%", "$2.1/hour"."""
+    return f"{SYMBOLS.get(currency or '', '')}{human_number(x, unit)}{HUMAN_UNITS[unit]}"
 
-    def show(x: float) -> str:
-        return f"{symbol}{human_number(x, value.unit)}"
 
-    if value.low is None and value.high is None:
+def human_span(low: float | None, high: float | None, one: Callable[[float], str]) -> str:
+    """Two ends as people write a range, each end written by `one`: "$1M–$12M", "100–200
+    accelerator-hours" (the unit once), "at least 175B", "up to $2/hour", "no figure"."""
+    if low is None and high is None:
         return "no figure"
-    if value.high is None:
-        assert value.low is not None
-        return f"at least {show(value.low)}{suffix}"
-    if value.low is None:
-        return f"up to {show(value.high)}{suffix}"
-    if value.low == value.high or show(value.low) == show(value.high):
-        return f"{show(value.low)}{suffix}"
-    return f"{show(value.low)}–{show(value.high)}{suffix}"
+    if high is None:
+        assert low is not None
+        return f"at least {one(low)}"
+    if low is None:
+        return f"up to {one(high)}"
+    a, b = one(low), one(high)
+    if a == b:
+        return a
+    for suffix in sorted({s for s in HUMAN_UNITS.values() if s}, key=len, reverse=True):
+        if a.endswith(suffix) and b.endswith(suffix):
+            return f"{a.removesuffix(suffix)}–{b}"
+    return f"{a}–{b}"
+
+
+def humanize(value: Range) -> str:
+    """Short display text: "$1M–$12M", "at least $100M", "175B", "3.14×10²³ FLOP"."""
+    return human_span(value.low, value.high, lambda x: human_amount(x, value.unit, value.currency))

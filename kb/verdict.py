@@ -17,19 +17,15 @@ from dataclasses import dataclass, field
 
 from kb.quantities import (
     COUNT,
-    DAYS,
-    FLOP,
     FLOP_PER_S,
     FRACTION,
     GB,
-    GPU_HOURS,
     MONEY,
     MONEY_PER_HOUR,
-    MWH,
     QUANTITIES,
     WATTS,
 )
-from kb.values import human_factor, human_number
+from kb.values import human_amount, human_factor, human_span
 
 VERDICTS = ("consistent", "plausible", "doubtful", "implausible", "unverifiable")
 PLAUSIBLE_FACTOR = 3.0
@@ -72,34 +68,12 @@ def show(name: str, value: float) -> str:
     unit = unit_for(name)
     if unit == "×":
         return f"{value:.3g}×"
-    number = human_number(value, unit)
-    return {
-        MONEY: f"${number}",
-        MONEY_PER_HOUR: f"${number}/hour",
-        FLOP: f"{number} FLOP",
-        FLOP_PER_S: f"{number} FLOP/s",
-        MWH: f"{number} MWh",
-        GPU_HOURS: f"{number} accelerator-hours",
-        DAYS: f"{number} days",
-        WATTS: f"{number} W",
-        GB: f"{number} GB",
-    }.get(unit, number)
+    return human_amount(value, unit, "USD" if unit in (MONEY, MONEY_PER_HOUR) else None)
 
 
 def show_range(name: str, low: float | None, high: float | None) -> str:
-    if low is None and high is None:
-        return "no figure"
-    if high is None:
-        return f"at least {show(name, low)}"
-    if low is None:
-        return f"at most {show(name, high)}"
-    a, b = show(name, low), show(name, high)
-    if a == b:
-        return a
-    for suffix in (" accelerator-hours", " FLOP/s", " FLOP", " MWh", " days", " W", " GB", "/hour"):
-        if a.endswith(suffix) and b.endswith(suffix):
-            return f"{a.removesuffix(suffix)}–{b}"
-    return f"{a}–{b}"
+    """A range of a quantity or an input, written as humanize writes a Range."""
+    return human_span(low, high, functools.partial(show, name))
 
 
 def label(name: str) -> str:
