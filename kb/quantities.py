@@ -64,6 +64,15 @@ UPPER_BOUNDS = {
     YEAR: 3000,
 }
 SMALLEST = 1e-9  # the smallest non-zero value any quantity takes
+# Inputs bounded by what they are: every overhead multiplies by at least 1 (a PUE under 1 would
+# mean a data centre that makes power), and no accelerator runs above its peak (MFU at most 1).
+PHYSICAL_RANGE: dict[str, tuple[float | None, float | None]] = {
+    "pue": (1.0, None),
+    "server_overhead": (1.0, None),
+    "cluster_overhead": (1.0, None),
+    "development_multiplier": (1.0, None),
+    "mfu": (None, 1.0),
+}
 
 
 def check_bounds(value: float, unit: str) -> None:

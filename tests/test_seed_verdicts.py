@@ -283,3 +283,13 @@ def test_no_band_is_a_point(checked):
     claims, _ = checked
     points = [slug for slug, c in claims.items() if c["estimate"] and c["estimate"]["p5"] >= c["estimate"]["p95"]]
     assert points == []
+
+
+def test_an_overhead_prior_is_never_widened_below_one(kb):
+    """A PUE of 1.05–1.3 is widened for its medium confidence, but a PUE under 1 would be a data
+    centre that makes power: the band stops at 1."""
+    inputs = json.loads(kb("estimate", "GPT-3", "--json").stdout)["inputs"]
+    for name in ("pue", "server_overhead", "cluster_overhead", "development_multiplier"):
+        assert inputs[name]["low"] >= 1.0, (name, inputs[name])
+    assert inputs["pue"]["high"] / inputs["pue"]["low"] > 1.3 / 1.05  # still widened, upward
+    assert inputs["mfu"]["high"] <= 1.0

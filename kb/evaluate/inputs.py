@@ -11,6 +11,7 @@ import numpy as np
 
 from kb.compute import DEFAULT_SAMPLES, Estimate, Input, Unverifiable, estimate
 from kb.evaluate.catalogue import Catalogue, ClaimSpec, Given
+from kb.quantities import PHYSICAL_RANGE
 
 MODEL_INPUTS = (
     "parameters",
@@ -55,7 +56,7 @@ class Context:
         if given is None or given.low is None or given.high is None or given.low <= 0:
             return
         self.given[name] = given
-        low, high = honest_band(given)
+        low, high = honest_band(given, name)
         self.inputs[name] = Input(low, high, given.describe(), given.confidence)
 
 
@@ -66,14 +67,21 @@ MIN_WIDTH = {"high": 1.2, "medium": 1.5, "low": 2.0}
 STATED_WIDTH = 1.1
 
 
-def honest_band(given: Given) -> tuple[float, float]:
-    """The input's range, widened about its centre to at least the width its confidence allows."""
+def honest_band(given: Given, name: str | None = None) -> tuple[float, float]:
+    """The input's range, widened about its centre to at least the width its confidence allows,
+    but never past what the input can physically be (a PUE of 1.05–1.3 does not widen below 1)."""
     low, high = given.span
     width = STATED_WIDTH if given.stated else MIN_WIDTH.get(given.confidence, MIN_WIDTH["medium"])
     if high / low >= width:
         return low, high
     centre = given.centre
-    return centre / math.sqrt(width), centre * math.sqrt(width)
+    wide_low, wide_high = centre / math.sqrt(width), centre * math.sqrt(width)
+    floor, ceiling = PHYSICAL_RANGE.get(name or "", (None, None))
+    if floor is not None:  # the given range itself is never cut
+        wide_low = max(wide_low, min(floor, low))
+    if ceiling is not None:
+        wide_high = min(wide_high, max(ceiling, high))
+    return wide_low, wide_high
 
 
 def build_context(spec: ClaimSpec, cat: Catalogue, use_stated: str = "fill") -> Context:
