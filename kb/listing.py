@@ -12,10 +12,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from kb.display import humanize
 from kb.errors import NotFound
 from kb.quantities import Range, unit_of
 from kb.timestamps import iso_utc
-from kb.values import alias_key, humanize
+from kb.values import alias_key
 
 SQLITE_BUSY_TIMEOUT_S = 30.0  # the ORM's engine waits as long for a lock
 

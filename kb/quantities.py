@@ -206,3 +206,37 @@ def assumption_unit(name: str) -> str:
     if name in RATIO_ASSUMPTIONS:
         return "fraction" if name == "mfu" else "count"
     return unit_of(name) if name in QUANTITIES else "count"
+
+
+# Inputs of the compute model that are not claimable quantities: their units and labels.
+INPUT_UNITS = {
+    "mfu": FRACTION,
+    "peak_flop_per_s": FLOP_PER_S,
+    "power_w": WATTS,
+    "memory_gb": GB,
+    "server_overhead": "×",
+    "pue": "×",
+    "development_multiplier": "×",
+    "cluster_overhead": "×",
+}
+INPUT_LABELS = {  # inputs that are not quantities; quantities are labelled in kb.quantities
+    "peak_flop_per_s": "peak dense FLOP/s",
+    "power_w": "accelerator power",
+    "server_overhead": "server overhead",
+    "pue": "PUE",
+    "development_multiplier": "development multiplier",
+    "cluster_overhead": "cluster overhead (servers, network, energy)",
+    "useful_life_years": "useful life (years)",
+    "bytes_per_parameter": "bytes of model state per parameter",
+    "tokens_per_parameter": "compute-optimal tokens per parameter",
+}
+
+
+def unit_for(name: str) -> str:
+    if name in INPUT_UNITS:
+        return INPUT_UNITS[name]
+    return QUANTITIES[name][0] if name in QUANTITIES else COUNT
+
+
+def label(name: str) -> str:
+    return INPUT_LABELS.get(name, QUANTITIES[name][1] if name in QUANTITIES else name)

@@ -11,73 +11,17 @@ arithmetic that explain it. Pure: numbers in, text out.
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass, field
 
-from kb.quantities import (
-    COUNT,
-    FLOP_PER_S,
-    FRACTION,
-    GB,
-    MONEY,
-    MONEY_PER_HOUR,
-    QUANTITIES,
-    WATTS,
-)
-from kb.values import human_amount, human_factor, human_span
+from kb.display import human_factor
+from kb.quantities import label
 
 VERDICTS = ("consistent", "plausible", "doubtful", "implausible", "unverifiable")
 PLAUSIBLE_FACTOR = 3.0
 DOUBTFUL_FACTOR = 10.0
 SUPPORTED = ("consistent", "plausible")
 TOLERANCE = 1e-9  # rounding in the arithmetic must not turn an exact match into "plausible"
-
-INPUT_UNITS = {
-    "mfu": FRACTION,
-    "peak_flop_per_s": FLOP_PER_S,
-    "power_w": WATTS,
-    "memory_gb": GB,
-    "server_overhead": "×",
-    "pue": "×",
-    "development_multiplier": "×",
-    "cluster_overhead": "×",
-}
-INPUT_LABELS = {  # inputs that are not quantities; quantities are labelled in kb.quantities
-    "peak_flop_per_s": "peak dense FLOP/s",
-    "power_w": "accelerator power",
-    "server_overhead": "server overhead",
-    "pue": "PUE",
-    "development_multiplier": "development multiplier",
-    "cluster_overhead": "cluster overhead (servers, network, energy)",
-    "useful_life_years": "useful life (years)",
-    "bytes_per_parameter": "bytes of model state per parameter",
-    "tokens_per_parameter": "compute-optimal tokens per parameter",
-}
-
-
-def unit_for(name: str) -> str:
-    if name in INPUT_UNITS:
-        return INPUT_UNITS[name]
-    return QUANTITIES[name][0] if name in QUANTITIES else COUNT
-
-
-@functools.lru_cache(maxsize=65536)
-def show(name: str, value: float) -> str:
-    """One number with its unit, for explanations: "$4.6M", "312T FLOP/s", "35%"."""
-    unit = unit_for(name)
-    if unit == "×":
-        return f"{value:.3g}×"
-    return human_amount(value, unit, "USD" if unit in (MONEY, MONEY_PER_HOUR) else None)
-
-
-def show_range(name: str, low: float | None, high: float | None) -> str:
-    """A range of a quantity or an input, written as humanize writes a Range."""
-    return human_span(low, high, functools.partial(show, name))
-
-
-def label(name: str) -> str:
-    return INPUT_LABELS.get(name, QUANTITIES[name][1] if name in QUANTITIES else name)
 
 
 def compare(low: float | None, high: float | None, p5: float, p95: float) -> tuple[str, float]:

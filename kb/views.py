@@ -4,8 +4,8 @@ never leak out. Claims' records are kb.listing's."""
 from __future__ import annotations
 
 from kb import store
+from kb.display import humanize
 from kb.models import Fact, Source, Subject
-from kb.values import humanize
 
 
 def source_record(row: Source) -> dict:

@@ -30,6 +30,7 @@ FORBIDDEN = {
         "pathlib",
         "open",
     ),
+    "kb.display": ("kb.verdict", "kb.compute", "kb.store", "kb.db", "kb.models", "kb.cli", "kb.site", "sqlmodel"),
     "kb.verdict": ("kb.store", "kb.db", "kb.models", "kb.cli", "kb.site", "sqlmodel", "click", "jinja2"),
     "kb.factcheck.extract": ("kb.store", "kb.db", "kb.models", "kb.cli", "kb.site", "sqlmodel", "click"),
     "kb.factcheck.link": ("kb.store", "kb.db", "kb.models", "kb.cli", "kb.site", "sqlmodel", "click"),

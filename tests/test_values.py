@@ -6,6 +6,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from kb.display import human_number, humanize
 from kb.errors import ParseError
 from kb.quantities import (
     COUNT,
@@ -20,7 +21,7 @@ from kb.quantities import (
     UPPER_BOUNDS,
     Range,
 )
-from kb.values import format, human_number, humanize, parse
+from kb.values import format, parse
 
 M, B, T = 1e6, 1e9, 1e12
 

@@ -6,11 +6,11 @@ import click
 
 from kb import dollars
 from kb.cli import KB, cli, db, echo_json, echo_table, evaluate, pass_kb, store
+from kb.display import human_factor, show, show_range
 from kb.errors import KBError, ParseError
 from kb.montecarlo import DEFAULT_SAMPLES, DEFAULT_SEED
-from kb.quantities import COUNT, MONEY, unit_of
-from kb.values import human_factor, parse
-from kb.verdict import label, show, show_range
+from kb.quantities import COUNT, MONEY, label, unit_of
+from kb.values import parse
 
 seed_option = click.option(
     "--seed",

@@ -24,6 +24,7 @@ from kb.cli import (
     writes,
 )
 from kb.cli.edit import existing_slug, json_option, validated
+from kb.display import human_factor
 from kb.errors import InvalidRecord
 from kb.quantities import (
     CLAIM_QUANTITIES,
@@ -32,7 +33,6 @@ from kb.quantities import (
     TEXT_ASSUMPTIONS,
     label_of,
 )
-from kb.values import human_factor
 from kb.verdict import VERDICTS
 
 

@@ -9,6 +9,7 @@ import math
 import numpy as np
 
 from kb.compute import DEFAULT_SAMPLES, DEFAULT_SEED, Estimate, Unverifiable, estimate
+from kb.display import human_factor, show, show_range
 from kb.evaluate.catalogue import CONFIDENCE_ORDER, Catalogue, ClaimSpec, Given
 from kb.evaluate.explain import (
     arithmetic_steps,
@@ -17,9 +18,8 @@ from kb.evaluate.explain import (
     what_to_believe,
 )
 from kb.evaluate.inputs import MODEL_INPUTS, Context, build_context, honest_band
-from kb.quantities import MONEY, MONEY_PER_HOUR, unit_of
-from kb.values import human_factor
-from kb.verdict import SUPPORTED, Verdict, compare, label, sentence, show, show_range
+from kb.quantities import MONEY, MONEY_PER_HOUR, label, unit_of
+from kb.verdict import SUPPORTED, Verdict, compare, sentence
 
 COSTS = ("training_cost_usd", "total_cost_usd")
 SCOPED_COST = {"final_training_run": "training_cost_usd", "total_programme": "total_cost_usd"}

@@ -10,9 +10,11 @@ import numpy as np
 from kb.compute import Estimate, Input, Unverifiable, estimate, solve_for
 from kb.compute.dist import Z95, log_params
 from kb.compute.formulas import Derivation, Formula
+from kb.display import show, show_range
 from kb.evaluate.catalogue import Catalogue, ClaimSpec
 from kb.evaluate.inputs import SCENARIO, Context, build_context
-from kb.verdict import claim_centre, label, show, show_range
+from kb.quantities import label
+from kb.verdict import claim_centre
 
 BELIEVE_ORDER = (
     "gpu_hour_price_usd",

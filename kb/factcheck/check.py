@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from kb.compute import DEFAULT_SEED
+from kb.display import human_factor
 from kb.evaluate import Catalogue, ClaimSpec, Given, check
 from kb.factcheck.attribute import UNNAMED, attribute, mentions_by_sentence, table_spans
 from kb.factcheck.extract import Span, extract, sentences
@@ -19,7 +20,6 @@ from kb.factcheck.link import Attribution, Mention, families, find_mentions
 from kb.factcheck.numerals import spell_out
 from kb.factcheck.tables import find_tables
 from kb.quantities import label_of
-from kb.values import human_factor
 from kb.verdict import Verdict
 
 MAX_FINDINGS = 2000  # an article with more claims than this is a data file; checking each costs milliseconds

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from collections import Counter
 
+from kb.display import show, show_range
 from kb.quantities import label_of
-from kb.verdict import show, show_range
 
 
 def log_scale(values: list[float], width: float, pad: float = 0.15):

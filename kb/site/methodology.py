@@ -7,9 +7,10 @@ from sqlmodel import Session
 from kb import evaluate
 from kb.compute import MODEL_VERSION
 from kb.compute.formulas import FORMULAS
-from kb.quantities import CLAIM_QUANTITIES, label_of
+from kb.display import show, show_range
+from kb.quantities import CLAIM_QUANTITIES, label, label_of
 from kb.site.page import source_url, subject_url, verdict_view
-from kb.verdict import VERDICTS, label, show, show_range
+from kb.verdict import VERDICTS
 
 
 def _figure(name: str, given) -> str:

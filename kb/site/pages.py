@@ -15,19 +15,15 @@ from sqlalchemy import inspect
 from sqlmodel import Session, col, select
 
 from kb import evaluate, store
+from kb.display import humanize, show_range
 from kb.models import Assumption, Claim, Evaluation, Fact, Source, Subject
-from kb.quantities import PUBLISHED_STATUSES, label_of
+from kb.quantities import PUBLISHED_STATUSES, label, label_of
 from kb.site.charts import range_chart, subject_chart
 from kb.site.listing import listing_data, listing_pages
 from kb.site.methodology import METHODOLOGY_INPUTS, methodology
 from kb.site.page import Page, brief, claim_url, source_url, subject_url, verdict_view
 from kb.store import ident
-from kb.values import humanize
-from kb.verdict import (
-    VERDICTS,
-    label,
-    show_range,
-)
+from kb.verdict import VERDICTS
 
 # ClaimReview rating: 5 = consistent … 1 = implausible (schema.org: worst 1, best 5).
 OTHERS_SHOWN = 8  # on a claim page; the subject page lists them all
