@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from kb.cli import KB, cli, db, echo_json, evaluate, fields, paint, pass_kb, records, store, writes
+from kb.cli import KB, cli, db, echo_json, evaluate, fields, paint, pass_kb
 from kb.errors import KBError
 
 
@@ -96,7 +96,9 @@ def _tally(report) -> str:
 
 
 def _add(session, report, title: str, url: str | None) -> None:
-    added = _store(session, report, title, url)
+    from kb.factcheck import drafts
+
+    added = drafts.store_drafts(session, report, title, url)
     evaluate.rejudge(session, {f.subject for f in report.findings if f.status == "checked" and f.subject})
     click.echo(
         f"Stored {added} drafts under source {fields.slugify(title)}: they are not published until "
@@ -123,41 +125,3 @@ def _read(path: Path) -> bytes:
             return f.read(MAX_BYTES + 1)
     except OSError as e:
         raise KBError(f"cannot read {path}: {e.strerror}") from None
-
-
-def _store(session, report, title: str, url: str | None) -> int:
-    """The article as a Source and its claims, in the caller's transaction (all or nothing). Every
-    record goes through the same validation as a source file, so what is stored can be exported and
-    imported again; characters the text rules refuse are dropped from the article's sentences."""
-    where = records.Where("kb factcheck --add", "", None)
-    source = records.SourceIn.from_dict({"title": title, "url": url, "kind": "article"}, where)
-    writes.upsert_source(session, source, replace=False)
-    added = 0
-    for n, f in enumerate(report.findings, 1):
-        if f.status != "checked" or f.subject is None or f.subject == "an unnamed model":
-            continue  # findings left for review are not stored as claims
-        if store.find_subject(session, f.subject) is None:
-            subject = {"name": _printable(f.subject), "kind": "model"}
-            writes.upsert_subject(session, records.SubjectIn.from_dict(subject, where))
-        value = f.span.value
-        claim = {
-            "slug": fields.slugify(f"{source.slug}-{n}-{f.span.quantity}"),
-            "subject": _printable(f.subject),
-            "quantity": f.span.quantity,
-            "value": _printable(f.span.text),
-            "low": value.low,
-            "high": value.high,
-            "currency": value.currency,
-            "quote": _printable(f.sentence)[: fields.LIMITS["quote"]],
-            "scope": f.span.scope,
-            "claimant": title,
-            "status": "draft",
-            "status_reason": "found by kb factcheck; kb claim review to accept or reject it",
-        }
-        writes.upsert_claim(session, records.ClaimIn.from_dict(claim, where, source.slug), replace=False)
-        added += 1
-    return added
-
-
-def _printable(text: str) -> str:
-    return " ".join(fields.BIDI_AND_CONTROL.sub(" ", text).split())
