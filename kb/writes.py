@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from kb.errors import Conflict, Duplicate, InvalidRecord, NotFound
 from kb.fields import fitted_slug
 from kb.models import Alias, Assumption, Claim, Fact, Source, Subject
-from kb.records import AssumptionIn, ClaimIn, Document, FactIn, SourceIn, SubjectIn
+from kb.records import AssumptionIn, ClaimIn, Document, FactIn, SourceIn, SubjectIn, Where
 from kb.store import claim, ident, source, subject, subject_slug
 from kb.timestamps import utc_now
 from kb.values import alias_key
@@ -330,6 +330,44 @@ def edit_claim(session: Session, slug: str, changes: dict, expected_version: int
     session.add(row)
     session.flush()
     return row
+
+
+def edit_claim_as_given(
+    session: Session, slug: str, given: dict[str, str | None], expected_version: int | None = None
+) -> Claim:
+    """Change a claim from text as a person gives it (value, subject, scope, quote, claimant, date,
+    note; None where unchanged), held to the rules of a source file."""
+    row = claim(session, slug)
+    current: dict[str, Any] = {
+        "slug": row.slug,
+        "subject": given["subject"] or str(row.subject_id),
+        "quantity": row.quantity,
+        "value": given["value"] or row.value,
+        "scope": given["scope"] or row.scope,
+        "quote": given["quote"] or row.quote,
+        "claimant": given["claimant"] or row.claimant,
+        "date": given["date"] or row.claimed_on,
+        "note": given["note"],
+    }
+    if given["value"] is None:
+        current.update(low=row.low, high=row.high, currency=row.currency)
+    where = Where("command line", "", None)
+    record = ClaimIn.from_dict({k: v for k, v in current.items() if v is not None}, where, "placeholder")
+    changes: dict[str, Any] = {
+        k: v
+        for k, v in {
+            "scope": given["scope"],
+            "quote": record.quote if given["quote"] else None,
+            "claimant": given["claimant"],
+            "claimed_on": record.claimed_on if given["date"] else None,
+            "note": given["note"],
+            "subject": given["subject"],
+        }.items()
+        if v is not None
+    }
+    if given["value"] is not None:
+        changes["value"] = (record.value_text, record.value)
+    return edit_claim(session, slug, changes, expected_version)
 
 
 def settle_draft(session: Session, slug: str, status: str, reason: str | None) -> Claim:

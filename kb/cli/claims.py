@@ -238,40 +238,13 @@ def claim_edit(kb: KB, slug, value, subject_name, scope, quote, claimant, claime
     Example:
       kb claim edit gpt-4-training-cost-usd-my-article --value "$70 to $100 million"
     """
+    given = {"subject": subject_name, "value": value, "scope": scope, "quote": quote}
+    given |= {"claimant": claimant, "date": claimed_on, "note": note}
+    if all(v is None for v in given.values()):
+        raise click.UsageError("Nothing to change: give at least one option.")
     with db.transaction(kb.engine()) as session:
-        row = store.claim(session, slug)
-        current = {
-            "slug": row.slug,
-            "subject": subject_name or str(row.subject_id),
-            "quantity": row.quantity,
-            "value": value or row.value,
-            "scope": scope or row.scope,
-            "quote": quote or row.quote,
-            "claimant": claimant or row.claimant,
-            "date": claimed_on or row.claimed_on,
-            "note": note,
-        }
-        if value is None:
-            current.update(low=row.low, high=row.high, currency=row.currency)
-        record = validated(records.ClaimIn, current, "placeholder")
-        changes = {
-            k: v
-            for k, v in {
-                "scope": scope,
-                "quote": record.quote if quote else None,
-                "claimant": claimant,
-                "claimed_on": record.claimed_on if claimed_on else None,
-                "note": note,
-                "subject": subject_name,
-            }.items()
-            if v is not None
-        }
-        if value is not None:
-            changes["value"] = (record.value_text, record.value)
-        if not changes:
-            raise click.UsageError("Nothing to change: give at least one option.")
-        before = row.subject_id
-        row = writes.edit_claim(session, slug, changes, expect_version)
+        before = store.claim(session, slug).subject_id
+        row = writes.edit_claim_as_given(session, slug, given, expect_version)
         evaluate.rejudge(session, {store.subject_slug(session, before), store.subject_slug(session, row.subject_id)})
         verdict = _verdict_line(store.latest_evaluation(session, store.ident(row)))
     click.echo(f"Updated claim {row.slug} (version {row.version}): {verdict}")
