@@ -13,11 +13,8 @@ from kb.timestamps import iso_utc
 
 
 def _written(model: type[Record], row: Any, **values: Any) -> dict:
-    """A row as its record model writes it: the model's fields in its order, from the row's columns
-    of the same name or the values given; a field with no value is left out, except an open end."""
-    columns = type(row).__table__.columns
-    found = {k: getattr(row, k) for k in model.field_names() if k in columns} | values
-    return {k: found[k] for k in model.field_names() if k in found and (found[k] is not None or k in ("low", "high"))}
+    """A row as a source file writes its record: a field with no value is left out, but an open end."""
+    return {k: v for k, v in model.of_row(row, **values).items() if v is not None or k in ("low", "high")}
 
 
 SUBJECTS_FILE_STEM = "_subjects"  # slugs start with a letter or digit, so no source's file can take this name

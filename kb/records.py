@@ -112,6 +112,14 @@ class Record(BaseModel):
         return tuple(str(f.validation_alias or name) for name, f in cls.model_fields.items())
 
     @classmethod
+    def of_row(cls, row: Any, **values: Any) -> dict[str, Any]:
+        """A database row as this record: the model's fields in order, from the row's columns of the
+        same name or the values given (which win), then any further values given."""
+        columns = type(row).__table__.columns
+        found = {k: getattr(row, k) for k in cls.field_names() if k in columns} | values
+        return {k: found.pop(k) for k in cls.field_names() if k in found} | found
+
+    @classmethod
     def from_dict(cls, data: Any, where: Where, default_source: str | None = None, is_global: bool = False) -> Any:
         """The record, or InvalidRecord naming the file, line and field of the first problem."""
         if not isinstance(data, dict):
