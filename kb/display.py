@@ -116,6 +116,12 @@ def show(name: str, value: float) -> str:
     return human_amount(value, unit, "USD" if unit in (MONEY, MONEY_PER_HOUR) else None)
 
 
+def axis_label(name: str, value: float) -> str:
+    """A tick on a chart's axis: the number without its unit words, which the chart's heading names
+    ("100M", "$1M"), so that the labels fit beside an axis on a phone."""
+    return show(name, value).removesuffix(HUMAN_UNITS.get(unit_for(name), ""))
+
+
 def show_range(name: str, low: float | None, high: float | None) -> str:
     """A range of a quantity or an input, written as humanize writes a Range."""
     return human_span(low, high, functools.partial(show, name))

@@ -107,10 +107,24 @@ PAGE_TYPES = [  # one of each kind: the index, a claim with its assumptions tabl
 ]
 
 
+# The smallest chart label as drawn on screen, in CSS pixels: its font size times the SVG's scale.
+SMALLEST_CHART_LABEL = """() => {
+  let least = null;
+  for (const svg of document.querySelectorAll('figure.chart svg')) {
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    for (const text of svg.querySelectorAll('text')) {
+      const px = parseFloat(getComputedStyle(text).fontSize) * scale;
+      least = least === null ? px : Math.min(least, px);
+    }
+  }
+  return least;
+}"""
+
+
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (make test runs npm install)")
 def test_every_page_type_is_accessible_and_fits_a_phone(served_site):
-    """axe-core finds no violation on any page type, and at phone widths nothing scrolls sideways
-    (wide tables scroll inside their own labelled box)."""
+    """axe-core finds no violation on any page type; at phone widths nothing scrolls sideways
+    (wide tables and charts scroll inside their own labelled box) and chart labels stay 11 px or more."""
     sync_api = pytest.importorskip("playwright.sync_api")
     axe = AXE.read_text(encoding="utf-8")
     problems = []
@@ -127,6 +141,8 @@ def test_every_page_type_is_accessible_and_fits_a_phone(served_site):
                 wide = page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
                 problems += [f"{width}px {path}: {v}" for v in violations]
                 problems += [f"{width}px {path}: scrolls sideways"] if wide else []
+                smallest = page.evaluate(SMALLEST_CHART_LABEL)
+                problems += [f"{width}px {path}: chart labels {smallest:.1f} px"] if smallest and smallest < 11 else []
             page.close()
         browser.close()
     assert problems == []

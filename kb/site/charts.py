@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 
-from kb.display import show, show_range
+from kb.display import axis_label, show, show_range
 from kb.quantities import label_of
 
 
@@ -93,7 +93,7 @@ def subject_chart(claims: list[dict]) -> list[dict]:
                 "marks": _marks(quantity, items, scale, common),
                 "band": _band(quantity, common, scale) if common else None,
                 "years": sorted({c["year_sort"] for c in items}),
-                "ticks": [{"y": HEIGHT - scale(t), "label": show(quantity, t)} for t in ticks],
+                "ticks": [{"y": HEIGHT - scale(t), "label": axis_label(quantity, t)} for t in ticks],
                 "title": f"{label_of(quantity)} claims about this subject by date, log scale, "
                 f"with the model's 90% range shaded",
             }
