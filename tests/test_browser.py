@@ -103,6 +103,7 @@ PAGE_TYPES = [  # one of each kind: the index, a claim with its assumptions tabl
     "subjects/gpt-4.html",
     "sources/seed-cost-of-training-ai-models.html",
     "methodology.html",
+    "search.html?q=GPT-4",  # Pagefind's interface, with results
     "claims/no-such-claim.html",  # the 404 page, served at a nested path
 ]
 
@@ -146,6 +147,23 @@ def test_every_page_type_is_accessible_and_fits_a_phone(served_site):
             page.close()
         browser.close()
     assert problems == []
+
+
+def test_search_finds_a_model_from_any_page(served_site):
+    """The header's Search link leads to Pagefind's search, which finds a model's page by name."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(f"{served_site}/claims/lambda-gpt3-4-6m.html")
+        page.click("header nav >> text=Search")
+        page.fill(".pagefind-ui__search-input", "Chinchilla")
+        page.wait_for_selector(".pagefind-ui__result-link", timeout=10_000)
+        links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.getAttribute('href'))")
+        page.goto(f"{served_site}/search.html?q=GPT-4")  # a query in the address is searched at once
+        page.wait_for_selector(".pagefind-ui__result-link", timeout=10_000)
+        browser.close()
+    assert "/sub/subjects/chinchilla.html" in links  # addressed within the site, served under /sub
 
 
 def test_the_index_filters_when_opened_from_disk(db_url, tmp_path):

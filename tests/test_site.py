@@ -369,6 +369,33 @@ def test_incremental_rebuild_rewrites_only_what_changed(db_url, tmp_path):
     assert len(changed) < 0.1 * len(second)
 
 
+def test_the_search_index_covers_claims_subjects_and_sources_and_follows_edits(db_url, tmp_path):
+    """Pagefind indexes the claim, subject and source pages at build time; an edit re-indexes, and
+    the index files whose content did not change keep their dates; --no-search leaves it out."""
+    out = tmp_path / "site"
+    runner = CliRunner()
+    runner.invoke(cli, ["--db", db_url, "check"])
+    assert runner.invoke(cli, ["--db", db_url, "build", "--out", str(out)]).exit_code == 0
+    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text())
+    pages = sum(language["page_count"] for language in entry["languages"].values())
+    expected = [p for kind in ("claims", "subjects", "sources") for p in (out / kind).glob("*.html")]
+    assert pages == len(expected)  # those pages, and not the index, the methodology or the 404 page
+    assert "data-pagefind-body" in (out / "subjects" / "gpt-4.html").read_text()
+    assert 'href="search.html"' in (out / "index.html").read_text()  # a search from any page
+    before = snapshot(out)
+    edited = runner.invoke(
+        cli, ["--db", db_url, "claim", "edit", "seed-gpt-3-1-to-12m", "--quote", "GPT-3 could cost $1M to $12M"]
+    )
+    assert edited.exit_code == 0
+    assert runner.invoke(cli, ["--db", db_url, "build", "--out", str(out)]).exit_code == 0
+    after = snapshot(out)
+    index = [k for k in after if k.startswith("pagefind/")]
+    changed = [k for k in index if before.get(k) != after[k]]
+    assert changed and len(changed) < 0.1 * len(index)
+    assert runner.invoke(cli, ["--db", db_url, "build", "--no-search", "--out", str(out)]).exit_code == 0
+    assert not (out / "pagefind").exists()
+
+
 def test_the_methodology_page_is_worked_out_again_only_when_its_inputs_change(db_url, tmp_path, monkeypatch):
     """Its calibration takes a second; an edit to a claim it does not read must not pay for it."""
     calls = []

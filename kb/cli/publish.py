@@ -56,8 +56,14 @@ def _base_url(value: str) -> str:
     default=None,
     help="Use these templates instead of the project's.",
 )
+@click.option(
+    "--search/--no-search",
+    default=True,
+    show_default=True,
+    help="Build the site-wide search index (Pagefind); --no-search is quicker, for a preview.",
+)
 @pass_kb
-def build(kb: KB, out, base_url, templates):
+def build(kb: KB, out, base_url, templates, search):
     """Build the static website from the knowledge base and its latest verdicts.
 
     The build is atomic (a failed build leaves the previous site in place) and incremental
@@ -80,7 +86,7 @@ def build(kb: KB, out, base_url, templates):
             if bar is not None:
                 bar.update(n)
 
-        result = site_build.build_site(session, out, base_url, templates, progress)
+        result = site_build.build_site(session, out, base_url, templates, progress, search=search)
     if not base_url:
         click.echo(
             "No --base-url (or KB_BASE_URL): built without a sitemap and without page addresses in the "

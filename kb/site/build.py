@@ -25,6 +25,7 @@ from kb.site.listing import DATA_FILE, DATA_GLOBAL
 from kb.site.page import Page
 from kb.site.pages import DOWNLOAD_COLUMNS, build_pages
 from kb.site.render import DEFAULT_TEMPLATES, environment
+from kb.site.search import index_site
 from kb.site.write import SiteWriter, clear_debris, exclusive
 from kb.timestamps import iso_utc
 
@@ -45,6 +46,7 @@ def build_site(
     progress=None,
     fail_after: int | None = None,
     workers: int | None = None,
+    search: bool = True,
 ) -> BuildResult:
     """Render everything into a staging folder and swap it in; nothing changes on failure.
 
@@ -58,14 +60,23 @@ def build_site(
     """
     refuse_foreign(Path(out))
     with exclusive(out):
-        return _build(session, Path(out), base_url, templates or DEFAULT_TEMPLATES, progress, fail_after, workers)
+        return _build(
+            session, Path(out), base_url, templates or DEFAULT_TEMPLATES, progress, fail_after, workers, search
+        )
 
 
 def _build(
-    session: Session, out: Path, base_url: str, templates: Path, progress, fail_after: int | None, workers: int | None
+    session: Session,
+    out: Path,
+    base_url: str,
+    templates: Path,
+    progress,
+    fail_after: int | None,
+    workers: int | None,
+    search: bool,
 ) -> BuildResult:
     previous = _read_manifest(out)
-    salt = _templates_digest(templates) + _code_digest() + base_url
+    salt = _templates_digest(templates) + _code_digest() + base_url + ("+search" if search else "")
     state = None  # computed here only if the site may be up to date, else while the workers render
     if fail_after is None and (previous["state"] or "").endswith(salt):
         state = store.content_digest(session) + salt
@@ -93,7 +104,7 @@ def _build(
         else:
             write_the_rest()
             results = _render_serially(job, progress, fail_after)
-        _publish(writer, results, manifest)
+        _publish(writer, results, manifest, previous["files"] if search else None)
     except BaseException:
         writer.abandon()
         raise
@@ -139,10 +150,15 @@ def _render_serially(job: _Job, progress, fail_after: int | None) -> list[tuple[
     return results
 
 
-def _publish(writer: SiteWriter, results: list[tuple[str, str, bool]], manifest: dict) -> None:
-    """The manifest written last, then the new site swapped in for the old in one step."""
+def _publish(
+    writer: SiteWriter, results: list[tuple[str, str, bool]], manifest: dict, search_from: list[str] | None
+) -> None:
+    """The search index (unless `search_from`, the last build's files, is None), the manifest
+    written last, then the new site swapped in for the old in one step."""
     writer.written.update(save_as for save_as, _, _ in results)  # workers' writers were copies
     writer.changed = sorted(set(writer.changed) | {save_as for save_as, _, changed in results if changed})
+    if search_from is not None:
+        index_site(writer, search_from)
     manifest["pages"] = {save_as: fingerprint for save_as, fingerprint, _ in results}
     manifest["files"] = sorted(writer.written | {MANIFEST})
     writer.write(MANIFEST, json.dumps(manifest, sort_keys=True, indent=0))

@@ -134,6 +134,7 @@ def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]
             prepare=functools.partial(methodology, session),
         ),
         Page("404.html", "404.html", "Page not found", {}),
+        Page("search.html", "search.html", "Search", {}),
     ]
     downloads = {"claims": [download_row(v) for v in views], "listing": listing_data(views), "views": views}
     return pages, downloads
