@@ -2,7 +2,8 @@
 100,000 generated claims by default.
 
 Prints, for each size, a full build into an empty folder, a no-change rebuild, and a rebuild after
-editing one claim's quote, each run KB_BENCH_REPEATS times (default 3; min and median: this
+editing one claim's quote, without the search index and then with it (Pagefind, kb build's
+default), each run KB_BENCH_REPEATS times (default 3; min and median: this
 machine's timings vary by ±20% from run to run), with pages per second and the peak memory
 (resident set size). Also runs, as a floor measured in the same conditions, a plain loop that
 renders and writes the same pages in one process. Then opens the index in headless Chromium (where
@@ -79,13 +80,13 @@ def plain_render(engine, out) -> float:
         return time.perf_counter() - start
 
 
-def timed_build(engine, out, edit: str | None = None):
+def timed_build(engine, out, edit: str | None = None, search: bool = False):
     with db.transaction(engine) as session:
         if edit:
             writes.edit_claim(session, "generated-000000", {"quote": edit})
     with db.transaction(engine) as session:
         start = time.perf_counter()
-        result = build_site(session, out)
+        result = build_site(session, out, search=search)
         return time.perf_counter() - start, result
 
 
@@ -107,8 +108,9 @@ def main(sizes: list[int]) -> None:
             engine = db.make_engine(url)
             with db.transaction(engine) as session:
                 evaluate.check_all(session)
-            out = folder / "site"
-            runs = {"full build": [], "no-change rebuild": [], "one-edit rebuild": []}
+            out, searchable = folder / "site", folder / "site-with-search"
+            runs: dict[str, list] = {"full build": [], "no-change rebuild": [], "one-edit rebuild": []}
+            runs |= {"full + search": [], "one-edit + search": []}
             for _ in range(REPEATS):
                 shutil.rmtree(out, ignore_errors=True)
                 runs["full build"].append(timed_build(engine, out))
@@ -116,6 +118,12 @@ def main(sizes: list[int]) -> None:
                 runs["no-change rebuild"].append(timed_build(engine, out))
             for i in range(REPEATS):
                 runs["one-edit rebuild"].append(timed_build(engine, out, edit=f"Edited claim, take {i}."))
+            for _ in range(REPEATS):  # the same builds with Pagefind's index (kb build's default)
+                shutil.rmtree(searchable, ignore_errors=True)
+                runs["full + search"].append(timed_build(engine, searchable, search=True))
+            for i in range(REPEATS):
+                edit = f"Edited again, take {i}."
+                runs["one-edit + search"].append(timed_build(engine, searchable, edit=edit, search=True))
             medians = {label: report(n, label, [t for t, _ in done], done[-1][1]) for label, done in runs.items()}
             plain = []
             for _ in range(REPEATS):

@@ -63,6 +63,19 @@ def human_number(x: float, unit: str = COUNT) -> str:
     return f"{x:.3g}"
 
 
+def human_bytes(n: float) -> str:
+    """An amount of memory in the unit that keeps it readable: "2.8 TB", "320 TB", "1.2 PB".
+
+    >>> human_bytes(175e9 * 16), human_bytes(10_000 * 32e9), human_bytes(8e9)
+    ('2.8 TB', '320 TB', '8 GB')
+    """
+    for unit, scale in (("PB", 1e15), ("TB", 1e12), ("GB", 1e9), ("MB", 1e6)):
+        if n >= scale:
+            value = n / scale
+            return f"{value:,.0f} {unit}" if value >= 10 else f"{value:.2g} {unit}"
+    return f"{n:,.0f} bytes"
+
+
 def human_factor(factor: float) -> str:
     """How far apart two figures are, as people say it: "1.2×", "18×", "1,000×".
 

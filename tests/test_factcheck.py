@@ -241,6 +241,13 @@ def test_a_number_is_never_pinned_on_a_model_named_elsewhere(kb, text):
         assert claim["explanation"].startswith("Needs review")
 
 
+def test_an_hourly_price_belongs_to_the_one_accelerator_its_sentence_names(kb):
+    [claim] = factchecked(kb, "Several clouds now rent out H100 GPUs by the hour; at $2.50 per hour the bill adds up.")
+    assert (claim["quantity"], claim["subject"], claim["status"]) == ("gpu_hour_price_usd", "h100-sxm", "checked")
+    [mixed] = factchecked(kb, "Clouds rent out H100 and A100 GPUs by the hour, and at $2.50 per hour the bill adds up.")
+    assert mixed["subject"] is None and mixed["status"] == "unattributed"  # two accelerators: which one?
+
+
 def test_a_clear_antecedent_carries_the_model(kb):
     claims = factchecked(kb, "PaLM was announced in 2022. It was trained on 6,144 TPU v4 chips.")
     assert [(c["subject"], c["status"]) for c in claims] == [("palm", "checked")]

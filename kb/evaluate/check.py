@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from kb.compute import DEFAULT_SAMPLES, DEFAULT_SEED, Estimate, Unverifiable, estimate
-from kb.display import human_factor, show, show_range
+from kb.display import human_bytes, human_factor, show, show_range
 from kb.evaluate.catalogue import CONFIDENCE_ORDER, Catalogue, ClaimSpec, Given
 from kb.evaluate.explain import (
     arithmetic_steps,
@@ -312,7 +312,7 @@ def _feasibility(spec: ClaimSpec, cat: Catalogue, ctx: Context) -> tuple[str | N
         cluster = gpus.high * memory[0].low * 1e9
         parts.append(
             f"Weights and Adam state take {show('parameters', n_params)} × {per_param.low:g} bytes = "
-            f"{state / 1e15:.2g} PB ({per_param.source_title}), against {cluster / 1e15:.2g} PB of memory on "
+            f"{human_bytes(state)} ({per_param.source_title}), against {human_bytes(cluster)} of memory on "
             f"{gpus.high:,.0f} × {memory[0].low:g} GB {ctx.hardware_name} accelerators."
         )
         if state > cluster:

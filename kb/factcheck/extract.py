@@ -249,8 +249,9 @@ def _money(found: Found, value: Range | None) -> Span | None:
         return None
     if value.unit == MONEY_PER_HOUR or HOUR_PRICE.match(after.lstrip()):
         hourly = Range(value.low, value.high, MONEY_PER_HOUR, value.currency)
-        return found.span("gpu_hour_price_usd", hourly, "unspecified", _hardware_near(found.near))
-    hardware = _hardware_near(found.near)
+        hardware = _only_hardware(found.near) or _only_hardware(found.sentence.text)
+        return found.span("gpu_hour_price_usd", hourly, "unspecified", hardware)
+    hardware = _only_hardware(found.near)
     if hardware and PER_UNIT.search(before[-50:] + found.raw + after[:50]) and not TRAINING.search(found.near):
         if WHOLE_CLUSTER.search(after[:40]):
             return None  # "each A100 at $9,900: almost $10M to set up a cluster": a purchase, not a price
@@ -284,7 +285,7 @@ def _gpu_time(found: Found) -> Span | None:
         return None
     named = re.search(r"gpu|accelerator|chip|tpu|\d-h$", raw, re.I)
     value = _parse(raw if named else re.sub(r"hours$", "GPU hours", raw), GPU_HOURS)
-    return found.span("gpu_hours", value, "final_training_run", _hardware_near(raw)) if value else None
+    return found.span("gpu_hours", value, "final_training_run", _only_hardware(raw)) if value else None
 
 
 def _energy(found: Found) -> Span | None:
@@ -327,7 +328,7 @@ def _accelerators(found: Found) -> Span | None:
         return None  # accelerator-hours, and memory
     if PER_UNIT.search(after[:12]) or ONE_MACHINE.search(found.before):
         return None
-    return found.span("num_gpus", value, "final_training_run", _hardware_near(raw))
+    return found.span("num_gpus", value, "final_training_run", _only_hardware(raw))
 
 
 def _duration(found: Found) -> Span | None:
@@ -357,6 +358,8 @@ READERS = {
 }
 
 
-def _hardware_near(text: str) -> str | None:
-    m = HARDWARE_NAMES.search(text)
-    return m.group(1) if m else None
+def _only_hardware(text: str) -> str | None:
+    """The accelerator a text names, where it names exactly one: "rent A100s … at $2.93 per hour" is
+    the A100's price, "H100s and A100s at $2.50 per hour" could be either's."""
+    named = {m.group(1).upper().replace(" ", ""): m.group(1) for m in HARDWARE_NAMES.finditer(text)}
+    return next(iter(named.values())) if len(named) == 1 else None
