@@ -8,7 +8,7 @@ reading a traceback. Nothing here touches the database.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 from pydantic import ValidationInfo as Info
@@ -170,7 +170,7 @@ def _missing(model: type[Record], key: str) -> str:
 
 def _default_source(record: Record, info: Info) -> str:
     """The record's own source, else its file's; one or the other is required."""
-    source = getattr(record, "source", "") or (info.context or {}).get("default_source")
+    source = getattr(record, "source", "") or _context(info).get("default_source")
     if not source:
         raise problem("is required", "source")
     return source
@@ -338,8 +338,6 @@ class ClaimIn(Record):
     created_at: Text = None
     updated_at: Text = None
     version: Version = 1
-
-    KEPT: ClassVar[tuple[str, ...]] = ("created_at", "updated_at", "version")  # kept by export, for a round trip
 
     @property
     def value(self) -> Range:
