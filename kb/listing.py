@@ -20,10 +20,12 @@ from kb.values import alias_key
 
 SQLITE_BUSY_TIMEOUT_S = 30.0  # the ORM's engine waits as long for a lock
 
+# A claim's fields as kb.records.ClaimIn names them (a test holds them to it; importing the model
+# here would slow every listing's start), then its latest verdict.
 CLAIMS = """
 SELECT c.slug, src.slug AS source, sub.slug AS subject, c.quantity, c.low, c.high, c.currency, c.value,
-       c.quote, c.scope, c.claimant, c.claimed_on AS date, c.status, c.status_reason, c.version, c.created_at,
-       c.updated_at, e.verdict, e.factor, e.p5, e.p50, e.p95, e.explanation, e.model_version,
+       c.quote, c.scope, c.claimant, c.claimed_on AS date, c.status, c.status_reason, c.note, c.version,
+       c.created_at, c.updated_at, e.verdict, e.factor, e.p5, e.p50, e.p95, e.explanation, e.model_version,
        e.created_at AS evaluated_at, c.id
 FROM claim c
 JOIN source src ON src.id = c.source_id

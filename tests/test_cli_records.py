@@ -92,6 +92,19 @@ def test_seed_articles_are_all_in_the_knowledge_base(kb):
         assert stated in values
 
 
+def test_every_listing_carries_every_field_its_record_defines(kb):
+    """The JSON contract and the record models agree: what a source file may say of a claim, a
+    source, a subject or a fact, its listing says back (a claim's assumptions in kb claim show)."""
+    from kb.records import ClaimIn, FactIn, SourceIn, SubjectIn
+
+    claim = json.loads(kb("claim", "list", "--json").stdout)[0]
+    shown = json.loads(kb("claim", "show", claim["slug"], "--json").stdout)
+    assert set(ClaimIn.field_names()) - {"assumptions"} <= set(claim) and "assumptions" in shown
+    for listing, model in (("source", SourceIn), ("subject", SubjectIn), ("fact", FactIn)):
+        record = json.loads(kb(listing, "list", "--json").stdout)[0]
+        assert set(model.field_names()) - {"value"} <= set(record), listing  # a fact's value: low/high or text
+
+
 def test_source_add_list_show(kb):
     assert kb(*ARTICLE).exit_code == 0
     listed = json.loads(kb("source", "list", "--json").stdout)
