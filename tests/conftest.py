@@ -23,6 +23,8 @@ from kb.cli import cli
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "sources"
 POSTGRES_URL = os.environ.get("KB_TEST_DATABASE_URL")
+# Pagefind's index takes seconds per build: the tests about search ask for it (--search, search=True).
+os.environ["KB_SEARCH"] = "0"
 
 
 class Databases:

@@ -33,7 +33,7 @@ def served_site(db_url, tmp_path):
     out = tmp_path / "site"
     runner = CliRunner()
     assert runner.invoke(cli, ["--db", db_url, "check"]).exit_code == 0
-    assert runner.invoke(cli, ["--db", db_url, "build", "--out", str(out)]).exit_code == 0
+    assert runner.invoke(cli, ["--db", db_url, "build", "--search", "--out", str(out)]).exit_code == 0
     handler = functools.partial(QuietHandler, directory=str(out))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -54,10 +54,11 @@ def test_an_installed_wheel_builds_the_full_site_from_an_empty_folder(installed,
     assert str(tmp_path / "data" / "costcheck" / "kb.db") in where.stdout  # the user's own, said where
     assert str(installed / "kb" / "sources") in where.stdout  # the bundled sources, not a checkout's
     assert "Creating" in where.stderr
-    for step in (["init"], ["check"], ["build"]):
+    for step in (["init"], ["check"], ["build", "--search"]):
         result = run_kb(installed, tmp_path, *step)
         assert result.returncode == 0, (step, result.stderr)
     site = tmp_path / "site"
     assert len(list((site / "claims").glob("*.html"))) >= 200
     assert (site / "static" / "style.css").is_file() and (site / "favicon.ico").is_file()
+    assert (site / "search.html").is_file() and (site / "pagefind" / "pagefind-ui.js").is_file()
     assert not (tmp_path / "kb.db").exists()  # an empty folder gets no stray database

@@ -327,10 +327,10 @@ def test_a_failed_build_leaves_the_previous_site(db_url, tmp_path):
     out = tmp_path / "site"
     engine = db.make_engine(db_url)
     with db.transaction(engine) as session:
-        build_site(session, out)
+        build_site(session, out, search=False)
     before = snapshot(out)
     with db.transaction(engine) as session, pytest.raises(RuntimeError, match="injected"):
-        build_site(session, out, fail_after=10)
+        build_site(session, out, fail_after=10, search=False)
     assert snapshot(out) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []  # no debris
 
@@ -375,7 +375,7 @@ def test_the_search_index_covers_claims_subjects_and_sources_and_follows_edits(d
     out = tmp_path / "site"
     runner = CliRunner()
     runner.invoke(cli, ["--db", db_url, "check"])
-    assert runner.invoke(cli, ["--db", db_url, "build", "--out", str(out)]).exit_code == 0
+    assert runner.invoke(cli, ["--db", db_url, "build", "--search", "--out", str(out)]).exit_code == 0
     entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text())
     pages = sum(language["page_count"] for language in entry["languages"].values())
     expected = [p for kind in ("claims", "subjects", "sources") for p in (out / kind).glob("*.html")]
@@ -387,7 +387,7 @@ def test_the_search_index_covers_claims_subjects_and_sources_and_follows_edits(d
         cli, ["--db", db_url, "claim", "edit", "seed-gpt-3-1-to-12m", "--quote", "GPT-3 could cost $1M to $12M"]
     )
     assert edited.exit_code == 0
-    assert runner.invoke(cli, ["--db", db_url, "build", "--out", str(out)]).exit_code == 0
+    assert runner.invoke(cli, ["--db", db_url, "build", "--search", "--out", str(out)]).exit_code == 0
     after = snapshot(out)
     index = [k for k in after if k.startswith("pagefind/")]
     changed = [k for k in index if before.get(k) != after[k]]
@@ -422,7 +422,7 @@ def test_an_up_to_date_site_is_rebuilt_when_anything_it_depends_on_changes(db_ur
 
     def build(**options):
         with db.transaction(engine) as session:
-            return build_site(session, out, **options)
+            return build_site(session, out, search=False, **options)
 
     assert not build().up_to_date
     assert build().up_to_date
@@ -489,9 +489,9 @@ def test_a_second_build_of_the_same_site_is_refused_while_one_runs(db_url, tmp_p
 def test_parallel_rendering_gives_the_same_site(db_url, tmp_path):
     engine = db.make_engine(db_url)
     with db.transaction(engine) as session:
-        one = build_site(session, tmp_path / "one", workers=1)
+        one = build_site(session, tmp_path / "one", workers=1, search=False)
     with db.transaction(engine) as session:
-        two = build_site(session, tmp_path / "two", workers=2)
+        two = build_site(session, tmp_path / "two", workers=2, search=False)
     engine.dispose()
     first, second = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")
     assert {k: v[0] for k, v in first.items()} == {k: v[0] for k, v in second.items()}

@@ -59,8 +59,10 @@ def _base_url(value: str) -> str:
 @click.option(
     "--search/--no-search",
     default=True,
+    envvar="KB_SEARCH",
+    show_envvar=True,
     show_default=True,
-    help="Build the site-wide search index (Pagefind); --no-search is quicker, for a preview.",
+    help="Build the site-wide search index (Pagefind); --no-search (or KB_SEARCH=0) is quicker, for a preview.",
 )
 @pass_kb
 def build(kb: KB, out, base_url, templates, search):

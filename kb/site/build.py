@@ -86,7 +86,7 @@ def _build(
     if progress:
         progress(0)  # a build is needed: let the bar appear now
     env = environment(templates)
-    pages, downloads = _pages_without_gc(session, base_url)
+    pages, downloads = _pages_without_gc(session, base_url, search)
     writer = SiteWriter(out)
     job = _Job(pages, env, previous["pages"], salt, base_url, writer)
     _prepare(job)
@@ -111,12 +111,12 @@ def _build(
     return BuildResult(len(pages), len(writer.written), writer.changed)
 
 
-def _pages_without_gc(session: Session, base_url: str) -> tuple[list[Page], dict]:
+def _pages_without_gc(session: Session, base_url: str, search: bool) -> tuple[list[Page], dict]:
     """build_pages allocates a million objects, none in cycles: the collector need not scan them."""
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return build_pages(session, base_url)
+        return build_pages(session, base_url, search)
     finally:
         if collecting:
             gc.enable()

@@ -110,8 +110,9 @@ def read_site(session: Session) -> SiteData:
     )
 
 
-def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]:
-    """Every page of the site and the downloadable data, from one pass over the database."""
+def build_pages(session: Session, base_url: str = "", search: bool = True) -> tuple[list[Page], dict]:
+    """Every page of the site and the downloadable data, from one pass over the database;
+    `search` says whether the site will have its search index."""
     data = read_site(session)
     views = claim_views(data)
     by_subject: dict[str, list[dict]] = {}
@@ -135,7 +136,7 @@ def build_pages(session: Session, base_url: str = "") -> tuple[list[Page], dict]
             prepare=functools.partial(methodology, session),
         ),
         Page("404.html", "404.html", "Page not found", {}),
-        Page("search.html", "search.html", "Search", {}),
+        Page("search.html", "search.html", "Search", {"indexed": search}),
     ]
     downloads = {"claims": [download_row(v) for v in views], "listing": listing_data(views), "views": views}
     return pages, downloads
