@@ -86,10 +86,14 @@ def databases(tmp_path_factory):
 
 def pytest_collection_modifyitems(config, items):
     """Against PostgreSQL, run only the tests that use the fixtures' databases: the others never
-    touch PostgreSQL, so they already gave their answer in the SQLite run."""
+    touch PostgreSQL, so they already gave their answer in the SQLite run. The browser tests are
+    left out too: they test what Chromium does with the built pages, and the pages built from
+    PostgreSQL are tested in test_site.py."""
     if not POSTGRES_URL:
         return
-    uses = {item: "databases" in getattr(item, "fixturenames", ()) for item in items}
+    uses = {
+        item: "databases" in getattr(item, "fixturenames", ()) and item.path.name != "test_browser.py" for item in items
+    }
     config.hook.pytest_deselected(items=[item for item in items if not uses[item]])
     items[:] = [item for item in items if uses[item]]
 
