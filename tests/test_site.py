@@ -396,6 +396,19 @@ def test_the_search_index_covers_claims_subjects_and_sources_and_follows_edits(d
     assert not (out / "pagefind").exists()
 
 
+def test_a_failed_search_index_fails_the_build_and_leaves_the_previous_site(db_url, tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--db", db_url, "build", "--out", str(out)]).exit_code == 0
+    before = snapshot(out)
+    monkeypatch.setattr("kb.site.search.pagefind_binary", lambda: Path(shutil.which("false") or "/bin/false"))
+    result = runner.invoke(cli, ["--db", db_url, "build", "--search", "--out", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines()[-1].startswith("Error: pagefind could not index the site")
+    assert "--no-search" in result.stderr  # and says how to build without it
+    assert snapshot(out) == before
+
+
 def test_the_methodology_page_is_worked_out_again_only_when_its_inputs_change(db_url, tmp_path, monkeypatch):
     """Its calibration takes a second; an edit to a claim it does not read must not pay for it."""
     calls = []

@@ -38,8 +38,8 @@ def index_site(writer: SiteWriter, previous_files: list[str]) -> None:
     command = [str(binary), "--site", str(writer.staging), "--output-subdir", SEARCH_DIR, "--silent"]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        last = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no message"]
-        raise KBError(f"pagefind could not index the site: {last[0]}")
+        said = (done.stderr or done.stdout).strip().splitlines()[-1:] or [f"exit status {done.returncode}"]
+        raise KBError(f"pagefind could not index the site ({said[0]}); kb build --no-search builds it without search")
     for path in sorted((writer.staging / SEARCH_DIR).rglob("*")):
         if path.is_file():
             relative = path.relative_to(writer.staging).as_posix()
