@@ -38,6 +38,7 @@ HUMAN_UNITS = {
     MONEY: "",
     MONEY_PER_HOUR: "/hour",
 }
+UNIT_SUFFIXES = sorted({s for s in HUMAN_UNITS.values() if s}, key=len, reverse=True)  # " FLOP/s" before " FLOP"
 
 
 POWERS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
@@ -109,7 +110,7 @@ def human_span(low: float | None, high: float | None, one: Callable[[float], str
     a, b = one(low), one(high)
     if a == b:
         return a
-    for suffix in sorted({s for s in HUMAN_UNITS.values() if s}, key=len, reverse=True):
+    for suffix in UNIT_SUFFIXES:
         if a.endswith(suffix) and b.endswith(suffix):
             return f"{a.removesuffix(suffix)}–{b}"
     return f"{a}–{b}"

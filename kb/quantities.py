@@ -86,6 +86,8 @@ def check_bounds(value: float, unit: str) -> None:
         raise RangeError(f"{value:g} is too small to be a real figure (at least {SMALLEST:g}, or 0)")
 
 
+# Prices are claims about an accelerator, not about a model's training run.
+PRICE_QUANTITIES = ("hardware_price_usd", "gpu_hour_price_usd")
 CLAIM_QUANTITIES = tuple(q for q, (_, _, claimable) in QUANTITIES.items() if claimable)
 SCOPES = ("final_training_run", "total_programme", "hardware_purchase", "unspecified")
 SOURCE_KINDS = (

@@ -120,6 +120,12 @@ class Record(BaseModel):
         return {k: found.pop(k) for k in cls.field_names() if k in found} | found
 
     @classmethod
+    def from_command_line(cls, options: dict[str, Any], default_source: str | None = None) -> Any:
+        """Options as given on the command line (None where not given), held to a source file's rules."""
+        given = {k: v for k, v in options.items() if v is not None}
+        return cls.from_dict(given, Where("command line", "", None), default_source)
+
+    @classmethod
     def from_dict(cls, data: Any, where: Where, default_source: str | None = None, is_global: bool = False) -> Any:
         """The record, or InvalidRecord naming the file, line and field of the first problem."""
         if not isinstance(data, dict):

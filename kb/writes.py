@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from kb.errors import Conflict, Duplicate, InvalidRecord, NotFound
 from kb.fields import fitted_slug
 from kb.models import Alias, Assumption, Claim, Fact, Source, Subject
-from kb.records import AssumptionIn, ClaimIn, Document, FactIn, SourceIn, SubjectIn, Where
+from kb.records import AssumptionIn, ClaimIn, Document, FactIn, SourceIn, SubjectIn
 from kb.store import claim, ident, source, subject, subject_slug
 from kb.timestamps import utc_now
 from kb.values import alias_key
@@ -351,8 +351,7 @@ def edit_claim_as_given(
     }
     if given["value"] is None:
         current.update(low=row.low, high=row.high, currency=row.currency)
-    where = Where("command line", "", None)
-    record = ClaimIn.from_dict({k: v for k, v in current.items() if v is not None}, where, "placeholder")
+    record = ClaimIn.from_command_line(current, "placeholder")
     changes: dict[str, Any] = {
         k: v
         for k, v in {

@@ -23,7 +23,7 @@ from kb.cli import (
     store,
     writes,
 )
-from kb.cli.edit import existing_slug, json_option, validated
+from kb.cli.edit import existing_slug, json_option
 from kb.display import human_factor
 from kb.errors import InvalidRecord
 from kb.quantities import (
@@ -111,7 +111,7 @@ def claim_add(
             "assumptions": _assumptions(assume),
         }
         data["claimant"] = data["claimant"] or require(None, "--claimant", "Claimant")
-        record = validated(records.ClaimIn, data, source_slug)
+        record = records.ClaimIn.from_command_line(data, source_slug)
         if slug is None:  # a source may make several claims about one subject and quantity
             record = record.model_copy(update={"slug": writes.free_claim_slug(session, record.slug)})
         row = writes.upsert_claim(session, record, replace=False)
@@ -329,7 +329,7 @@ def claim_review(kb: KB):
             value = click.prompt("  value as stated", default=d["value"])
             with db.transaction(kb.engine()) as session:
                 kept = ("slug", "subject", "quantity", "quote", "scope", "claimant", "date", "status")
-                record = validated(records.ClaimIn, {**{k: d[k] for k in kept}, "value": value}, d["source"])
+                record = records.ClaimIn.from_command_line({**{k: d[k] for k in kept}, "value": value}, d["source"])
                 writes.edit_claim(session, d["slug"], {"value": (record.value_text, record.value)})
             choice = "a"
         if choice == "a":

@@ -29,12 +29,6 @@ from kb.quantities import (
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 
 
-def validated(cls, data: dict, *extra):
-    """Validate command-line input with the same rules as a YAML file."""
-    where = records.Where("command line", "", None)
-    return cls.from_dict({k: v for k, v in data.items() if v is not None}, where, *extra)
-
-
 def existing_slug(engine, find):
     """The slug of an existing record named by any alias. A miss names the closest names, and a
     prompt asks again, instead of listing every name up front."""
@@ -73,7 +67,7 @@ def source_add(kb: KB, **options):
       kb source add --title "GPT-4 cost" --url https://example.com/gpt4 \\
           --author "A. Writer" --published 2024-05-01 --kind article
     """
-    record = validated(records.SourceIn, options)
+    record = records.SourceIn.from_command_line(options)
     with db.transaction(kb.engine()) as session:
         row = writes.upsert_source(session, record, replace=False)
     click.echo(f"Added source {row.slug}.")
@@ -147,7 +141,7 @@ def subject_add(kb: KB, name, aliases, **options):
     Example:
       kb subject add GPT-5 --kind model --alias "GPT 5" --developer OpenAI --year 2025
     """
-    record = validated(records.SubjectIn, {"name": name, "aliases": list(aliases), **options})
+    record = records.SubjectIn.from_command_line({"name": name, "aliases": list(aliases), **options})
     with db.transaction(kb.engine()) as session:
         row = writes.upsert_subject(session, record, replace=False)
     click.echo(f"Added subject {row.slug}.")
@@ -227,7 +221,7 @@ def fact_add(kb: KB, subject_name, quantity, value, source_slug, **options):
           --source nvidia-a100-datasheet
     """
     data = {"subject": subject_name, "quantity": quantity, "value": value, "source": source_slug, **options}
-    record = validated(records.FactIn, data, source_slug)
+    record = records.FactIn.from_command_line(data, source_slug)
     with db.transaction(kb.engine()) as session:
         row = writes.upsert_fact(session, record, replace=False)
         changed = evaluate.rejudge(session, {subject_name})

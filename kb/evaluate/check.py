@@ -18,7 +18,7 @@ from kb.evaluate.explain import (
     what_to_believe,
 )
 from kb.evaluate.inputs import MODEL_INPUTS, Context, build_context, honest_band
-from kb.quantities import MONEY, MONEY_PER_HOUR, label, unit_of
+from kb.quantities import MONEY, MONEY_PER_HOUR, PRICE_QUANTITIES, label, unit_of
 from kb.verdict import SUPPORTED, Verdict, compare, sentence
 
 COSTS = ("training_cost_usd", "total_cost_usd")
@@ -61,7 +61,7 @@ def _check(spec: ClaimSpec, cat: Catalogue, rng: np.random.Generator | None, n: 
             math.inf,
             f"The claim ({spec.value_text or 'zero'}) is zero: no model is trained with no {label(spec.quantity)}.",
         )
-    if spec.quantity in ("hardware_price_usd", "gpu_hour_price_usd"):
+    if spec.quantity in PRICE_QUANTITIES:
         return _check_price(spec, cat)
     ctx = build_context(spec, cat)
     if spec.quantity in ("parameters", "active_parameters") or (

@@ -10,6 +10,7 @@ from dataclasses import replace
 from kb.factcheck.extract import Span, extract
 from kb.factcheck.link import Attribution, Mention, subject_for
 from kb.factcheck.tables import TableCell
+from kb.quantities import PRICE_QUANTITIES
 
 UNNAMED = "an unnamed model"
 UNNAMED_MODEL = re.compile(r"\b(?:a|an|the|our|their)\s+(?:[\w-]+\s+){0,3}(?:model|LLM|network)\b", re.I)
@@ -47,7 +48,7 @@ def attribute(text: str, spans: list[Span], mentions: list[Mention], sents) -> d
             )
             if (
                 found.how == "unattributed"
-                and span.quantity not in ("hardware_price_usd", "gpu_hour_price_usd")
+                and span.quantity not in PRICE_QUANTITIES
                 and UNNAMED_MODEL.search(sentence.text)
             ):
                 found = Attribution(UNNAMED, "unnamed")

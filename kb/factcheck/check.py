@@ -19,7 +19,7 @@ from kb.factcheck.extract import Span, extract, sentences
 from kb.factcheck.link import Attribution, Mention, families, find_mentions
 from kb.factcheck.numerals import spell_out
 from kb.factcheck.tables import find_tables
-from kb.quantities import label_of
+from kb.quantities import PRICE_QUANTITIES, label_of
 from kb.verdict import Verdict
 
 MAX_FINDINGS = 2000  # an article with more claims than this is a data file; checking each costs milliseconds
@@ -145,9 +145,6 @@ def _restore(report: Report, original: str, to_original: list[int], by_index: di
             f.sentence = original[to_original[sentence.start] : to_original[sentence.end]]
 
 
-PRICES = ("hardware_price_usd", "gpu_hour_price_usd")
-
-
 class Judge:
     """Gives each claim its verdict, or says why it is left for review. Every check starts from
     the same random state, so a claim's verdict does not depend on the claims before it."""
@@ -159,12 +156,14 @@ class Judge:
     def __call__(self, span: Span, attribution: Attribution, sentence: str, stated: dict) -> Finding:
         cat = self.cat
         subject = attribution.subject
-        if span.quantity in PRICES:
+        if span.quantity in PRICE_QUANTITIES:
             subject = cat.resolve(span.hardware) if span.hardware else None
         given = {k: g for k, g in stated.get(subject or "", {}).items() if k != span.quantity and g.note != span.text}
         status = _status(span, subject, attribution, sentence, given)
         if status == "checked" and subject in cat.subjects and cat.subjects[subject].kind == "hardware":
-            status = "checked" if span.quantity in PRICES else "unattributed"  # "a DGX H100 holds 8 GPUs": a machine
+            status = (
+                "checked" if span.quantity in PRICE_QUANTITIES else "unattributed"
+            )  # "a DGX H100 holds 8 GPUs": a machine
         name = cat.subjects[subject].name if subject in cat.subjects else subject or attribution.family
         spec = ClaimSpec(
             span.quantity, span.value.low, span.value.high, span.value.currency, span.scope, subject, None, None,
@@ -203,7 +202,7 @@ class Judge:
 def _status(span: Span, subject: str | None, attribution: Attribution, sentence: str, given: dict) -> str:
     if HYPOTHETICAL.search(sentence):
         return "hypothetical"
-    if span.quantity in ("hardware_price_usd", "gpu_hour_price_usd"):
+    if span.quantity in PRICE_QUANTITIES:
         return "checked" if subject else "unattributed"
     if subject is None:
         return attribution.how if attribution.how == "ambiguous" else "unattributed"
