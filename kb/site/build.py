@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import ctypes
 import functools
 import gc
 import hashlib
@@ -11,6 +12,7 @@ import json
 import multiprocessing
 import os
 import pickle
+import signal
 import urllib.parse
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -236,7 +238,8 @@ def _render_in_processes(job: _Job, workers: int, progress, meanwhile) -> list:
     results = []
     gc.freeze()  # the workers' collector then leaves the parent's objects alone, and their pages shared
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        pool = multiprocessing.get_context("fork").Pool(workers, _die_with_the_parent, (os.getpid(),))
+        with pool:
             parts = pool.imap_unordered(_render_chunk, chunks)
             meanwhile()
             for part in parts:
@@ -249,6 +252,17 @@ def _render_in_processes(job: _Job, workers: int, progress, meanwhile) -> list:
     return results
 
 
+def _die_with_the_parent(parent: int) -> None:
+    """A render worker must not outlive a killed build: it shares the build's lock (a flock, which
+    the fork hands down), and the next build would be refused while the worker ran on."""
+    prctl = getattr(ctypes.CDLL(None), "prctl", None)
+    if prctl is not None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the build died before the line above
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1  # Linux prctl(2): the signal a process gets when its parent dies
 MANIFEST = ".manifest.json"
 DOWNLOADS = ("claims.json", "claims.csv", DATA_FILE)
 
