@@ -369,15 +369,17 @@ def test_incremental_rebuild_rewrites_only_what_changed(db_url, tmp_path):
     assert len(changed) < 0.1 * len(second)
 
 
-def test_the_search_index_covers_claims_subjects_and_sources_and_follows_edits(db_url, tmp_path):
-    """Pagefind indexes the claim, subject and source pages at build time; an edit re-indexes, and
-    the index files whose content did not change keep their dates; --no-search leaves it out."""
+def test_the_search_index_covers_claims_subjects_and_sources_and_follows_edits(db_url, tmp_path, monkeypatch):
+    """Pagefind indexes the claim, subject and source pages at build time, in shards; an edit
+    re-indexes its page's shard alone, and the index files whose content did not change keep their
+    dates; --no-search leaves the index out."""
+    monkeypatch.setattr("kb.site.search.SHARD_PAGES", 1_000)
     out = tmp_path / "site"
     runner = CliRunner()
     runner.invoke(cli, ["--db", db_url, "check"])
     assert runner.invoke(cli, ["--db", db_url, "build", "--search", "--out", str(out)]).exit_code == 0
-    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text())
-    pages = sum(language["page_count"] for language in entry["languages"].values())
+    entries = [json.loads(entry.read_text()) for entry in (out / "pagefind").glob("*/pagefind-entry.json")]
+    pages = sum(language["page_count"] for entry in entries for language in entry["languages"].values())
     expected = [p for kind in ("claims", "subjects", "sources") for p in (out / kind).glob("*.html")]
     assert pages == len(expected)  # those pages, and not the index, the methodology or the 404 page
     assert "data-pagefind-body" in (out / "subjects" / "gpt-4.html").read_text()
@@ -392,6 +394,7 @@ def test_the_search_index_covers_claims_subjects_and_sources_and_follows_edits(d
     index = [k for k in after if k.startswith("pagefind/")]
     changed = [k for k in index if before.get(k) != after[k]]
     assert changed and len(changed) < 0.1 * len(index)
+    assert len(entries) == 4 and len({k.split("/")[1] for k in changed}) == 1  # one shard of four
     assert runner.invoke(cli, ["--db", db_url, "build", "--no-search", "--out", str(out)]).exit_code == 0
     assert not (out / "pagefind").exists()
 

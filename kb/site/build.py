@@ -27,7 +27,7 @@ from kb.site.listing import DATA_FILE, DATA_GLOBAL
 from kb.site.page import Page
 from kb.site.pages import DOWNLOAD_COLUMNS, build_pages
 from kb.site.render import DEFAULT_TEMPLATES, environment
-from kb.site.search import index_site
+from kb.site.search import SEARCHABLE, index_site
 from kb.site.write import SiteWriter, clear_debris, exclusive
 from kb.timestamps import iso_utc
 
@@ -106,7 +106,8 @@ def _build(
         else:
             write_the_rest()
             results = _render_serially(job, progress, fail_after)
-        _publish(writer, results, manifest, previous["files"] if search else None)
+        searchable = [p.save_as for p in pages if p.template in SEARCHABLE] if search else None
+        _publish(writer, results, manifest, previous, searchable)
     except BaseException:
         writer.abandon()
         raise
@@ -153,14 +154,19 @@ def _render_serially(job: _Job, progress, fail_after: int | None) -> list[tuple[
 
 
 def _publish(
-    writer: SiteWriter, results: list[tuple[str, str, bool]], manifest: dict, search_from: list[str] | None
+    writer: SiteWriter,
+    results: list[tuple[str, str, bool]],
+    manifest: dict,
+    previous: dict,
+    searchable: list[str] | None,
 ) -> None:
-    """The search index (unless `search_from`, the last build's files, is None), the manifest
-    written last, then the new site swapped in for the old in one step."""
+    """The search index of the `searchable` pages (None: no index), the manifest written last,
+    then the new site swapped in for the old in one step. `previous` is the last build's manifest."""
     writer.written.update(save_as for save_as, _, _ in results)  # workers' writers were copies
     writer.changed = sorted(set(writer.changed) | {save_as for save_as, _, changed in results if changed})
-    if search_from is not None:
-        index_site(writer, search_from)
+    if searchable is not None:
+        manifest["search"] = index_site(writer, searchable, previous)
+        writer.changed.sort()
     manifest["pages"] = {save_as: fingerprint for save_as, fingerprint, _ in results}
     manifest["files"] = sorted(writer.written | {MANIFEST})
     writer.write(MANIFEST, json.dumps(manifest, sort_keys=True, indent=0))

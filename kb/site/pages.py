@@ -23,6 +23,7 @@ from kb.site.charts import range_chart, subject_chart
 from kb.site.listing import listing_data, listing_pages
 from kb.site.methodology import METHODOLOGY_INPUTS, methodology
 from kb.site.page import Page, brief, claim_url, source_url, subject_url, verdict_view
+from kb.site.search import SEARCHABLE, shard_count
 from kb.store import ident
 from kb.verdict import VERDICTS
 
@@ -136,8 +137,9 @@ def build_pages(session: Session, base_url: str = "", search: bool = True) -> tu
             prepare=functools.partial(methodology, session),
         ),
         Page("404.html", "404.html", "Page not found", {}),
-        Page("search.html", "search.html", "Search", {"indexed": search}),
     ]
+    indexed = sum(1 for page in pages if page.template in SEARCHABLE)
+    pages.append(Page("search.html", "search.html", "Search", {"shards": shard_count(indexed) if search else 0}))
     downloads = {"claims": [download_row(v) for v in views], "listing": listing_data(views), "views": views}
     return pages, downloads
 

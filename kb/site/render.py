@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from kb.paths import bundled
+from kb.site.search import SEARCHABLE
 
 WHITESPACE = re.compile(r"\s")
 DEFAULT_TEMPLATES = bundled("templates")
@@ -49,4 +50,5 @@ def environment(templates: Path = DEFAULT_TEMPLATES) -> Environment:
         auto_reload=False,  # a build never edits templates; checking each one's mtime per page is slow
     )
     env.filters["safe_url"] = safe_url
+    env.globals["searchable"] = SEARCHABLE  # the templates whose pages' <main> the search index reads
     return env

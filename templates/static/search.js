@@ -9,8 +9,15 @@
   // Absolute addresses: a relative bundle path would read as a module name, and results are
   // addressed from the site's root, which may be a sub-folder of the server's.
   var root = new URL(box.dataset.root, location.href);
+  // The index comes in shards (pagefind/0/, pagefind/1/, …), each a Pagefind bundle: one is
+  // searched and the others merged into it.
+  var others = [];
+  for (var shard = 1; shard < Number(box.dataset.shards); shard++) {
+    others.push({bundlePath: root.href + "pagefind/" + shard + "/", baseUrl: root.pathname});
+  }
   var ui = new PagefindUI({
-    element: box, bundlePath: root.href + "pagefind/", baseUrl: root.pathname, showSubResults: false, showImages: false
+    element: box, bundlePath: root.href + "pagefind/0/", mergeIndex: others, baseUrl: root.pathname,
+    showSubResults: false, showImages: false
   });
   var input = box.querySelector("input");  // Pagefind names its box by a title only: give it a label
   if (input) input.setAttribute("aria-label", "Search claims, models, accelerators and sources");
