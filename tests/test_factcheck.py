@@ -255,6 +255,23 @@ def test_a_clear_antecedent_carries_the_model(kb):
     assert [(c["subject"], c["quantity"]) for c in described] == [("dbrx", "parameters")]
 
 
+def test_an_article_about_one_model_owns_its_unnamed_figures(kb):
+    text = (
+        "# What BLOOM took\n\nBLOOM was trained in France on the Jean Zay cluster.\n\n"
+        "- 384 A100 GPUs\n- 1.08 million GPU hours\n\nBLOOM is open."
+    )
+    claims = {c["quantity"]: c for c in factchecked(kb, text)}
+    assert claims["num_gpus"]["subject"] == "bloom" and claims["num_gpus"]["status"] == "checked"
+    assert claims["num_gpus"]["explanation"].startswith("Its sentence names no model, but BLOOM 176B is the only one")
+    assert claims["gpu_hours"]["subject"] == "bloom"
+    general = factchecked(kb, "BLOOM was trained in France. BLOOM is open.\n\nMost labs now train on 10,000 GPUs.")
+    assert [c["subject"] for c in general] == [None]  # about labs in general, not the article's model
+    passing = factchecked(kb, "BLOOM came out in 2022.\n\n- 384 A100 GPUs")
+    assert [c["subject"] for c in passing] == [None]  # named once, in passing: not what the article is about
+    two = factchecked(kb, "BLOOM and GPT-3 are both large. BLOOM is open.\n\n- 384 A100 GPUs")
+    assert [c["subject"] for c in two] == [None]
+
+
 def test_a_version_after_a_known_name_is_another_model(kb):
     [claim] = factchecked(kb, "Stable Diffusion v2 took 13 days to train on 256 A100 GPUs.")[:1]
     assert claim["subject"] is None or claim["subject_name"] == "Stable Diffusion v2"
@@ -356,7 +373,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.41 and scores["precision"] >= 0.47
+    assert scores["recall"] >= 0.44 and scores["precision"] >= 0.50
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.84 and scores["confidently_wrong"] == 0

@@ -10,11 +10,17 @@ from dataclasses import replace
 from kb.factcheck.extract import Span, extract
 from kb.factcheck.link import Attribution, Mention, subject_for
 from kb.factcheck.tables import TableCell
-from kb.quantities import PRICE_QUANTITIES
+from kb.quantities import CLAIM_QUANTITIES, PRICE_QUANTITIES
 
 UNNAMED = "an unnamed model"
 UNNAMED_MODEL = re.compile(r"\b(?:a|an|the|our|their)\s+(?:[\w-]+\s+){0,3}(?:model|LLM|network)\b", re.I)
 RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
+# What one model's training run has; an article's rates and prices (MFU, $/GPU-hour) are often general.
+ABOUT_A_RUN = frozenset(CLAIM_QUANTITIES) - {*PRICE_QUANTITIES, "mfu"}
+TOPIC_MENTIONS = 2
+IN_GENERAL = re.compile(  # "frontier models now cost", "most labs": about many models, not the article's one
+    r"\b(?:models|LLMs|labs|companies|systems|industry|frontier|typical(?:ly)?|most|every|any)\b", re.I
+)
 PRONOUN_START = re.compile(r"\W*(?:it|its|it's|this model|the model)\b", re.I)
 
 
@@ -30,11 +36,13 @@ def attribute(text: str, spans: list[Span], mentions: list[Mention], sents) -> d
     in_sentence = mentions_by_sentence(mentions, sents)
     previous_end, asked = 0, False
     previous_paragraph: list[Mention] = []
+    topic = _topic(mentions)
     for sentence in sents:
         if "\n\n" in text[previous_end : sentence.start]:  # a new paragraph: only a leading "It" reaches back
             previous_paragraph, antecedent = antecedent or previous_paragraph, []
         previous_end = sentence.end
         here = in_sentence.get(sentence.index, [])
+        named_here = [m for m in here if m.kind != "hardware"]
         listed = _respectively(sentence, here, spans_in.get(sentence.index, []))
         for span in spans_in.get(sentence.index, []):
             found = listed.get(span) or subject_for(
@@ -52,6 +60,14 @@ def attribute(text: str, spans: list[Span], mentions: list[Mention], sents) -> d
                 and UNNAMED_MODEL.search(sentence.text)
             ):
                 found = Attribution(UNNAMED, "unnamed")
+            elif (
+                found.how == "unattributed"
+                and topic
+                and not named_here
+                and span.quantity in ABOUT_A_RUN
+                and not IN_GENERAL.search(sentence.text)
+            ):
+                found = Attribution(topic, "topic")
             result[span] = found
         named = [m for m in here if m.kind in ("model", "unknown", "family")]
         if named:
@@ -115,3 +131,9 @@ def mentions_by_sentence(mentions: list[Mention], sents) -> dict[int, list[Menti
         if i >= 0 and m.start < sents[i].end:
             grouped.setdefault(sents[i].index, []).append(m)
     return grouped
+
+
+def _topic(mentions: list[Mention]) -> str | None:
+    """The one model a whole article is about: the only one it names, and more than in passing."""
+    named = [m.subject for m in mentions if m.kind in ("model", "unknown", "family")]
+    return named[0] if len(named) >= TOPIC_MENTIONS and len(set(named)) == 1 else None

@@ -178,6 +178,9 @@ class Judge:
         if verdict.verdict == "unverifiable" and given:  # the knowledge base lacks it: use the article's own inputs
             spec.assumptions = given
             verdict = self._check(spec)
+        if attribution.how == "topic":
+            why = f"Its sentence names no model, but {name} is the only one the article names: taken as {name}'s."
+            verdict = replace(verdict, explanation=f"{why} {verdict.explanation}")
         return Finding(span, subject, name, verdict, sentence)
 
     def _check(self, spec: ClaimSpec) -> Verdict:
