@@ -272,6 +272,16 @@ def test_an_article_about_one_model_owns_its_unnamed_figures(kb):
     assert [c["subject"] for c in two] == [None]
 
 
+def test_a_size_in_brackets_after_a_name_is_a_claim_about_it(kb):
+    claims = factchecked(kb, "Chinchilla (70B params, 1.4T tokens) matched Gopher (280B params).")
+    found = {(c["subject"], c["quantity"], c["low"]) for c in claims}
+    assert found == {
+        ("chinchilla", "parameters", 70e9),
+        ("chinchilla", "training_tokens", 1.4e12),
+        ("gopher", "parameters", 280e9),
+    }
+
+
 def test_a_version_after_a_known_name_is_another_model(kb):
     [claim] = factchecked(kb, "Stable Diffusion v2 took 13 days to train on 256 A100 GPUs.")[:1]
     assert claim["subject"] is None or claim["subject_name"] == "Stable Diffusion v2"

@@ -106,7 +106,8 @@ def _known_mentions(text: str, names: Names) -> list[Mention]:
         if _fold(text[words[i][0] : words[i][1]]) in prefixes:  # most words start no name
             for n in range(min(MAX_NGRAM, len(words) - i), 0, -1):
                 start, end = words[i][0], words[i + n - 1][1]
-                named = None if "\n" in text[start:end] else names.lookup(text[start:end])
+                written = text[start:end]  # "Chinchilla (70B" is no name: the "(70B params" after it is a claim
+                named = None if "\n" in written or written.count("(") != written.count(")") else names.lookup(written)
                 if named:
                     found = _sized(text, start, end, *named, names.family)
                     break
