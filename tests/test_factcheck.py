@@ -272,6 +272,16 @@ def test_an_article_about_one_model_owns_its_unnamed_figures(kb):
     assert [c["subject"] for c in two] == [None]
 
 
+def test_an_unverifiable_claim_says_what_is_missing_in_plain_words(kb):
+    [claim] = factchecked(kb, "Magistral Small cost $20 million to train.")
+    assert claim["verdict"] == "unverifiable"
+    assert claim["explanation"] == (
+        "Not checked: the training cost (final run) of Magistral Small cannot be estimated without the hardware "
+        "it was trained on, its number of accelerators or its training duration, and the knowledge base does "
+        "not hold them."
+    )
+
+
 def test_a_size_in_brackets_after_a_name_is_a_claim_about_it(kb):
     claims = factchecked(kb, "Chinchilla (70B params, 1.4T tokens) matched Gopher (280B params).")
     found = {(c["subject"], c["quantity"], c["low"]) for c in claims}

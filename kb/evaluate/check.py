@@ -168,15 +168,16 @@ def _unverifiable(spec: ClaimSpec, ctx: Context, missing: list[str], cat: Catalo
         elif name == "gpu_hour_price_usd":
             needs.append(f"a price per accelerator-hour for {ctx.hardware} around {ctx.year}")
         else:
-            needs.append(label(name))
+            needs.append(f"its {label(name)}")
     needs = list(dict.fromkeys(needs))
     who = cat.subjects[spec.subject].name if spec.subject in cat.subjects else spec.subject
     listed = needs[0] if len(needs) == 1 else ", ".join(needs[:-1]) + " or " + needs[-1]
     return Verdict(
         "unverifiable",
         None,
-        f"Not checked: the knowledge base has no {listed} for {who}, and the {label(spec.quantity)} "
-        f"cannot be estimated without it.",
+        f"Not checked: the {label(spec.quantity)} of {who} cannot be estimated without {listed}, "
+        "and the knowledge base does not hold "
+        f"{'it' if len(needs) == 1 else 'them'}.",
         inputs=input_rows(ctx),
     )
 
