@@ -282,6 +282,14 @@ def test_an_unverifiable_claim_says_what_is_missing_in_plain_words(kb):
     )
 
 
+def test_a_duration_range_is_read_whole_and_a_gap_is_no_duration(kb):
+    [run] = factchecked(kb, "Llama 3 70B took roughly 1-2 weeks to train.")
+    assert (run["quantity"], run["low"], run["high"]) == ("training_days", 7, 14)
+    [taken] = factchecked(kb, "Training GPT-3 is estimated to have taken 34 days.")
+    assert (taken["quantity"], taken["low"]) == ("training_days", 34)
+    assert factchecked(kb, "Claude 3.5 Sonnet was trained 9-12 months before DeepSeek-V3 was released.") == []
+
+
 def test_a_size_in_brackets_after_a_name_is_a_claim_about_it(kb):
     claims = factchecked(kb, "Chinchilla (70B params, 1.4T tokens) matched Gopher (280B params).")
     found = {(c["subject"], c["quantity"], c["low"]) for c in claims}
@@ -393,10 +401,10 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.44 and scores["precision"] >= 0.50
+    assert scores["recall"] >= 0.45 and scores["precision"] >= 0.51
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
-    assert scores["verdict_accuracy"] >= 0.84 and scores["confidently_wrong"] == 0
+    assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0
     assert scores["misattributions"] <= 12 and scores["false_positives"] <= 32
 
 

@@ -28,6 +28,7 @@ from kb.factcheck.patterns import (
     DURATION_CONTEXT,
     EMPHASIS,
     FINAL,
+    GAP_AFTER,
     HARDWARE_NAMES,
     HOUR_PRICE,
     NOT_ACCELERATORS,
@@ -336,7 +337,10 @@ def _duration(found: Found) -> Span | None:
     trained = TRAINING.search(context) or RUN.search(context) or HARDWARE_NAMES.search(context)
     if not (trained and DURATION_CONTEXT.search(found.before[-40:] + found.raw + found.after[:20])):
         return None
-    text = re.sub(r"^over\s+", "", found.raw, flags=re.I).replace("-", " ")  # "over 21 days" spans them; "a 90-day run"
+    if GAP_AFTER.match(found.after):  # "developed 9-12 months before its rival": a gap, not a run
+        return None
+    text = re.sub(r"^over\s+", "", found.raw, flags=re.I)  # "over 21 days" spans them
+    text = re.sub(r"-(?=[a-z])", " ", text, flags=re.I)  # "a 90-day run", but "1-2 weeks" is a range
     for word, n in VAGUE_COUNTS.items():
         text = re.sub(rf"\b{word}\b", str(n), text, flags=re.I)
     value = _parse(text, DAYS)

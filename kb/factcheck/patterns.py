@@ -79,7 +79,10 @@ PATTERNS = [
         rf"{QUAL}{EDGE}{PERCENT}|{QUAL}{EDGE}{PERCENT}\s+(?:MFU\b|model flops? utili[sz]ation|utili[sz]ation)|"
         rf"{EDGE}0\.\d+\s+(?:MFU\b|utili[sz]ation)",
     ),
-    ("duration", rf"{QUAL}{EDGE}(?:{NUM}|a few|several)(?:\s+(?:days|weeks|months)|-(?:day|week|month))\b"),
+    (  # "1-2 weeks": the second number after a hyphen starts the match, and the range is read back
+        "duration",
+        rf"{QUAL}(?:{EDGE}|(?<=\d[-–]))(?:{NUM}|a few|several)(?:\s+(?:days|weeks|months)|-(?:day|week|month))\b",
+    ),
 ]
 COMPILED = [(kind, re.compile(p, re.IGNORECASE if kind != "count_hw" else 0)) for kind, p in PATTERNS]
 RANGED = ("flop", "gpu_time", "energy", "params", "tokens", "count_hw", "duration")  # money and MFU read their own
@@ -159,9 +162,10 @@ FINAL = re.compile(
     re.I,
 )
 DURATION_CONTEXT = re.compile(
-    r"\btrain|\btook\b|\bneed|\brequir|\bspent\b|\bran\b|\brunning\b|\bfor\b|\bover\b|\bin\b|\bduring\b|\blasted\b",
+    r"\btrain|\btook\b|\btak(?:e|es|en|ing)\b|\bneed|\brequir|\bspent\b|\bran\b|\brunning\b|\bfor\b|\bover\b|\bin\b|\bduring\b|\blasted\b",
     re.I,
 )
+GAP_AFTER = re.compile(r"\s*(?:before|after|earlier|later|ago|prior|since|behind|ahead)\b", re.I)
 RATE = re.compile(
     r"\s*(?:/|per\b|each\b|in each\b|an? (?:second|step|day|month|node|server)\b|"
     r"[^.;]{0,30}\b(?:per|in each|for each|in every) (?:node|server|pod|host|machine|rack|step|second|token|"
