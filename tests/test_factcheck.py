@@ -290,6 +290,19 @@ def test_a_duration_range_is_read_whole_and_a_gap_is_no_duration(kb):
     assert factchecked(kb, "Claude 3.5 Sonnet was trained 9-12 months before DeepSeek-V3 was released.") == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Models with over 100 billion parameters have changed the field.",  # a class of models
+        "Gemma 2 became the best model under 150 billion parameters.",
+        "The lab's cloud spend for training and inference: $7B in 2024.",  # a company's spending
+        "Its capex for training clusters reached $20 billion.",
+    ],
+)
+def test_classes_of_models_and_company_spending_are_not_claims(kb, text):
+    assert factchecked(kb, text) == []
+
+
 def test_a_size_in_brackets_after_a_name_is_a_claim_about_it(kb):
     claims = factchecked(kb, "Chinchilla (70B params, 1.4T tokens) matched Gopher (280B params).")
     found = {(c["subject"], c["quantity"], c["low"]) for c in claims}
@@ -401,11 +414,11 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.45 and scores["precision"] >= 0.51
+    assert scores["recall"] >= 0.45 and scores["precision"] >= 0.52
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0
-    assert scores["misattributions"] <= 12 and scores["false_positives"] <= 32
+    assert scores["misattributions"] <= 12 and scores["false_positives"] <= 26
 
 
 def test_a_total_training_cost_is_one_runs_cost(kb):

@@ -18,6 +18,7 @@ from kb.errors import ParseError
 from kb.factcheck.patterns import (
     ACTIVE,
     ACTIVE_AFTER,
+    BOUND,
     COMPILED,
     COST_VERBS,
     COST_WORDS,
@@ -47,6 +48,7 @@ from kb.factcheck.patterns import (
     RATE,
     RUN,
     SCALE,
+    SIZE_CLASS,
     SMALLER_MODELS,
     TOTAL,
     TRAINING,
@@ -300,6 +302,8 @@ def _params(found: Found) -> Span | None:
     value = _parse(bare, COUNT)
     before, after = found.before, found.after
     if value is None or PART.search(before[-30:]) or PART.search(after[:30]) or SMALLER_MODELS.search(before[-80:]):
+        return None
+    if SIZE_CLASS.search(before[-40:]) and BOUND.match(found.raw):  # "models with over 100 billion parameters"
         return None
     active = ACTIVE.search(found.raw) or ACTIVE_AFTER.match(after)
     return found.span("active_parameters" if active else "parameters", value)

@@ -137,7 +137,7 @@ DISTRACTOR = re.compile(
     r"\bsalar|\bacqui|\bround\b|\bIPO\b|\bmarket cap|\bloss(?:es)?\b|\bdebt\b|\bgrant\b|\bdonat|\bsubscri|"
     r"\bfine[ds]?\b|"
     r"\bpenalt|\bbudget for (?:staff|marketing)|\bemployees?\b|\bheadcount|\bdata cent(?:er|re)s?\b|"
-    r"\bsupercomputer\b|\bto build\b|\bconstruct",
+    r"\bsupercomputer\b|\bto build\b|\bconstruct|\b(?:cloud|annual|yearly) spend\b|\bcapex\b|\bcapital expenditure",
     re.I,
 )
 NOT_ACCELERATORS = re.compile(
@@ -165,6 +165,8 @@ DURATION_CONTEXT = re.compile(
     r"\btrain|\btook\b|\btak(?:e|es|en|ing)\b|\bneed|\brequir|\bspent\b|\bran\b|\brunning\b|\bfor\b|\bover\b|\bin\b|\bduring\b|\blasted\b",
     re.I,
 )
+SIZE_CLASS = re.compile(r"\b(?:models|LLMs|those|ones|model)\s+(?:with\s+|of\s+)?$", re.I)  # a class of models
+BOUND = re.compile(r"(?:more than|over|above|under|less than|below|at least|fewer than)\b", re.I)
 GAP_AFTER = re.compile(r"\s*(?:before|after|earlier|later|ago|prior|since|behind|ahead)\b", re.I)
 RATE = re.compile(
     r"\s*(?:/|per\b|each\b|in each\b|an? (?:second|step|day|month|node|server)\b|"
