@@ -140,7 +140,7 @@ def test_a_claim_that_needs_more_than_peak_is_physically_impossible(kb):
     out = json.loads(kb("check", "--json", "--subject", "GPT-3").stdout)
     hours = next(c for c in out["claims"] if c["source"] == "too-fast" and c["quantity"] == "gpu_hours")
     assert hours["verdict"] == "implausible"
-    assert "accelerator's peak" in hours["explanation"]
+    assert "their peak (an MFU over 100%): physically impossible" in hours["explanation"]
 
 
 def test_claimant_arithmetic_is_rechecked(checked):

@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from kb.compute import DEFAULT_SAMPLES, DEFAULT_SEED, Estimate, Unverifiable, estimate
-from kb.display import human_bytes, human_factor, show, show_range
+from kb.display import human_bytes, human_factor, human_number, show, show_range
 from kb.evaluate.catalogue import CONFIDENCE_ORDER, Catalogue, ClaimSpec, Given
 from kb.evaluate.explain import (
     arithmetic_steps,
@@ -296,8 +296,8 @@ def _feasibility(spec: ClaimSpec, cat: Catalogue, ctx: Context) -> tuple[str | N
         ratio = tokens / n_params
         parts.append(
             f"With a compute budget of {show('training_flop', budget)}, {show('parameters', n_params)} parameters "
-            f"could be trained on only {show('training_tokens', tokens)} tokens (6·N·D), {ratio:.2g} tokens per "
-            f"parameter"
+            f"could be trained on only {show('training_tokens', tokens)} tokens (6·N·D), "
+            f"{human_number(ratio)} tokens per parameter"
             + (
                 f", against about {optimal.low:g} for compute-optimal training ({optimal.source_title})"
                 if optimal

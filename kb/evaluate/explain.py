@@ -10,7 +10,7 @@ import numpy as np
 from kb.compute import Estimate, Input, Unverifiable, estimate, solve_for
 from kb.compute.dist import Z95, log_params
 from kb.compute.formulas import Derivation, Formula
-from kb.display import show, show_range
+from kb.display import human_factor, show, show_range
 from kb.evaluate.catalogue import Catalogue, ClaimSpec
 from kb.evaluate.inputs import SCENARIO, Context, build_context
 from kb.quantities import label
@@ -81,8 +81,8 @@ def what_to_believe(spec: ClaimSpec, ctx: Context, est: Estimate, claim_text: st
         if needed > 1:
             impossible = (
                 f"Even at its upper end, and with every other input at the favourable end of its "
-                f"range, it needs an MFU of {needed:.2g}, i.e. {needed:.1f}× the accelerator's "
-                f"peak: physically impossible."
+                f"range, it needs the accelerators to run at {human_factor(needed)} their peak "
+                f"(an MFU over 100%): physically impossible."
             )
     uncertain = [name for name, share in est.sensitivity if share > 0]
     choices = [n for n in BELIEVE_ORDER if n in est.powers]
@@ -96,7 +96,7 @@ def what_to_believe(spec: ClaimSpec, ctx: Context, est: Estimate, claim_text: st
         f"{show(name, needed)}, against {show_range(name, given.low, given.high)} ({given.label})."
     )
     if name == "mfu" and needed > 1:
-        text += f" That is {needed:.1f}× the accelerator's peak."
+        text += f" That is {human_factor(needed)} the accelerator's peak."
     return text, impossible
 
 
