@@ -14,6 +14,7 @@ from kb.quantities import CLAIM_QUANTITIES, PRICE_QUANTITIES
 
 UNNAMED = "an unnamed model"
 UNNAMED_MODEL = re.compile(r"\b(?:a|an|the|our|their)\s+(?:[\w-]+\s+){0,3}(?:model|LLM|network)\b", re.I)
+MODEL_KINDS = ("model", "unknown", "family")  # mentions that name a model, known or not
 RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 # What one model's training run has; an article's rates and prices (MFU, $/GPU-hour) are often general.
 ABOUT_A_RUN = frozenset(CLAIM_QUANTITIES) - {*PRICE_QUANTITIES, "mfu"}
@@ -69,7 +70,7 @@ def attribute(text: str, spans: list[Span], mentions: list[Mention], sents) -> d
             ):
                 found = Attribution(topic, "topic")
             result[span] = found
-        named = [m for m in here if m.kind in ("model", "unknown", "family")]
+        named = [m for m in here if m.kind in MODEL_KINDS]
         if named:
             antecedent = named
         asked = sentence.text.rstrip().endswith("?")  # "What did GPT-3 cost? About $4.6M.": the answer is GPT-3's
@@ -92,7 +93,7 @@ def _respectively(sentence, mentions: list[Mention], spans: list[Span]) -> dict[
 def table_spans(cells: list[TableCell], mentions: list[Mention], sents) -> list[tuple[Span, Attribution]]:
     """The numbers in tables, each about the model its own cell, its row or its column names."""
     starts = [s.start for s in sents]
-    named = [m for m in mentions if m.kind in ("model", "unknown", "family")]
+    named = [m for m in mentions if m.kind in MODEL_KINDS]
     named_starts = [m.start for m in named]
     found = []
     for entry in cells:
@@ -135,5 +136,5 @@ def mentions_by_sentence(mentions: list[Mention], sents) -> dict[int, list[Menti
 
 def _topic(mentions: list[Mention]) -> str | None:
     """The one model a whole article is about: the only one it names, and more than in passing."""
-    named = [m.subject for m in mentions if m.kind in ("model", "unknown", "family")]
+    named = [m.subject for m in mentions if m.kind in MODEL_KINDS]
     return named[0] if len(named) >= TOPIC_MENTIONS and len(set(named)) == 1 else None

@@ -165,7 +165,7 @@ DURATION_CONTEXT = re.compile(
     r"\btrain|\btook\b|\btak(?:e|es|en|ing)\b|\bneed|\brequir|\bspent\b|\bran\b|\brunning\b|\bfor\b|\bover\b|\bin\b|\bduring\b|\blasted\b",
     re.I,
 )
-SIZE_CLASS = re.compile(r"\b(?:models|LLMs|those|ones|model)\s+(?:with\s+|of\s+)?$", re.I)  # a class of models
+SIZE_CLASS = re.compile(r"\b(?:models?|LLMs|those|ones)\s+(?:with\s+|of\s+)?$", re.I)  # a class of models
 BOUND = re.compile(r"(?:more than|over|above|under|less than|below|at least|fewer than)\b", re.I)
 GAP_AFTER = re.compile(r"\s*(?:before|after|earlier|later|ago|prior|since|behind|ahead)\b", re.I)
 RATE = re.compile(

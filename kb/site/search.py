@@ -54,14 +54,17 @@ def index_site(writer: SiteWriter, pages: list[str], previous: dict) -> dict[str
     for path in pages:
         shards[str(zlib.crc32(path.encode()) % count)].append(path)
     digests = {k: _digest(sorted(paths)) for k, paths in shards.items()}
-    old_files = [f for f in previous.get("files", []) if f.startswith(f"{SEARCH_DIR}/")]
+    old_files: dict[str, list[str]] = {}  # the last build's index files, by shard
+    for f in previous.get("files", []):
+        if f.startswith(f"{SEARCH_DIR}/"):
+            old_files.setdefault(f.split("/")[1], []).append(f)
     changed = set(writer.changed)
     stale = [
         k
         for k, paths in shards.items()
         if previous.get("search", {}).get(k) != digests[k]
         or changed.intersection(paths)
-        or not _reuse_shard(writer, k, old_files)
+        or not _reuse_shard(writer, old_files.get(k, []))
     ]
     if stale:
         _run_pagefind(writer, {k: shards[k] for k in stale})
@@ -72,9 +75,12 @@ def _digest(paths: list[str]) -> str:
     return hashlib.blake2b("\n".join(paths).encode(), digest_size=16).hexdigest()
 
 
-def _reuse_shard(writer: SiteWriter, shard: str, old_files: list[str]) -> bool:
-    mine = [f for f in old_files if f.startswith(f"{SEARCH_DIR}/{shard}/")]
-    return bool(mine) and all(writer.reuse(f) for f in mine)
+def _reuse_shard(writer: SiteWriter, files: list[str]) -> bool:
+    """Hard-link a shard's files from the live site; if one is missing, none counts as written."""
+    if files and all(writer.reuse(f) for f in files):
+        return True
+    writer.written.difference_update(files)
+    return False
 
 
 def _run_pagefind(writer: SiteWriter, shards: dict[str, list[str]]) -> None:
@@ -93,7 +99,6 @@ def _run_pagefind(writer: SiteWriter, shards: dict[str, list[str]]) -> None:
                 os.link(writer.staging / path, source / path)
             output = writer.staging / SEARCH_DIR / shard
             shutil.rmtree(output, ignore_errors=True)  # a shard half reused
-            writer.written -= {f for f in writer.written if f.startswith(f"{SEARCH_DIR}/{shard}/")}
             command = [str(binary), "--site", str(source), "--output-path", str(output), "--silent"]
             running.append((shard, subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)))
             if len(running) >= parallel:
