@@ -369,6 +369,24 @@ def test_incremental_rebuild_rewrites_only_what_changed(db_url, tmp_path):
     assert len(changed) < 0.1 * len(second)
 
 
+def test_a_template_change_rerenders_pages_and_keeps_the_downloads(db_url, tmp_path):
+    """The downloads are written part by part; bytes equal to the live copy keep its file and date."""
+    out, templates = tmp_path / "site", tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    engine = db.make_engine(db_url)
+    with db.transaction(engine) as session:
+        build_site(session, out, templates=templates, search=False)
+    first = snapshot(out)
+    claim = templates / "claim.html"
+    claim.write_text(claim.read_text().replace("Verdict history", "History of verdicts"))
+    with db.transaction(engine) as session:
+        build_site(session, out, templates=templates, search=False)
+    second = snapshot(out)
+    assert first["claims.json"] == second["claims.json"] and first["claims.csv"] == second["claims.csv"]
+    assert "History of verdicts" in (out / "claims" / "seed-gpt-3-1-to-12m.html").read_text()
+    assert first["subjects/gpt-3.html"] == second["subjects/gpt-3.html"]
+
+
 def test_the_search_index_covers_claims_subjects_and_sources_and_follows_edits(db_url, tmp_path, monkeypatch):
     """Pagefind indexes the claim, subject and source pages at build time, in shards; an edit
     re-indexes its page's shard alone, and the index files whose content did not change keep their
@@ -502,10 +520,12 @@ def test_a_second_build_of_the_same_site_is_refused_while_one_runs(db_url, tmp_p
     assert snapshot(out) == before and (tmp_path / ".site.building-running").is_dir()
 
 
-def test_parallel_rendering_gives_the_same_site(db_url, tmp_path):
+def test_parallel_rendering_gives_the_same_site(db_url, tmp_path, monkeypatch):
+    """Also in batches: each batch of pages loads its claims' details, forks its workers and lets go."""
     engine = db.make_engine(db_url)
     with db.transaction(engine) as session:
         one = build_site(session, tmp_path / "one", workers=1, search=False)
+    monkeypatch.setattr("kb.site.build.BATCH_PAGES", 40)
     with db.transaction(engine) as session:
         two = build_site(session, tmp_path / "two", workers=2, search=False)
     engine.dispose()

@@ -25,8 +25,8 @@ from sqlmodel import Session
 from kb import store
 from kb.errors import KBError
 from kb.site.listing import DATA_FILE, DATA_GLOBAL
-from kb.site.page import Page
-from kb.site.pages import DOWNLOAD_COLUMNS, build_pages
+from kb.site.page import Page, load_pages
+from kb.site.pages import DOWNLOAD_COLUMNS, build_pages, download_row
 from kb.site.render import DEFAULT_TEMPLATES, environment
 from kb.site.search import SEARCHABLE, index_site
 from kb.site.write import SiteWriter, clear_debris, exclusive
@@ -91,22 +91,30 @@ def _build(
     env = environment(templates)
     pages, downloads = _pages_without_gc(session, base_url, search)
     writer = SiteWriter(out)
-    job = _Job(pages, env, previous["pages"], salt, base_url, writer)
-    _prepare(job)
-    if workers is None:
-        workers = min(os.cpu_count() or 1, MAX_WORKERS) if len(pages) > PARALLEL_PAGES else 1
+    job = _Job(pages, env, salt, base_url, writer, fail_after=fail_after)
     manifest = {"state": state}
 
     def write_the_rest():  # runs while the workers render, when there are workers
         manifest["state"] = manifest["state"] or store.content_digest(session) + salt
-        manifest["downloads"] = _write_files(writer, job, templates, downloads, previous.get("downloads"))
+        _write_files(writer, job, templates, downloads)
 
     try:
-        if workers > 1 and fail_after is None:
-            results = _render_in_processes(job, workers, progress, meanwhile=write_the_rest)
-        else:
-            write_the_rest()
-            results = _render_serially(job, progress, fail_after)
+        results, todo = _keep_unchanged(job, previous["pages"], progress)
+        if workers is None:
+            workers = min(os.cpu_count() or 1, MAX_WORKERS) if len(todo) > PARALLEL_PAGES else 1
+        meanwhile = write_the_rest
+        for start in range(0, len(todo), BATCH_PAGES):
+            batch = todo[start : start + BATCH_PAGES]
+            load_pages([pages[i] for i in batch])
+            if workers > 1 and fail_after is None:
+                results.extend(_render_in_processes(job, batch, workers, progress, meanwhile))
+            else:
+                meanwhile()
+                results.extend(_render_serially(job, batch, progress))
+            meanwhile = _nothing
+            for i in batch:
+                pages[i].prepared = {}  # what was loaded for a batch goes with it
+        meanwhile()
         searchable = [p.save_as for p in pages if p.template in SEARCHABLE] if search else None
         _publish(writer, results, manifest, previous, searchable)
     except BaseException:
@@ -126,12 +134,9 @@ def _pages_without_gc(session: Session, base_url: str, search: bool) -> tuple[li
             gc.enable()
 
 
-def _write_files(writer: SiteWriter, job: _Job, templates: Path, downloads: dict, reused: str | None) -> str:
-    """Everything but the pages: downloads, feeds, static files. Returns the downloads' digest,
-    which the next build compares to skip rewriting them."""
-    files = (downloads["claims"], downloads["listing"])
-    digest = hashlib.blake2b(pickle.dumps(files, protocol=5), digest_size=16).hexdigest()
-    _write_downloads(writer, downloads, reuse=reused == digest)
+def _write_files(writer: SiteWriter, job: _Job, templates: Path, downloads: dict) -> None:
+    """Everything but the pages: downloads, feeds, static files."""
+    _write_downloads(writer, downloads)
     _write_feeds(writer, job.env, job.pages, downloads["views"], job.base_url)
     static = templates / "static"
     for path in sorted(static.rglob("*")):
@@ -140,14 +145,33 @@ def _write_files(writer: SiteWriter, job: _Job, templates: Path, downloads: dict
     if (templates / "favicon.ico").is_file():  # browsers ask for /favicon.ico whatever the page says
         writer.write("favicon.ico", (templates / "favicon.ico").read_bytes())
     writer.write(".gitkeep", b"")
-    return digest
 
 
-def _render_serially(job: _Job, progress, fail_after: int | None) -> list[tuple[str, str, bool]]:
+def _nothing() -> None:
+    pass
+
+
+def _keep_unchanged(job: _Job, previous: dict, progress) -> tuple[list[tuple[str, str, bool]], list[int]]:
+    """Fingerprints every page; one whose fingerprint is the last build's keeps its live file.
+    Returns (path, fingerprint, False) for those and the positions of the pages to render."""
+    kept, todo = [], []
+    for i, page in enumerate(job.pages):
+        _count(job)
+        fingerprint = _fingerprint(job.salt, page, job.memo)
+        job.fingerprints.append(fingerprint)
+        if previous.get(page.save_as) == fingerprint and job.writer.reuse(page.save_as):
+            kept.append((page.save_as, fingerprint, False))
+        else:
+            todo.append(i)
+    if progress and kept:
+        progress(len(kept))
+    return kept, todo
+
+
+def _render_serially(job: _Job, indices: list[int], progress) -> list[tuple[str, str, bool]]:
     results = []
-    for i in range(len(job.pages)):
-        if fail_after is not None and i >= fail_after:
-            raise RuntimeError(f"injected failure after {fail_after} pages")
+    for i in indices:
+        _count(job)
         results.extend(_render(job, [i]))
         if progress:
             progress(1)
@@ -176,55 +200,46 @@ def _publish(
 
 PARALLEL_PAGES = 2_000
 MAX_WORKERS = 4
+BATCH_PAGES = 4_000  # pages whose loaded parts (a claim's details) are held at once: memory stays bounded
 
 
 @dataclass
 class _Job:
     pages: list[Page]
     env: jinja2.Environment
-    previous: dict
     salt: str
     base_url: str
     writer: SiteWriter
     memo: dict[int, bytes] = field(default_factory=dict)  # digests of the dicts pages share
+    fail_after: int | None = None  # tests: raise after this many pages, kept or rendered
+    fingerprints: list[str] = field(default_factory=list)  # each page's, in order
+    done: int = 0
 
 
-def _prepare(job: _Job) -> None:
-    """Reads from the database what the pages to be rendered need, here, before the workers fork
-    (they never touch the database). A page whose key is unchanged and whose file is there needs
-    nothing: the methodology page's calibration costs a second, and one edited claim leaves it alone."""
-    for page in job.pages:
-        if page.prepare is None:
-            continue
-        unchanged = job.previous.get(page.save_as) == _fingerprint(job.salt, page, job.memo)
-        if not (unchanged and (job.writer.target / page.save_as).is_file()):
-            page.prepared = page.prepare()
+def _count(job: _Job) -> None:
+    """Counts a page done; raises where a test asked for a failure."""
+    if job.fail_after is not None and job.done >= job.fail_after:
+        raise RuntimeError(f"injected failure after {job.fail_after} pages")
+    job.done += 1
 
 
 def _render(job: _Job, indices) -> list[tuple[str, str, bool]]:
-    """Fingerprint each page; render and write only those that changed.
-
-    Returns (path, fingerprint, file changed) per page, so that a forked worker can report back
-    what it did.
-    """
+    """Renders and writes these pages. Returns (path, fingerprint, file changed) per page, so
+    that a forked worker can report back what it did."""
     results = []
     for i in indices:
         page = job.pages[i]
-        fingerprint = _fingerprint(job.salt, page, job.memo)
-        changed = False
-        if job.previous.get(page.save_as) != fingerprint or not job.writer.reuse(page.save_as):
-            html = job.env.get_template(page.template).render(
-                page=page,
-                root=_root(page, job.base_url),
-                base_url=job.base_url,
-                **page.context,
-                **page.prepared,
-                **{name: compute() for name, compute in page.lazy.items()},
-            )
-            before = len(job.writer.changed)
-            job.writer.write(page.save_as, html)
-            changed = len(job.writer.changed) > before
-        results.append((page.save_as, fingerprint, changed))
+        html = job.env.get_template(page.template).render(
+            page=page,
+            root=_root(page, job.base_url),
+            base_url=job.base_url,
+            **page.context,
+            **page.prepared,
+            **{name: compute() for name, compute in page.lazy.items()},
+        )
+        before = len(job.writer.changed)
+        job.writer.write(page.save_as, html)
+        results.append((page.save_as, job.fingerprints[i], len(job.writer.changed) > before))
     return results
 
 
@@ -236,11 +251,11 @@ def _render_chunk(indices: list[int]) -> list[tuple[str, str, bool]]:
     return _render(_FORKED_JOB, indices)
 
 
-def _render_in_processes(job: _Job, workers: int, progress, meanwhile) -> list:
-    """Render across forked processes, which inherit the pages and never touch the database;
-    the parent runs `meanwhile` as they start."""
+def _render_in_processes(job: _Job, indices: list[int], workers: int, progress, meanwhile) -> list:
+    """Render these pages across forked processes, which inherit the pages and what was loaded
+    for them, and never touch the database; the parent runs `meanwhile` as they start."""
     global _FORKED_JOB
-    chunks = [list(range(start, len(job.pages), workers * 8)) for start in range(workers * 8)]
+    chunks = [indices[start :: workers * 8] for start in range(workers * 8)]
     _FORKED_JOB = job
     results = []
     gc.freeze()  # the workers' collector then leaves the parent's objects alone, and their pages shared
@@ -271,7 +286,6 @@ def _die_with_the_parent(parent: int) -> None:
 
 PR_SET_PDEATHSIG = 1  # Linux prctl(2): the signal a process gets when its parent dies
 MANIFEST = ".manifest.json"
-DOWNLOADS = ("claims.json", "claims.csv", DATA_FILE)
 
 
 class NotASite(KBError):
@@ -371,27 +385,39 @@ def _digest(item: dict, memo: dict[int, bytes]) -> bytes:
     return memo[key]
 
 
-def _write_downloads(writer: SiteWriter, downloads: dict, reuse: bool) -> None:
-    """claims.json, claims.csv and the index's data file; the live copies are kept when their rows
-    are unchanged."""
-    if reuse and all(os.path.isfile(writer.target / name) for name in DOWNLOADS):
-        for name in DOWNLOADS:
-            writer.reuse(name)
-        return
-    rows = downloads["claims"]
-    # No indent: the indenting encoder is pure Python and ten times slower on 10,000 claims.
-    writer.write(
-        "claims.json",
-        json.dumps({"columns": list(DOWNLOAD_COLUMNS), "claims": rows}, ensure_ascii=False, separators=(",", ":"))
-        + "\n",
-    )
-    buffer = io.StringIO()
-    out = csv.writer(buffer, lineterminator="\n")  # writes None as an empty cell
-    out.writerow(DOWNLOAD_COLUMNS)
-    out.writerows([_inert(cell) for cell in map(row.__getitem__, DOWNLOAD_COLUMNS)] for row in rows)
-    writer.write("claims.csv", buffer.getvalue())
+def _write_downloads(writer: SiteWriter, downloads: dict) -> None:
+    """claims.json, claims.csv and the index's data file. The rows are made and written a
+    thousand at a time: at 100,000 claims the files are 140 MB, and held whole they were a
+    third of the build's memory."""
+    views = downloads["views"]
+    chunks = [views[start : start + ROWS_AT_ONCE] for start in range(0, len(views), ROWS_AT_ONCE)]
+
+    def claims_json():
+        yield json.dumps({"columns": list(DOWNLOAD_COLUMNS)}, ensure_ascii=False)[:-1] + ',"claims":['
+        for n, chunk in enumerate(chunks):
+            # No indent: the indenting encoder is pure Python and ten times slower.
+            rows = json.dumps([download_row(v) for v in chunk], ensure_ascii=False, separators=(",", ":"))
+            yield ("," if n else "") + rows[1:-1]
+        yield "]}\n"
+
+    def claims_csv():
+        buffer = io.StringIO()
+        out = csv.writer(buffer, lineterminator="\n")  # writes None as an empty cell
+        out.writerow(DOWNLOAD_COLUMNS)
+        for chunk in chunks:
+            rows = map(download_row, chunk)
+            out.writerows([_inert(cell) for cell in map(row.__getitem__, DOWNLOAD_COLUMNS)] for row in rows)
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+
+    writer.write_parts("claims.json", claims_json())
+    writer.write_parts("claims.csv", claims_csv())
     listing = json.dumps(downloads["listing"], ensure_ascii=False, separators=(",", ":"))
     writer.write(DATA_FILE, f"window.{DATA_GLOBAL} = {listing};\n")
+
+
+ROWS_AT_ONCE = 1_000
 
 
 def _inert(cell):

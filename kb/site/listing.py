@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from kb.site.page import Page, brief
+from kb.site.page import Page
 
 PAGE_SIZE = 100
 DATA_FILE = "claims-index.js"  # a script, not JSON: a page opened from disk (file://) may load a script but not fetch
@@ -21,8 +21,8 @@ def listing_url(number: int) -> str:
 
 
 def listing_pages(views: list[dict], intro: dict) -> list[Page]:
-    """index.html, index-2.html, …: PAGE_SIZE claims each, with links to the neighbours.
-    `intro` (counts per verdict, filter choices) is the same on every page."""
+    """index.html, index-2.html, …: PAGE_SIZE claims each (their brief() fields), with links to
+    the neighbours. `intro` (counts per verdict, filter choices) is the same on every page."""
     count = max(1, -(-len(views) // PAGE_SIZE))
     pages = []
     for number in range(1, count + 1):
@@ -35,7 +35,7 @@ def listing_pages(views: list[dict], intro: dict) -> list[Page]:
                 {
                     **intro,
                     "total": len(views),
-                    "claims": [brief(v) | {"subject_url": v["subject_url"], "factor": v["factor"]} for v in rows],
+                    "claims": rows,
                     "pagination": {
                         "number": number,
                         "count": count,

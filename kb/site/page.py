@@ -3,8 +3,9 @@ and how a verdict looks: what every page type shares."""
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
 from kb.verdict import DOUBTFUL_FACTOR, PLAUSIBLE_FACTOR, VERDICTS
@@ -23,21 +24,36 @@ VERDICT_TEXT = {
 class Page:
     """A page: its template, path and context. `lazy` parts are computed only if the page is
     rendered; they must be functions of the context, which alone decides whether it changed.
-    `prepare` gives more of the context from the database, so it runs in the building process, and
-    only when the page must be rendered: its `context` is then a key that changes with its inputs,
-    and what it gives is kept in `prepared`."""
+    `load` is (fetch, key): what the page also shows that is too large to hold for every page at
+    once (a claim's verdict details) or too slow to compute unless needed (the calibration).
+    load_pages() reads it from the database, for many pages in one call of `fetch(keys)`, only
+    when the page must be rendered, into `prepared`; `context` must then hold a key that changes
+    whenever what is loaded would."""
 
     template: str
     save_as: str
     title: str
     context: dict = field(default_factory=dict)
     lazy: dict[str, Callable[[], object]] = field(default_factory=dict)
-    prepare: Callable[[], dict] | None = None
+    load: tuple[Callable[[list], dict], Hashable] | None = None
     prepared: dict = field(default_factory=dict)
 
     @property
     def root(self) -> str:
         return "../" * self.save_as.count("/")
+
+
+def load_pages(pages: list[Page]) -> None:
+    """Fills in what the pages load, one fetch per kind of load for all of them."""
+    groups: dict[Callable[[list], dict], list[Page]] = {}
+    for page in pages:
+        if page.load is not None:
+            groups.setdefault(page.load[0], []).append(page)
+    for fetch, group in groups.items():
+        loaded = fetch([page.load[1] for page in group if page.load is not None])
+        for page in group:
+            if page.load is not None:
+                page.prepared = loaded[page.load[1]]
 
 
 def brief(v: dict) -> dict:
@@ -62,12 +78,20 @@ BRIEF_FIELDS = (
     "p50",
     "p95",
     "own_inputs",
+    "subject_url",
+    "factor",
 )
 
 
 def verdict_view(verdict: str | None, factor: float | None = None) -> dict:
+    """How a verdict looks. Claims share these dicts (100,000 copies were 60 MB): never change one."""
     shown_factor = "" if factor is None or factor <= 1.0 or math.isinf(factor) else f"{factor:.2g}×"
-    return VERDICT_VIEWS[verdict or "unchecked"] | {"factor": shown_factor}
+    return _shown(verdict or "unchecked", shown_factor)
+
+
+@functools.cache
+def _shown(verdict: str, shown_factor: str) -> dict:
+    return VERDICT_VIEWS[verdict] | {"factor": shown_factor}
 
 
 VERDICT_VIEWS = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +34,9 @@ RATING = {"consistent": 5, "plausible": 4, "doubtful": 2, "implausible": 1}
 
 
 def _summary(evaluation, live: dict | None) -> dict:
-    """The latest verdict's headline figures, without parsing its stored details."""
+    """The latest verdict's headline figures and what identifies its details: a stored
+    evaluation is never overwritten, so its id and time do (its details, 3 KB a claim, are read
+    only for the pages being rendered); a verdict computed now is its own text."""
     if evaluation is not None:
         return {
             "verdict": evaluation.verdict,
@@ -42,7 +45,7 @@ def _summary(evaluation, live: dict | None) -> dict:
             "p5": evaluation.p5,
             "p50": evaluation.p50,
             "p95": evaluation.p95,
-            "details_json": evaluation.details,
+            "details_key": (evaluation.id, evaluation.created_at),
         }
     live = live or {}
     est = live.get("estimate") or {}
@@ -53,7 +56,7 @@ def _summary(evaluation, live: dict | None) -> dict:
         "p5": est.get("p5"),
         "p50": est.get("p50"),
         "p95": est.get("p95"),
-        "details_json": json.dumps(live) if live else "",
+        "details_key": json.dumps(live) if live else "",
     }
 
 
@@ -64,7 +67,7 @@ class SiteData:
     sources: dict[int, Source]
     subjects: dict[int, Subject]
     claims: list[Any]  # plain rows, not ORM objects: a third of the build time otherwise
-    history: dict[int, list]  # a claim's evaluations, oldest first
+    history: dict[int, list]  # a claim's evaluations, oldest first, without their details
     assumptions: dict[int, list[Assumption]]  # a claim's own
     facts: dict[int, list[Fact]]  # a subject's
     live: dict[int, dict]  # verdicts of claims never checked, computed now and not stored
@@ -80,9 +83,8 @@ def read_site(session: Session) -> SiteData:
         )
     )
     history: dict[int, list] = {}
-    for e in session.execute(
-        select(*inspect(Evaluation).local_table.columns).order_by(col(Evaluation.claim_id), col(Evaluation.id))
-    ):
+    summaries = [column for column in inspect(Evaluation).local_table.columns if column.name != "details"]
+    for e in session.execute(select(*summaries).order_by(col(Evaluation.claim_id), col(Evaluation.id))):
         history.setdefault(e.claim_id, []).append(e)
     assumptions: dict[int, list[Assumption]] = {}
     stated = select(Assumption).where(col(Assumption.claim_id).is_not(None)).order_by(col(Assumption.id))
@@ -116,17 +118,18 @@ def build_pages(session: Session, base_url: str = "", search: bool = True) -> tu
     `search` says whether the site will have its search index."""
     data = read_site(session)
     views = claim_views(data)
+    data.claims, data.history = [], {}  # in the views now: their rows were 100 MB at 100,000 claims
+    briefs = [brief(v) for v in views]  # one dict in every list of claims, so it is digested once
     by_subject: dict[str, list[dict]] = {}
     by_source: dict[str, list[dict]] = {}
-    for v in views:
-        shown = brief(v)  # one dict in both lists, so it is digested once
+    for v, shown in zip(views, briefs, strict=True):
         by_subject.setdefault(v["subject_slug"], []).append(shown)
         by_source.setdefault(v["source_slug"], []).append(shown)
     for items in by_subject.values():
         items.sort(key=lambda o: (o["date"], o["slug"]), reverse=True)
     pages = [
-        *listing_pages(views, _listing_context(views)),
-        *claim_pages(views, by_subject, base_url),
+        *listing_pages(briefs, _listing_context(views)),
+        *claim_pages(views, by_subject, base_url, functools.partial(_details, session)),
         *subject_pages(data, by_subject),
         *source_pages(data, by_source),
         Page(
@@ -134,13 +137,13 @@ def build_pages(session: Session, base_url: str = "", search: bool = True) -> tu
             "methodology.html",
             "Methodology",
             {"inputs": store.content_digest(session, METHODOLOGY_INPUTS)},
-            prepare=functools.partial(methodology, session),
+            load=(functools.partial(_methodology, session), "methodology"),
         ),
         Page("404.html", "404.html", "Page not found", {}),
     ]
     indexed = sum(1 for page in pages if page.template in SEARCHABLE)
     pages.append(Page("search.html", "search.html", "Search", {"shards": shard_count(indexed) if search else 0}))
-    downloads = {"claims": [download_row(v) for v in views], "listing": listing_data(views), "views": views}
+    downloads = {"listing": listing_data(views), "views": views}
     return pages, downloads
 
 
@@ -186,7 +189,7 @@ def claim_views(data: SiteData) -> list[dict]:
             "p95": d["p95"],
             "verdict_key": d["verdict"],
             "explanation": d["explanation"],
-            "details_json": d["details_json"],
+            "details_key": d["details_key"],
             "created_at": c.created_at,
             "updated_at": c.updated_at,
             "own_inputs": any(a.stated for a in own),
@@ -242,26 +245,48 @@ def _listing_context(views: list[dict]) -> dict:
     }
 
 
-def claim_pages(views: list[dict], by_subject: dict[str, list[dict]], base_url: str) -> list[Page]:
+def claim_pages(views: list[dict], by_subject: dict[str, list[dict]], base_url: str, details) -> list[Page]:
+    """`details(evaluation ids)` reads stored verdicts' details."""
     pages = []
     for v in views:
         siblings = by_subject[v["subject_slug"]]
         others = [o for o in siblings[: OTHERS_SHOWN + 1] if o["slug"] != v["slug"]][:OTHERS_SHOWN]
         chart = functools.partial(range_chart, v["quantity"], v["low"], v["high"], v["p5"], v["p50"], v["p95"])
+        lazy: dict[str, Callable[[], object]] = {
+            "chart": chart,
+            "jsonld": functools.partial(claim_review, v, base_url),
+        }
+        stored = isinstance(v["details_key"], tuple)
+        if not stored:
+            lazy["details"] = functools.partial(_parse_details, v["details_key"])
         pages.append(
             Page(
                 "claim.html",
                 v["url"],
                 f"{v['subject']}: {v['value']}",
                 {"claim": v, "others": others, "others_total": len(siblings) - 1},
-                lazy={
-                    "details": functools.partial(_parse_details, v["details_json"]),
-                    "chart": chart,
-                    "jsonld": functools.partial(claim_review, v, base_url),
-                },
+                lazy=lazy,
+                load=(details, v["details_key"][0]) if stored else None,
             )
         )
     return pages
+
+
+def _details(session: Session, evaluation_ids: list[int]) -> dict[int, dict]:
+    """The stored details of these evaluations, parsed, as claim pages show them."""
+    loaded: dict[int, dict] = {}
+    for start in range(0, len(evaluation_ids), IDS_PER_QUERY):
+        wanted = evaluation_ids[start : start + IDS_PER_QUERY]
+        query = select(col(Evaluation.id), col(Evaluation.details)).where(col(Evaluation.id).in_(wanted))
+        loaded |= {i: {"details": _parse_details(text)} for i, text in session.execute(query)}
+    return loaded
+
+
+IDS_PER_QUERY = 500  # well under every database's limit on bound parameters
+
+
+def _methodology(session: Session, keys: list[str]) -> dict[str, dict]:
+    return dict.fromkeys(keys, methodology(session))
 
 
 def subject_pages(data: SiteData, by_subject: dict[str, list[dict]]) -> list[Page]:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import ctypes
 import fcntl
+import filecmp
 import functools
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -101,12 +103,8 @@ class SiteWriter:
         self.folders: set[str] = set()
 
     def write(self, relative: str, content: str | bytes) -> None:
-        if relative in self.written:
-            raise KBError(f"two pages want to be written as {relative}")
-        path = sanitised_join(self.staging, relative)
-        self.written.add(relative)
+        path = self._claim(relative)
         data = content.encode("utf-8") if isinstance(content, str) else content
-        self._folder(os.path.dirname(path))
         if self.has_live:
             live = sanitised_join(self.target, relative)
             try:
@@ -120,6 +118,28 @@ class SiteWriter:
         with open(path, "wb") as file:
             file.write(data)
         self.changed.append(relative)
+
+    def write_parts(self, relative: str, parts: Iterable[str]) -> None:
+        """write() for a file too large to hold at once (claims.json at 100,000 claims is 80 MB):
+        written part by part, then replaced by a link to the live copy if its bytes are the same."""
+        path = self._claim(relative)
+        with open(path, "w", encoding="utf-8", newline="") as file:
+            file.writelines(parts)
+        live = sanitised_join(self.target, relative)
+        if self.has_live and os.path.isfile(live) and filecmp.cmp(live, path, shallow=False):
+            os.unlink(path)
+            os.link(live, path)
+            return
+        self.changed.append(relative)
+
+    def _claim(self, relative: str) -> str:
+        """The staging path of a file about to be written, its folder made; each file once."""
+        if relative in self.written:
+            raise KBError(f"two pages want to be written as {relative}")
+        path = sanitised_join(self.staging, relative)
+        self.written.add(relative)
+        self._folder(os.path.dirname(path))
+        return path
 
     def reuse(self, relative: str) -> bool:
         """Hard-link the live copy of a page known to be unchanged; False if there is none."""
