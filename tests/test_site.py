@@ -71,6 +71,7 @@ def test_every_page_type_renders(built):
     assert "<svg" in claim and "<title" in claim
     subject = (site / "subjects/gpt-4.html").read_text()
     assert subject.count("<svg") >= 3  # a chart per claimed quantity
+    assert '<a href="../subjects/a100-40gb.html">NVIDIA A100 40GB</a>' in subject  # its hardware, by name
     source = (site / "sources/seed-will-llms-always-take-millions.html").read_text()
     assert re.search(r"3 claims: \d+ \w+", source)
 

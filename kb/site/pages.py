@@ -290,6 +290,7 @@ def _methodology(session: Session, keys: list[str]) -> dict[str, dict]:
 
 
 def subject_pages(data: SiteData, by_subject: dict[str, list[dict]]) -> list[Page]:
+    named = {s.slug: s.name for s in data.subjects.values()}
     pages = []
     for s in data.subjects.values():
         items = by_subject.get(s.slug, [])
@@ -301,7 +302,7 @@ def subject_pages(data: SiteData, by_subject: dict[str, list[dict]]) -> list[Pag
             "notes": s.notes,
             "aliases": data.aliases[ident(s)],
         }
-        rows = [_fact_row(f, data.sources) for f in data.facts.get(ident(s), [])]
+        rows = [_fact_row(f, data.sources, named) for f in data.facts.get(ident(s), [])]
         context = {"subject": subject, "facts": rows, "claims": items}
         pages.append(
             Page(
@@ -315,10 +316,12 @@ def subject_pages(data: SiteData, by_subject: dict[str, list[dict]]) -> list[Pag
     return pages
 
 
-def _fact_row(f: Fact, sources: dict[int, Source]) -> dict:
+def _fact_row(f: Fact, sources: dict[int, Source], named: dict[str, str]) -> dict:
+    """`named`: each subject's name by slug, as a fact that names one (its hardware) shows it."""
     return {
         "quantity": label(f.quantity),
-        "value": f.text or humanize(store.claim_range(f)),
+        "value": named.get(f.text, f.text) if f.text else humanize(store.claim_range(f)),
+        "value_url": subject_url(f.text) if f.text in named else None,
         "qualifier": f.qualifier or "",
         "basis": f.basis,
         "confidence": f.confidence,
