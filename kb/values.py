@@ -45,7 +45,7 @@ SCALES = {
 }
 PLURAL_SCALES = {"thousands": 1e3, "millions": 1e6, "billions": 1e9, "trillions": 1e12}
 CURRENCY_MARKS = [
-    ("USD", r"\$|\busd\b|\bus dollars?\b|\bdollars?\b"),
+    ("USD", r"\bus\s?\$|\$|\busd\b|\bus[- ]dollars?\b|\bdollars?\b"),
     ("EUR", r"€|\beur\b|\beuros?\b"),
     ("GBP", r"£|\bgbp\b|\bpounds?(?: sterling)?\b"),
 ]
@@ -57,6 +57,7 @@ UNIT_WORDS = [
     (rf"per {_H}hours?\b|/ ?{_H}hours?\b|per accelerator-hour", MONEY_PER_HOUR, 1.0),
     (r"(?:an|per|a|/) ?(?:hour|hr|h)\b", MONEY_PER_HOUR, 1.0),
     (rf"{_H}years?\b", GPU_HOURS, 8766.0),
+    (rf"{_H}weeks?\b", GPU_HOURS, 168.0),
     (rf"{_H}days?\b", GPU_HOURS, 24.0),
     (rf"{_H}hours?\b|accelerator-hours?|{_H}h\b", GPU_HOURS, 1.0),
     (r"exaflop/s|eflop/s|eflops\b", FLOP_PER_S, 1e18),
@@ -180,8 +181,15 @@ def _normalise(text: str) -> str:
     s = re.sub(r"(?<=\d),(?=\d{1,2}(?!\d))", ".", s)  # decimal comma: "€3,5 million"
     s = re.sub(r"(?<=\d) (?=\d{3}(?!\d))", "", s)  # "1 287" thin-space grouping
     s = re.sub(r"\bin\s+(?:cloud\s+)?comput(?:e|ing)\b|\bof compute\b|\bto train\b|\bworth\b", " ", s)
+    s = FEW_TENS.sub(lambda m: f"{m.group(1)} tens of {PLURAL_OF[m.group(2)]}", s)
     s = s.replace("'s", "").replace("’s", "")
     return " ".join(s.split()).strip(" .;:")
+
+
+# "a few $10M's" (Amodei on Claude 3.5 Sonnet): tens of millions, as "tens of millions of dollars" reads
+FEW_TENS = re.compile(r"\b(?:a few|several)\s+([$€£])\s?10\s?(k|thousand|m|mn|million|b|bn|billion)(?:['’]?s)?\b")
+PLURAL_OF = {"k": "thousands", "thousand": "thousands", "m": "millions", "mn": "millions", "million": "millions"}
+PLURAL_OF |= {"b": "billions", "bn": "billions", "billion": "billions"}
 
 
 def _take_currency(s: str, original: str) -> tuple[str | None, str]:

@@ -390,6 +390,23 @@ def test_numbers_as_people_write_them(kb):
     assert found[("deepseek-v3", "active_parameters")] == (37e9, 37e9)
 
 
+def test_more_ways_people_write_amounts_and_sizes(kb):
+    text = (
+        "DeepSeek-V3 was trained for under US$6 million. Arctic used less than 3,000 GPU weeks. "
+        "Claude 3.5 Sonnet cost a few $10M's to train. Gemma 2 27B is a 27-billion-parameter model."
+    )
+    found = {(c["subject"], c["quantity"]): (c["low"], c["high"]) for c in factchecked(kb, text)}
+    assert found[("deepseek-v3", "training_cost_usd")] == (None, 6e6)
+    assert found[("arctic", "gpu_hours")] == (None, 3_000 * 168)  # not 3,000 GPUs
+    assert found[("claude-3-5-sonnet", "training_cost_usd")] == (1e7, 1e8)  # tens of millions
+    assert found[("gemma-2-27b", "parameters")] == (27e9, 27e9)
+
+
+def test_the_dense_part_of_a_hybrid_is_not_the_model(kb):
+    text = "Arctic pairs a 10-billion-parameter dense transformer with 128 experts."
+    assert [c["quantity"] for c in factchecked(kb, text)] == []
+
+
 def test_a_table_cell_is_about_its_column_and_measures_its_row(kb):
     text = (
         "| Metric | DeepSeek-V3 | GPT-4 |\n|---|---|---|\n| GPU Hours | 2.788M H800 | ~30M+ H100 |\n"
@@ -414,7 +431,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.45 and scores["precision"] >= 0.53
+    assert scores["recall"] >= 0.46 and scores["precision"] >= 0.53
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0

@@ -41,6 +41,8 @@ CASES = [
     ("hundreds of millions", 100 * M, 1 * B, COUNT),
     ("billions", 1 * B, 10 * B, COUNT),
     ("tens of millions", 10 * M, 100 * M, COUNT),
+    ("a few $10M's", 10 * M, 100 * M, MONEY),  # Amodei's phrase: tens of millions
+    ("under US$6 million", None, 6 * M, MONEY),
     ("hundreds of millions, if not billions, of dollars", 100 * M, 10 * B, MONEY),
     ("$50 million to well over $100 million", 50 * M, None, MONEY),
     ("100 trillion", 100 * T, 100 * T, COUNT),
@@ -51,6 +53,7 @@ CASES = [
     ("1,287 MWh", 1287, 1287, MWH),
     ("1.3 GWh", 1300, 1300, MWH),
     ("355 GPU-years", 355 * 8766, 355 * 8766, GPU_HOURS),
+    ("3,000 GPU weeks", 3000 * 168, 3000 * 168, GPU_HOURS),
     ("1.7 million A100 GPU hours", 1.7 * M, 1.7 * M, GPU_HOURS),
     ("$10,000-15,000 each", 10_000, 15_000, MONEY),
     ("$500,000 to $4.6 million", 500_000, 4.6 * M, MONEY),  # no scale borrowed by a full number

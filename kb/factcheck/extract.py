@@ -23,6 +23,7 @@ from kb.factcheck.patterns import (
     COST_VERBS,
     COST_WORDS,
     CUES,
+    DENSE_PART,
     DIGIT,
     DISTRACTOR,
     DOLLAR_WORDS,
@@ -298,10 +299,12 @@ def _energy(found: Found) -> Span | None:
 
 def _params(found: Found) -> Span | None:
     unit = r"[- ]?(?:(?:active|activated|total)\s+)?(?:parameters?|params|parameter)$"
-    bare = re.sub(unit, "", found.raw, flags=re.I)
+    bare = re.sub(r"(?<=\d)-(?=[a-z])", " ", re.sub(unit, "", found.raw, flags=re.I), flags=re.I)  # "27-billion"
     value = _parse(bare, COUNT)
     before, after = found.before, found.after
     if value is None or PART.search(before[-30:]) or PART.search(after[:30]) or SMALLER_MODELS.search(before[-80:]):
+        return None
+    if DENSE_PART.match(after):
         return None
     if SIZE_CLASS.search(before[-40:]) and BOUND.match(found.raw):  # "models with over 100 billion parameters"
         return None

@@ -35,7 +35,8 @@ PATTERNS = [
     # "and" joins a range only after "between": "$8 million and $3.2 million" are two amounts
     (
         "money",
-        rf"(?:between\s+{QUAL}{AMOUNT}\s+and\s+{QUAL}{AMOUNT_TAIL}|"
+        rf"(?:(?:a few|several)\s+{CUR}\s?10\s?{SCALE}(?:['’]?s)?|"
+        rf"between\s+{QUAL}{AMOUNT}\s+and\s+{QUAL}{AMOUNT_TAIL}|"
         rf"(?:(?:from|anywhere from|anywhere between)\s+)?{QUAL}{AMOUNT}\+?(?:\s*(?:-|–|—|to)\s*{QUAL}{AMOUNT_TAIL})?)"
         rf"(?:,?\s+(?:if not|or even)\s+{AMOUNT})?"
         rf"(?:\s*(?:per|an|a|/)\s*(?:{HW}[- ]?)?(?:hour|hr|h)\b)?",
@@ -55,7 +56,7 @@ PATTERNS = [
     (
         "gpu_time",
         rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s?(?:{HW}[- ]?)?(?:(?:GPU|compute)[- ]?)?"
-        r"(?:hours|years|days|(?<=\d-)h)\b(?!\s+of\s+training)",
+        r"(?:hours|years|weeks|days|(?<=\d-)h)\b(?!\s+of\s+training)",
     ),
     (
         "energy",
@@ -66,7 +67,7 @@ PATTERNS = [
         rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?[- ]?"
         r"(?:(?:active|activated|total)\s+)?(?:parameters?|params)\b",
     ),
-    ("params", rf"{QUAL}{EDGE}(?:{NUM})\s?(?:[BbTtMm]|billion|trillion|million)[- ]parameter"),
+    ("params", rf"{QUAL}{EDGE}(?:{NUM})[\s-]?(?:[BbTtMm]|billion|trillion|million)[- ]parameter"),
     ("tokens", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s?tokens\b"),
     (  # "384 active GPUs", "2,048 NVIDIA H800"
         "count_hw",
@@ -94,7 +95,7 @@ CUES = {
     "money": ("$", "€", "£"),
     "vague_money": ("illion", "housand"),
     "flop": ("flop", "floating"),
-    "gpu_time": ("hour", "year", "day", "-h"),
+    "gpu_time": ("hour", "year", "week", "day", "-h"),
     "energy": ("wh", "watt"),
     "params": ("param",),
     "tokens": ("token",),
@@ -129,7 +130,8 @@ COST_VERBS = re.compile(COST_VERB, re.I)
 COST_WORDS = re.compile(  # the verbs, and the words around a figure that say it is a cost
     COST_VERB + r"|\bworth of compute|\bausgaben|"
     r"\bestimat|\bcomes? to\b|\bamounts? to\b|"
-    r"\bfor\s+(?:(?:about|around|roughly|just|only|under|less than|over)\s+)?[$€£]",  # \s+: **bold** is blanked
+    # \s+: **bold** is blanked
+    r"\bfor\s+(?:(?:about|around|roughly|just|only|under|less than|over)\s+)?(?:US\s?)?[$€£]",
     re.I,
 )
 DISTRACTOR = re.compile(
@@ -188,6 +190,9 @@ PART = re.compile(
 OPERATOR_AFTER = re.compile(r"\s*(?:\(\d+\)\s*)?[×*÷]")  # "(7)" is a footnote-style reference; "X = Y" states both
 OPERATOR_BEFORE = re.compile(r"[×*÷]\s*$")
 WHOLE_CLUSTER = re.compile(r"\bcluster\b|\bset ?up\b|\bfleet\b", re.I)
+DENSE_PART = re.compile(  # "a 10B dense transformer in parallel with 128 experts": one part of a hybrid
+    r"^\s*dense\b(?=.*\bexperts?\b)", re.I
+)
 SMALLER_MODELS = re.compile(  # "also trained smaller versions, with 8 and 62 billion parameters": not the model
     r"\b(?:smaller|larger|other|distilled|reduced)\s+(?:\w+\s+)?(?:versions?|variants?|models?|sizes?|siblings?)\b",
     re.I,
