@@ -327,6 +327,13 @@ def test_a_family_name_is_ambiguous_and_names_its_members(kb):
     assert sized["subject"] == "llama-2-70b" and sized["status"] == "checked"
 
 
+def test_a_size_that_names_one_member_of_a_family_is_about_that_member(kb):
+    [member] = factchecked(kb, "It beats the 13 billion parameter Llama 2 model.")
+    assert (member["subject"], member["status"]) == ("llama-2-13b", "checked")
+    [unnamed] = factchecked(kb, "The 700 billion parameter Llama 2 is larger.")  # no member that size
+    assert unnamed["subject"] is None and unnamed["status"] == "ambiguous"
+
+
 def test_a_claim_true_of_every_member_of_a_family_is_judged_for_the_family(kb):
     [claim] = factchecked(kb, "Llama 3.1 models were trained on over 15 trillion tokens.")
     assert (claim["subject"], claim["subject_name"], claim["status"]) == (None, "Llama 3.1", "checked")
@@ -431,7 +438,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.46 and scores["precision"] >= 0.53
+    assert scores["recall"] >= 0.47 and scores["precision"] >= 0.54
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0

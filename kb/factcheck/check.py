@@ -158,6 +158,8 @@ class Judge:
         subject = attribution.subject
         if span.quantity in PRICE_QUANTITIES:
             subject = cat.resolve(span.hardware) if span.hardware else None
+        if subject is None and attribution.family and (member := _member_by_size(span, attribution.candidates, cat)):
+            subject, attribution = member, replace(attribution, subject=member, how="named")
         given = {k: g for k, g in stated.get(subject or "", {}).items() if k != span.quantity and g.note != span.text}
         status = _status(span, subject, attribution, sentence, given)
         if status == "checked" and subject in cat.subjects and cat.subjects[subject].kind == "hardware":
@@ -200,6 +202,25 @@ class Judge:
             explanation=f"{attribution.family} is a family ({names}); the claim is {worst.verdict} for each of them. "
             f"{worst.explanation}",
         )
+
+
+def _member_by_size(span: Span, members: tuple[str, ...], cat: Catalogue) -> str | None:
+    """The one member of a family whose name carries the size a claim states: "the 13 billion
+    parameter Llama 2" is Llama 2 13B, and "Falcon has 180 billion parameters" is Falcon 180B. A
+    size no member is named for ("the 700 billion parameter Llama 3") leaves the family ambiguous."""
+    value = span.value.low
+    if span.quantity != "parameters" or value is None or value != span.value.high:
+        return None
+    sized = [m for m in members if any(math.isclose(n, value, rel_tol=0.02) for n in _sizes(cat.subjects[m].name))]
+    return sized[0] if len(sized) == 1 else None
+
+
+def _sizes(name: str) -> list[float]:
+    """The parameter counts a model's name states: "Llama 2 13B" 13e9, "Falcon-180B" 180e9."""
+    return [float(n) * SIZE_UNITS[u.upper()] for n, u in re.findall(r"(?<![\w.])(\d+(?:\.\d+)?)([bBmMtT])\b", name)]
+
+
+SIZE_UNITS = {"M": 1e6, "B": 1e9, "T": 1e12}
 
 
 def _status(span: Span, subject: str | None, attribution: Attribution, sentence: str, given: dict) -> str:
