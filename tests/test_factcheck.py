@@ -332,6 +332,8 @@ def test_a_size_that_names_one_member_of_a_family_is_about_that_member(kb):
     assert (member["subject"], member["status"]) == ("llama-2-13b", "checked")
     [unnamed] = factchecked(kb, "The 700 billion parameter Llama 2 is larger.")  # no member that size
     assert unnamed["subject"] is None and unnamed["status"] == "ambiguous"
+    later = factchecked(kb, "Llama 2 is a family. The model was trained on 2 trillion tokens and has 70B parameters.")
+    assert {(c["quantity"], c["subject"]) for c in later} == {("training_tokens", None), ("parameters", "llama-2-70b")}
 
 
 def test_a_claim_true_of_every_member_of_a_family_is_judged_for_the_family(kb):
@@ -438,7 +440,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.47 and scores["precision"] >= 0.54
+    assert scores["recall"] >= 0.48 and scores["precision"] >= 0.54
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0

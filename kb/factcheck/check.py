@@ -158,7 +158,7 @@ class Judge:
         subject = attribution.subject
         if span.quantity in PRICE_QUANTITIES:
             subject = cat.resolve(span.hardware) if span.hardware else None
-        if subject is None and attribution.family and (member := _member_by_size(span, attribution.candidates, cat)):
+        if subject is None and (member := _member_by_size(span, attribution.candidates, cat)):
             subject, attribution = member, replace(attribution, subject=member, how="named")
         given = {k: g for k, g in stated.get(subject or "", {}).items() if k != span.quantity and g.note != span.text}
         status = _status(span, subject, attribution, sentence, given)
@@ -206,8 +206,10 @@ class Judge:
 
 def _member_by_size(span: Span, members: tuple[str, ...], cat: Catalogue) -> str | None:
     """The one member of a family whose name carries the size a claim states: "the 13 billion
-    parameter Llama 2" is Llama 2 13B, and "Falcon has 180 billion parameters" is Falcon 180B. A
-    size no member is named for ("the 700 billion parameter Llama 3") leaves the family ambiguous."""
+    parameter Llama 2" is Llama 2 13B, and "Falcon has 180 billion parameters" Falcon-180B. A size
+    no member is named for ("the 700 billion parameter Llama 3") leaves the family ambiguous, and
+    so does every other quantity: "of 3.3M GPU-hours, 1.7M trained the 70B model" names the 70B
+    model for one number and not the other."""
     value = span.value.low
     if span.quantity != "parameters" or value is None or value != span.value.high:
         return None
