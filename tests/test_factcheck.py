@@ -430,6 +430,22 @@ def test_a_table_cell_is_about_its_column_and_measures_its_row(kb):
     }
 
 
+def test_a_family_table_labels_its_rows_by_size(kb):
+    """A table without outer borders, in an article about Llama 2: its "70B" row is Llama 2 70B."""
+    text = (
+        "Llama 2 was released by Meta in July 2023.\n\n"
+        "Model | Training hours | Emissions |\n---|---|---|\n7B | 184,320 | 31 |\n70B | 1,720,320 | 291 |\n"
+    )
+    found = {(c["subject"], c["quantity"], c["low"]) for c in factchecked(kb, text)}
+    assert found == {("llama-2-7b", "gpu_hours", 184_320), ("llama-2-70b", "gpu_hours", 1_720_320)}
+
+
+def test_a_price_list_in_a_numbered_list_prices_configurations(kb):
+    """Its columns line up after the list marker, and its chip counts are no training cluster."""
+    text = "1. | Slice | Chips | Evaluation price (USD) |\n| --- | --- | --- |\n| v4-64 | 32 | $103.04 / hour |\n"
+    assert [(c["quantity"], c["text"]) for c in factchecked(kb, text)] == [("gpu_hour_price_usd", "$103.04 / hour")]
+
+
 REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "real"
 
 
@@ -440,7 +456,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.48 and scores["precision"] >= 0.54
+    assert scores["recall"] >= 0.50 and scores["precision"] >= 0.55
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0

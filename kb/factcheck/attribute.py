@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 
 from kb.factcheck.extract import Span, extract
-from kb.factcheck.link import Attribution, Mention, subject_for
+from kb.factcheck.link import SCALES, Attribution, Mention, subject_for
 from kb.factcheck.tables import TableCell
 from kb.quantities import CLAIM_QUANTITIES, PRICE_QUANTITIES
 
@@ -90,11 +90,17 @@ def _respectively(sentence, mentions: list[Mention], spans: list[Span]) -> dict[
     return found
 
 
-def table_spans(cells: list[TableCell], mentions: list[Mention], sents) -> list[tuple[Span, Attribution]]:
-    """The numbers in tables, each about the model its own cell, its row or its column names."""
+def table_spans(
+    cells: list[TableCell], mentions: list[Mention], sents, sizes: dict[str, float]
+) -> list[tuple[Span, Attribution]]:
+    """The numbers in tables, each about the model its own cell, its row or its column names. In
+    an article about one family, a row or column labelled by a size alone ("70B") is the member
+    of that size (`sizes`: each sized model's parameter count, by slug)."""
     starts = [s.start for s in sents]
     named = [m for m in mentions if m.kind in MODEL_KINDS]
     named_starts = [m.start for m in named]
+    families = {m.candidates for m in mentions if m.kind == "family"}
+    members = {sizes[slug]: slug for slug in families.pop() if slug in sizes} if len(families) == 1 else {}
     found = []
     for entry in cells:
         cell = entry.cell
@@ -110,18 +116,26 @@ def table_spans(cells: list[TableCell], mentions: list[Mention], sents) -> list[
                 sentence=sentence,
                 text=cell.text[span.start : end - cell.start],
             )
-            found.append((span, _table_subject(entry, named, named_starts)))
+            found.append((span, _table_subject(entry, named, named_starts, members)))
     return found
 
 
-def _table_subject(entry: TableCell, named: list[Mention], starts: list[int]) -> Attribution:
+def _table_subject(entry: TableCell, named: list[Mention], starts: list[int], members: dict[float, str]) -> Attribution:
     for cell in entry.subject_cells:
         i = bisect.bisect_left(starts, cell.start)
         if i < len(named) and named[i].start < cell.end:
             if named[i].kind == "family":
                 return Attribution(None, "ambiguous", named[i].candidates, named[i].text)
             return Attribution(named[i].subject, "table")
+    for cell in entry.subject_cells[1:]:  # the row label, then the column header
+        if (size := BARE_SIZE.fullmatch(cell.text)) and (
+            member := members.get(float(size.group(1)) * SCALES[size.group(2).lower()])
+        ):
+            return Attribution(member, "table")
     return Attribution(None, "unattributed")
+
+
+BARE_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s?([BMT])", re.I)  # "70B", a row or column of a family's table
 
 
 def mentions_by_sentence(mentions: list[Mention], sents) -> dict[int, list[Mention]]:

@@ -16,7 +16,7 @@ from kb.display import human_factor
 from kb.evaluate import Catalogue, ClaimSpec, Given, check
 from kb.factcheck.attribute import UNNAMED, attribute, mentions_by_sentence, table_spans
 from kb.factcheck.extract import Span, extract, sentences
-from kb.factcheck.link import Attribution, Mention, families, find_mentions
+from kb.factcheck.link import Attribution, Mention, families, find_mentions, sized
 from kb.factcheck.numerals import spell_out
 from kb.factcheck.tables import find_tables
 from kb.quantities import PRICE_QUANTITIES, label_of
@@ -94,11 +94,10 @@ def factcheck(text: str, cat: Catalogue, seed: int = DEFAULT_SEED, aliases: dict
     original = text
     text, to_original = spell_out(text)
     aliases = aliases if aliases is not None else alias_table(cat)
-    mentions = find_mentions(
-        text, aliases, families({slug: s.name for slug, s in cat.subjects.items() if s.kind == "model"}), cat.spellings
-    )
+    models = {slug: s.name for slug, s in cat.subjects.items() if s.kind == "model"}
+    mentions = find_mentions(text, aliases, families(models), cat.spellings)
     sents = sentences(text)
-    spans, attributions, cells = _claims_in(text, mentions, sents)
+    spans, attributions, cells = _claims_in(text, mentions, sents, sized(models))
     stated = _stated_inputs(spans, {span: a.subject for span, a in attributions.items()}, mentions, sents)
     report = Report(text)
     report.unchecked = max(0, len(spans) - MAX_FINDINGS) + max(0, cells - MAX_FINDINGS)
@@ -111,8 +110,11 @@ def factcheck(text: str, cat: Catalogue, seed: int = DEFAULT_SEED, aliases: dict
     return report
 
 
-def _claims_in(text: str, mentions: list[Mention], sents: list) -> tuple[list[Span], dict[Span, Attribution], int]:
-    """The claims in prose and in tables, each with who it is about, and how many table cells there were."""
+def _claims_in(
+    text: str, mentions: list[Mention], sents: list, sizes: dict[str, float]
+) -> tuple[list[Span], dict[Span, Attribution], int]:
+    """The claims in prose and in tables, each with who it is about, and how many table cells there
+    were; `sizes` are the sized models' parameter counts, by slug."""
     tables = find_tables(text)
     table_starts = [t.start for t in tables]
 
@@ -128,7 +130,7 @@ def _claims_in(text: str, mentions: list[Mention], sents: list) -> tuple[list[Sp
     ]
     attributions = attribute(text, spans, mentions, sents)
     cells = [entry for table in tables for entry in table.cells]
-    for span, attribution in table_spans(cells[:MAX_FINDINGS], mentions, sents):
+    for span, attribution in table_spans(cells[:MAX_FINDINGS], mentions, sents, sizes):
         spans.append(span)
         attributions[span] = attribution
     spans.sort(key=lambda s: s.start)
@@ -151,6 +153,7 @@ class Judge:
 
     def __init__(self, cat: Catalogue, rng: np.random.Generator):
         self.cat, self.rng = cat, rng
+        self.sizes = sized({slug: s.name for slug, s in cat.subjects.items() if s.kind == "model"})
         self.fresh = rng.bit_generator.state
 
     def __call__(self, span: Span, attribution: Attribution, sentence: str, stated: dict) -> Finding:
@@ -158,7 +161,7 @@ class Judge:
         subject = attribution.subject
         if span.quantity in PRICE_QUANTITIES:
             subject = cat.resolve(span.hardware) if span.hardware else None
-        if subject is None and (member := _member_by_size(span, attribution.candidates, cat)):
+        if subject is None and (member := _member_by_size(span, attribution.candidates, self.sizes)):
             subject, attribution = member, replace(attribution, subject=member, how="named")
         given = {k: g for k, g in stated.get(subject or "", {}).items() if k != span.quantity and g.note != span.text}
         status = _status(span, subject, attribution, sentence, given)
@@ -204,7 +207,7 @@ class Judge:
         )
 
 
-def _member_by_size(span: Span, members: tuple[str, ...], cat: Catalogue) -> str | None:
+def _member_by_size(span: Span, members: tuple[str, ...], sizes: dict[str, float]) -> str | None:
     """The one member of a family whose name carries the size a claim states: "the 13 billion
     parameter Llama 2" is Llama 2 13B, and "Falcon has 180 billion parameters" Falcon-180B. A size
     no member is named for ("the 700 billion parameter Llama 3") leaves the family ambiguous, and
@@ -213,16 +216,8 @@ def _member_by_size(span: Span, members: tuple[str, ...], cat: Catalogue) -> str
     value = span.value.low
     if span.quantity != "parameters" or value is None or value != span.value.high:
         return None
-    sized = [m for m in members if any(math.isclose(n, value, rel_tol=0.02) for n in _sizes(cat.subjects[m].name))]
-    return sized[0] if len(sized) == 1 else None
-
-
-def _sizes(name: str) -> list[float]:
-    """The parameter counts a model's name states: "Llama 2 13B" 13e9, "Falcon-180B" 180e9."""
-    return [float(n) * SIZE_UNITS[u.upper()] for n, u in re.findall(r"(?<![\w.])(\d+(?:\.\d+)?)([bBmMtT])\b", name)]
-
-
-SIZE_UNITS = {"M": 1e6, "B": 1e9, "T": 1e12}
+    named = [m for m in members if m in sizes and math.isclose(sizes[m], value, rel_tol=0.02)]
+    return named[0] if len(named) == 1 else None
 
 
 def _status(span: Span, subject: str | None, attribution: Attribution, sentence: str, given: dict) -> str:

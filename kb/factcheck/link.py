@@ -190,6 +190,12 @@ def _fold(word: str) -> str:
     return alias_key(word)
 
 
+def sized(names: dict[str, str]) -> dict[str, float]:
+    """The parameter count a model's name states ("Llama 2 70B": 70e9), by slug, for those that state one."""
+    found = {slug: FAMILY_SIZE.match(name) for slug, name in names.items()}
+    return {slug: float(m.group(2)) * SCALES[m.group(3).lower()] for slug, m in found.items() if m}
+
+
 def families(names: dict[str, str]) -> dict[str, tuple[str, ...]]:
     """Names that several sized models share: "Llama 2" means Llama 2 7B, 13B, 34B or 70B.
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.M)
+ROW = re.compile(r"^[^\n|]*\|.*$", re.M)  # a line with a cell border; "8B | 1.46M" may omit the outer ones
+FRAMED = re.compile(r"^[ \t]*(?:(?:\d+[.)]|[-*+])[ \t]+)?\|.*\|[ \t]*$")
+LIST_MARKER = re.compile(r"[ \t]*(?:\d+[.)]|[-*+])[ \t]+(?=\|)")  # "3. | Cloud TPU type |": a table in a list
 SEPARATOR = re.compile(r"^[\s|:\-—–]+$")
 CELL = re.compile(r"[^|]+")
 # What a header or row label says a number measures, as the words the extractor reads beside it.
@@ -36,6 +38,9 @@ HINTS = [
     (re.compile(r"\bgpus\b|accelerators|chips|cluster", re.I), "GPUs"),
     (re.compile(r"duration|days|time|weeks", re.I), "training time"),
 ]
+
+
+PRICE_LIST = re.compile(r"\bprice|\bpricing\b|commitment|on-demand|per (?:hour|month)", re.I)
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,8 @@ class Table:
 
 
 def _cells(text: str, start: int, end: int) -> list[Cell]:
+    if marker := LIST_MARKER.match(text, start, end):
+        start = marker.end()
     line = text[start:end]
     found = []
     for m in CELL.finditer(line):
@@ -83,7 +90,8 @@ def _hint(*labels: str) -> str | None:
 
 
 def find_tables(text: str) -> list[Table]:
-    """Every Markdown table (a header row, a |---| line if the writer put one, then rows)."""
+    """Every Markdown table: a header row, a |---| line if the writer put one, then rows. Rows
+    without the outer borders ("8B | 1.46M") make a table only under a |---| line, as in GFM."""
     lines = [m.span() for m in ROW.finditer(text)]
     tables, i = [], 0
     while i < len(lines):
@@ -92,9 +100,11 @@ def find_tables(text: str) -> list[Table]:
             j += 1
         block = lines[i : j + 1]
         i = j + 1
-        if len(block) > 1 and SEPARATOR.fullmatch(text[block[1][0] : block[1][1]]):
+        separated = len(block) > 1 and SEPARATOR.fullmatch(text[block[1][0] : block[1][1]]) is not None
+        if separated:
             block = block[:1] + block[2:]
-        if len(block) >= 2:
+        framed = all(FRAMED.match(text[a:b]) for a, b in block)
+        if len(block) >= 2 and (framed or separated):
             tables.append(Table(block[0][0], block[-1][1], tuple(_numbers(text, block))))
     return tables
 
@@ -102,6 +112,7 @@ def find_tables(text: str) -> list[Table]:
 def _numbers(text: str, block: list[tuple[int, int]]) -> list[TableCell]:
     """The cells of one table that hold a number, with what their header and row label say."""
     header = _cells(text, *block[0])
+    price_list = any(PRICE_LIST.search(c.text) for c in header)
     cells = []
     for cell in header[1:]:  # "| Cost category | DeepSeek-V3 $5.5M |"
         hint = _hint(header[0].text)
@@ -112,6 +123,8 @@ def _numbers(text: str, block: list[tuple[int, int]]) -> list[TableCell]:
         for n, cell in enumerate(row[1:], 1):
             column = header[n] if n < len(header) else None
             hint = _hint(*(c.text for c in (column, row[0]) if c is not None))
+            if price_list and hint == "GPUs":  # the chips of a configuration it prices, not a training cluster
+                continue
             if hint is not None and any(c.isdigit() for c in cell.text):
                 cells.append(TableCell(cell, hint, tuple(c for c in (cell, row[0], column) if c is not None)))
     return cells
