@@ -91,30 +91,33 @@ def _build(
     env = environment(templates)
     pages, downloads = _pages_without_gc(session, base_url, search)
     writer = SiteWriter(out)
-    job = _Job(pages, env, salt, base_url, writer, fail_after=fail_after)
+    job = _Job(pages, env, salt, base_url, writer, previous["pages"], fail_after=fail_after)
     manifest = {"state": state}
+    if workers is None:
+        workers = min(os.cpu_count() or 1, MAX_WORKERS) if len(pages) > PARALLEL_PAGES else 1
+    parallel = workers > 1 and fail_after is None
 
-    def write_the_rest():  # runs while the workers render, when there are workers
+    def write_the_rest():  # runs while the workers fingerprint the pages, when there are workers
         manifest["state"] = manifest["state"] or store.content_digest(session) + salt
         _write_files(writer, job, templates, downloads)
 
     try:
-        results, todo = _keep_unchanged(job, previous["pages"], progress)
-        if workers is None:
-            workers = min(os.cpu_count() or 1, MAX_WORKERS) if len(todo) > PARALLEL_PAGES else 1
-        meanwhile = write_the_rest
+        everything = list(range(len(pages)))
+        if parallel:
+            sorted_out = _in_processes(job, _sort_chunk, everything, workers, meanwhile=write_the_rest)
+        else:
+            write_the_rest()
+            sorted_out = _sort_out(job, everything)
+        results, todo = _kept(job, sorted_out, progress)
         for start in range(0, len(todo), BATCH_PAGES):
             batch = todo[start : start + BATCH_PAGES]
             load_pages([pages[i] for i in batch])
-            if workers > 1 and fail_after is None:
-                results.extend(_render_in_processes(job, batch, workers, progress, meanwhile))
+            if parallel and len(todo) > PARALLEL_PAGES:
+                results.extend(_in_processes(job, _render_chunk, batch, workers, progress=progress))
             else:
-                meanwhile()
                 results.extend(_render_serially(job, batch, progress))
-            meanwhile = _nothing
             for i in batch:
                 pages[i].prepared = {}  # what was loaded for a batch goes with it
-        meanwhile()
         searchable = [p.save_as for p in pages if p.template in SEARCHABLE] if search else None
         _publish(writer, results, manifest, previous, searchable)
     except BaseException:
@@ -147,25 +150,35 @@ def _write_files(writer: SiteWriter, job: _Job, templates: Path, downloads: dict
     writer.write(".gitkeep", b"")
 
 
-def _nothing() -> None:
-    pass
-
-
-def _keep_unchanged(job: _Job, previous: dict, progress) -> tuple[list[tuple[str, str, bool]], list[int]]:
-    """Fingerprints every page; one whose fingerprint is the last build's keeps its live file.
-    Returns (path, fingerprint, False) for those and the positions of the pages to render."""
-    kept, todo = [], []
-    for i, page in enumerate(job.pages):
+def _sort_out(job: _Job, indices: list[int]) -> list[tuple[int, str, bool]]:
+    """Fingerprints these pages; one whose fingerprint is the last build's keeps its live file.
+    Returns (position, fingerprint, kept) per page, so that a forked worker can report back."""
+    sorted_out = []
+    for i in indices:
         _count(job)
+        page = job.pages[i]
         fingerprint = _fingerprint(job.salt, page, job.memo)
-        job.fingerprints.append(fingerprint)
-        if previous.get(page.save_as) == fingerprint and job.writer.reuse(page.save_as):
-            kept.append((page.save_as, fingerprint, False))
+        kept = job.previous.get(page.save_as) == fingerprint and job.writer.reuse(page.save_as)
+        sorted_out.append((i, fingerprint, kept))
+    return sorted_out
+
+
+def _kept(
+    job: _Job, sorted_out: list[tuple[int, str, bool]], progress
+) -> tuple[list[tuple[str, str, bool]], list[int]]:
+    """(path, fingerprint, False) for each page that kept its file, and the positions of the pages
+    to render, in order; each page's fingerprint is kept in the job."""
+    job.fingerprints = [""] * len(job.pages)
+    kept, todo = [], []
+    for i, fingerprint, unchanged in sorted_out:
+        job.fingerprints[i] = fingerprint
+        if unchanged:
+            kept.append((job.pages[i].save_as, fingerprint, False))
         else:
             todo.append(i)
     if progress and kept:
         progress(len(kept))
-    return kept, todo
+    return kept, sorted(todo)
 
 
 def _render_serially(job: _Job, indices: list[int], progress) -> list[tuple[str, str, bool]]:
@@ -210,6 +223,7 @@ class _Job:
     salt: str
     base_url: str
     writer: SiteWriter
+    previous: dict[str, str]  # the last build's fingerprint of each page, by path
     memo: dict[int, bytes] = field(default_factory=dict)  # digests of the dicts pages share
     fail_after: int | None = None  # tests: raise after this many pages, kept or rendered
     fingerprints: list[str] = field(default_factory=list)  # each page's, in order
@@ -251,9 +265,15 @@ def _render_chunk(indices: list[int]) -> list[tuple[str, str, bool]]:
     return _render(_FORKED_JOB, indices)
 
 
-def _render_in_processes(job: _Job, indices: list[int], workers: int, progress, meanwhile) -> list:
-    """Render these pages across forked processes, which inherit the pages and what was loaded
-    for them, and never touch the database; the parent runs `meanwhile` as they start."""
+def _sort_chunk(indices: list[int]) -> list[tuple[int, str, bool]]:
+    assert _FORKED_JOB is not None
+    return _sort_out(_FORKED_JOB, indices)
+
+
+def _in_processes(job: _Job, work, indices: list[int], workers: int, meanwhile=None, progress=None) -> list:
+    """`work` (_sort_chunk or _render_chunk) on these pages across forked processes, which inherit
+    the pages and what was loaded for them, and never touch the database; the parent runs
+    `meanwhile` as they start, and reports each chunk done to `progress`."""
     global _FORKED_JOB
     chunks = [indices[start :: workers * 8] for start in range(workers * 8)]
     _FORKED_JOB = job
@@ -262,8 +282,9 @@ def _render_in_processes(job: _Job, indices: list[int], workers: int, progress, 
     try:
         pool = multiprocessing.get_context("fork").Pool(workers, _die_with_the_parent, (os.getpid(),))
         with pool:
-            parts = pool.imap_unordered(_render_chunk, chunks)
-            meanwhile()
+            parts = pool.imap_unordered(work, chunks)
+            if meanwhile:
+                meanwhile()
             for part in parts:
                 results.extend(part)
                 if progress:
