@@ -440,6 +440,20 @@ def test_a_family_table_labels_its_rows_by_size(kb):
     assert found == {("llama-2-7b", "gpu_hours", 184_320), ("llama-2-70b", "gpu_hours", 1_720_320)}
 
 
+def test_a_table_that_names_no_model_is_about_the_article_s_one_model(kb):
+    text = (
+        "GPT-3 changed the field. GPT-3 was trained by OpenAI.\n\n"
+        "| Fact | Value |\n|---|---|\n| Total parameters | 175 billion |\n"
+    )
+    [cell] = factchecked(kb, text)
+    assert (cell["subject"], cell["quantity"], cell["low"]) == ("gpt-3", "parameters", 175e9)
+
+
+def test_a_common_slip_in_a_model_s_name_is_an_alias(kb):
+    [claim] = factchecked(kb, "Mistral-8X7B-v0.1 has 46.7B parameters.")  # the company's name for Mixtral's
+    assert claim["subject"] == "mixtral-8x7b"
+
+
 def test_a_price_list_in_a_numbered_list_prices_configurations(kb):
     """Its columns line up after the list marker, and its chip counts are no training cluster."""
     text = "1. | Slice | Chips | Evaluation price (USD) |\n| --- | --- | --- |\n| v4-64 | 32 | $103.04 / hour |\n"
@@ -456,11 +470,11 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.50 and scores["precision"] >= 0.55
+    assert scores["recall"] >= 0.51 and scores["precision"] >= 0.57
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0
-    assert scores["misattributions"] <= 11 and scores["false_positives"] <= 26
+    assert scores["misattributions"] <= 8 and scores["false_positives"] <= 26
 
 
 def test_a_total_training_cost_is_one_runs_cost(kb):

@@ -37,7 +37,7 @@ def attribute(text: str, spans: list[Span], mentions: list[Mention], sents) -> d
     in_sentence = mentions_by_sentence(mentions, sents)
     previous_end, asked = 0, False
     previous_paragraph: list[Mention] = []
-    topic = _topic(mentions)
+    topic = article_topic(mentions)
     for sentence in sents:
         if "\n\n" in text[previous_end : sentence.start]:  # a new paragraph: only a leading "It" reaches back
             previous_paragraph, antecedent = antecedent or previous_paragraph, []
@@ -95,7 +95,9 @@ def table_spans(
 ) -> list[tuple[Span, Attribution]]:
     """The numbers in tables, each about the model its own cell, its row or its column names. In
     an article about one family, a row or column labelled by a size alone ("70B") is the member
-    of that size (`sizes`: each sized model's parameter count, by slug)."""
+    of that size (`sizes`: each sized model's parameter count, by slug); in an article about one
+    model, a table that names none ("| Total parameters | 175 billion |") is about that model."""
+    topic = article_topic(mentions)
     starts = [s.start for s in sents]
     named = [m for m in mentions if m.kind in MODEL_KINDS]
     named_starts = [m.start for m in named]
@@ -116,7 +118,10 @@ def table_spans(
                 sentence=sentence,
                 text=cell.text[span.start : end - cell.start],
             )
-            found.append((span, _table_subject(entry, named, named_starts, members)))
+            attribution = _table_subject(entry, named, named_starts, members)
+            if attribution.how == "unattributed" and topic and span.quantity in ABOUT_A_RUN:
+                attribution = Attribution(topic, "topic")
+            found.append((span, attribution))
     return found
 
 
@@ -148,7 +153,7 @@ def mentions_by_sentence(mentions: list[Mention], sents) -> dict[int, list[Menti
     return grouped
 
 
-def _topic(mentions: list[Mention]) -> str | None:
+def article_topic(mentions: list[Mention]) -> str | None:
     """The one model a whole article is about: the only one it names, and more than in passing."""
     named = [m.subject for m in mentions if m.kind in MODEL_KINDS]
     return named[0] if len(named) >= TOPIC_MENTIONS and len(set(named)) == 1 else None
