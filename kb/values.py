@@ -54,7 +54,7 @@ _H = r"(?:(?:gpu|accelerator|chip|tpu|[a-z]+\d+[a-z0-9]*)[- ]?){1,2}"  # "GPU", 
 # (pattern, unit kind, multiplier to the canonical unit); first match wins.
 UNIT_WORDS = [
     (r"petaflop/?s?[- ]days?|pf(?:lop)?s?[- ]days?", FLOP, 8.64e19),
-    (rf"per {_H}hours?\b|/ ?{_H}hours?\b|per accelerator-hour", MONEY_PER_HOUR, 1.0),
+    (rf"per {_H}(?:per )?hours?\b|/ ?{_H}hours?\b|per accelerator-hour", MONEY_PER_HOUR, 1.0),
     (r"(?:an|per|a|/) ?(?:hour|hr|h)\b", MONEY_PER_HOUR, 1.0),
     (rf"{_H}years?\b", GPU_HOURS, 8766.0),
     (rf"{_H}weeks?\b", GPU_HOURS, 168.0),

@@ -248,6 +248,16 @@ def test_an_hourly_price_belongs_to_the_one_accelerator_its_sentence_names(kb):
     assert mixed["subject"] is None and mixed["status"] == "unattributed"  # two accelerators: which one?
 
 
+@pytest.mark.parametrize("rate", ["$1 per A100 GPU per hour", "1 US dollar per A100 GPU per hour"])
+def test_a_rental_rate_beside_a_training_cost_is_no_purchase_price(kb, rate):
+    """The cost was read as the A100's purchase price, and judged implausible by 2,500x."""
+    found = factchecked(kb, f"Assuming about {rate}, GPT-4 cost $63 million.")
+    assert {(c["quantity"], c["subject"]) for c in found} == {
+        ("gpu_hour_price_usd", "a100-40gb"),
+        ("training_cost_usd", "gpt-4"),
+    }
+
+
 def test_a_clear_antecedent_carries_the_model(kb):
     claims = factchecked(kb, "PaLM was announced in 2022. It was trained on 6,144 TPU v4 chips.")
     assert [(c["subject"], c["status"]) for c in claims] == [("palm", "checked")]
@@ -470,7 +480,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.51 and scores["precision"] >= 0.57
+    assert scores["recall"] >= 0.52 and scores["precision"] >= 0.58
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0

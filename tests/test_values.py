@@ -55,6 +55,7 @@ CASES = [
     ("355 GPU-years", 355 * 8766, 355 * 8766, GPU_HOURS),
     ("3,000 GPU weeks", 3000 * 168, 3000 * 168, GPU_HOURS),
     ("1.7 million A100 GPU hours", 1.7 * M, 1.7 * M, GPU_HOURS),
+    ("1 US dollar per A100 GPU per hour", 1, 1, MONEY_PER_HOUR),
     ("$10,000-15,000 each", 10_000, 15_000, MONEY),
     ("$500,000 to $4.6 million", 500_000, 4.6 * M, MONEY),  # no scale borrowed by a full number
     ("$2 to $4 per hour", 2, 4, MONEY_PER_HOUR),

@@ -47,6 +47,7 @@ from kb.factcheck.patterns import (
     RANGE_START,
     RANGED,
     RATE,
+    RENTAL,
     RUN,
     SCALE,
     SIZE_CLASS,
@@ -256,7 +257,8 @@ def _money(found: Found, value: Range | None) -> Span | None:
         hardware = _only_hardware(found.near) or _only_hardware(found.sentence.text)
         return found.span("gpu_hour_price_usd", hourly, "unspecified", hardware)
     hardware = _only_hardware(found.near)
-    if hardware and PER_UNIT.search(before[-50:] + found.raw + after[:50]) and not TRAINING.search(found.near):
+    purchase = PER_UNIT.search(before[-50:] + found.raw + after[:50]) and not RENTAL.search(found.near)
+    if hardware and purchase and not TRAINING.search(found.near):
         if WHOLE_CLUSTER.search(after[:40]):
             return None  # "each A100 at $9,900: almost $10M to set up a cluster": a purchase, not a price
         return found.span("hardware_price_usd", value, "hardware_purchase", hardware)

@@ -39,13 +39,15 @@ PATTERNS = [
         rf"between\s+{QUAL}{AMOUNT}\s+and\s+{QUAL}{AMOUNT_TAIL}|"
         rf"(?:(?:from|anywhere from|anywhere between)\s+)?{QUAL}{AMOUNT}\+?(?:\s*(?:-|–|—|to)\s*{QUAL}{AMOUNT_TAIL})?)"
         rf"(?:,?\s+(?:if not|or even)\s+{AMOUNT})?"
-        rf"(?:\s*(?:per|an|a|/)\s*(?:{HW}[- ]?)?(?:hour|hr|h)\b)?",
+        rf"(?:\s*(?:per|an|a|/)\s*(?:{HW}[- ]?){{0,2}}(?:(?:per|an|a|/)\s*)?(?:hour|hr|h)\b)?",
     ),
     ("money", rf"{QUAL}{VAGUE},?\s+(?:of\s+)?(?:US\s)?dollars"),
     # "5 million dollars", "5,576 Millionen US-Dollar": the currency written after the figure
     (
         "money",
-        rf"{QUAL}{EDGE}(?:{NUM})(?:\s?(?:{SCALE}|{GERMAN_SCALE}))?\s*(?:US[- ]?)?(?:dollars?|euros?|USD|EUR)\b",
+        rf"{QUAL}{EDGE}(?:{NUM})(?:\s?(?:{SCALE}|{GERMAN_SCALE}))?\s*(?:US[- ]?)?(?:dollars?|euros?|USD|EUR)\b"
+        # "1 US dollar per A100 GPU per hour"
+        rf"(?:\s*(?:per|an|a|/)\s*(?:{HW}[- ]?){{0,2}}(?:(?:per|an|a|/)\s*)?(?:hour|hr|h)\b)?",
     ),
     ("vague_money", rf"{QUAL}{VAGUE}"),
     (
@@ -147,6 +149,9 @@ NOT_ACCELERATORS = re.compile(
     r"phone|subscription|licen[cs]e)\b",
     re.I,
 )
+RENTAL = re.compile(  # "$1 per A100 GPU per hour": the accelerator is rented by the hour, not bought
+    r"\bper\s+(?:[\w-]+\s+){0,3}(?:hour|hr)\b|/\s*(?:GPU-?)?h(?:ou)?r\b|\bhourly\b|\ban hour\b", re.I
+)
 PER_UNIT = re.compile(
     r"\beach\b|\bapiece\b|\bper (?:gpu|unit|card|chip|accelerator)\b|\bunit price|\bsells? for\b|"
     r"\bretail|\bpurchase price|\bbuy|\bcosts? (?:about|around|roughly)?\s*\$",
@@ -160,7 +165,7 @@ TOTAL = re.compile(  # a programme's cost; "a total training cost of $160k" is s
 )
 FINAL = re.compile(
     r"\bsingle (?:training )?run|\bfinal (?:training )?run|\btraining run\b|\bthe run\b|\bpre-?training\b|"
-    r"\binitial training|\bcompute alone|\bworth of compute|\bin compute\b|\bGPU time\b",
+    r"\binitial training|\bcompute alone|\b(?:worth )?of compute\b|\bin compute\b|\bGPU time\b",
     re.I,
 )
 DURATION_CONTEXT = re.compile(
