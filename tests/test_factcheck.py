@@ -258,6 +258,12 @@ def test_a_rental_rate_beside_a_training_cost_is_no_purchase_price(kb, rate):
     }
 
 
+def test_a_price_each_is_the_accelerator_s_whatever_the_sentence_trained(kb):
+    """It was read as Llama 3's training cost, and judged implausible by 200x."""
+    found = factchecked(kb, "Meta trained Llama 3 on 24,000 H100s, each costing about $30,000.")
+    assert [(c["quantity"], c["subject"]) for c in found if c["low"] == 30_000] == [("hardware_price_usd", "h100-sxm")]
+
+
 def test_a_clear_antecedent_carries_the_model(kb):
     claims = factchecked(kb, "PaLM was announced in 2022. It was trained on 6,144 TPU v4 chips.")
     assert [(c["subject"], c["status"]) for c in claims] == [("palm", "checked")]

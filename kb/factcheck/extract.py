@@ -28,6 +28,7 @@ from kb.factcheck.patterns import (
     DISTRACTOR,
     DOLLAR_WORDS,
     DURATION_CONTEXT,
+    EACH_BEFORE,
     EMPHASIS,
     FINAL,
     GAP_AFTER,
@@ -258,7 +259,8 @@ def _money(found: Found, value: Range | None) -> Span | None:
         return found.span("gpu_hour_price_usd", hourly, "unspecified", hardware)
     hardware = _only_hardware(found.near)
     purchase = PER_UNIT.search(before[-50:] + found.raw + after[:50]) and not RENTAL.search(found.near)
-    if hardware and purchase and not TRAINING.search(found.near):
+    # "trained on 24,000 H100s, each costing $30,000": a unit price, whatever the sentence trained
+    if hardware and (EACH_BEFORE.search(before[-30:]) or (purchase and not TRAINING.search(found.near))):
         if WHOLE_CLUSTER.search(after[:40]):
             return None  # "each A100 at $9,900: almost $10M to set up a cluster": a purchase, not a price
         return found.span("hardware_price_usd", value, "hardware_purchase", hardware)

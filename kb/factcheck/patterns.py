@@ -152,6 +152,9 @@ NOT_ACCELERATORS = re.compile(
 RENTAL = re.compile(  # "$1 per A100 GPU per hour": the accelerator is rented by the hour, not bought
     r"\bper\s+(?:[\w-]+\s+){0,3}(?:hour|hr)\b|/\s*(?:GPU-?)?h(?:ou)?r\b|\bhourly\b|\ban hour\b", re.I
 )
+EACH_BEFORE = re.compile(  # "…, each costing about [$30,000]"
+    r"\b(?:each|apiece)\b(?: (?:costing|priced at|selling for|at|for))?\s*(?:about|around|roughly)?\s*$", re.I
+)
 PER_UNIT = re.compile(
     r"\beach\b|\bapiece\b|\bper (?:gpu|unit|card|chip|accelerator)\b|\bunit price|\bsells? for\b|"
     r"\bretail|\bpurchase price|\bbuy|\bcosts? (?:about|around|roughly)?\s*\$",
