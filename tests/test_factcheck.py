@@ -264,6 +264,32 @@ def test_a_price_each_is_the_accelerator_s_whatever_the_sentence_trained(kb):
     assert [(c["quantity"], c["subject"]) for c in found if c["low"] == 30_000] == [("hardware_price_usd", "h100-sxm")]
 
 
+def test_a_line_that_ends_a_sentence_ends_it_and_a_cluster_is_no_model(kb):
+    """ "… $3 billion.\nxAI's …" ran on into the next line, which named Grok 3; and Colossus, xAI's
+    cluster, was an alias of Grok 3."""
+    found = factchecked(kb, "OpenAI's compute bill for 2024 was $3 billion.\nxAI's Colossus has 100,000 H100s.\n")
+    assert all(c["subject"] is None for c in found)
+
+
+def test_a_link_s_address_states_nothing(kb):
+    text = (
+        "See https://example.com/2024/phi-3-a-3-8b-parameter-model-on-3-3t-tokens for more. GPT-3 has 175B parameters."
+    )
+    assert [c["text"] for c in factchecked(kb, text)] == ["175B parameters"]
+
+
+def test_totals_after_a_per_machine_count_and_ranges_across_scales(kb):
+    text = (
+        "BLOOM was trained on 48 nodes with 8 A100 GPUs per node, for 384 GPUs in all. "
+        "GPT-4 is said to have 600B-1T parameters. While GPT-3's raw compute was ~$5M, "
+        "its total cost including research was far higher."
+    )
+    found = {(c["subject"], c["quantity"]): (c["low"], c["high"]) for c in factchecked(kb, text)}
+    assert found[("bloom", "num_gpus")] == (384, 384)
+    assert found[("gpt-4", "parameters")] == (600e9, 1e12)
+    assert found[("gpt-3", "training_cost_usd")] == (5e6, 5e6)  # the compute, not the programme
+
+
 def test_a_clear_antecedent_carries_the_model(kb):
     claims = factchecked(kb, "PaLM was announced in 2022. It was trained on 6,144 TPU v4 chips.")
     assert [(c["subject"], c["status"]) for c in claims] == [("palm", "checked")]
@@ -470,6 +496,12 @@ def test_a_common_slip_in_a_model_s_name_is_an_alias(kb):
     assert claim["subject"] == "mixtral-8x7b"
 
 
+def test_a_compute_cost_row_is_money(kb):
+    text = "GPT-3 is the subject. GPT-3 is large.\n\n| Item | Value |\n|---|---|\n| Compute cost | ~$4.6M – $5M |\n"
+    [cell] = factchecked(kb, text)
+    assert (cell["subject"], cell["quantity"], cell["low"], cell["high"]) == ("gpt-3", "training_cost_usd", 4.6e6, 5e6)
+
+
 def test_a_price_list_in_a_numbered_list_prices_configurations(kb):
     """Its columns line up after the list marker, and its chip counts are no training cluster."""
     text = "1. | Slice | Chips | Evaluation price (USD) |\n| --- | --- | --- |\n| v4-64 | 32 | $103.04 / hour |\n"
@@ -486,7 +518,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.52 and scores["precision"] >= 0.58
+    assert scores["recall"] >= 0.53 and scores["precision"] >= 0.58
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0

@@ -32,6 +32,7 @@ STATED_INPUTS = (
     "training_days",
     "gpu_hour_price_usd",
 )
+ADDRESS = re.compile(r"\bhttps?://[^\s)\]>\"']+|\bwww\.[^\s)\]>\"']+")
 HYPOTHETICAL = re.compile(  # plans and what-ifs: "on 512 GPUs it would take six months", "the plan is to finish"
     r"\b(?:would|will) (?:(?:probably|likely|only|still|then|need to|have to) )?"
     r"(?:take|cost|need|require|use|be needed|be required|run|last|consume)\b|"
@@ -95,14 +96,15 @@ def factcheck(text: str, cat: Catalogue, seed: int = DEFAULT_SEED, aliases: dict
     text, to_original = spell_out(text)
     aliases = aliases if aliases is not None else alias_table(cat)
     models = {slug: s.name for slug, s in cat.subjects.items() if s.kind == "model"}
-    mentions = find_mentions(text, aliases, families(models), cat.spellings)
-    sents = sentences(text)
-    spans, attributions, cells = _claims_in(text, mentions, sents, sized(models))
+    read = ADDRESS.sub(lambda m: " " * len(m.group()), text)  # a link's address names no model and states no claim
+    mentions = find_mentions(read, aliases, families(models), cat.spellings)
+    sents = sentences(read)
+    spans, attributions, cells = _claims_in(read, mentions, sents, sized(models))
     stated = _stated_inputs(spans, {span: a.subject for span, a in attributions.items()}, mentions, sents)
     report = Report(text)
     report.unchecked = max(0, len(spans) - MAX_FINDINGS) + max(0, cells - MAX_FINDINGS)
     judge = Judge(cat, np.random.default_rng(seed))
-    sentence_text = {s.index: s.text for s in sents}
+    sentence_text = {s.index: text[s.start : s.end] for s in sents}
     for span in spans[:MAX_FINDINGS]:
         report.findings.append(judge(span, attributions[span], sentence_text.get(span.sentence, ""), stated))
     if to_original is not None:  # number words were read as digits: point back at the words

@@ -93,7 +93,9 @@ class Sentence:
     text: str
 
 
-SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z\"“(])|\n\s*\n|\n(?=\s*[-*•#|A-Z\"“(])")
+SENTENCE_END = re.compile(  # a line that ends a sentence ends it whatever comes next: "… $3 billion.\nxAI's …"
+    r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z\"“(])|(?<=[.!?])[\"”’)]?[ \t]*\n\s*|\n\s*\n|\n(?=\s*[-*•#|A-Z\"“(])"
+)
 CONTEXT = 300  # characters either side of a value that can say what it measures; bounds the work per value
 
 

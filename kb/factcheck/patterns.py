@@ -14,6 +14,7 @@ CUR = r"(?:(?<![A-Za-z])US|(?<![A-Za-z]))[$€£]"  # US$ and $, not NT$ or HK$
 AMOUNT = rf"{CUR}\s?(?:{NUM})(?:\s?{SCALE})?"
 AMOUNT_TAIL = rf"(?:{CUR}\s?)?(?:{NUM})(?:\s?{SCALE})?"  # "$10,000-15,000": the second amount may omit the symbol
 EDGE = r"(?<![\w.$€£-])"  # a number starts a token: "H100 GPUs" holds no "100 GPUs"
+SCALED_EDGE = rf"(?:{EDGE}|(?<=\d[BMTK][-–]))"  # or ends a range: "600B-[1T parameters]", read back whole
 # the first end of a range, before the number a pattern reads: "between 1e25 and", "90 to", "7B-"
 RANGE_START = rf"(?:between\s+(?:{NUM})(?:\s?{SCALE})?\s+and|(?:{NUM})(?:\s?{SCALE})?\s*(?:-|–|—|to))\s*"
 PERCENT = rf"(?:(?:{NUM})\s?%?\s?(?:-|–|to)\s?(?:{NUM})|(?:{NUM}))\s?%"
@@ -66,11 +67,11 @@ PATTERNS = [
     ),
     (
         "params",
-        rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?[- ]?"
+        rf"{QUAL}{SCALED_EDGE}(?:{NUM})(?:\s?{SCALE})?\+?[- ]?"
         r"(?:(?:active|activated|total)\s+)?(?:parameters?|params)\b",
     ),
     ("params", rf"{QUAL}{EDGE}(?:{NUM})[\s-]?(?:[BbTtMm]|billion|trillion|million)[- ]parameter"),
-    ("tokens", rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s?tokens\b"),
+    ("tokens", rf"{QUAL}{SCALED_EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s?tokens\b"),
     (  # "384 active GPUs", "2,048 NVIDIA H800"
         "count_hw",
         rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s+(?:(?:active|total|NVIDIA|Nvidia|AMD|Google)\s+){{0,2}}{HW}",
@@ -168,7 +169,7 @@ TOTAL = re.compile(  # a programme's cost; "a total training cost of $160k" is s
 )
 FINAL = re.compile(
     r"\bsingle (?:training )?run|\bfinal (?:training )?run|\btraining run\b|\bthe run\b|\bpre-?training\b|"
-    r"\binitial training|\bcompute alone|\b(?:worth )?of compute\b|\bin compute\b|\bGPU time\b",
+    r"\binitial training|\bcompute alone|\b(?:worth )?of compute\b|\bin compute\b|\braw compute\b|\bGPU time\b",
     re.I,
 )
 DURATION_CONTEXT = re.compile(
@@ -205,8 +206,9 @@ SMALLER_MODELS = re.compile(  # "also trained smaller versions, with 8 and 62 bi
     r"\b(?:smaller|larger|other|distilled|reduced)\s+(?:\w+\s+)?(?:versions?|variants?|models?|sizes?|siblings?)\b",
     re.I,
 )
-ONE_MACHINE = re.compile(  # "a DGX-H100 … with 8 GPUs": one server's accelerators, not a training run's
-    r"\b(?:DGX|HGX|server|node|box|machine|instance|workstation|rig)\b[^.;]{0,40}$", re.I
+ONE_MACHINE = re.compile(  # "a DGX-H100 … with 8 GPUs": one server's accelerators, not a training run's;
+    # but "8 GPUs per node, for 384 GPUs": the total after the machine
+    r"(?<!per )(?<!each )(?<!every )\b(?:DGX|HGX|server|node|box|machine|instance|workstation|rig)\b[^.;]{0,40}$", re.I
 )
 HOUR_PRICE = re.compile(r"(?:per|an|a|/)\s*(?:\w+[- ])?(?:hour|hr|h)\b", re.I)
 VAGUE_COUNTS = {"a few": 3, "several": 4}  # number words proper are digits by now (numerals.spell_out)

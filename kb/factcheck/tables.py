@@ -32,9 +32,9 @@ HINTS = [
     (re.compile(r"param|size", re.I), "parameters"),
     (re.compile(r"token", re.I), "tokens"),
     (re.compile(r"(?:gpu|chip|accelerator|compute|tpu)[- ]?(?:hours|hrs)|\bhours\b", re.I), "GPU hours"),
+    (re.compile(r"cost|spend|budget", re.I), "training cost"),  # before FLOP: "Compute cost" is money
     (re.compile(r"\bflops?\b|compute", re.I), "FLOP"),
     (re.compile(r"mfu|utili[sz]ation", re.I), "MFU"),
-    (re.compile(r"cost|spend|budget", re.I), "training cost"),
     (re.compile(r"\bgpus\b|accelerators|chips|cluster", re.I), "GPUs"),
     (re.compile(r"duration|days|time|weeks", re.I), "training time"),
 ]
