@@ -109,13 +109,16 @@ def _build(
             write_the_rest()
             sorted_out = _sort_out(job, everything)
         results, todo = _kept(job, sorted_out, progress)
-        for start in range(0, len(todo), BATCH_PAGES):
-            batch = todo[start : start + BATCH_PAGES]
-            load_pages([pages[i] for i in batch])
+        batches = [todo[start : start + BATCH_PAGES] for start in range(0, len(todo), BATCH_PAGES)]
+        load_pages([pages[i] for i in batches[0]] if batches else [])
+        for n, batch in enumerate(batches):
+            following = [pages[i] for i in batches[n + 1]] if n + 1 < len(batches) else []
+            read_next = functools.partial(load_pages, following)  # while this batch renders, where it can
             if parallel and len(todo) > PARALLEL_PAGES:
-                results.extend(_in_processes(job, _render_chunk, batch, workers, progress=progress))
+                results.extend(_in_processes(job, _render_chunk, batch, workers, read_next, progress))
             else:
                 results.extend(_render_serially(job, batch, progress))
+                read_next()
             for i in batch:
                 pages[i].prepared = {}  # what was loaded for a batch goes with it
         searchable = [p.save_as for p in pages if p.template in SEARCHABLE] if search else None
