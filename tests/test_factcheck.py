@@ -378,6 +378,22 @@ def test_a_size_that_names_one_member_of_a_family_is_about_that_member(kb):
     assert {(c["quantity"], c["subject"]) for c in later} == {("training_tokens", None), ("parameters", "llama-2-70b")}
 
 
+def test_a_list_of_a_family_s_sizes_names_each_member(kb):
+    found = factchecked(kb, "Llama 3.1 is a family. Available in 8B, 70B and 405B sizes, these models are tuned.")
+    assert [(c["subject"], c["low"]) for c in found] == [
+        ("llama-3-1-8b", 8e9),
+        ("llama-3-1-70b", 70e9),
+        ("llama-3-1-405b", 405e9),
+    ]
+    # the first LLaMA came in 7B, 13B, 33B and 65B: this list is another family's, so it is no claim
+    assert factchecked(kb, "Llama was released in 7B, 13B, 34B and 70B variants.") == []
+
+
+def test_these_models_after_several_is_ambiguous(kb):
+    [claim] = factchecked(kb, "GPT-4 and Claude 3 Opus are large. These models cost $100 million to train.")
+    assert claim["subject"] is None and claim["status"] == "ambiguous"
+
+
 def test_a_claim_true_of_every_member_of_a_family_is_judged_for_the_family(kb):
     [claim] = factchecked(kb, "Llama 3.1 models were trained on over 15 trillion tokens.")
     assert (claim["subject"], claim["subject_name"], claim["status"]) == (None, "Llama 3.1", "checked")
@@ -518,7 +534,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.53 and scores["precision"] >= 0.58
+    assert scores["recall"] >= 0.54 and scores["precision"] >= 0.58
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0

@@ -100,13 +100,17 @@ def factcheck(text: str, cat: Catalogue, seed: int = DEFAULT_SEED, aliases: dict
     mentions = find_mentions(read, aliases, families(models), cat.spellings)
     sents = sentences(read)
     spans, attributions, cells = _claims_in(read, mentions, sents, sized(models))
-    stated = _stated_inputs(spans, {span: a.subject for span, a in attributions.items()}, mentions, sents)
+    stated = _stated_inputs(
+        [s for s in spans if not s.listed], {span: a.subject for span, a in attributions.items()}, mentions, sents
+    )  # a size in a list is no input: "PaLM in 8B, 62B and 540B" does not make PaLM 8B
     report = Report(text)
     report.unchecked = max(0, len(spans) - MAX_FINDINGS) + max(0, cells - MAX_FINDINGS)
     judge = Judge(cat, np.random.default_rng(seed))
     sentence_text = {s.index: text[s.start : s.end] for s in sents}
     for span in spans[:MAX_FINDINGS]:
-        report.findings.append(judge(span, attributions[span], sentence_text.get(span.sentence, ""), stated))
+        finding = judge(span, attributions[span], sentence_text.get(span.sentence, ""), stated)
+        if finding is not None:
+            report.findings.append(finding)
     if to_original is not None:  # number words were read as digits: point back at the words
         _restore(report, original, to_original, {s.index: s for s in sents})
     return report
@@ -158,12 +162,20 @@ class Judge:
         self.sizes = sized({slug: s.name for slug, s in cat.subjects.items() if s.kind == "model"})
         self.fresh = rng.bit_generator.state
 
-    def __call__(self, span: Span, attribution: Attribution, sentence: str, stated: dict) -> Finding:
+    def __call__(self, span: Span, attribution: Attribution, sentence: str, stated: dict) -> Finding | None:
+        """The finding for a claim; None for a size in a list that is no named model's ("7B, 13B
+        and 70B variants" of a family the article does not name): a bare size is no claim."""
         cat = self.cat
         subject = attribution.subject
         if span.quantity in PRICE_QUANTITIES:
             subject = cat.resolve(span.hardware) if span.hardware else None
-        if subject is None and (member := _member_by_size(span, attribution.candidates, self.sizes)):
+        if span.listed:  # "Llama 2 comes in 7B, 13B and 70B": each size is one member's, or nobody's
+            named = attribution.candidates if subject is None else (subject,)
+            member = _member_by_size(span, named, self.sizes) if _all_members(span.listed, named, self.sizes) else None
+            if member is None:
+                return None
+            subject, attribution = member, replace(attribution, subject=member, how="named")
+        elif subject is None and (member := _member_by_size(span, attribution.candidates, self.sizes)):
             subject, attribution = member, replace(attribution, subject=member, how="named")
         given = {k: g for k, g in stated.get(subject or "", {}).items() if k != span.quantity and g.note != span.text}
         status = _status(span, subject, attribution, sentence, given)
@@ -176,7 +188,12 @@ class Judge:
             span.quantity, span.value.low, span.value.high, span.value.currency, span.scope, subject, None, None,
             span.text, {},
         )  # fmt: skip
-        if status == "ambiguous" and attribution.family and (same := self._whole_family(spec, attribution)):
+        if (
+            status == "ambiguous"
+            and attribution.family
+            and not span.listed
+            and (same := self._whole_family(spec, attribution))
+        ):
             return Finding(span, subject, name, same, sentence)
         if status != "checked":
             verdict = Verdict("unverifiable", None, _why_not_judged(status, attribution, cat))
@@ -207,6 +224,12 @@ class Judge:
             explanation=f"{attribution.family} is a family ({names}); the claim is {worst.verdict} for each of them. "
             f"{worst.explanation}",
         )
+
+
+def _all_members(listed: tuple[float, ...], named: tuple[str, ...], sizes: dict[str, float]) -> bool:
+    """Whether every size of a list is a member's: "Llama in 7B, 13B, 34B and 70B" lists Llama 2,
+    not the first LLaMA (7B, 13B, 33B, 65B), whatever "Llama" alone would mean."""
+    return all(any(m in sizes and math.isclose(sizes[m], x, rel_tol=0.02) for m in named) for x in listed)
 
 
 def _member_by_size(span: Span, members: tuple[str, ...], sizes: dict[str, float]) -> str | None:

@@ -51,7 +51,9 @@ from kb.factcheck.patterns import (
     RENTAL,
     RUN,
     SCALE,
+    SIZE,
     SIZE_CLASS,
+    SIZE_LIST,
     SMALLER_MODELS,
     TOTAL,
     TRAINING,
@@ -83,6 +85,7 @@ class Span:
     scope: str
     sentence: int
     hardware: str | None = None
+    listed: tuple[float, ...] = ()  # the sizes of the list ("7B, 13B and 70B variants") this one is in
 
 
 @dataclass(frozen=True)
@@ -360,6 +363,17 @@ def _duration(found: Found) -> Span | None:
     return found.span("training_days", value, "final_training_run") if value else None
 
 
+def _size(found: Found) -> Span | None:
+    """One size of a list of a family's sizes: a parameter count, judged only for the one member
+    of that size (check.py), never for the family or a model of another size."""
+    value = _parse(found.raw, COUNT)
+    text = found.sentence.text
+    whole = next((m for m in SIZE_LIST.finditer(text) if m.start() <= found.a < m.end()), None)
+    sizes = [_parse(size, COUNT) for size in re.findall(SIZE, whole.group() if whole else found.raw)]
+    listed = tuple(size.low for size in sizes if size is not None and size.low is not None)
+    return replace(found.span("parameters", value), listed=listed) if value and listed else None
+
+
 READERS = {
     "phrase": _phrase,
     "money": _stated_money,
@@ -368,6 +382,7 @@ READERS = {
     "gpu_time": _gpu_time,
     "energy": _energy,
     "params": _params,
+    "sizes": _size,
     "tokens": _tokens,
     "count_hw": _accelerators,
     "mfu": _mfu,

@@ -25,6 +25,7 @@ ANAPHORA = re.compile(  # words that refer back to the model named in an earlier
     r"the \d+(?:\.\d+)?[BT] (?:model|version))\b",
     re.I,
 )
+PLURAL_ANAPHORA = re.compile(r"\b(?:these|those|both) models\b|\bthis family\b", re.I)  # a family, or the models named
 # "A rival lab says its model…": a new party in the sentence, so "its" is not the model named before
 NEW_PARTY = re.compile(  # but "it is a mixture-of-experts model" describes the model named before
     r"(?<!\bis )(?<!\bwas )\b(?:a|an|another|one|other|some)\s+(?:[\w-]+\s+){0,2}"
@@ -257,9 +258,13 @@ def subject_for(
     models = [m for m in sentence_mentions if m.kind in ("model", "unknown", "generic", "family")]
     if models:
         return _in_sentence(span_start, span_end, models, Between(sentence_text, sentence_start))
-    if antecedent and (answers or ANAPHORA.search(sentence_text)) and not NEW_PARTY.search(sentence_text):
+    plural = PLURAL_ANAPHORA.search(sentence_text)
+    if antecedent and (answers or plural or ANAPHORA.search(sentence_text)) and not NEW_PARTY.search(sentence_text):
         if antecedent[0].kind == "family":  # named in another sentence: too far to judge for the whole family
             return Attribution(None, "ambiguous", antecedent[0].candidates)
+        named = tuple(dict.fromkeys(m.subject for m in antecedent))
+        if plural and len(named) > 1:  # "GPT-4 and Claude 3 … these models": which one?
+            return Attribution(None, "ambiguous", named)
         return Attribution(antecedent[0].subject, "antecedent")
     return Attribution(None, "unattributed", tuple(dict.fromkeys(m.subject for m in antecedent)))
 

@@ -14,6 +14,10 @@ CUR = r"(?:(?<![A-Za-z])US|(?<![A-Za-z]))[$€£]"  # US$ and $, not NT$ or HK$
 AMOUNT = rf"{CUR}\s?(?:{NUM})(?:\s?{SCALE})?"
 AMOUNT_TAIL = rf"(?:{CUR}\s?)?(?:{NUM})(?:\s?{SCALE})?"  # "$10,000-15,000": the second amount may omit the symbol
 EDGE = r"(?<![\w.$€£-])"  # a number starts a token: "H100 GPUs" holds no "100 GPUs"
+SIZE = r"\d+(?:\.\d+)?\s?[BMT]\b"
+SIZED_THINGS = r"(?:parameters?|params|variants?|versions?|sizes?|models?)\b"
+SIZE_LIST_REST = rf"(?:\s*,\s*{SIZE})*\s*,?\s*(?:and|or)\s+{SIZE}[- ]?{SIZED_THINGS}"
+SIZE_LIST = re.compile(rf"{SIZE}{SIZE_LIST_REST}", re.I)
 SCALED_EDGE = rf"(?:{EDGE}|(?<=\d[BMTK][-–]))"  # or ends a range: "600B-[1T parameters]", read back whole
 # the first end of a range, before the number a pattern reads: "between 1e25 and", "90 to", "7B-"
 RANGE_START = rf"(?:between\s+(?:{NUM})(?:\s?{SCALE})?\s+and|(?:{NUM})(?:\s?{SCALE})?\s*(?:-|–|—|to))\s*"
@@ -72,6 +76,8 @@ PATTERNS = [
     ),
     ("params", rf"{QUAL}{EDGE}(?:{NUM})[\s-]?(?:[BbTtMm]|billion|trillion|million)[- ]parameter"),
     ("tokens", rf"{QUAL}{SCALED_EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s?tokens\b"),
+    # "in 7B, 13B, 34B, and 70B variants": each size of a list that ends in what they are sizes of
+    ("sizes", rf"(?<![\w.$€£-]){SIZE}(?={SIZE_LIST_REST})|(?:(?<=\band )|(?<=\bor )){SIZE}(?=[- ]?{SIZED_THINGS})"),
     (  # "384 active GPUs", "2,048 NVIDIA H800"
         "count_hw",
         rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s+(?:(?:active|total|NVIDIA|Nvidia|AMD|Google)\s+){{0,2}}{HW}",
@@ -101,6 +107,7 @@ CUES = {
     "gpu_time": ("hour", "year", "week", "day", "-h"),
     "energy": ("wh", "watt"),
     "params": ("param",),
+    "sizes": ("param", "variant", "version", "size", "model"),
     "tokens": ("token",),
     "mfu": ("mfu", "utili"),
     "duration": ("day", "week", "month"),
@@ -208,7 +215,8 @@ SMALLER_MODELS = re.compile(  # "also trained smaller versions, with 8 and 62 bi
 )
 ONE_MACHINE = re.compile(  # "a DGX-H100 … with 8 GPUs": one server's accelerators, not a training run's;
     # but "8 GPUs per node, for 384 GPUs": the total after the machine
-    r"(?<!per )(?<!each )(?<!every )\b(?:DGX|HGX|server|node|box|machine|instance|workstation|rig)\b[^.;]{0,40}$", re.I
+    r"(?<!per )(?<!each )(?<!every )\b(?:DGX|HGX|server|node|box|machine|instance|workstation|rig)\b[^.;]{0,40}$",
+    re.I,
 )
 HOUR_PRICE = re.compile(r"(?:per|an|a|/)\s*(?:\w+[- ])?(?:hour|hr|h)\b", re.I)
 VAGUE_COUNTS = {"a few": 3, "several": 4}  # number words proper are digits by now (numerals.spell_out)
