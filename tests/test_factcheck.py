@@ -389,6 +389,13 @@ def test_a_list_of_a_family_s_sizes_names_each_member(kb):
     assert factchecked(kb, "Llama was released in 7B, 13B, 34B and 70B variants.") == []
 
 
+def test_it_after_a_family_is_judged_for_the_family_where_every_member_agrees(kb):
+    text = "Llama 2 is a family of models. It was trained on 2 trillion tokens. It used 3.3M GPU hours."
+    tokens, hours = factchecked(kb, text)
+    assert (tokens["subject_name"], tokens["verdict"]) == ("Llama 2", "consistent")
+    assert hours["status"] == "ambiguous" and hours["explanation"].startswith("Needs review: Llama 2 is a family (")
+
+
 def test_these_models_after_several_is_ambiguous(kb):
     [claim] = factchecked(kb, "GPT-4 and Claude 3 Opus are large. These models cost $100 million to train.")
     assert claim["subject"] is None and claim["status"] == "ambiguous"
@@ -534,7 +541,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.54 and scores["precision"] >= 0.58
+    assert scores["recall"] >= 0.54 and scores["precision"] >= 0.59
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0

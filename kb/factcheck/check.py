@@ -259,6 +259,10 @@ def _why_not_judged(status: str, attribution: Attribution, cat: Catalogue) -> st
     names = [cat.subjects[c].name if c in cat.subjects else c for c in attribution.candidates]
     if status == "hypothetical":
         return "Needs review: the sentence states a plan or a what-if, not a fact, so it is not judged."
+    if status == "ambiguous" and attribution.family:
+        return (
+            f"Needs review: {attribution.family} is a family ({_listed(names)}); the number could be about any of them."
+        )
     if status == "ambiguous":
         return f"Needs review: the sentence names {_listed(names)}, and the number could be about any of them."
     if attribution.how == "compared":

@@ -260,8 +260,8 @@ def subject_for(
         return _in_sentence(span_start, span_end, models, Between(sentence_text, sentence_start))
     plural = PLURAL_ANAPHORA.search(sentence_text)
     if antecedent and (answers or plural or ANAPHORA.search(sentence_text)) and not NEW_PARTY.search(sentence_text):
-        if antecedent[0].kind == "family":  # named in another sentence: too far to judge for the whole family
-            return Attribution(None, "ambiguous", antecedent[0].candidates)
+        if antecedent[0].kind == "family":  # judged for the family only where every member gets the same verdict
+            return Attribution(None, "ambiguous", antecedent[0].candidates, antecedent[0].text)
         named = tuple(dict.fromkeys(m.subject for m in antecedent))
         if plural and len(named) > 1:  # "GPT-4 and Claude 3 … these models": which one?
             return Attribution(None, "ambiguous", named)
