@@ -525,6 +525,20 @@ def test_a_compute_cost_row_is_money(kb):
     assert (cell["subject"], cell["quantity"], cell["low"], cell["high"]) == ("gpt-3", "training_cost_usd", 4.6e6, 5e6)
 
 
+def test_a_model_page_s_spec_sheet_is_read_as_a_table(kb):
+    """A label on one line and its value on the next, under the model's name; layer and expert
+    counts are no parameter counts."""
+    text = (
+        "Llama 4 Behemoth\n\nTotal Parameters\n2T\nModality\nMultimodal\n"
+        "Active Experts\n2\nHidden Dimension Size\n16384\nActive Parameters\n288B\n"
+    )
+    found = {(c["subject"], c["quantity"], c["low"]) for c in factchecked(kb, text)}
+    assert found == {
+        ("llama-4-behemoth-preview", "parameters", 2e12),
+        ("llama-4-behemoth-preview", "active_parameters", 288e9),
+    }
+
+
 def test_a_price_list_in_a_numbered_list_prices_configurations(kb):
     """Its columns line up after the list marker, and its chip counts are no training cluster."""
     text = "1. | Slice | Chips | Evaluation price (USD) |\n| --- | --- | --- |\n| v4-64 | 32 | $103.04 / hour |\n"
@@ -541,7 +555,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.54 and scores["precision"] >= 0.59
+    assert scores["recall"] >= 0.55 and scores["precision"] >= 0.59
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0

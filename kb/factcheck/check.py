@@ -18,7 +18,7 @@ from kb.factcheck.attribute import UNNAMED, attribute, mentions_by_sentence, tab
 from kb.factcheck.extract import Span, extract, sentences
 from kb.factcheck.link import Attribution, Mention, families, find_mentions, sized
 from kb.factcheck.numerals import spell_out
-from kb.factcheck.tables import find_tables
+from kb.factcheck.tables import find_spec_sheets, find_tables
 from kb.quantities import PRICE_QUANTITIES, label_of
 from kb.verdict import Verdict
 
@@ -121,7 +121,7 @@ def _claims_in(
 ) -> tuple[list[Span], dict[Span, Attribution], int]:
     """The claims in prose and in tables, each with who it is about, and how many table cells there
     were; `sizes` are the sized models' parameter counts, by slug."""
-    tables = find_tables(text)
+    tables = sorted(find_tables(text) + find_spec_sheets(text), key=lambda t: t.start)
     table_starts = [t.start for t in tables]
 
     def in_table(position: int) -> bool:

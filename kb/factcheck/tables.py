@@ -1,5 +1,6 @@
-"""Markdown tables read as tables: a number in a cell is about the model its row (or column)
-names, and measures what its column header (or row label) says. Pure: text in, cells out.
+"""Tables read as tables: a number in a cell is about the model its row (or column) names, and
+measures what its column header (or row label) says. Markdown tables, and the spec sheets of model
+pages (a label on one line, its value on the next). Pure: text in, cells out.
 
     | Metric      | DeepSeek-V3 | GPT-4 (est.) |
     |-------------|-------------|--------------|
@@ -23,7 +24,7 @@ HINTS = [
     (
         re.compile(
             r"per[- ]token|per[- ]second|/s\b|inference|memory|ram\b|vram|bandwidth|context|vocab|transistor|"
-            r"release|date|price per|tdp|power|node",
+            r"release|date|price per|tdp|power|node|dimension|hidden|layers?\b|heads?\b|\bexperts?\b(?!\s+param)",
             re.I,
         ),
         None,
@@ -128,3 +129,49 @@ def _numbers(text: str, block: list[tuple[int, int]]) -> list[TableCell]:
             if hint is not None and any(c.isdigit() for c in cell.text):
                 cells.append(TableCell(cell, hint, tuple(c for c in (cell, row[0], column) if c is not None)))
     return cells
+
+
+SPEC_LABEL = re.compile(r"[A-Z][A-Za-z ()/&'-]{2,40}")  # "Active Parameters": words, no digits, no full stop
+SPEC_VALUE = re.compile(r"[~≈<>]?\s?\d[\d.,]*\s?[A-Za-z%+]{0,12}")  # "2T", "288.0B", "16"
+SHEET_GAP = 20  # lines: label/value pairs this close belong to one sheet
+MIN_PAIRS = 2
+
+
+def find_spec_sheets(text: str) -> list[Table]:
+    """A model page's spec sheet, read as a table of one column:
+
+        Llama 4 Behemoth
+        Active Parameters
+        2T
+
+    gives "2T" with the hint "active parameters", about the model the headings above it name."""
+    lines = [m.span() for m in re.finditer(r"[^\n]+", text)]
+    pairs = [
+        i
+        for i in range(len(lines) - 1)
+        if lines[i + 1][0] == lines[i][1] + 1
+        and SPEC_LABEL.fullmatch(text[slice(*lines[i])].strip())
+        and SPEC_VALUE.fullmatch(text[slice(*lines[i + 1])].strip())
+    ]
+    sheets: list[list[int]] = []
+    for i in pairs:
+        if sheets and i - sheets[-1][-1] <= SHEET_GAP:
+            sheets[-1].append(i)
+        else:
+            sheets.append([i])
+    return [_sheet(text, lines, sheet) for sheet in sheets if len(sheet) >= MIN_PAIRS]
+
+
+def _sheet(text: str, lines: list[tuple[int, int]], pairs: list[int]) -> Table:
+    headings = [
+        Cell(a, b, text[a:b])
+        for a, b in reversed(lines[max(0, pairs[0] - 6) : pairs[0]])
+        if b - a <= 60 and text[b - 1] not in ".:!?"
+    ]
+    cells = []
+    for i in pairs:
+        label, value = (Cell(a, b, text[a:b]) for a, b in lines[i : i + 2])
+        hint = _hint(label.text)
+        if hint is not None:
+            cells.append(TableCell(value, hint, (value, label, *headings)))
+    return Table(lines[pairs[0]][0], lines[pairs[-1] + 1][1], tuple(cells))
