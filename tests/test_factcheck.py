@@ -312,6 +312,11 @@ def test_an_article_about_one_model_owns_its_unnamed_figures(kb):
     assert [c["subject"] for c in passing] == [None]  # named once, in passing: not what the article is about
     two = factchecked(kb, "BLOOM and GPT-3 are both large. BLOOM is open.\n\n- 384 A100 GPUs")
     assert [c["subject"] for c in two] == [None]
+    article = "BLOOM was trained in France. BLOOM is open.\n\n"
+    [definite] = factchecked(kb, article + "The final model took 3.5 months to train.")
+    assert definite["subject"] == "bloom"  # "the model" of an article about one model is that one
+    [indefinite] = factchecked(kb, article + "A rival model took 3.5 months to train.")
+    assert indefinite["subject"] is None
 
 
 def test_an_unverifiable_claim_says_what_is_missing_in_plain_words(kb):
@@ -555,7 +560,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.55 and scores["precision"] >= 0.59
+    assert scores["recall"] >= 0.55 and scores["precision"] >= 0.60
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0

@@ -55,20 +55,16 @@ def attribute(text: str, spans: list[Span], mentions: list[Mention], sents) -> d
                 sentence.start,
                 answers=asked,
             )
-            if (
-                found.how == "unattributed"
-                and span.quantity not in PRICE_QUANTITIES
-                and UNNAMED_MODEL.search(sentence.text)
-            ):
+            unnamed = UNNAMED_MODEL.search(sentence.text)
+            about_the_topic = (
+                topic and not named_here and span.quantity in ABOUT_A_RUN and not IN_GENERAL.search(sentence.text)
+            )
+            if found.how != "unattributed" or span.quantity in PRICE_QUANTITIES:
+                pass
+            elif about_the_topic and (not unnamed or unnamed.group().lower().startswith("the ")):
+                found = Attribution(topic, "topic")  # "the final model took 34 days", in an article about one
+            elif unnamed:
                 found = Attribution(UNNAMED, "unnamed")
-            elif (
-                found.how == "unattributed"
-                and topic
-                and not named_here
-                and span.quantity in ABOUT_A_RUN
-                and not IN_GENERAL.search(sentence.text)
-            ):
-                found = Attribution(topic, "topic")
             result[span] = found
         named = [m for m in here if m.kind in MODEL_KINDS]
         if named:
