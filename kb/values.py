@@ -182,6 +182,7 @@ def _normalise(text: str) -> str:
     s = re.sub(r"(?<=\d) (?=\d{3}(?!\d))", "", s)  # "1 287" thin-space grouping
     s = re.sub(r"\bin\s+(?:cloud\s+)?comput(?:e|ing)\b|\bof compute\b|\bto train\b|\bworth\b", " ", s)
     s = FEW_TENS.sub(lambda m: f"{m.group(1)} tens of {PLURAL_OF[m.group(2)]}", s)
+    s = re.sub(r"\b(a few|several) hundred (thousand|million|billion)s?\b", r"\1 hundreds of \2s", s)
     s = s.replace("'s", "").replace("’s", "")
     return " ".join(s.split()).strip(" .;:")
 

@@ -479,6 +479,8 @@ def test_more_ways_people_write_amounts_and_sizes(kb):
     assert found[("arctic", "gpu_hours")] == (None, 3_000 * 168)  # not 3,000 GPUs
     assert found[("claude-3-5-sonnet", "training_cost_usd")] == (1e7, 1e8)  # tens of millions
     assert found[("gemma-2-27b", "parameters")] == (27e9, 27e9)
+    [vague] = factchecked(kb, "Claude 3 Opus reportedly cost a few hundred million dollars to train.")
+    assert (vague["low"], vague["high"]) == (2e8, 9e8)  # not 100 million
 
 
 def test_the_dense_part_of_a_hybrid_is_not_the_model(kb):

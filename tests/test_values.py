@@ -42,6 +42,7 @@ CASES = [
     ("billions", 1 * B, 10 * B, COUNT),
     ("tens of millions", 10 * M, 100 * M, COUNT),
     ("a few $10M's", 10 * M, 100 * M, MONEY),  # Amodei's phrase: tens of millions
+    ("a few hundred million dollars", 200 * M, 900 * M, MONEY),
     ("under US$6 million", None, 6 * M, MONEY),
     ("hundreds of millions, if not billions, of dollars", 100 * M, 10 * B, MONEY),
     ("$50 million to well over $100 million", 50 * M, None, MONEY),

@@ -27,7 +27,8 @@ QUAL = (
     r"about|around|roughly|approximately|some|close to|up to|under|less than|below|just under|an estimated)\s+|~\s*)?"
 )
 VAGUE = (
-    r"(?:(?:a few|several)\s+)?(?:(?:tens|hundreds|dozens)\s+of\s+)?(?:thousands|millions|billions|trillions)"
+    r"(?:(?:a few|several)\s+hundred\s+(?:thousand|million|billion)|"
+    r"(?:(?:a few|several)\s+)?(?:(?:tens|hundreds|dozens)\s+of\s+)?(?:thousands|millions|billions|trillions))"
     r"(?:,?\s+(?:if not|or even|perhaps even|maybe even)\s+(?:(?:tens|hundreds)\s+of\s+)?"
     r"(?:thousands|millions|billions|trillions))?"
 )
