@@ -341,6 +341,7 @@ def test_a_duration_range_is_read_whole_and_a_gap_is_no_duration(kb):
     "text",
     [
         "Models with over 100 billion parameters have changed the field.",  # a class of models
+        "New chips enable single models with 100T+ parameters.",  # a class, bounded by a plus
         "Gemma 2 became the best model under 150 billion parameters.",
         "The lab's cloud spend for training and inference: $7B in 2024.",  # a company's spending
         "Its capex for training clusters reached $20 billion.",
@@ -566,7 +567,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0
-    assert scores["misattributions"] <= 8 and scores["false_positives"] <= 26
+    assert scores["misattributions"] <= 8 and scores["false_positives"] <= 25
 
 
 def test_a_total_training_cost_is_one_runs_cost(kb):

@@ -315,7 +315,8 @@ def _params(found: Found) -> Span | None:
         return None
     if DENSE_PART.match(after):
         return None
-    if SIZE_CLASS.search(before[-40:]) and BOUND.match(found.raw):  # "models with over 100 billion parameters"
+    # "models with over 100 billion parameters", "models with 100T+ parameters": a class of models
+    if SIZE_CLASS.search(before[-40:]) and (BOUND.match(found.raw) or "+" in found.raw):
         return None
     active = ACTIVE.search(found.raw) or ACTIVE_AFTER.match(after)
     return found.span("active_parameters" if active else "parameters", value)
