@@ -34,6 +34,7 @@ from kb.factcheck.patterns import (
     GAP_AFTER,
     HARDWARE_NAMES,
     HOUR_PRICE,
+    INFERENCE,
     NOT_ACCELERATORS,
     NUM,
     ONE_MACHINE,
@@ -344,7 +345,7 @@ def _accelerators(found: Found) -> Span | None:
         return None
     if re.match(r"[\s-]*(?:GPU[- ]?)?(?:hours|years|days)", after, re.I) or re.match(r"\s*(?:GB|TB)\b", after):
         return None  # accelerator-hours, and memory
-    if PER_UNIT.search(after[:12]) or ONE_MACHINE.search(found.before):
+    if PER_UNIT.search(after[:12]) or ONE_MACHINE.search(found.before) or INFERENCE.search(after[:60]):
         return None
     return found.span("num_gpus", value, "final_training_run", _only_hardware(raw))
 

@@ -75,7 +75,7 @@ PATTERNS = [
         rf"{QUAL}{SCALED_EDGE}(?:{NUM})(?:\s?{SCALE})?\+?[- ]?"
         r"(?:(?:active|activated|total)\s+)?(?:parameters?|params)\b",
     ),
-    ("params", rf"{QUAL}{EDGE}(?:{NUM})[\s-]?(?:[BbTtMm]|billion|trillion|million)[- ]parameter"),
+    ("params", rf"{QUAL}{EDGE}(?:{NUM})[\s-]?(?:[BbTtMm]|billion|trillion|million)[- ]parameters?\b"),
     ("tokens", rf"{QUAL}{SCALED_EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s?tokens\b"),
     # "in 7B, 13B, 34B, and 70B variants": each size of a list that ends in what they are sizes of
     ("sizes", rf"(?<![\w.$€£-]){SIZE}(?={SIZE_LIST_REST})|(?:(?<=\band )|(?<=\bor )){SIZE}(?=[- ]?{SIZED_THINGS})"),
@@ -214,6 +214,7 @@ SMALLER_MODELS = re.compile(  # "also trained smaller versions, with 8 and 62 bi
     r"\b(?:smaller|larger|other|distilled|reduced)\s+(?:\w+\s+)?(?:versions?|variants?|models?|sizes?|siblings?)\b",
     re.I,
 )
+INFERENCE = re.compile(r"^[^.;]*\b(?:for|during|at) inference\b|^[^.;]*\bto (?:serve|run) (?:it|the model)\b", re.I)
 ONE_MACHINE = re.compile(  # "a DGX-H100 … with 8 GPUs": one server's accelerators, not a training run's;
     # but "8 GPUs per node, for 384 GPUs": the total after the machine
     r"(?<!per )(?<!each )(?<!every )\b(?:DGX|HGX|server|node|box|machine|instance|workstation|rig)\b[^.;]{0,40}$",
