@@ -442,6 +442,15 @@ def test_rates_and_parts_are_not_totals(kb):
     assert [(c["quantity"], c["text"]) for c in factchecked(kb, text)] == [("hardware_price_usd", "$10,000")]
 
 
+def test_what_a_company_owns_a_server_uses_or_a_product_allows_is_no_training_run(kb):
+    text = (
+        "DeepSeek operates about 50,000 GPUs, including 10,000 H800 units. "
+        "If one DGX server runs at full power for an hour, it will consume 6.5 kWh.\n\n"
+        "| Spec | H100 | B200 |\n|---|---|---|\n| Max cluster size | 256 GPUs | 10,000+ GPUs |\n"
+    )
+    assert factchecked(kb, text) == []
+
+
 def test_a_range_is_read_whole_whatever_it_measures(kb):
     text = "GPT-4 needed between 1e25 and 1e26 FLOP over 90 to 100 days on 20,000 to 25,000 A100 GPUs."
     found = {c["quantity"]: (c["low"], c["high"]) for c in factchecked(kb, text)}
@@ -564,11 +573,11 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.55 and scores["precision"] >= 0.61
+    assert scores["recall"] >= 0.55 and scores["precision"] >= 0.62
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0
-    assert scores["misattributions"] <= 8 and scores["false_positives"] <= 23
+    assert scores["misattributions"] <= 8 and scores["false_positives"] <= 17
 
 
 def test_a_total_training_cost_is_one_runs_cost(kb):

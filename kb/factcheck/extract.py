@@ -33,11 +33,13 @@ from kb.factcheck.patterns import (
     FINAL,
     GAP_AFTER,
     HARDWARE_NAMES,
+    HOLDINGS,
     HOUR_PRICE,
     INFERENCE,
     NOT_ACCELERATORS,
     NUM,
     ONE_MACHINE,
+    ONE_MACHINE_ENERGY,
     OPERATOR_AFTER,
     OPERATOR_BEFORE,
     OTHER_PERIOD,
@@ -304,7 +306,9 @@ def _gpu_time(found: Found) -> Span | None:
 
 def _energy(found: Found) -> Span | None:
     value = _parse(found.raw, MWH)
-    return found.span("energy_mwh", value, "final_training_run") if value else None
+    if value is None or ONE_MACHINE_ENERGY.search(found.before[-80:]):  # "one server … will consume 6.5 kWh"
+        return None
+    return found.span("energy_mwh", value, "final_training_run")
 
 
 def _params(found: Found) -> Span | None:
@@ -347,6 +351,8 @@ def _accelerators(found: Found) -> Span | None:
         return None  # accelerator-hours, and memory
     if PER_UNIT.search(after[:12]) or ONE_MACHINE.search(found.before) or INFERENCE.search(after[:60]):
         return None
+    if HOLDINGS.search(found.sentence.text) and not TRAINING.search(found.near):
+        return None  # "the company operates 50,000 GPUs, including 10,000 H800s": what it has, not a run
     return found.span("num_gpus", value, "final_training_run", _only_hardware(raw))
 
 

@@ -215,6 +215,13 @@ SMALLER_MODELS = re.compile(  # "also trained smaller versions, with 8 and 62 bi
     re.I,
 )
 INFERENCE = re.compile(r"^[^.;]*\b(?:for|during|at) inference\b|^[^.;]*\bto (?:serve|run) (?:it|the model)\b", re.I)
+HOLDINGS = re.compile(
+    r"\b(?:operates|owns|owned|stockpil\w*|inventory|infrastructure|purchas\w*|bought|ordered|acquir\w*|shipped)\b",
+    re.I,
+)
+ONE_MACHINE_ENERGY = re.compile(
+    r"\b(?:one|a single|each|per|the)\s+(?:DGX\s+|HGX\s+)?(?:server|node|machine|rack)\b", re.I
+)
 ONE_MACHINE = re.compile(  # "a DGX-H100 … with 8 GPUs": one server's accelerators, not a training run's;
     # but "8 GPUs per node, for 384 GPUs": the total after the machine
     r"(?<!per )(?<!each )(?<!every )\b(?:DGX|HGX|server|node|box|machine|instance|workstation|rig)\b[^.;]{0,40}$",

@@ -24,7 +24,8 @@ HINTS = [
     (
         re.compile(
             r"per[- ]token|per[- ]second|/s\b|inference|memory|ram\b|vram|bandwidth|context|vocab|transistor|"
-            r"release|date|price per|tdp|power|node|dimension|hidden|layers?\b|heads?\b|\bexperts?\b(?!\s+param)",
+            r"release|date|price per|tdp|power|node|dimension|hidden|layers?\b|heads?\b|\bexperts?\b(?!\s+param)|"
+            r"\bmax(?:imum)?\b",  # "Max cluster size": what a product allows, not what a run used
             re.I,
         ),
         None,
