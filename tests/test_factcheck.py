@@ -437,7 +437,8 @@ def test_rates_and_parts_are_not_totals(kb):
         "BLOOM used nodes with 8 A100 GPUs per node. PaLM also came in smaller versions with 8 and 62 billion "
         "parameters. GPT-3 fits on one DGX A100 server with 8 GPUs. For GPT-3, 300B tokens × 2 bytes is 600 GB. "
         "At $10,000 for each A100, that is $10 million to set up a cluster. Arctic has 128 experts at "
-        "3.66 billion parameters each. Falcon-180B needs 8 A100 GPUs and 400GB of memory for inference."
+        "3.66 billion parameters each. Falcon-180B needs 8 A100 GPUs and 400GB of memory for inference. "
+        "Nemotron-4 340B was trained in stages; the largest stage involved 7.6T tokens."
     )
     assert [(c["quantity"], c["text"]) for c in factchecked(kb, text)] == [("hardware_price_usd", "$10,000")]
 
@@ -573,11 +574,11 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.55 and scores["precision"] >= 0.62
+    assert scores["recall"] >= 0.55 and scores["precision"] >= 0.63
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0
-    assert scores["misattributions"] <= 8 and scores["false_positives"] <= 17
+    assert scores["misattributions"] <= 8 and scores["false_positives"] <= 16
 
 
 def test_a_total_training_cost_is_one_runs_cost(kb):

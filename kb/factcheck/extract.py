@@ -58,6 +58,7 @@ from kb.factcheck.patterns import (
     SIZE_CLASS,
     SIZE_LIST,
     SMALLER_MODELS,
+    STAGE,
     TOTAL,
     TRAINING,
     VAGUE_COUNTS,
@@ -338,7 +339,9 @@ def _mfu(found: Found) -> Span | None:
 
 def _tokens(found: Found) -> Span | None:
     value = _parse(found.raw, COUNT)
-    return found.span("training_tokens", value, "final_training_run") if value else None
+    if value is None or STAGE.search(found.before[-60:]):  # "this stage involved 7.6T tokens": a part of the run
+        return None
+    return found.span("training_tokens", value, "final_training_run")
 
 
 def _accelerators(found: Found) -> Span | None:

@@ -210,6 +210,11 @@ WHOLE_CLUSTER = re.compile(r"\bcluster\b|\bset ?up\b|\bfleet\b", re.I)
 DENSE_PART = re.compile(  # "a 10B dense transformer in parallel with 128 experts": one part of a hybrid
     r"^\s*dense\b(?=.*\bexperts?\b)", re.I
 )
+STAGE = re.compile(  # one stage of a run, not the run
+    r"\b(?:this|that|one|each|the (?:first|second|third|largest|longest|last))\s+"
+    r"(?:training\s+)?(?:stage|phase)\b[^.]*$",
+    re.I,
+)
 SMALLER_MODELS = re.compile(  # "also trained smaller versions, with 8 and 62 billion parameters": not the model
     r"\b(?:smaller|larger|other|distilled|reduced)\s+(?:\w+\s+)?(?:versions?|variants?|models?|sizes?|siblings?)\b",
     re.I,
