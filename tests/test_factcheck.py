@@ -456,6 +456,13 @@ def test_a_range_is_read_whole_whatever_it_measures(kb):
     text = "GPT-4 needed between 1e25 and 1e26 FLOP over 90 to 100 days on 20,000 to 25,000 A100 GPUs."
     found = {c["quantity"]: (c["low"], c["high"]) for c in factchecked(kb, text)}
     assert found == {"training_flop": (1e25, 1e26), "training_days": (90, 100), "num_gpus": (20_000, 25_000)}
+    text = "Sora was estimated to need 4,200-10,500 Nvidia H100 GPUs for 1 month. GPT-3 took one week to train."
+    found = [(c["quantity"], c["low"], c["high"]) for c in factchecked(kb, text)]
+    assert ("num_gpus", 4_200, 10_500) in found  # not "500 Nvidia H100"
+    assert [(q, round(low)) for q, low, _ in found if q == "training_days"] == [
+        ("training_days", 30),
+        ("training_days", 7),
+    ]
 
 
 def test_active_parameters_however_the_experts_are_counted(kb):
@@ -574,7 +581,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.55 and scores["precision"] >= 0.63
+    assert scores["recall"] >= 0.56 and scores["precision"] >= 0.63
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0

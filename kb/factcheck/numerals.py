@@ -17,7 +17,7 @@ WORD = (
 )
 FOLLOWED_BY = (
     r"(?:million|billion|trillion|percent|parameters?|params|tokens|GPUs?|chips|accelerators|TPUs?|"
-    r"days|weeks|months|years|hours|dollars|[A-Z]+\d+\w*)\b"
+    r"days?|weeks?|months?|years?|hours?|dollars|[A-Z]+\d+\w*)\b"
 )
 # "a few hundred million" is a vague amount (values.parse reads it), not 100 million
 PHRASE = re.compile(rf"(?<!\ba few )(?<!several )\b{WORD}(?:(?:[\s-]+|\s+and\s+){WORD})*(?=[\s-]+{FOLLOWED_BY})", re.I)

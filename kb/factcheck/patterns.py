@@ -13,7 +13,9 @@ GERMAN_SCALE = r"(?:Tausend|Millionen|Milliarden|Mio\.|Mrd\.|Mio\b|Mrd\b)"
 CUR = r"(?:(?<![A-Za-z])US|(?<![A-Za-z]))[$€£]"  # US$ and $, not NT$ or HK$
 AMOUNT = rf"{CUR}\s?(?:{NUM})(?:\s?{SCALE})?"
 AMOUNT_TAIL = rf"(?:{CUR}\s?)?(?:{NUM})(?:\s?{SCALE})?"  # "$10,000-15,000": the second amount may omit the symbol
-EDGE = r"(?<![\w.$€£-])"  # a number starts a token: "H100 GPUs" holds no "100 GPUs"
+EDGE = (
+    r"(?<![\w.$€£-])(?<!\d[,'’\u2009\u202f])"  # a number starts a token: no "100 GPUs" in "H100 GPUs" or "10,500 GPUs"
+)
 SIZE = r"\d+(?:\.\d+)?\s?[BMT]\b"
 SIZED_THINGS = r"(?:parameters?|params|variants?|versions?|sizes?|models?)\b"
 SIZE_LIST_REST = rf"(?:\s*,\s*{SIZE})*\s*,?\s*(?:and|or)\s+{SIZE}[- ]?{SIZED_THINGS}"
@@ -81,7 +83,7 @@ PATTERNS = [
     ("sizes", rf"(?<![\w.$€£-]){SIZE}(?={SIZE_LIST_REST})|(?:(?<=\band )|(?<=\bor )){SIZE}(?=[- ]?{SIZED_THINGS})"),
     (  # "384 active GPUs", "2,048 NVIDIA H800"
         "count_hw",
-        rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s+(?:(?:active|total|NVIDIA|Nvidia|AMD|Google)\s+){{0,2}}{HW}",
+        rf"{QUAL}(?:{EDGE}|(?<=\d[-–]))(?:{NUM})(?:\s?{SCALE})?\+?\s+(?:(?:active|total|NVIDIA|Nvidia|AMD|Google)\s+){{0,2}}{HW}",
     ),
     (
         "mfu",
@@ -92,7 +94,7 @@ PATTERNS = [
     ),
     (  # "1-2 weeks": the second number after a hyphen starts the match, and the range is read back
         "duration",
-        rf"{QUAL}(?:{EDGE}|(?<=\d[-–]))(?:{NUM}|a few|several)(?:\s+(?:days|weeks|months)|-(?:day|week|month))\b",
+        rf"{QUAL}(?:{EDGE}|(?<=\d[-–]))(?:{NUM}|a few|several)(?:\s+(?:days?|weeks?|months?)|-(?:day|week|month))\b",
     ),
 ]
 COMPILED = [(kind, re.compile(p, re.IGNORECASE if kind != "count_hw" else 0)) for kind, p in PATTERNS]
