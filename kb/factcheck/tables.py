@@ -19,6 +19,7 @@ FRAMED = re.compile(r"^[ \t]*(?:(?:\d+[.)]|[-*+])[ \t]+)?\|.*\|[ \t]*$")
 LIST_MARKER = re.compile(r"[ \t]*(?:\d+[.)]|[-*+])[ \t]+(?=\|)")  # "3. | Cloud TPU type |": a table in a list
 SEPARATOR = re.compile(r"^[\s|:\-—–]+$")
 CELL = re.compile(r"[^|]+")
+UNIT_PRICE = "each"  # followed by the labels, so that the accelerator a column names is the one priced
 # What a header or row label says a number measures, as the words the extractor reads beside it.
 HINTS = [
     (
@@ -34,6 +35,7 @@ HINTS = [
     (re.compile(r"param|size", re.I), "parameters"),
     (re.compile(r"token", re.I), "tokens"),
     (re.compile(r"(?:gpu|chip|accelerator|compute|tpu)[- ]?(?:hours|hrs)|\bhours\b", re.I), "GPU hours"),
+    (re.compile(r"\b(?:list |unit |retail |purchase )?price\b|\bmsrp\b", re.I), UNIT_PRICE),
     (re.compile(r"cost|spend|budget", re.I), "training cost"),  # before FLOP: "Compute cost" is money
     (re.compile(r"\bflops?\b|compute", re.I), "FLOP"),
     (re.compile(r"mfu|utili[sz]ation", re.I), "MFU"),
@@ -124,7 +126,10 @@ def _numbers(text: str, block: list[tuple[int, int]]) -> list[TableCell]:
         row = _cells(text, *span)
         for n, cell in enumerate(row[1:], 1):
             column = header[n] if n < len(header) else None
-            hint = _hint(*(c.text for c in (column, row[0]) if c is not None))
+            labels = [c.text for c in (column, row[0]) if c is not None]
+            hint = _hint(*labels)
+            if hint == UNIT_PRICE:  # "| List price | $25,000 |" under "H100": the price of each one
+                hint = " ".join([hint, *labels])
             if price_list and hint == "GPUs":  # the chips of a configuration it prices, not a training cluster
                 continue
             if hint is not None and any(c.isdigit() for c in cell.text):
