@@ -335,6 +335,8 @@ def test_a_duration_range_is_read_whole_and_a_gap_is_no_duration(kb):
     [taken] = factchecked(kb, "Training GPT-3 is estimated to have taken 34 days.")
     assert (taken["quantity"], taken["low"]) == ("training_days", 34)
     assert factchecked(kb, "Claude 3.5 Sonnet was trained 9-12 months before DeepSeek-V3 was released.") == []
+    [footnoted] = factchecked(kb, "DBRX took 2.5 months9 to train.")  # a footnote's number glued on
+    assert (footnoted["text"], round(footnoted["low"])) == ("2.5 months", 76)
 
 
 @pytest.mark.parametrize(
@@ -590,7 +592,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.57 and scores["precision"] >= 0.64
+    assert scores["recall"] >= 0.58 and scores["precision"] >= 0.64
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0

@@ -94,7 +94,8 @@ PATTERNS = [
     ),
     (  # "1-2 weeks": the second number after a hyphen starts the match, and the range is read back
         "duration",
-        rf"{QUAL}(?:{EDGE}|(?<=\d[-–]))(?:{NUM}|a few|several)(?:\s+(?:days?|weeks?|months?)|-(?:day|week|month))\b",
+        rf"{QUAL}(?:{EDGE}|(?<=\d[-–]))(?:{NUM}|a few|several)(?:\s+(?:days?|weeks?|months?)|-(?:day|week|month))"
+        r"(?:\b|(?=\d{1,2}\b))",  # "2.5 months9": a footnote's number glued on
     ),
 ]
 COMPILED = [(kind, re.compile(p, re.IGNORECASE if kind != "count_hw" else 0)) for kind, p in PATTERNS]
