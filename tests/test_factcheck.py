@@ -521,6 +521,8 @@ def test_a_table_cell_is_about_its_column_and_measures_its_row(kb):
         ("deepseek-v3", "active_parameters", "37B"),
         ("gpt-4", "active_parameters", "280B"),
     }
+    quotes = {c["text"]: c["sentence"] for c in factchecked(kb, text)}
+    assert quotes["37B"] == "| Parameters (Active) | 37B | 280B |"  # its row, not the whole table
 
 
 def test_a_family_table_labels_its_rows_by_size(kb):

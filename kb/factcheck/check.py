@@ -99,28 +99,32 @@ def factcheck(text: str, cat: Catalogue, seed: int = DEFAULT_SEED, aliases: dict
     read = ADDRESS.sub(lambda m: " " * len(m.group()), text)  # a link's address names no model and states no claim
     mentions = find_mentions(read, aliases, families(models), cat.spellings)
     sents = sentences(read)
-    spans, attributions, cells = _claims_in(read, mentions, sents, sized(models))
+    spans, attributions, cells, rows = _claims_in(read, mentions, sents, sized(models))
     stated = _stated_inputs(
         [s for s in spans if not s.listed], {span: a.subject for span, a in attributions.items()}, mentions, sents
     )  # a size in a list is no input: "PaLM in 8B, 62B and 540B" does not make PaLM 8B
     report = Report(text)
     report.unchecked = max(0, len(spans) - MAX_FINDINGS) + max(0, cells - MAX_FINDINGS)
     judge = Judge(cat, np.random.default_rng(seed))
-    sentence_text = {s.index: text[s.start : s.end] for s in sents}
+    sentence_at = {s.index: (s.start, s.end) for s in sents}
+    quoted = []  # what each finding quotes: its sentence, or a table cell's row
     for span in spans[:MAX_FINDINGS]:
-        finding = judge(span, attributions[span], sentence_text.get(span.sentence, ""), stated)
+        start, end = rows.get(span) or sentence_at.get(span.sentence, (span.start, span.end))
+        finding = judge(span, attributions[span], text[start:end], stated)
         if finding is not None:
             report.findings.append(finding)
+            quoted.append((start, end))
     if to_original is not None:  # number words were read as digits: point back at the words
-        _restore(report, original, to_original, {s.index: s for s in sents})
+        _restore(report, original, to_original, quoted)
     return report
 
 
 def _claims_in(
     text: str, mentions: list[Mention], sents: list, sizes: dict[str, float]
-) -> tuple[list[Span], dict[Span, Attribution], int]:
-    """The claims in prose and in tables, each with who it is about, and how many table cells there
-    were; `sizes` are the sized models' parameter counts, by slug."""
+) -> tuple[list[Span], dict[Span, Attribution], int, dict[Span, tuple[int, int]]]:
+    """The claims in prose and in tables, each with who it is about, how many table cells there
+    were, and where each table claim's row is (what it quotes); `sizes` are the sized models'
+    parameter counts, by slug."""
     tables = sorted(find_tables(text) + find_spec_sheets(text), key=lambda t: t.start)
     table_starts = [t.start for t in tables]
 
@@ -136,21 +140,22 @@ def _claims_in(
     ]
     attributions = attribute(text, spans, mentions, sents)
     cells = [entry for table in tables for entry in table.cells]
+    rows = {}
     for span, attribution in table_spans(cells[:MAX_FINDINGS], mentions, sents, sizes):
         spans.append(span)
         attributions[span] = attribution
+        end = text.find("\n", span.end)
+        rows[span] = (text.rfind("\n", 0, span.start) + 1, len(text) if end < 0 else end)
     spans.sort(key=lambda s: s.start)
-    return spans, attributions, len(cells)
+    return spans, attributions, len(cells), rows
 
 
-def _restore(report: Report, original: str, to_original: list[int], by_index: dict) -> None:
+def _restore(report: Report, original: str, to_original: list[int], quoted: list[tuple[int, int]]) -> None:
     report.text = original
-    for f in report.findings:
-        start, end = to_original[f.span.start], to_original[f.span.end]
-        f.span = replace(f.span, start=start, end=end, text=original[start:end])
-        sentence = by_index.get(f.span.sentence)
-        if sentence is not None:
-            f.sentence = original[to_original[sentence.start] : to_original[sentence.end]]
+    for f, (start, end) in zip(report.findings, quoted, strict=True):
+        a, b = to_original[f.span.start], to_original[f.span.end]
+        f.span = replace(f.span, start=a, end=b, text=original[a:b])
+        f.sentence = original[to_original[start] : to_original[end]]
 
 
 class Judge:
