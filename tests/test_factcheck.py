@@ -594,11 +594,16 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.575 and scores["precision"] >= 0.64
+    assert scores["recall"] >= 0.58 and scores["precision"] >= 0.64
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0
     assert scores["misattributions"] <= 8 and scores["false_positives"] <= 16
+
+
+def test_six_n_d_without_a_unit_is_training_compute(kb):
+    found = factchecked(kb, "Nemotron-4 340B saw 9T tokens, so 6 * 340B * 9T = 1.8E25.")
+    assert ("training_flop", 1.8e25) in {(c["quantity"], c["low"]) for c in found}
 
 
 def test_a_total_training_cost_is_one_runs_cost(kb):

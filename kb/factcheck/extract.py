@@ -296,6 +296,12 @@ def _flop(found: Found) -> Span | None:
     return found.span("training_flop", value, "final_training_run") if value else None
 
 
+def _six_nd(found: Found) -> Span | None:
+    """The result of 6 x N x D, written without its unit: FLOP."""
+    value = _parse(re.split(r"[=≈~]", found.raw)[-1].strip(), FLOP)
+    return found.span("training_flop", value, "final_training_run") if value else None
+
+
 def _gpu_time(found: Found) -> Span | None:
     raw = found.raw
     if not re.search(r"gpu|accelerator|chip|tpu|a100|h100|h800|v100|compute", raw + found.after[:20], re.I):
@@ -390,6 +396,7 @@ READERS = {
     "money": _stated_money,
     "vague_money": _vague_money,
     "flop": _flop,
+    "six_nd": _six_nd,
     "gpu_time": _gpu_time,
     "energy": _energy,
     "params": _params,

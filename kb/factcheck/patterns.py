@@ -63,6 +63,8 @@ PATTERNS = [
         rf"{QUAL}{EDGE}(?:{NUM})(?:\s?(?:x|×)\s?10\^\d+)?(?:\s?{SCALE})?\+?\s?"
         r"(?:petaflop/s[- ]days|pf-days|petaflop[- ]days|FLOPs?|floating[- ]point operations)",
     ),
+    # "6 * 340B * 9T = 1.8E25": the standard estimate of training compute, 6 x parameters x tokens
+    ("six_nd", rf"\b6\s?[*×x·]\s?{SIZE}\s?[*×x·]\s?{SIZE}\s?(?:=|≈|~)\s?(?:{NUM})(?!\s?(?:FLOP|floating))"),
     (
         "gpu_time",
         rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s?(?:{HW}[- ]?)?(?:(?:GPU|compute)[- ]?)?"
@@ -108,6 +110,7 @@ CUES = {
     "money": ("$", "€", "£"),
     "vague_money": ("illion", "housand"),
     "flop": ("flop", "floating"),
+    "six_nd": ("6",),
     "gpu_time": ("hour", "year", "week", "day", "-h"),
     "energy": ("wh", "watt"),
     "params": ("param",),
