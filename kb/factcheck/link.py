@@ -81,7 +81,7 @@ class Names:
 
     def lookup(self, written: str) -> tuple[str, str] | None:
         """(slug, kind) for a name as written, or None; a family's kind is "family"."""
-        key = alias_key(written)
+        key = _fold(written)
         if key not in self.aliases and key.endswith("s") and self.aliases.get(key[:-1], ("", ""))[1] == "hardware":
             key = key[:-1]  # "A100s"
         if key.isdigit() or len(key) < 3 or not _written_as_a_name(written):
@@ -183,7 +183,10 @@ def _model_stems(aliases: tuple[tuple[str, tuple[str, str]], ...]) -> frozenset[
 
 def _written_as_a_name(words: str) -> bool:
     """ "Transformer" or "GPT-4" name a model; "transformer" in running text is a common noun."""
-    return any(c.isupper() or c.isdigit() for c in words)
+    return words != words.lower() or DIGIT.search(words) is not None
+
+
+DIGIT = re.compile(r"\d")
 
 
 @functools.lru_cache(maxsize=65536)

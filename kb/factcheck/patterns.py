@@ -110,11 +110,11 @@ CUES = {
     "money": ("$", "€", "£"),
     "vague_money": ("illion", "housand"),
     "flop": ("flop", "floating"),
-    "six_nd": ("6",),
+    "six_nd": ("*", "×", "·", " x "),
     "gpu_time": ("hour", "year", "week", "day", "-h"),
     "energy": ("wh", "watt"),
     "params": ("param",),
-    "sizes": ("param", "variant", "version", "size", "model"),
+    "sizes": ("b,", "b and", "b or", "t,", "t and", "m,", "m and"),  # a list: "7b, 13b and 70b"
     "tokens": ("token",),
     "mfu": ("mfu", "utili"),
     "duration": ("day", "week", "month"),
