@@ -241,6 +241,11 @@ def test_a_number_is_never_pinned_on_a_model_named_elsewhere(kb, text):
         assert claim["explanation"].startswith("Needs review")
 
 
+def test_the_model_named_before_a_comparison_is_the_subject(kb):
+    [claim] = factchecked(kb, "Training the GPT-3 model like the one behind ChatGPT is said to need 3.14e23 FLOP.")
+    assert claim["subject"] == "gpt-3"  # not ChatGPT's, and not left unattributed
+
+
 def test_an_hourly_price_belongs_to_the_one_accelerator_its_sentence_names(kb):
     [claim] = factchecked(kb, "Several clouds now rent out H100 GPUs by the hour; at $2.50 per hour the bill adds up.")
     assert (claim["quantity"], claim["subject"], claim["status"]) == ("gpu_hour_price_usd", "h100-sxm", "checked")

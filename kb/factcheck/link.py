@@ -310,7 +310,11 @@ def _not_the_subject(
     last = before[-1]
     if span_start - last.end > 5 and COMPARED.search(between(last.start - 40, last.start)):
         # "…like the one used by ChatGPT is reported to…", "Compared with GPT-4, the cost was…": the
-        # model in the comparison is not what the number is about ("than GPT-3's $4.6M" would be)
+        # model in the comparison is not what the number is about ("than GPT-3's $4.6M" would be);
+        # the one model named before it is ("Training GPT-3, like the one behind ChatGPT, takes…")
+        earlier = {m.subject for m in before[:-1] if m.kind != "family" and m.subject != last.subject}
+        if len(earlier) == 1 and not COMPARED.search(between(before[0].start - 40, before[0].start)):
+            return Attribution(earlier.pop(), "named")
         return Attribution(None, "compared", (last.subject,))
     if (
         len(before) > 1
