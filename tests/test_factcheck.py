@@ -300,6 +300,8 @@ def test_a_clear_antecedent_carries_the_model(kb):
     assert [(c["subject"], c["status"]) for c in claims] == [("palm", "checked")]
     described = factchecked(kb, "DBRX came out in 2024. It is a mixture-of-experts model with 132B parameters.")
     assert [(c["subject"], c["quantity"]) for c in described] == [("dbrx", "parameters")]
+    run = factchecked(kb, "Training GPT-4 needed about 2e25 FLOP. At $1 an hour, this training run cost $63 million.")
+    assert ("gpt-4", "training_cost_usd") in {(c["subject"], c["quantity"]) for c in run}
 
 
 def test_an_article_about_one_model_owns_its_unnamed_figures(kb):
@@ -599,7 +601,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.58 and scores["precision"] >= 0.64
+    assert scores["recall"] >= 0.59 and scores["precision"] >= 0.65
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0

@@ -21,7 +21,8 @@ SIZE_SUFFIX = re.compile(r"\s*[-\s]?(\d+(?:\.\d+)?)\s?([BbMmTt])\b(?![- ]?(?:par
 ANAPHORA = re.compile(  # words that refer back to the model named in an earlier sentence
     r"^\W*(?:its|their|they|trained|pre-?trained|fine-?tuned)\b|\bthis architecture\b|"
     r"\b(?:it|this model|the model|that model|the (?:whole |full |final |entire |same )?"
-    r"(?:training )?run|this run|the (?:final |pre-?)?training|training (?:took|lasted|ran|used|required|needed)|"
+    r"(?:training )?run|this (?:training )?run|the (?:final |pre-?)?training|"
+    r"training (?:took|lasted|ran|used|required|needed)|"
     r"the \d+(?:\.\d+)?[BT] (?:model|version))\b",
     re.I,
 )
