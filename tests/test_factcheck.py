@@ -246,6 +246,12 @@ def test_the_model_named_before_a_comparison_is_the_subject(kb):
     assert claim["subject"] == "gpt-3"  # not ChatGPT's, and not left unattributed
 
 
+def test_the_model_a_figure_went_into_is_its_subject(kb):
+    text = "With over 200 million GPU-hours dedicated to training Grok 3, the cluster beats the one behind Grok 2."
+    [claim] = factchecked(kb, text)
+    assert claim["subject"] == "grok-3"
+
+
 def test_an_hourly_price_belongs_to_the_one_accelerator_its_sentence_names(kb):
     [claim] = factchecked(kb, "Several clouds now rent out H100 GPUs by the hour; at $2.50 per hour the bill adds up.")
     assert (claim["quantity"], claim["subject"], claim["status"]) == ("gpu_hour_price_usd", "h100-sxm", "checked")

@@ -225,6 +225,8 @@ COMPARED = re.compile(
     re.I,
 )
 FOLLOWING = re.compile(r"[\s-]*(?:the\s+)?")  # "175 billion parameter GPT-3": the number modifies the name
+# "200 million GPU-hours dedicated to training Grok 3": the model the figure went into
+TRAINING_OF = re.compile(r",?\s+(?:\w+\s+){0,2}(?:to|for|in)\s+(?:pre-?)?train(?:ing)?\s+(?:the\s+)?", re.I)
 COORDINATED = re.compile(r"\s*(?:,|and|or|&|,\s*and|,\s*or)\s*")
 NEAR = 80  # characters: a model named this close before a number is the one it is about
 
@@ -289,8 +291,9 @@ def _in_sentence(span_start: int, span_end: int, models: list[Mention], between:
     distinct = tuple(dict.fromkeys(m.subject for m in models))
     before = [m for m in models if m.start < span_start]
     following = [m for m in models if 0 <= m.start - span_end <= 12 and FOLLOWING.fullmatch(between(span_end, m.start))]
-    if following:
-        nearest: Mention | None = following[0]
+    trained = [m for m in models if 0 <= m.start - span_end <= 45 and TRAINING_OF.fullmatch(between(span_end, m.start))]
+    if following or trained:
+        nearest: Mention | None = (following or trained)[0]
     elif before and (other := _not_the_subject(span_start, before, distinct, between)):
         return other
     elif before and span_start - before[-1].end <= NEAR:
