@@ -99,13 +99,14 @@ def factcheck(text: str, cat: Catalogue, seed: int = DEFAULT_SEED, aliases: dict
     read = ADDRESS.sub(lambda m: " " * len(m.group()), text)  # a link's address names no model and states no claim
     mentions = find_mentions(read, aliases, families(models), cat.spellings)
     sents = sentences(read)
-    spans, attributions, cells, rows = _claims_in(read, mentions, sents, sized(models))
+    sizes = sized(models)
+    spans, attributions, cells, rows = _claims_in(read, mentions, sents, sizes)
     stated = _stated_inputs(
         [s for s in spans if not s.listed], {span: a.subject for span, a in attributions.items()}, mentions, sents
     )  # a size in a list is no input: "PaLM in 8B, 62B and 540B" does not make PaLM 8B
     report = Report(text)
     report.unchecked = max(0, len(spans) - MAX_FINDINGS) + max(0, cells - MAX_FINDINGS)
-    judge = Judge(cat, np.random.default_rng(seed))
+    judge = Judge(cat, np.random.default_rng(seed), sizes)
     sentence_at = {s.index: (s.start, s.end) for s in sents}
     quoted = []  # what each finding quotes: its sentence, or a table cell's row
     for span in spans[:MAX_FINDINGS]:
@@ -162,9 +163,9 @@ class Judge:
     """Gives each claim its verdict, or says why it is left for review. Every check starts from
     the same random state, so a claim's verdict does not depend on the claims before it."""
 
-    def __init__(self, cat: Catalogue, rng: np.random.Generator):
-        self.cat, self.rng = cat, rng
-        self.sizes = sized({slug: s.name for slug, s in cat.subjects.items() if s.kind == "model"})
+    def __init__(self, cat: Catalogue, rng: np.random.Generator, sizes: dict[str, float]):
+        """`sizes`: the parameter count each sized model's name states, by slug (link.sized)."""
+        self.cat, self.rng, self.sizes = cat, rng, sizes
         self.fresh = rng.bit_generator.state
 
     def __call__(self, span: Span, attribution: Attribution, sentence: str, stated: dict) -> Finding | None:

@@ -195,10 +195,16 @@ def _fold(word: str) -> str:
     return alias_key(word)
 
 
-def sized(names: dict[str, str]) -> dict[str, float]:
-    """The parameter count a model's name states ("Llama 2 70B": 70e9), by slug, for those that state one."""
+def _named_sizes(names: dict[str, str]) -> dict[str, tuple[str, float]]:
+    """The family and parameter count a model's name states ("Llama 2 70B": "Llama 2", 70e9), by
+    slug, for those that state one."""
     found = {slug: FAMILY_SIZE.match(name) for slug, name in names.items()}
-    return {slug: float(m.group(2)) * SCALES[m.group(3).lower()] for slug, m in found.items() if m}
+    return {slug: (m.group(1), float(m.group(2)) * SCALES[m.group(3).lower()]) for slug, m in found.items() if m}
+
+
+def sized(names: dict[str, str]) -> dict[str, float]:
+    """The parameter count a model's name states ("Llama 2 70B": 70e9), by slug."""
+    return {slug: size for slug, (_, size) in _named_sizes(names).items()}
 
 
 def families(names: dict[str, str]) -> dict[str, tuple[str, ...]]:
@@ -207,10 +213,8 @@ def families(names: dict[str, str]) -> dict[str, tuple[str, ...]]:
     `names` maps model slugs to their names; the result maps a folded family name to its models.
     A family name that is also an alias ("GPT-3" for GPT-3 175B) means that model."""
     members: dict[str, dict[str, float]] = {}
-    for slug, name in names.items():
-        m = FAMILY_SIZE.match(name)
-        if m:
-            members.setdefault(alias_key(m.group(1)), {})[slug] = float(m.group(2)) * SCALES[m.group(3).lower()]
+    for slug, (family, size) in _named_sizes(names).items():
+        members.setdefault(alias_key(family), {})[slug] = size
     return {key: tuple(sorted(sizes, key=sizes.__getitem__)) for key, sizes in members.items() if len(sizes) > 1}
 
 

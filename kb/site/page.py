@@ -45,15 +45,15 @@ class Page:
 
 def load_pages(pages: list[Page]) -> None:
     """Fills in what the pages load, one fetch per kind of load for all of them."""
-    groups: dict[Callable[[list], dict], list[Page]] = {}
+    groups: dict[Callable[[list], dict], list[tuple[Page, Hashable]]] = {}
     for page in pages:
         if page.load is not None:
-            groups.setdefault(page.load[0], []).append(page)
+            fetch, key = page.load
+            groups.setdefault(fetch, []).append((page, key))
     for fetch, group in groups.items():
-        loaded = fetch([page.load[1] for page in group if page.load is not None])
-        for page in group:
-            if page.load is not None:
-                page.prepared = loaded[page.load[1]]
+        loaded = fetch([key for _, key in group])
+        for page, key in group:
+            page.prepared = loaded[key]
 
 
 def brief(v: dict) -> dict:
