@@ -19,7 +19,7 @@ import html5lib
 import pytest
 from click.testing import CliRunner
 
-from kb import db
+from kb import db, writes
 from kb.cli import cli
 from kb.site import pages as pages_module
 from kb.site.build import build_site
@@ -386,6 +386,27 @@ def test_a_template_change_rerenders_pages_and_keeps_the_downloads(db_url, tmp_p
     assert first["claims.json"] == second["claims.json"] and first["claims.csv"] == second["claims.csv"]
     assert "History of verdicts" in (out / "claims" / "seed-gpt-3-1-to-12m.html").read_text()
     assert first["subjects/gpt-3.html"] == second["subjects/gpt-3.html"]
+
+
+def test_downloads_after_an_edit_are_what_a_fresh_build_writes(db_url, tmp_path, monkeypatch):
+    """A rebuild copies the runs of rows that did not change from the last build's files, and
+    only bytes it can check: a run someone altered in the live file is written again."""
+    monkeypatch.setattr("kb.site.downloads.RUN_ROWS", 4)
+    engine = db.make_engine(db_url)
+    with db.transaction(engine) as session:
+        build_site(session, tmp_path / "site", search=False)
+        writes.edit_claim(session, "seed-gpt-3-1-to-12m", {"quote": "an edited quote, with a comma"})
+    live = tmp_path / "site" / "claims.csv"
+    table = live.read_bytes()
+    assert table.count(b"GPT-4") > 1
+    live.write_bytes(table.replace(b"GPT-4", b"GPT-5", 1))
+    with db.transaction(engine) as session:
+        build_site(session, tmp_path / "site", search=False)
+        build_site(session, tmp_path / "fresh", search=False)
+    engine.dispose()
+    for name in ("claims.csv", "claims.json"):
+        assert (tmp_path / "site" / name).read_bytes() == (tmp_path / "fresh" / name).read_bytes()
+    assert b"an edited quote, with a comma" in (tmp_path / "site" / "claims.csv").read_bytes()
 
 
 def test_the_search_index_covers_claims_subjects_and_sources_and_follows_edits(db_url, tmp_path, monkeypatch):

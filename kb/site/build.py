@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import ctypes
 import functools
 import gc
 import hashlib
 import heapq
-import io
 import json
 import multiprocessing
 import os
@@ -24,9 +22,10 @@ from sqlmodel import Session
 
 from kb import store
 from kb.errors import KBError
+from kb.site.downloads import write_downloads
 from kb.site.listing import DATA_FILE, DATA_GLOBAL
 from kb.site.page import Page, load_pages
-from kb.site.pages import DOWNLOAD_COLUMNS, build_pages, download_row
+from kb.site.pages import build_pages
 from kb.site.render import DEFAULT_TEMPLATES, environment
 from kb.site.search import SEARCHABLE, index_site
 from kb.site.write import SiteWriter, clear_debris, exclusive
@@ -99,7 +98,7 @@ def _build(
 
     def write_the_rest():  # runs while the workers fingerprint the pages, when there are workers
         manifest["state"] = manifest["state"] or store.content_digest(session) + salt
-        _write_files(writer, job, templates, downloads)
+        manifest["downloads"] = _write_files(writer, job, templates, downloads, previous.get("downloads") or {})
 
     try:
         everything = list(range(len(pages)))
@@ -140,9 +139,12 @@ def _pages_without_gc(session: Session, base_url: str, search: bool) -> tuple[li
             gc.enable()
 
 
-def _write_files(writer: SiteWriter, job: _Job, templates: Path, downloads: dict) -> None:
-    """Everything but the pages: downloads, feeds, static files."""
-    _write_downloads(writer, downloads)
+def _write_files(writer: SiteWriter, job: _Job, templates: Path, downloads: dict, last: dict) -> dict:
+    """Everything but the pages: downloads, feeds, static files. Returns what the manifest keeps
+    of the downloads, given `last`, what the last build's manifest kept."""
+    kept = write_downloads(writer, downloads["views"], last)
+    listing = json.dumps(downloads["listing"], ensure_ascii=False, separators=(",", ":"))
+    writer.write(DATA_FILE, f"window.{DATA_GLOBAL} = {listing};\n")  # the index's data
     _write_feeds(writer, job.env, job.pages, downloads["views"], job.base_url)
     static = templates / "static"
     for path in sorted(static.rglob("*")):
@@ -151,6 +153,7 @@ def _write_files(writer: SiteWriter, job: _Job, templates: Path, downloads: dict
     if (templates / "favicon.ico").is_file():  # browsers ask for /favicon.ico whatever the page says
         writer.write("favicon.ico", (templates / "favicon.ico").read_bytes())
     writer.write(".gitkeep", b"")
+    return kept
 
 
 def _sort_out(job: _Job, indices: list[int]) -> list[tuple[int, str, bool]]:
@@ -407,50 +410,6 @@ def _digest(item: dict, memo: dict[int, bytes]) -> bytes:
     if key not in memo:
         memo[key] = hashlib.blake2b(pickle.dumps(item, protocol=5), digest_size=16).digest()
     return memo[key]
-
-
-def _write_downloads(writer: SiteWriter, downloads: dict) -> None:
-    """claims.json, claims.csv and the index's data file. The rows are made and written a
-    thousand at a time: at 100,000 claims the files are 140 MB, and held whole they were a
-    third of the build's memory."""
-    views = downloads["views"]
-    chunks = [views[start : start + ROWS_AT_ONCE] for start in range(0, len(views), ROWS_AT_ONCE)]
-
-    def claims_json():
-        yield json.dumps({"columns": list(DOWNLOAD_COLUMNS)}, ensure_ascii=False)[:-1] + ',"claims":['
-        for n, chunk in enumerate(chunks):
-            # No indent: the indenting encoder is pure Python and ten times slower.
-            rows = json.dumps([download_row(v) for v in chunk], ensure_ascii=False, separators=(",", ":"))
-            yield ("," if n else "") + rows[1:-1]
-        yield "]}\n"
-
-    def claims_csv():
-        buffer = io.StringIO()
-        out = csv.writer(buffer, lineterminator="\n")  # writes None as an empty cell
-        out.writerow(DOWNLOAD_COLUMNS)
-        for chunk in chunks:
-            rows = map(download_row, chunk)
-            out.writerows([_inert(cell) for cell in map(row.__getitem__, DOWNLOAD_COLUMNS)] for row in rows)
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-
-    writer.write_parts("claims.json", claims_json())
-    writer.write_parts("claims.csv", claims_csv())
-    listing = json.dumps(downloads["listing"], ensure_ascii=False, separators=(",", ":"))
-    writer.write(DATA_FILE, f"window.{DATA_GLOBAL} = {listing};\n")
-
-
-ROWS_AT_ONCE = 1_000
-
-
-def _inert(cell):
-    """A spreadsheet runs a cell that starts with = + - @ as a formula; a leading ' keeps it text.
-    Numbers stay numbers."""
-    return f"'{cell}" if cell.__class__ is str and cell[:1] in FORMULA_STARTS else cell
-
-
-FORMULA_STARTS = frozenset("=+-@\t\r")
 
 
 def _root(page: Page, base_url: str) -> str:

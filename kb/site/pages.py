@@ -19,7 +19,6 @@ from kb import evaluate, store
 from kb.display import humanize, show_range
 from kb.models import Assumption, Claim, Evaluation, Fact, Source, Subject
 from kb.quantities import PUBLISHED_STATUSES, label, label_of
-from kb.records import ClaimIn
 from kb.site.charts import range_chart, subject_chart
 from kb.site.listing import listing_data, listing_pages
 from kb.site.methodology import METHODOLOGY_INPUTS, methodology
@@ -365,16 +364,6 @@ def _tally(items: list[dict]) -> str:
     return counted + ": " + ", ".join(f"{n} {k}" for k, n in sorted(tally.items(), key=lambda kv: -kv[1]))
 
 
-# The downloads' columns: a claim's own fields as its record model defines them (less the editorial
-# ones: the status's reason, notes, assumptions, times and version), then its source's address and
-# its verdict.
-EDITORIAL = ("status_reason", "note", "assumptions", "created_at", "updated_at", "version")
-DOWNLOAD_COLUMNS = (
-    *(k for k in ClaimIn.field_names() if k not in EDITORIAL),
-    *("source_url", "verdict", "factor", "p5", "p50", "p95", "explanation"),
-)
-
-
 UNCHECKED: dict[str, Any] = {
     "explanation": None,
     "believe": None,
@@ -388,19 +377,6 @@ UNCHECKED: dict[str, Any] = {
 
 def _parse_details(text: str) -> dict:
     return {**UNCHECKED, **json.loads(text)} if text else dict(UNCHECKED)
-
-
-def download_row(v: dict) -> dict:
-    """A claim's row in claims.csv and claims.json, from its view-model."""
-    named = {
-        "subject": v["subject_slug"],
-        "currency": "USD" if v["quantity"].endswith("usd") else None,
-        "date": v["date"] or None,
-        "source": v["source_slug"],
-        "source_url": v["source_link"],
-        "verdict": v["verdict_key"],
-    }
-    return {k: named[k] if k in named else v[k] for k in DOWNLOAD_COLUMNS}
 
 
 def claim_review(v: dict, base_url: str) -> dict:

@@ -119,11 +119,11 @@ class SiteWriter:
             file.write(data)
         self.changed.append(relative)
 
-    def write_parts(self, relative: str, parts: Iterable[str]) -> None:
+    def write_parts(self, relative: str, parts: Iterable[bytes]) -> None:
         """write() for a file too large to hold at once (claims.json at 100,000 claims is 80 MB):
         written part by part, then replaced by a link to the live copy if its bytes are the same."""
         path = self._claim(relative)
-        with open(path, "w", encoding="utf-8", newline="") as file:
+        with open(path, "wb") as file:
             file.writelines(parts)
         live = sanitised_join(self.target, relative)
         if self.has_live and os.path.isfile(live) and filecmp.cmp(live, path, shallow=False):
