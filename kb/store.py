@@ -79,10 +79,10 @@ def alias_index(session: Session) -> dict[str, str]:
 
 def all_aliases(session: Session) -> dict[int, list[str]]:
     """aliases_of() for every subject, in one query."""
-    subjects = {ident(s): s for s in session.exec(select(Subject))}
+    subjects = {i: (name, slug) for i, name, slug in session.execute(select(Subject.id, Subject.name, Subject.slug))}
     aliases: dict[int, list[str]] = {i: [] for i in subjects}
     for subject_id, name in session.execute(select(Alias.subject_id, Alias.name).order_by(col(Alias.id))):
-        if name not in (subjects[subject_id].name, subjects[subject_id].slug):
+        if name not in subjects[subject_id]:
             aliases[subject_id].append(name)
     return aliases
 

@@ -18,9 +18,11 @@ from urllib.parse import unquote, urlsplit
 import html5lib
 import pytest
 from click.testing import CliRunner
+from sqlmodel import col, select
 
 from kb import db, writes
 from kb.cli import cli
+from kb.models import Fact, Source, Subject
 from kb.site import pages as pages_module
 from kb.site.build import build_site
 from kb.site.charts import subject_chart
@@ -470,6 +472,23 @@ def test_the_methodology_page_is_worked_out_again_only_when_its_inputs_change(db
     kb("fact", "add", "H100", "memory_gb", "96", "--basis", "published", "--source", "seed-cost-of-training-ai-models")
     kb("build", "--out", str(out))
     assert len(calls) == 2 and "96 GB" in (out / "methodology.html").read_text()
+
+
+def test_a_subject_page_follows_the_titles_of_the_sources_its_facts_cite(db_url, tmp_path):
+    """A subject page's facts are formatted only when it is rendered: renaming a source they
+    cite must still render it again."""
+    engine = db.make_engine(db_url)
+    with db.transaction(engine) as session:
+        build_site(session, tmp_path / "site", search=False)
+        fact = session.exec(select(Fact).where(col(Fact.source_id).is_not(None))).first()
+        source, subject = session.get(Source, fact.source_id), session.get(Subject, fact.subject_id)
+        assert source.title not in ("A renamed source",)
+        source.title = "A renamed source"
+        session.add(source)
+    with db.transaction(engine) as session:
+        build_site(session, tmp_path / "site", search=False)
+    engine.dispose()
+    assert "A renamed source" in (tmp_path / "site" / "subjects" / f"{subject.slug}.html").read_text()
 
 
 def test_an_up_to_date_site_is_rebuilt_when_anything_it_depends_on_changes(db_url, tmp_path):
