@@ -14,6 +14,7 @@ import csv
 import hashlib
 import io
 import json
+import operator
 import pickle
 import zlib
 from collections.abc import Iterator
@@ -35,15 +36,22 @@ MAX_RUN_ROWS = 4 * RUN_ROWS  # so that memory stays bounded whatever the slugs h
 
 def download_row(v: dict) -> tuple:
     """A claim's row in claims.csv and claims.json, from its view-model, in DOWNLOAD_COLUMNS order."""
-    named = {
-        "subject": v["subject_slug"],
-        "currency": "USD" if v["quantity"].endswith("usd") else None,
-        "date": v["date"] or None,
-        "source": v["source_slug"],
-        "source_url": v["source_link"],
-        "verdict": v["verdict_key"],
-    }
-    return tuple(named[k] if k in named else v[k] for k in DOWNLOAD_COLUMNS)
+    row = list(_FROM_VIEW(v))
+    row[_CURRENCY] = "USD" if v["quantity"].endswith("usd") else None
+    row[_DATE] = v["date"] or None
+    return tuple(row)
+
+
+# The view's key for each column; the currency's place is held by the quantity, which decides it.
+_VIEW_KEYS = {
+    "subject": "subject_slug",
+    "currency": "quantity",
+    "source": "source_slug",
+    "source_url": "source_link",
+    "verdict": "verdict_key",
+}
+_FROM_VIEW = operator.itemgetter(*(_VIEW_KEYS.get(k, k) for k in DOWNLOAD_COLUMNS))
+_CURRENCY, _DATE = DOWNLOAD_COLUMNS.index("currency"), DOWNLOAD_COLUMNS.index("date")
 
 
 def write_downloads(writer: SiteWriter, views: list[dict], last: dict) -> dict:
@@ -84,10 +92,11 @@ def _parts(views, runs, head: bytes, encode, between: bytes, tail: bytes, earlie
         if n:
             yield between
             offset += len(between)
-        data = earlier.find(digest)
+        data, check = earlier.find(digest)
         if data is None:
             data = encode([download_row(v) for v in views[start:end]])
-        pieces.append([digest, offset, len(data), _check(data)])
+            check = _check(data)
+        pieces.append([digest, offset, len(data), check])
         offset += len(data)
         yield data
     yield tail
@@ -105,11 +114,11 @@ class _Earlier:
         self.where = {p[0]: p[1:] for p in pieces if isinstance(p, list) and len(p) == 4}
         self.file: io.BufferedReader | None = None
 
-    def find(self, digest: str) -> bytes | None:
-        """The bytes of the run whose rows have this digest, if the last build wrote them and
-        they are still there unchanged."""
+    def find(self, digest: str) -> tuple[bytes | None, str]:
+        """The bytes of the run whose rows have this digest and their check, if the last build
+        wrote them and they are still there unchanged."""
         if digest not in self.where:
-            return None
+            return None, ""
         offset, length, check = self.where[digest]
         try:
             if self.file is None:
@@ -117,8 +126,8 @@ class _Earlier:
             self.file.seek(offset)
             data = self.file.read(length)
         except (OSError, TypeError, ValueError):
-            return None
-        return data if _check(data) == check else None
+            return None, ""
+        return (data, check) if _check(data) == check else (None, "")
 
     def close(self) -> None:
         if self.file is not None:
