@@ -408,6 +408,16 @@ def test_a_list_of_a_family_s_sizes_names_each_member(kb):
     ]
     # the first LLaMA came in 7B, 13B, 33B and 65B: this list is another family's, so it is no claim
     assert factchecked(kb, "Llama was released in 7B, 13B, 34B and 70B variants.") == []
+    # unless the article named that family: "Llama" is then short for it
+    after = factchecked(kb, "Meta has released Llama 2. Llama comes in 7B, 13B, 34B and 70B variants.")
+    assert [c["subject"] for c in after] == ["llama-2-7b", "llama-2-13b", "llama-2-34b", "llama-2-70b"]
+
+
+def test_a_chat_or_instruct_version_is_its_models(kb):
+    """ "Llama 2-Chat" is Llama 2 tuned for chat, not the first LLaMA followed by a word."""
+    for text in ("Llama 2-Chat has 70 billion parameters.", "We tested Llama 2-Chat. It has 70 billion parameters."):
+        [claim] = factchecked(kb, text)
+        assert (claim["subject"], claim["status"]) == ("llama-2-70b", "checked")
 
 
 def test_it_after_a_family_is_judged_for_the_family_where_every_member_agrees(kb):
@@ -607,7 +617,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.59 and scores["precision"] >= 0.65
+    assert scores["recall"] >= 0.62 and scores["precision"] >= 0.67
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0

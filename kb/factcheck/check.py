@@ -20,6 +20,7 @@ from kb.factcheck.link import Attribution, Mention, families, find_mentions, siz
 from kb.factcheck.numerals import spell_out
 from kb.factcheck.tables import find_spec_sheets, find_tables
 from kb.quantities import PRICE_QUANTITIES, label_of
+from kb.values import alias_key
 from kb.verdict import Verdict
 
 MAX_FINDINGS = 2000  # an article with more claims than this is a data file; checking each costs milliseconds
@@ -106,7 +107,8 @@ def factcheck(text: str, cat: Catalogue, seed: int = DEFAULT_SEED, aliases: dict
     )  # a size in a list is no input: "PaLM in 8B, 62B and 540B" does not make PaLM 8B
     report = Report(text)
     report.unchecked = max(0, len(spans) - MAX_FINDINGS) + max(0, cells - MAX_FINDINGS)
-    judge = Judge(cat, np.random.default_rng(seed), sizes)
+    named_families = {alias_key(m.text): m.candidates for m in mentions if m.kind == "family"}
+    judge = Judge(cat, np.random.default_rng(seed), sizes, named_families)
     sentence_at = {s.index: (s.start, s.end) for s in sents}
     quoted = []  # what each finding quotes: its sentence, or a table cell's row
     for span in spans[:MAX_FINDINGS]:
@@ -163,10 +165,25 @@ class Judge:
     """Gives each claim its verdict, or says why it is left for review. Every check starts from
     the same random state, so a claim's verdict does not depend on the claims before it."""
 
-    def __init__(self, cat: Catalogue, rng: np.random.Generator, sizes: dict[str, float]):
-        """`sizes`: the parameter count each sized model's name states, by slug (link.sized)."""
-        self.cat, self.rng, self.sizes = cat, rng, sizes
+    def __init__(
+        self, cat: Catalogue, rng: np.random.Generator, sizes: dict[str, float], families: dict[str, tuple[str, ...]]
+    ):
+        """`sizes`: the parameter count each sized model's name states, by slug (link.sized);
+        `families`: the families the article names, by folded name, with their members."""
+        self.cat, self.rng, self.sizes, self.families = cat, rng, sizes, families
         self.fresh = rng.bit_generator.state
+
+    def _fuller_family(self, written: str, listed: tuple[float, ...]) -> tuple[str, ...]:
+        """ "Llama comes in 7B, 13B, 34B and 70B", after the article named Llama 2: sizes the first
+        LLaMA never had, so "Llama" stands for the one family the article names whose name extends
+        it and which has every size listed; none where there is no such family, or several."""
+        short = alias_key(written)
+        fits = [
+            members
+            for name, members in self.families.items()
+            if name != short and name.startswith(short) and _all_members(listed, members, self.sizes)
+        ]
+        return fits[0] if len(fits) == 1 else ()
 
     def __call__(self, span: Span, attribution: Attribution, sentence: str, stated: dict) -> Finding | None:
         """The finding for a claim; None for a size in a list that is no named model's ("7B, 13B
@@ -177,6 +194,8 @@ class Judge:
             subject = cat.resolve(span.hardware) if span.hardware else None
         if span.listed:  # "Llama 2 comes in 7B, 13B and 70B": each size is one member's, or nobody's
             named = attribution.candidates if subject is None else (subject,)
+            if attribution.family and not _all_members(span.listed, named, self.sizes):
+                named = self._fuller_family(attribution.family, span.listed)
             member = _member_by_size(span, named, self.sizes) if _all_members(span.listed, named, self.sizes) else None
             if member is None:
                 return None

@@ -110,6 +110,9 @@ def _known_mentions(text: str, names: Names) -> list[Mention]:
                 start, end = words[i][0], words[i + n - 1][1]
                 written = text[start:end]  # "Chinchilla (70B" is no name: the "(70B params" after it is a claim
                 named = None if "\n" in written or written.count("(") != written.count(")") else names.lookup(written)
+                if named is None and n > 1 and VERSION_SUFFIX.search(written.rstrip(".")):  # "Llama 2-Chat": Llama 2
+                    written = VERSION_SUFFIX.sub("", written.rstrip("."))
+                    named, end = names.lookup(written), start + len(written)
                 if named:
                     found = _sized(text, start, end, *named, names.family)
                     break
