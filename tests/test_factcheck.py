@@ -592,6 +592,28 @@ def test_a_model_page_s_spec_sheet_is_read_as_a_table(kb):
     }
 
 
+def test_label_and_value_lines_of_a_worked_estimate_are_read_as_a_spec_sheet(kb):
+    """ "Duration (D) = 90 days" lines, about the one model the note is about; a figure per server
+    is no cluster, and a lone such line among prose is no sheet."""
+    text = (
+        "Estimating Gopher's training energy\n"
+        "  1. Duration (D) = 90 days = 2160 hours\n"
+        "  2. Number of TPUs (N) = 4096\n"
+        "  3. Chips per server (C) = 4\n"
+        "Assumption: Gopher was trained on TPU v3 chips."
+    )
+    found = {(c["subject"], c["quantity"], c["low"]) for c in factchecked(kb, text)}
+    assert found == {("gopher", "training_days", 90), ("gopher", "num_gpus", 4096)}
+    assert factchecked(kb, "Assumption: Gopher was trained on TPU v3.\n1. Number of TPUs (N) = 4096\n") == []
+
+
+def test_a_model_named_once_is_the_articles_topic_only_if_the_article_says_it_was_trained(kb):
+    trained = "The whole run took 90 days on 4,096 chips.\n\nWe assume Gopher was trained on TPU v3."
+    assert {c["subject"] for c in factchecked(kb, trained)} == {"gopher"}
+    in_passing = "The whole run took 90 days on 4,096 chips.\n\nEvery ChatGPT answer is served by a GPU."
+    assert {c["subject"] for c in factchecked(kb, in_passing)} == {None}
+
+
 def test_a_price_row_prices_each_accelerator_its_column_names(kb):
     text = "| Spec | H100 | B200 |\n|---|---|---|\n| List price (estimated) | $25,000-30,000 | $30,000-40,000 |\n"
     found = {(c["subject"], c["quantity"], c["low"], c["high"]) for c in factchecked(kb, text)}
@@ -617,7 +639,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.62 and scores["precision"] >= 0.67
+    assert scores["recall"] >= 0.64 and scores["precision"] >= 0.69
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0

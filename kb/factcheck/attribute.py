@@ -37,7 +37,7 @@ def attribute(text: str, spans: list[Span], mentions: list[Mention], sents) -> d
     in_sentence = mentions_by_sentence(mentions, sents)
     previous_end, asked = 0, False
     previous_paragraph: list[Mention] = []
-    topic = article_topic(mentions)
+    topic = article_topic(mentions, sents)
     for sentence in sents:
         if "\n\n" in text[previous_end : sentence.start]:  # a new paragraph: only a leading "It" reaches back
             previous_paragraph, antecedent = antecedent or previous_paragraph, []
@@ -93,7 +93,7 @@ def table_spans(
     an article about one family, a row or column labelled by a size alone ("70B") is the member
     of that size (`sizes`: each sized model's parameter count, by slug); in an article about one
     model, a table that names none ("| Total parameters | 175 billion |") is about that model."""
-    topic = article_topic(mentions)
+    topic = article_topic(mentions, sents)
     starts = [s.start for s in sents]
     named = [m for m in mentions if m.kind in MODEL_KINDS]
     named_starts = [m.start for m in named]
@@ -149,7 +149,17 @@ def mentions_by_sentence(mentions: list[Mention], sents) -> dict[int, list[Menti
     return grouped
 
 
-def article_topic(mentions: list[Mention]) -> str | None:
-    """The one model a whole article is about: the only one it names, and more than in passing."""
-    named = [m.subject for m in mentions if m.kind in MODEL_KINDS]
-    return named[0] if len(named) >= TOPIC_MENTIONS and len(set(named)) == 1 else None
+def article_topic(mentions: list[Mention], sents) -> str | None:
+    """The one model a whole article is about: the only one it names, and more than in passing:
+    twice, or once in a sentence about its training ("GPT-4 was trained in Azure"); "every
+    ChatGPT response" names a model in passing."""
+    named = [m for m in mentions if m.kind in MODEL_KINDS]
+    if not named or len({m.subject for m in named}) > 1:
+        return None
+    if len(named) >= TOPIC_MENTIONS:
+        return named[0].subject
+    at = bisect.bisect_right([s.start for s in sents], named[0].start) - 1
+    return named[0].subject if at >= 0 and ITS_TRAINING.search(sents[at].text) else None
+
+
+ITS_TRAINING = re.compile(r"\b(?:was|were|been|being)\s+(?:pre-?)?trained\b", re.I)

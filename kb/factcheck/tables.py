@@ -25,8 +25,9 @@ HINTS = [
     (
         re.compile(
             r"per[- ]token|per[- ]second|/s\b|inference|memory|ram\b|vram|bandwidth|context|vocab|transistor|"
-            r"release|date|price per|tdp|power|node|dimension|hidden|layers?\b|heads?\b|\bexperts?\b(?!\s+param)|"
-            r"\bmax(?:imum)?\b",  # "Max cluster size": what a product allows, not what a run used
+            r"release|date|price per|tdp|power|node|server|dimension|hidden|layers?\b|heads?\b|"
+            # "Max cluster size": what a product allows, not what a run used
+            r"\bexperts?\b(?!\s+param)|\bmax(?:imum)?\b",
             re.I,
         ),
         None,
@@ -39,7 +40,7 @@ HINTS = [
     (re.compile(r"cost|spend|budget", re.I), "training cost"),  # before FLOP: "Compute cost" is money
     (re.compile(r"\bflops?\b|compute", re.I), "FLOP"),
     (re.compile(r"mfu|utili[sz]ation", re.I), "MFU"),
-    (re.compile(r"\bgpus\b|accelerators|chips|cluster", re.I), "GPUs"),
+    (re.compile(r"\b[gt]pus\b|accelerators|chips|cluster", re.I), "GPUs"),
     (re.compile(r"duration|days|time|weeks", re.I), "training time"),
 ]
 
@@ -168,12 +169,45 @@ def find_spec_sheets(text: str) -> list[Table]:
     return [_sheet(text, lines, sheet) for sheet in sheets if len(sheet) >= MIN_PAIRS]
 
 
-def _sheet(text: str, lines: list[tuple[int, int]], pairs: list[int]) -> Table:
-    headings = [
+def find_inline_pairs(text: str) -> list[Table]:
+    """Lines that give a label and its value, as a worked estimate lists them, read as spec sheets:
+
+        2. Time (T) = 100 days = 100*24 hrs = 2400 hrs
+        3. Number of GPUs (N) = 25000
+
+    give "100 days" (training time) and "25000" (GPUs). Each line is a table of its own, so that
+    the prose between two of them is still read as prose; a lone line is not a sheet."""
+    lines = [m.span() for m in re.finditer(r"[^\n]+", text)]
+    pairs = [(i, m) for i, (a, b) in enumerate(lines) if (m := INLINE_PAIR.fullmatch(text, a, b))]
+    tables = []
+    for n, (i, m) in enumerate(pairs):
+        near = [j for j, _ in pairs[max(0, n - 1) : n + 2] if j != i and abs(j - i) <= SHEET_GAP]
+        label, value = (Cell(m.start(g), m.end(g), m.group(g)) for g in ("label", "value"))
+        hint = _hint(label.text)
+        if near and hint is not None:
+            first = min(i, *near)
+            cells = (TableCell(value, hint, (value, label, *_headings(text, lines, first))),)
+            tables.append(Table(lines[i][0], lines[i][1], cells))
+    return tables
+
+
+INLINE_PAIR = re.compile(
+    rf"[ \t]*(?:\d+[.)][ \t]+|[-*•][ \t]+)?(?P<label>{SPEC_LABEL.pattern}?)[ \t]*[=:][ \t]*"
+    rf"(?P<value>{SPEC_VALUE.pattern}?)[ \t]*(?:[=,;].*)?"
+)
+
+
+def _headings(text: str, lines: list[tuple[int, int]], first: int) -> list[Cell]:
+    """The short lines just above a sheet, nearest first: its title, which may name the model."""
+    return [
         Cell(a, b, text[a:b])
-        for a, b in reversed(lines[max(0, pairs[0] - 6) : pairs[0]])
+        for a, b in reversed(lines[max(0, first - 6) : first])
         if b - a <= 60 and text[b - 1] not in ".:!?"
     ]
+
+
+def _sheet(text: str, lines: list[tuple[int, int]], pairs: list[int]) -> Table:
+    headings = _headings(text, lines, pairs[0])
     cells = []
     for i in pairs:
         label, value = (Cell(a, b, text[a:b]) for a, b in lines[i : i + 2])
