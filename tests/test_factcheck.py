@@ -308,6 +308,17 @@ def test_a_clear_antecedent_carries_the_model(kb):
     assert [(c["subject"], c["quantity"]) for c in described] == [("dbrx", "parameters")]
     run = factchecked(kb, "Training GPT-4 needed about 2e25 FLOP. At $1 an hour, this training run cost $63 million.")
     assert ("gpt-4", "training_cost_usd") in {(c["subject"], c["quantity"]) for c in run}
+    introduced = factchecked(kb, "Meta has shown OPT-175B. This is its open model with 175 billion parameters.")
+    assert [(c["subject"], c["quantity"]) for c in introduced] == [("opt-175b", "parameters")]
+    done = factchecked(kb, "Meta has shown OPT-175B. Training was done on 992 A100 GPUs.")
+    assert [(c["subject"], c["quantity"]) for c in done] == [("opt-175b", "num_gpus")]
+
+
+def test_a_name_that_ends_a_sentence_is_still_a_name(kb):
+    """ "…released BloombergGPT. It cost…": the model is BloombergGPT, not one named before it."""
+    text = "OpenAI released GPT-4 last year. Bloomberg released BloombergGPT. It cost $3 million to train."
+    [claim] = factchecked(kb, text)
+    assert claim["subject"] == "bloomberggpt"
 
 
 def test_an_article_about_one_model_owns_its_unnamed_figures(kb):
@@ -639,7 +650,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.64 and scores["precision"] >= 0.69
+    assert scores["recall"] >= 0.65 and scores["precision"] >= 0.70
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0

@@ -20,9 +20,10 @@ UNKNOWN_MODEL = re.compile(
 SIZE_SUFFIX = re.compile(r"\s*[-\s]?(\d+(?:\.\d+)?)\s?([BbMmTt])\b(?![- ]?(?:parameter|param|token|dollar|USD))")
 ANAPHORA = re.compile(  # words that refer back to the model named in an earlier sentence
     r"^\W*(?:its|their|they|trained|pre-?trained|fine-?tuned)\b|\bthis architecture\b|"
+    r"^\W*(?:this|it) is (?:a|an|the|his|her|its|their|our)\b[^.]{0,40}\bmodel\b|"  # "This is its new model with…"
     r"\b(?:it|this model|the model|that model|the (?:whole |full |final |entire |same )?"
     r"(?:training )?run|this (?:training )?run|the (?:final |pre-?)?training|"
-    r"training (?:took|lasted|ran|used|required|needed)|"
+    r"training (?:took|lasted|ran|used|required|needed)|training was (?:done|run|carried out|performed|conducted)|"
     r"the \d+(?:\.\d+)?[BT] (?:model|version))\b",
     re.I,
 )
@@ -82,6 +83,7 @@ class Names:
 
     def lookup(self, written: str) -> tuple[str, str] | None:
         """(slug, kind) for a name as written, or None; a family's kind is "family"."""
+        written = written.rstrip(".")  # a name that ends a sentence: "released BloombergGPT."
         key = _fold(written)
         if key not in self.aliases and key.endswith("s") and self.aliases.get(key[:-1], ("", ""))[1] == "hardware":
             key = key[:-1]  # "A100s"
