@@ -618,6 +618,20 @@ def test_label_and_value_lines_of_a_worked_estimate_are_read_as_a_spec_sheet(kb)
     assert factchecked(kb, "Assumption: Gopher was trained on TPU v3.\n1. Number of TPUs (N) = 4096\n") == []
 
 
+def test_a_model_of_the_topics_size_is_the_topic(kb):
+    """In an article about Llama 2 70B, "a 70B model" is that model; "a 7B model" is not."""
+    about = "Llama 2 70B is our subject. We ran Llama 2 70B for weeks.\n\n"
+    [same] = factchecked(kb, about + "A 70B model trained on 2 trillion tokens is costly.")
+    assert (same["subject"], same["quantity"]) == ("llama-2-70b", "training_tokens")
+    [other] = factchecked(kb, about + "A 7B model trained on 2 trillion tokens is cheap.")
+    assert other["subject"] is None
+
+
+def test_mfu_named_with_its_expansion(kb):
+    [claim] = factchecked(kb, "GPT-4's MFU (model FLOPs utilization) for training was 32%.")
+    assert (claim["quantity"], claim["low"]) == ("mfu", 0.32)
+
+
 def test_a_model_named_once_is_the_articles_topic_only_if_the_article_says_it_was_trained(kb):
     trained = "The whole run took 90 days on 4,096 chips.\n\nWe assume Gopher was trained on TPU v3."
     assert {c["subject"] for c in factchecked(kb, trained)} == {"gopher"}
@@ -650,7 +664,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.65 and scores["precision"] >= 0.70
+    assert scores["recall"] >= 0.66 and scores["precision"] >= 0.70
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0

@@ -4,6 +4,7 @@ its table row, or a "respectively" list; otherwise nobody, and the finding is le
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from dataclasses import replace
 
@@ -25,10 +26,13 @@ IN_GENERAL = re.compile(  # "frontier models now cost", "most labs": about many 
 PRONOUN_START = re.compile(r"\W*(?:it|its|it's|this model|the model)\b", re.I)
 
 
-def attribute(text: str, spans: list[Span], mentions: list[Mention], sents) -> dict[Span, Attribution]:
+def attribute(
+    text: str, spans: list[Span], mentions: list[Mention], sents, sizes: dict[str, float]
+) -> dict[Span, Attribution]:
     """Each span's subject: named in its sentence, or the antecedent a sentence refers back to
     ("it", "the model"). A sentence that only speaks of "a model" gets UNNAMED, so that the
-    article's own figures for it can be checked against each other."""
+    article's own figures for it can be checked against each other, unless the article is about
+    one model and "a 70B model" is its size (`sizes`: each sized model's parameter count)."""
     result: dict[Span, Attribution] = {}
     antecedent: list[Mention] = []
     spans_in: dict[int, list[Span]] = {}
@@ -63,6 +67,8 @@ def attribute(text: str, spans: list[Span], mentions: list[Mention], sents) -> d
                 pass
             elif about_the_topic and (not unnamed or unnamed.group().lower().startswith("the ")):
                 found = Attribution(topic, "topic")  # "the final model took 34 days", in an article about one
+            elif unnamed and topic and _sized_as(unnamed.group(), sizes.get(topic)):
+                found = Attribution(topic, "topic")  # "a 70B model trained on 15T tokens", about Llama 3 70B
             elif unnamed:
                 found = Attribution(UNNAMED, "unnamed")
             result[span] = found
@@ -136,7 +142,7 @@ def _table_subject(entry: TableCell, named: list[Mention], starts: list[int], me
     return Attribution(None, "unattributed")
 
 
-BARE_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s?([BMT])", re.I)  # "70B", a row or column of a family's table
+BARE_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s?([BMT])\b", re.I)  # "70B", a row or column of a family's table
 
 
 def mentions_by_sentence(mentions: list[Mention], sents) -> dict[int, list[Mention]]:
@@ -147,6 +153,14 @@ def mentions_by_sentence(mentions: list[Mention], sents) -> dict[int, list[Menti
         if i >= 0 and m.start < sents[i].end:
             grouped.setdefault(sents[i].index, []).append(m)
     return grouped
+
+
+def _sized_as(phrase: str, size: float | None) -> bool:
+    """Whether "a 70B model" states this parameter count."""
+    stated = BARE_SIZE.search(phrase)
+    return size is not None and stated is not None and math.isclose(
+        float(stated.group(1)) * SCALES[stated.group(2).lower()], size, rel_tol=0.02
+    )
 
 
 def article_topic(mentions: list[Mention], sents) -> str | None:

@@ -141,7 +141,7 @@ def _claims_in(
         for span in extract(text, [(m.start, m.end) for m in mentions if m.kind != "hardware"], prose)
         if not in_table(span.start)
     ]
-    attributions = attribute(text, spans, mentions, sents)
+    attributions = attribute(text, spans, mentions, sents, sizes)
     cells = [entry for table in tables for entry in table.cells]
     rows = {}
     for span, attribution in table_spans(cells[:MAX_FINDINGS], mentions, sents, sizes):

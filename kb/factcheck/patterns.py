@@ -89,7 +89,8 @@ PATTERNS = [
     ),
     (
         "mfu",
-        rf"(?:\bMFU|model flops? utili[sz]ation(?:\s*\(MFU\))?),?\s*(?:which\s+)?"
+        rf"(?:\bMFU|model flops? utili[sz]ation(?:\s*\(MFU\))?)(?:\s*\([^()]{{0,40}}\))?"  # "MFU (Model FLOP…)"
+        rf"(?:\s+(?:for|in|during)\s+(?:pre-?)?training)?,?\s*(?:which\s+)?"
         rf"(?:of|at|was|is|were|around|about|:|=|≈|~)?\s*"
         rf"{QUAL}{EDGE}{PERCENT}|{QUAL}{EDGE}{PERCENT}\s+(?:MFU\b|model flops? utili[sz]ation|utili[sz]ation)|"
         rf"{EDGE}0\.\d+\s+(?:MFU\b|utili[sz]ation)",
