@@ -158,8 +158,10 @@ def mentions_by_sentence(mentions: list[Mention], sents) -> dict[int, list[Menti
 def _sized_as(phrase: str, size: float | None) -> bool:
     """Whether "a 70B model" states this parameter count."""
     stated = BARE_SIZE.search(phrase)
-    return size is not None and stated is not None and math.isclose(
-        float(stated.group(1)) * SCALES[stated.group(2).lower()], size, rel_tol=0.02
+    return (
+        size is not None
+        and stated is not None
+        and math.isclose(float(stated.group(1)) * SCALES[stated.group(2).lower()], size, rel_tol=0.02)
     )
 
 
