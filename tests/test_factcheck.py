@@ -664,11 +664,11 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.66 and scores["precision"] >= 0.70
+    assert scores["recall"] >= 0.66 and scores["precision"] >= 0.71
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0
-    assert scores["misattributions"] <= 8 and scores["false_positives"] <= 16
+    assert scores["misattributions"] <= 6 and scores["false_positives"] <= 16
 
 
 def test_six_n_d_without_a_unit_is_training_compute(kb):
