@@ -438,6 +438,17 @@ def test_it_after_a_family_is_judged_for_the_family_where_every_member_agrees(kb
     assert hours["status"] == "ambiguous" and hours["explanation"].startswith("Needs review: Llama 2 is a family (")
 
 
+def test_a_family_name_stands_for_the_one_member_the_article_names(kb):
+    """ "Llama 3.1" after "Llama 3.1 405B" is that model written short, but a parameter count
+    tells members apart, and two members named leave the family ambiguous."""
+    one = "Meta trained Llama 3.1 405B on H100s. Llama 3.1 cost about $170 million to train."
+    assert [(c["subject"], c["quantity"]) for c in factchecked(kb, one)] == [("llama-3-1-405b", "training_cost_usd")]
+    size = "Meta trained Llama 3.1 405B on H100s. The smallest Llama 3.1 has 7.5 billion parameters."
+    assert [c["subject"] for c in factchecked(kb, size)] == [None]
+    two = "Llama 3.1 405B and Llama 3.1 8B are out. Llama 3.1 cost about $170 million to train."
+    assert [c["subject"] for c in factchecked(kb, two)] == [None]
+
+
 def test_these_models_after_several_is_ambiguous(kb):
     [claim] = factchecked(kb, "GPT-4 and Claude 3 Opus are large. These models cost $100 million to train.")
     assert claim["subject"] is None and claim["status"] == "ambiguous"
@@ -664,7 +675,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.66 and scores["precision"] >= 0.71
+    assert scores["recall"] >= 0.67 and scores["precision"] >= 0.72
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0

@@ -107,8 +107,7 @@ def factcheck(text: str, cat: Catalogue, seed: int = DEFAULT_SEED, aliases: dict
     )  # a size in a list is no input: "PaLM in 8B, 62B and 540B" does not make PaLM 8B
     report = Report(text)
     report.unchecked = max(0, len(spans) - MAX_FINDINGS) + max(0, cells - MAX_FINDINGS)
-    named_families = {alias_key(m.text): m.candidates for m in mentions if m.kind == "family"}
-    judge = Judge(cat, np.random.default_rng(seed), sizes, named_families)
+    judge = Judge(cat, np.random.default_rng(seed), sizes, mentions)
     sentence_at = {s.index: (s.start, s.end) for s in sents}
     quoted = []  # what each finding quotes: its sentence, or a table cell's row
     for span in spans[:MAX_FINDINGS]:
@@ -165,13 +164,21 @@ class Judge:
     """Gives each claim its verdict, or says why it is left for review. Every check starts from
     the same random state, so a claim's verdict does not depend on the claims before it."""
 
-    def __init__(
-        self, cat: Catalogue, rng: np.random.Generator, sizes: dict[str, float], families: dict[str, tuple[str, ...]]
-    ):
+    def __init__(self, cat: Catalogue, rng: np.random.Generator, sizes: dict[str, float], mentions: list[Mention]):
         """`sizes`: the parameter count each sized model's name states, by slug (link.sized);
-        `families`: the families the article names, by folded name, with their members."""
-        self.cat, self.rng, self.sizes, self.families = cat, rng, sizes, families
+        `mentions`: the names the article uses."""
+        self.cat, self.rng, self.sizes = cat, rng, sizes
+        self.families = {alias_key(m.text): m.candidates for m in mentions if m.kind == "family"}
+        self.models = {m.subject for m in mentions if m.kind == "model"}
         self.fresh = rng.bit_generator.state
+
+    def _member_named(self, span: Span, attribution: Attribution) -> str | None:
+        """ "Llama 3.1 cost $170M" in an article that names Llama 3.1 405B and no other member: that
+        model, written short. Not for a parameter count, which tells the members apart."""
+        if not attribution.family or span.quantity == "parameters":
+            return None
+        named = [m for m in attribution.candidates if m in self.models]
+        return named[0] if len(named) == 1 else None
 
     def _fuller_family(self, written: str, listed: tuple[float, ...]) -> tuple[str, ...]:
         """ "Llama comes in 7B, 13B, 34B and 70B", after the article named Llama 2: sizes the first
@@ -200,7 +207,9 @@ class Judge:
             if member is None:
                 return None
             subject, attribution = member, replace(attribution, subject=member, how="named")
-        elif subject is None and (member := _member_by_size(span, attribution.candidates, self.sizes)):
+        elif subject is None and (
+            member := _member_by_size(span, attribution.candidates, self.sizes) or self._member_named(span, attribution)
+        ):
             subject, attribution = member, replace(attribution, subject=member, how="named")
         given = {k: g for k, g in stated.get(subject or "", {}).items() if k != span.quantity and g.note != span.text}
         status = _status(span, subject, attribution, sentence, given)
