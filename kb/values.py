@@ -64,7 +64,7 @@ UNIT_WORDS = [
     (r"petaflop/s|pflop/s|pflops\b|petaflops\b", FLOP_PER_S, 1e15),
     (r"teraflop/s|tflop/s|tflops\b|teraflops\b", FLOP_PER_S, 1e12),
     (r"flop/s", FLOP_PER_S, 1.0),
-    (r"zettaflops?\b|zflops?\b", FLOP, 1e21),
+    (r"zetta[- ]?flops?\b|zflops?\b", FLOP, 1e21),
     (r"flops?\b|floating[- ]point operations", FLOP, 1.0),
     (r"twh\b", MWH, 1e6),
     (r"gwh\b", MWH, 1e3),

@@ -547,6 +547,8 @@ def test_more_ways_people_write_amounts_and_sizes(kb):
     assert found[("gemma-2-27b", "parameters")] == (27e9, 27e9)
     [vague] = factchecked(kb, "Claude 3 Opus reportedly cost a few hundred million dollars to train.")
     assert (vague["low"], vague["high"]) == (2e8, 9e8)  # not 100 million
+    [zetta] = factchecked(kb, "Gopher took some 630 Zetta FLOPs to train.")
+    assert (zetta["quantity"], zetta["low"]) == ("training_flop", 630e21)
 
 
 def test_the_dense_part_of_a_hybrid_is_not_the_model(kb):
@@ -675,7 +677,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.67 and scores["precision"] >= 0.72
+    assert scores["recall"] >= 0.68 and scores["precision"] >= 0.72
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0

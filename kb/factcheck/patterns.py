@@ -61,7 +61,7 @@ PATTERNS = [
     (
         "flop",
         rf"{QUAL}{EDGE}(?:{NUM})(?:\s?(?:x|×)\s?10\^\d+)?(?:\s?{SCALE})?\+?\s?"
-        r"(?:petaflop/s[- ]days|pf-days|petaflop[- ]days|FLOPs?|floating[- ]point operations)",
+        r"(?:petaflop/s[- ]days|pf-days|petaflop[- ]days|(?:zetta[- ]?)?FLOPs?|floating[- ]point operations)",
     ),
     # "6 * 340B * 9T = 1.8E25": the standard estimate of training compute, 6 x parameters x tokens
     ("six_nd", rf"\b6\s?[*×x·]\s?{SIZE}\s?[*×x·]\s?{SIZE}\s?(?:=|≈|~)\s?(?:{NUM})(?!\s?(?:FLOP|floating))"),
