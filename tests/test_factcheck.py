@@ -431,6 +431,16 @@ def test_a_chat_or_instruct_version_is_its_models(kb):
         assert (claim["subject"], claim["status"]) == ("llama-2-70b", "checked")
 
 
+def test_a_models_smaller_versions_are_its_familys_members(kb):
+    """PaLM is PaLM 540B; "smaller versions with 8 and 62 billion parameters" are PaLM 8B and 62B,
+    and "PaLM in 8B, 62B and 540B" lists all three. Sizes a model's family lacks are no claim."""
+    smaller = factchecked(kb, "Google also trained smaller versions of PaLM with 8 and 62 billion parameters.")
+    assert [(c["subject"], c["low"]) for c in smaller] == [("palm-62b", 62e9)]
+    listed = factchecked(kb, "Google trained PaLM in 8B, 62B and 540B sizes.")
+    assert [c["subject"] for c in listed] == ["palm-8b", "palm-62b", "palm"]
+    assert factchecked(kb, "Google also trained smaller versions of PaLM with 9 and 62 billion parameters.") == []
+
+
 def test_it_after_a_family_is_judged_for_the_family_where_every_member_agrees(kb):
     text = "Llama 2 is a family of models. It was trained on 2 trillion tokens. It used 3.3M GPU hours."
     tokens, hours = factchecked(kb, text)
@@ -481,7 +491,7 @@ def test_hypotheticals_are_reported_not_judged(kb, text):
 def test_rates_and_parts_are_not_totals(kb):
     text = (
         "GPT-4 has 16 experts, each with ~111B parameters. GPT-3 needs about 2 FLOPs per parameter per token. "
-        "BLOOM used nodes with 8 A100 GPUs per node. PaLM also came in smaller versions with 8 and 62 billion "
+        "BLOOM used nodes with 8 A100 GPUs per node. Gopher also came in smaller versions with 8 and 62 billion "
         "parameters. GPT-3 fits on one DGX A100 server with 8 GPUs. For GPT-3, 300B tokens × 2 bytes is 600 GB. "
         "At $10,000 for each A100, that is $10 million to set up a cluster. Arctic has 128 experts at "
         "3.66 billion parameters each. Falcon-180B needs 8 A100 GPUs and 400GB of memory for inference. "
@@ -677,7 +687,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.68 and scores["precision"] >= 0.72
+    assert scores["recall"] >= 0.685 and scores["precision"] >= 0.725
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0

@@ -98,7 +98,8 @@ def factcheck(text: str, cat: Catalogue, seed: int = DEFAULT_SEED, aliases: dict
     aliases = aliases if aliases is not None else alias_table(cat)
     models = {slug: s.name for slug, s in cat.subjects.items() if s.kind == "model"}
     read = ADDRESS.sub(lambda m: " " * len(m.group()), text)  # a link's address names no model and states no claim
-    mentions = find_mentions(read, aliases, families(models), cat.spellings)
+    family = families(models)
+    mentions = find_mentions(read, aliases, family, cat.spellings)
     sents = sentences(read)
     sizes = sized(models)
     spans, attributions, cells, rows = _claims_in(read, mentions, sents, sizes)
@@ -107,7 +108,7 @@ def factcheck(text: str, cat: Catalogue, seed: int = DEFAULT_SEED, aliases: dict
     )  # a size in a list is no input: "PaLM in 8B, 62B and 540B" does not make PaLM 8B
     report = Report(text)
     report.unchecked = max(0, len(spans) - MAX_FINDINGS) + max(0, cells - MAX_FINDINGS)
-    judge = Judge(cat, np.random.default_rng(seed), sizes, mentions)
+    judge = Judge(cat, np.random.default_rng(seed), sizes, family, mentions)
     sentence_at = {s.index: (s.start, s.end) for s in sents}
     quoted = []  # what each finding quotes: its sentence, or a table cell's row
     for span in spans[:MAX_FINDINGS]:
@@ -164,10 +165,20 @@ class Judge:
     """Gives each claim its verdict, or says why it is left for review. Every check starts from
     the same random state, so a claim's verdict does not depend on the claims before it."""
 
-    def __init__(self, cat: Catalogue, rng: np.random.Generator, sizes: dict[str, float], mentions: list[Mention]):
+    def __init__(
+        self,
+        cat: Catalogue,
+        rng: np.random.Generator,
+        sizes: dict[str, float],
+        families: dict[str, tuple[str, ...]],
+        mentions: list[Mention],
+    ):
         """`sizes`: the parameter count each sized model's name states, by slug (link.sized);
-        `mentions`: the names the article uses."""
+        `families`: the models each family name means (link.families); `mentions`: the names the
+        article uses."""
         self.cat, self.rng, self.sizes = cat, rng, sizes
+        # "PaLM in 8B, 62B and 540B": PaLM is PaLM 540B, and its sizes are its family's
+        self.family_of = {member: members for members in families.values() for member in members}
         self.families = {alias_key(m.text): m.candidates for m in mentions if m.kind == "family"}
         self.models = {m.subject for m in mentions if m.kind == "model"}
         self.fresh = rng.bit_generator.state
@@ -200,7 +211,7 @@ class Judge:
         if span.quantity in PRICE_QUANTITIES:
             subject = cat.resolve(span.hardware) if span.hardware else None
         if span.listed:  # "Llama 2 comes in 7B, 13B and 70B": each size is one member's, or nobody's
-            named = attribution.candidates if subject is None else (subject,)
+            named = attribution.candidates if subject is None else self.family_of.get(subject, (subject,))
             if attribution.family and not _all_members(span.listed, named, self.sizes):
                 named = self._fuller_family(attribution.family, span.listed)
             member = _member_by_size(span, named, self.sizes) if _all_members(span.listed, named, self.sizes) else None

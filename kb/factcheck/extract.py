@@ -323,8 +323,13 @@ def _params(found: Found) -> Span | None:
     bare = re.sub(r"(?<=\d)-(?=[a-z])", " ", re.sub(unit, "", found.raw, flags=re.I), flags=re.I)  # "27-billion"
     value = _parse(bare, COUNT)
     before, after = found.before, found.after
-    if value is None or PART.search(before[-30:]) or PART.search(after[:30]) or SMALLER_MODELS.search(before[-80:]):
+    if value is None or PART.search(before[-30:]) or PART.search(after[:30]):
         return None
+    if SMALLER_MODELS.search(before[-80:]):
+        # "also trained smaller versions, with 8 and 62 billion parameters": each size is a member's, or no claim
+        if value.low is None or value.low != value.high:
+            return None
+        return replace(found.span("parameters", value), listed=_with_coordinated(value.low, bare, before))
     if DENSE_PART.match(after):
         return None
     # "models with over 100 billion parameters", "models with 100T+ parameters": a class of models
@@ -378,6 +383,18 @@ def _duration(found: Found) -> Span | None:
         text = re.sub(rf"\b{word}\b", str(n), text, flags=re.I)
     value = _parse(text, DAYS)
     return found.span("training_days", value, "final_training_run") if value else None
+
+
+def _with_coordinated(size: float, written: str, before: str) -> tuple[float, ...]:
+    """A size and the one coordinated before it, on its scale: "8 and 62 billion" is 8e9 and 62e9."""
+    number = re.match(r"\s*([\d.]+)", written.replace(",", ""))
+    other = COORDINATED_NUMBER.search(before)
+    if not (number and other and float(number.group(1))):
+        return (size,)
+    return (float(other.group(1)) * size / float(number.group(1)), size)
+
+
+COORDINATED_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(?:,|,?\s*and|,?\s*or)\s*$")
 
 
 def _size(found: Found) -> Span | None:
