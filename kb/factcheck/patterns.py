@@ -45,7 +45,9 @@ PATTERNS = [
         "money",
         rf"(?:(?:a few|several)\s+{CUR}\s?10\s?{SCALE}(?:['’]?s)?|"
         rf"between\s+{QUAL}{AMOUNT}\s+and\s+{QUAL}{AMOUNT_TAIL}|"
-        rf"(?:(?:from|anywhere from|anywhere between)\s+)?{QUAL}{AMOUNT}\+?(?:\s*(?:-|–|—|to)\s*{QUAL}{AMOUNT_TAIL})?)"
+        # "$5M to about $10M", "$10,000-15,000", but not "$2 million - less than 3,000 GPU weeks"
+        rf"(?:(?:from|anywhere from|anywhere between)\s+)?{QUAL}{AMOUNT}\+?"
+        rf"(?:\s*(?:-|–|—|to)\s*(?:{QUAL}{AMOUNT}|{AMOUNT_TAIL}))?)"
         rf"(?:,?\s+(?:if not|or even)\s+{AMOUNT})?"
         rf"(?:\s*(?:per|an|a|/)\s*(?:{HW}[- ]?){{0,2}}(?:(?:per|an|a|/)\s*)?(?:hour|hr|h)\b)?",
     ),
@@ -147,7 +149,7 @@ COST_VERB = r"\bcost|\bspent|\bspend|\bprice tag|\bexpens|\bbill\b|\bpaid\b|\bpa
 COST_VERBS = re.compile(COST_VERB, re.I)
 COST_WORDS = re.compile(  # the verbs, and the words around a figure that say it is a cost
     COST_VERB + r"|\bworth of compute|\bausgaben|"
-    r"\bestimat|\bcomes? to\b|\bamounts? to\b|"
+    r"\bestimat|\bcomes? to\b|\bamounts? to\b|\b(?:compute|training) budget\b|"
     # \s+: **bold** is blanked
     r"\bfor\s+(?:(?:about|around|roughly|just|only|under|less than|over)\s+)?(?:US\s?)?[$€£]",
     re.I,
