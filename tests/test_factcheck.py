@@ -312,6 +312,8 @@ def test_a_clear_antecedent_carries_the_model(kb):
     assert [(c["subject"], c["quantity"]) for c in introduced] == [("opt-175b", "parameters")]
     done = factchecked(kb, "Meta has shown OPT-175B. Training was done on 992 A100 GPUs.")
     assert [(c["subject"], c["quantity"]) for c in done] == [("opt-175b", "num_gpus")]
+    final = factchecked(kb, "GPT-4 is larger. OPT-175B was trained by Meta. The final model took 33 days to train.")
+    assert [(c["subject"], c["quantity"]) for c in final] == [("opt-175b", "training_days")]
     total = factchecked(kb, "Arctic mixes a dense part with experts. That yields 480 billion total parameters.")
     assert [(c["subject"], c["quantity"]) for c in total] == [("arctic", "parameters")]
 
@@ -561,6 +563,9 @@ def test_more_ways_people_write_amounts_and_sizes(kb):
     assert (vague["low"], vague["high"]) == (2e8, 9e8)  # not 100 million
     [zetta] = factchecked(kb, "Gopher took some 630 Zetta FLOPs to train.")
     assert (zetta["quantity"], zetta["low"]) == ("training_flop", 630e21)
+    # "1,024x A100" is a cluster written as a multiple; "8x A100" is one server's configuration
+    cluster = factchecked(kb, "GPT-3 was trained on 1,024x NVIDIA A100 GPUs. BLOOM ran on nodes of 8x A100 GPUs.")
+    assert [(c["subject"], c["quantity"], c["low"]) for c in cluster] == [("gpt-3", "num_gpus", 1024)]
     # a compute budget is a cost, and a dash between two figures of different kinds is no range
     budget = factchecked(kb, "DBRX was trained on a compute budget of under $10 million - less than 3,000 GPU weeks.")
     assert {(c["quantity"], c["low"], c["high"]) for c in budget} == {
@@ -695,7 +700,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.695 and scores["precision"] >= 0.73
+    assert scores["recall"] >= 0.70 and scores["precision"] >= 0.73
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0

@@ -355,12 +355,17 @@ def _tokens(found: Found) -> Span | None:
     return found.span("training_tokens", value, "final_training_run")
 
 
+MACHINE_SIZE = 64  # accelerators: "8x A100", "16x H100" are one machine's or one pod's
+
+
 def _accelerators(found: Found) -> Span | None:
     raw, after = found.raw, found.after
     number = re.match(rf"{QUAL}(?:{RANGE_START})?((?:{NUM})(?:\s?{SCALE})?)", raw, re.I)
     value = _parse(raw[: number.end()], COUNT) if number else None
     if value is None or (value.low or value.high or 0) < 2:
         return None
+    if number and re.match(r"[x×]", raw[number.end() :]) and (value.low or 0) < MACHINE_SIZE:
+        return None  # "8x A100": one server's configuration; "1,024x A100" is a cluster
     if re.match(r"[\s-]*(?:GPU[- ]?)?(?:hours|years|days)", after, re.I) or re.match(r"\s*(?:GB|TB)\b", after):
         return None  # accelerator-hours, and memory
     if PER_UNIT.search(after[:12]) or ONE_MACHINE.search(found.before) or INFERENCE.search(after[:60]):

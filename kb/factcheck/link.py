@@ -22,7 +22,7 @@ ANAPHORA = re.compile(  # words that refer back to the model named in an earlier
     r"^\W*(?:its|their|they|trained|pre-?trained|fine-?tuned)\b|\bthis architecture\b|"
     r"^\W*(?:this|it) is (?:a|an|the|his|her|its|their|our)\b[^.]{0,40}\bmodel\b|"  # "This is its new model with…"
     r"^\W*(?:that|this) (?:yields|gives|makes|means|adds up to|comes to)\b|"  # "That yields 480B parameters"
-    r"\b(?:it|this model|the model|that model|the (?:whole |full |final |entire |same )?"
+    r"\b(?:it|this model|the (?:final |trained )?model|that model|the (?:whole |full |final |entire |same )?"
     r"(?:training )?run|this (?:training )?run|the (?:final |pre-?)?training|"
     r"training (?:took|lasted|ran|used|required|needed)|training was (?:done|run|carried out|performed|conducted)|"
     r"the \d+(?:\.\d+)?[BT] (?:model|version))\b",

@@ -87,7 +87,7 @@ PATTERNS = [
     ("sizes", rf"(?<![\w.$€£-]){SIZE}(?={SIZE_LIST_REST})|(?:(?<=\band )|(?<=\bor )){SIZE}(?=[- ]?{SIZED_THINGS})"),
     (  # "384 active GPUs", "2,048 NVIDIA H800"
         "count_hw",
-        rf"{QUAL}(?:{EDGE}|(?<=\d[-–]))(?:{NUM})(?:\s?{SCALE})?\+?\s+(?:(?:active|total|NVIDIA|Nvidia|AMD|Google)\s+){{0,2}}{HW}",
+        rf"{QUAL}(?:{EDGE}|(?<=\d[-–]))(?:{NUM})(?:\s?{SCALE})?[+x×]?\s+(?:(?:active|total|NVIDIA|Nvidia|AMD|Google)\s+){{0,2}}{HW}",
     ),
     (
         "mfu",
