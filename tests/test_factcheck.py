@@ -566,6 +566,9 @@ def test_more_ways_people_write_amounts_and_sizes(kb):
     # "1,024x A100" is a cluster written as a multiple; "8x A100" is one server's configuration
     cluster = factchecked(kb, "GPT-3 was trained on 1,024x NVIDIA A100 GPUs. BLOOM ran on nodes of 8x A100 GPUs.")
     assert [(c["subject"], c["quantity"], c["low"]) for c in cluster] == [("gpt-3", "num_gpus", 1024)]
+    # active parameters are per token by definition: no rate
+    [active] = factchecked(kb, "Mixtral 8x7B uses only 12.9 billion active parameters per token during inference.")
+    assert (active["quantity"], active["low"]) == ("active_parameters", 12.9e9)
     # a compute budget is a cost, and a dash between two figures of different kinds is no range
     budget = factchecked(kb, "DBRX was trained on a compute budget of under $10 million - less than 3,000 GPU weeks.")
     assert {(c["quantity"], c["low"], c["high"]) for c in budget} == {

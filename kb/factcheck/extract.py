@@ -232,7 +232,8 @@ def _classify(kind: str, sentence: Sentence, a: int, b: int, previous: str = "")
     """What a matched value measures, judged from its sentence (and the one before)."""
     found = Found(sentence, a, b, previous)
     after = found.after
-    if kind not in ("money", "vague_money", "phrase") and RATE.match(after) and not ACTIVE_AFTER.match(after):
+    active = ACTIVE_AFTER.match(after) or (kind == "params" and ACTIVE.search(found.raw))
+    if kind not in ("money", "vague_money", "phrase") and RATE.match(after) and not active:
         return None  # "40k tokens/$", "2 FLOPs per parameter", "8 GPUs per node": rates and parts, not totals
     if OPERATOR_AFTER.match(found.after) or OPERATOR_BEFORE.search(found.before):
         return None  # "4T tokens × 50k vocab", "… ÷ $100m": an operand of worked arithmetic
@@ -323,7 +324,9 @@ def _params(found: Found) -> Span | None:
     bare = re.sub(r"(?<=\d)-(?=[a-z])", " ", re.sub(unit, "", found.raw, flags=re.I), flags=re.I)  # "27-billion"
     value = _parse(bare, COUNT)
     before, after = found.before, found.after
-    if value is None or PART.search(before[-30:]) or PART.search(after[:30]):
+    active = ACTIVE.search(found.raw) or ACTIVE_AFTER.match(after)
+    rest = PER_TOKEN.sub("", after, count=1) if active else after  # active parameters are per token by definition
+    if value is None or PART.search(before[-30:]) or PART.search(rest[:30]):
         return None
     if SMALLER_MODELS.search(before[-80:]):
         # "also trained smaller versions, with 8 and 62 billion parameters": each size is a member's, or no claim
@@ -335,8 +338,10 @@ def _params(found: Found) -> Span | None:
     # "models with over 100 billion parameters", "models with 100T+ parameters": a class of models
     if SIZE_CLASS.search(before[-40:]) and (BOUND.match(found.raw) or "+" in found.raw):
         return None
-    active = ACTIVE.search(found.raw) or ACTIVE_AFTER.match(after)
     return found.span("active_parameters" if active else "parameters", value)
+
+
+PER_TOKEN = re.compile(r"^\s*per token\b")
 
 
 def _mfu(found: Found) -> Span | None:
