@@ -566,6 +566,8 @@ def test_more_ways_people_write_amounts_and_sizes(kb):
     # "1,024x A100" is a cluster written as a multiple; "8x A100" is one server's configuration
     cluster = factchecked(kb, "GPT-3 was trained on 1,024x NVIDIA A100 GPUs. BLOOM ran on nodes of 8x A100 GPUs.")
     assert [(c["subject"], c["quantity"], c["low"]) for c in cluster] == [("gpt-3", "num_gpus", 1024)]
+    [tokens] = factchecked(kb, "The report gives 366B total training tokens for BLOOM.")
+    assert (tokens["subject"], tokens["quantity"], tokens["low"]) == ("bloom", "training_tokens", 366e9)
     # active parameters are per token by definition: no rate
     [active] = factchecked(kb, "Mixtral 8x7B uses only 12.9 billion active parameters per token during inference.")
     assert (active["quantity"], active["low"]) == ("active_parameters", 12.9e9)
@@ -703,7 +705,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.70 and scores["precision"] >= 0.73
+    assert scores["recall"] >= 0.71 and scores["precision"] >= 0.735
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0

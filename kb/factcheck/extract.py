@@ -354,7 +354,7 @@ def _mfu(found: Found) -> Span | None:
 
 
 def _tokens(found: Found) -> Span | None:
-    value = _parse(found.raw, COUNT)
+    value = _parse(re.sub(r"\s(?:total|training|pre-?training)\b", "", found.raw, flags=re.I), COUNT)
     if value is None or STAGE.search(found.before[-60:]):  # "this stage involved 7.6T tokens": a part of the run
         return None
     return found.span("training_tokens", value, "final_training_run")

@@ -82,7 +82,10 @@ PATTERNS = [
         r"(?:(?:active|activated|total)\s+)?(?:parameters?|params)\b",
     ),
     ("params", rf"{QUAL}{EDGE}(?:{NUM})[\s-]?(?:[BbTtMm]|billion|trillion|million)[- ]parameters?\b"),
-    ("tokens", rf"{QUAL}{SCALED_EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s?tokens\b"),
+    (  # "366B total training tokens"
+        "tokens",
+        rf"{QUAL}{SCALED_EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s?(?:(?:total|training|pre-?training)\s+){{0,2}}tokens\b",
+    ),
     # "in 7B, 13B, 34B, and 70B variants": each size of a list that ends in what they are sizes of
     ("sizes", rf"(?<![\w.$€£-]){SIZE}(?={SIZE_LIST_REST})|(?:(?<=\band )|(?<=\bor )){SIZE}(?=[- ]?{SIZED_THINGS})"),
     (  # "384 active GPUs", "2,048 NVIDIA H800"
