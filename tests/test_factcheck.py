@@ -318,6 +318,13 @@ def test_a_clear_antecedent_carries_the_model(kb):
     assert [(c["subject"], c["quantity"]) for c in total] == [("arctic", "parameters")]
 
 
+def test_a_known_name_inside_a_compound_is_that_model(kb):
+    """German joins words: the "DeepSeek-V3-Bericht" is DeepSeek-V3's report, not an unknown model."""
+    text = "Laut dem DeepSeek-V3-Bericht kostete der endgültige Trainingslauf 5,576 Millionen US-Dollar."
+    [claim] = factchecked(kb, text)
+    assert (claim["subject"], claim["verdict"]) == ("deepseek-v3", "consistent")
+
+
 def test_a_name_that_ends_a_sentence_is_still_a_name(kb):
     """ "…released BloombergGPT. It cost…": the model is BloombergGPT, not one named before it."""
     text = "OpenAI released GPT-4 last year. Bloomberg released BloombergGPT. It cost $3 million to train."

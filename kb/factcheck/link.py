@@ -159,7 +159,8 @@ def _unknown_mentions(text: str, aliases: dict[str, tuple[str, str]], known: lis
         s = SIZE_SUFFIX.match(text, end)
         if s and s.start() == end:
             size, end = float(s.group(1)) * SCALES[s.group(2).lower()], s.end()
-        release = aliases.get(alias_key(VERSION_SUFFIX.sub("", m.group(1))))  # "Mistral-7B-v0.2" is Mistral 7B
+        # "DeepSeek-V3" (in "DeepSeek-V3-Bericht") is a name; "Mistral-7B-v0.2" is Mistral 7B
+        release = aliases.get(alias_key(m.group(1))) or aliases.get(alias_key(VERSION_SUFFIX.sub("", m.group(1))))
         if release is not None and release[1] == "model":
             mentions.append(Mention(m.start(), end, text[m.start() : end], release[0], "model", size))
         else:
