@@ -715,7 +715,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     assert scores["recall"] >= 0.71 and scores["precision"] >= 0.735
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
-    assert scores["verdict_accuracy"] >= 0.87 and scores["confidently_wrong"] == 0
+    assert scores["verdict_accuracy"] >= 0.9 and scores["confidently_wrong"] == 0
     assert scores["misattributions"] <= 6 and scores["false_positives"] <= 16
 
 
