@@ -492,6 +492,7 @@ def test_a_sentence_opening_with_trained_refers_back(kb):
     [
         "On 512 GPUs it would take about six months to train Llama 2 70B.",
         "For GPT-5, the plan is to finish training on 50,000 GPUs within 60 days.",
+        "To train GPT-5 we'll be building a cluster of around 40,000 H100s.",
     ],
 )
 def test_hypotheticals_are_reported_not_judged(kb, text):
@@ -506,7 +507,8 @@ def test_rates_and_parts_are_not_totals(kb):
         "parameters. GPT-3 fits on one DGX A100 server with 8 GPUs. For GPT-3, 300B tokens × 2 bytes is 600 GB. "
         "At $10,000 for each A100, that is $10 million to set up a cluster. Arctic has 128 experts at "
         "3.66 billion parameters each. Falcon-180B needs 8 A100 GPUs and 400GB of memory for inference. "
-        "Nemotron-4 340B was trained in stages; the largest stage involved 7.6T tokens."
+        "Nemotron-4 340B was trained in stages; the largest stage involved 7.6T tokens. "
+        "In GPT-4, 55B parameters are used for attention. An H100 holds as many transistors as 9,000 iPhone 4 chips."
     )
     assert [(c["quantity"], c["text"]) for c in factchecked(kb, text)] == [("hardware_price_usd", "$10,000")]
 
@@ -712,11 +714,12 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.71 and scores["precision"] >= 0.735
+    assert scores["recall"] >= 0.71 and scores["precision"] >= 0.74
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.9 and scores["confidently_wrong"] == 0
-    assert scores["misattributions"] <= 6 and scores["false_positives"] <= 16
+    assert scores["misattributions"] <= 6 and scores["false_positives"] <= 14
+    assert scores["false_positives_judged"] == 0  # a distractor is at most left for review, never judged
 
 
 def test_six_n_d_without_a_unit_is_training_compute(kb):

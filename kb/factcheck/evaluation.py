@@ -144,6 +144,10 @@ def evaluate_corpus(folder: Path, cat: Catalogue) -> dict:
             w["verdict"] != "unverifiable" for a in per_article for w in a["wrong_verdicts"]
         ),
         "false_positives": sum(len(a["false_positives"]) for a in per_article),
+        # the ones that matter most: a distractor given a verdict, not left for review or marked hypothetical
+        "false_positives_judged": sum(
+            e["verdict"] != "unverifiable" for a in per_article for e in a["false_positives"]
+        ),
         "misattributions": sum(len(a["misattributed"]) for a in per_article),
         "misses_by_kind": misses_by_kind,
         "per_article": per_article,
@@ -162,7 +166,8 @@ def describe(scores: dict) -> str:
         f"{scores['matched']} matched",
         f"recall {_ratio(scores['recall'])}  precision {_ratio(scores['precision'])}  "
         f"verdict accuracy {_ratio(scores['verdict_accuracy'])} ({scores['confidently_wrong']} confidently wrong)",
-        f"false positives {scores['false_positives']}  misattributions {scores['misattributions']}",
+        f"false positives {scores['false_positives']} ({scores['false_positives_judged']} given a verdict)  "
+        f"misattributions {scores['misattributions']}",
         f"missed: {kinds or 'none'}",
     ]
     for a in scores["per_article"]:

@@ -360,6 +360,7 @@ def _tokens(found: Found) -> Span | None:
     return found.span("training_tokens", value, "final_training_run")
 
 
+PRODUCT_BEFORE = re.compile(r"\b[a-z]+[A-Z]\w*\s$")  # "iPhone ", "eBay ": a product name right before a number
 MACHINE_SIZE = 64  # accelerators: "8x A100", "16x H100" are one machine's or one pod's
 
 
@@ -371,6 +372,8 @@ def _accelerators(found: Found) -> Span | None:
         return None
     if number and re.match(r"[x×]", raw[number.end() :]) and (value.low or 0) < MACHINE_SIZE:
         return None  # "8x A100": one server's configuration; "1,024x A100" is a cluster
+    if PRODUCT_BEFORE.search(found.before):
+        return None  # "27,000 iPhone 15 chips": a product's version, not a count
     if re.match(r"[\s-]*(?:GPU[- ]?)?(?:hours|years|days)", after, re.I) or re.match(r"\s*(?:GB|TB)\b", after):
         return None  # accelerator-hours, and memory
     if PER_UNIT.search(after[:12]) or ONE_MACHINE.search(found.before) or INFERENCE.search(after[:60]):

@@ -213,6 +213,7 @@ ACTIVE_AFTER = re.compile(  # "36B parameters (4 of 16 experts) are active for e
 )
 PART = re.compile(
     r"\b(?:per|each|every) (?:expert|layer|head)\b|\beach with\s*~?\s*$|\b\d+\s+experts?\s+(?:of|with)\s*$|"
+    r"^\s*(?:are|were) used (?:solely |only |just )?(?:for|in|by)\b|"  # "55B parameters are used for attention"
     r"^\s*(?:each|apiece|per expert|per token)\b",
     re.I,
 )
