@@ -575,6 +575,12 @@ def test_more_ways_people_write_amounts_and_sizes(kb):
     # "1,024x A100" is a cluster written as a multiple; "8x A100" is one server's configuration
     cluster = factchecked(kb, "GPT-3 was trained on 1,024x NVIDIA A100 GPUs. BLOOM ran on nodes of 8x A100 GPUs.")
     assert [(c["subject"], c["quantity"], c["low"]) for c in cluster] == [("gpt-3", "num_gpus", 1024)]
+    # the unit named before the figure
+    counts = factchecked(kb, "GPT-4 has a parameter count of about 1.8 trillion. PaLM (parameter count, 540 billion).")
+    assert [(c["subject"], c["quantity"], c["low"]) for c in counts] == [
+        ("gpt-4", "parameters", 1.8e12),
+        ("palm", "parameters", 540e9),
+    ]
     [tokens] = factchecked(kb, "The report gives 366B total training tokens for BLOOM.")
     assert (tokens["subject"], tokens["quantity"], tokens["low"]) == ("bloom", "training_tokens", 366e9)
     # active parameters are per token by definition: no rate

@@ -162,7 +162,7 @@ def _sentence_spans(sentence: Sentence, taken: list[tuple[int, int]], previous: 
         if not any(cue in lowered for cue in CUES[kind] + (DOLLAR_WORDS if kind == "money" else ())):
             continue
         for m in pattern.finditer(sentence.text):
-            a, b = _trim(sentence.text, *m.span())
+            a, b = _trim(sentence.text, *m.span("value" if "value" in pattern.groupindex else 0))
             if kind in RANGED and (head := RANGE_BEFORE.search(sentence.text, max(0, a - 40), a)):
                 a = head.start()  # "90 to [100 days]": the range, not its upper end
             if b <= a or any(a < y and x < b for x, y in taken):
@@ -421,6 +421,11 @@ def _size(found: Found) -> Span | None:
     return replace(found.span("parameters", value), listed=listed) if value and listed else None
 
 
+def _labelled_params(found: Found) -> Span | None:
+    value = _parse(found.raw, COUNT)
+    return found.span("parameters", value) if value else None
+
+
 READERS = {
     "phrase": _phrase,
     "money": _stated_money,
@@ -430,6 +435,7 @@ READERS = {
     "gpu_time": _gpu_time,
     "energy": _energy,
     "params": _params,
+    "labelled_params": _labelled_params,
     "sizes": _size,
     "tokens": _tokens,
     "count_hw": _accelerators,

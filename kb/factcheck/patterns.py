@@ -82,6 +82,11 @@ PATTERNS = [
         r"(?:(?:active|activated|total)\s+)?(?:parameters?|params)\b",
     ),
     ("params", rf"{QUAL}{EDGE}(?:{NUM})[\s-]?(?:[BbTtMm]|billion|trillion|million)[- ]parameters?\b"),
+    (  # "a parameter count of 1.8 trillion", "(the parameter count, 540 billion)": the unit written first
+        "labelled_params",
+        rf"(?:parameter count|number of parameters)(?:\s+(?:of|is|was|at))?\s*[:,=]?\s*"
+        rf"(?P<value>{QUAL}(?:{NUM})\s?{SCALE})(?![\w-]|\s*(?:parameters?|params|tokens|words|dollars|GPUs?|FLOP))",
+    ),
     (  # "366B total training tokens"
         "tokens",
         rf"{QUAL}{SCALED_EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s?(?:(?:total|training|pre-?training)\s+){{0,2}}tokens\b",
@@ -120,6 +125,7 @@ CUES = {
     "gpu_time": ("hour", "year", "week", "day", "-h"),
     "energy": ("wh", "watt"),
     "params": ("param",),
+    "labelled_params": ("parameter count", "number of parameters"),
     "sizes": ("b,", "b and", "b or", "t,", "t and", "m,", "m and"),  # a list: "7b, 13b and 70b"
     "tokens": ("token",),
     "mfu": ("mfu", "utili"),
