@@ -109,12 +109,17 @@ def _known_mentions(text: str, names: Names) -> list[Mention]:
     while i < len(words):
         found = None
         if _fold(text[words[i][0] : words[i][1]]) in prefixes:  # most words start no name
-            for n in range(min(MAX_NGRAM, len(words) - i), 0, -1):
+            longest = 1  # words while they still start a name, and one more ("Llama 2" + "-Chat")
+            while longest < min(MAX_NGRAM, len(words) - i) and (
+                _fold(text[words[i][0] : words[i + longest - 1][1]]) in prefixes
+            ):
+                longest += 1
+            for n in range(longest, 0, -1):
                 start, end = words[i][0], words[i + n - 1][1]
                 written = text[start:end]  # "Chinchilla (70B" is no name: the "(70B params" after it is a claim
                 named = None if "\n" in written or written.count("(") != written.count(")") else names.lookup(written)
-                if named is None and n > 1 and VERSION_SUFFIX.search(written.rstrip(".")):  # "Llama 2-Chat": Llama 2
-                    written = VERSION_SUFFIX.sub("", written.rstrip("."))
+                if named is None and n > 1 and "-" in written and VERSION_SUFFIX.search(written.rstrip(".")):
+                    written = VERSION_SUFFIX.sub("", written.rstrip("."))  # "Llama 2-Chat" is Llama 2's
                     named, end = names.lookup(written), start + len(written)
                 if named:
                     found = _sized(text, start, end, *named, names.family)
