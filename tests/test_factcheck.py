@@ -325,6 +325,12 @@ def test_a_known_name_inside_a_compound_is_that_model(kb):
     assert (claim["subject"], claim["verdict"]) == ("deepseek-v3", "consistent")
 
 
+def test_bullets_run_into_one_line_are_quoted_one_by_one(kb):
+    text = "- Analysts say frontier runs are dear. - One lists GPT-4 at roughly $78M in compute. - Costs rise."
+    [claim] = factchecked(kb, text)
+    assert claim["sentence"] == "- One lists GPT-4 at roughly $78M in compute."
+
+
 def test_a_name_that_ends_a_sentence_is_still_a_name(kb):
     """ "…released BloombergGPT. It cost…": the model is BloombergGPT, not one named before it."""
     text = "OpenAI released GPT-4 last year. Bloomberg released BloombergGPT. It cost $3 million to train."

@@ -100,8 +100,10 @@ class Sentence:
     text: str
 
 
-SENTENCE_END = re.compile(  # a line that ends a sentence ends it whatever comes next: "… $3 billion.\nxAI's …"
-    r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z\"“(])|(?<=[.!?])[\"”’)]?[ \t]*\n\s*|\n\s*\n|\n(?=\s*[-*•#|A-Z\"“(])"
+# A line that ends a sentence ends it whatever comes next ("… $3 billion.\nxAI's …"), and so does a
+# full stop before a bullet run into the same line ("… bills. - Stanford's work …").
+SENTENCE_END = re.compile(
+    r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z\"“(]|[-•*]\s+[A-Z])|(?<=[.!?])[\"”’)]?[ \t]*\n\s*|\n\s*\n|\n(?=\s*[-*•#|A-Z\"“(])"
 )
 CONTEXT = 300  # characters either side of a value that can say what it measures; bounds the work per value
 
