@@ -521,7 +521,7 @@ def test_rates_and_parts_are_not_totals(kb):
 
 def test_what_a_company_owns_a_server_uses_or_a_product_allows_is_no_training_run(kb):
     text = (
-        "DeepSeek operates about 50,000 GPUs, including 10,000 H800 units. "
+        "DeepSeek operates about 50,000 GPUs, including 10,000 H800 units. Inflection currently has 3,500 H100s. "
         "If one DGX server runs at full power for an hour, it will consume 6.5 kWh.\n\n"
         "| Spec | H100 | B200 |\n|---|---|---|\n| Max cluster size | 256 GPUs | 10,000+ GPUs |\n"
     )
@@ -589,6 +589,9 @@ def test_more_ways_people_write_amounts_and_sizes(kb):
     ]
     [tokens] = factchecked(kb, "The report gives 366B total training tokens for BLOOM.")
     assert (tokens["subject"], tokens["quantity"], tokens["low"]) == ("bloom", "training_tokens", 366e9)
+    # a number word after digits is their scale: 3,600, not 1,000
+    [scaled] = factchecked(kb, "GPT-4 was trained on around 3.6 thousand A100s.")
+    assert (scaled["quantity"], scaled["low"]) == ("num_gpus", 3600)
     # active parameters are per token by definition: no rate
     [active] = factchecked(kb, "Mixtral 8x7B uses only 12.9 billion active parameters per token during inference.")
     assert (active["quantity"], active["low"]) == ("active_parameters", 12.9e9)

@@ -19,8 +19,11 @@ FOLLOWED_BY = (
     r"(?:million|billion|trillion|percent|parameters?|params|tokens|GPUs?|chips|accelerators|TPUs?|"
     r"days?|weeks?|months?|years?|hours?|dollars|[A-Z]+\d+\w*)\b"
 )
-# "a few hundred million" is a vague amount (values.parse reads it), not 100 million
-PHRASE = re.compile(rf"(?<!\ba few )(?<!several )\b{WORD}(?:(?:[\s-]+|\s+and\s+){WORD})*(?=[\s-]+{FOLLOWED_BY})", re.I)
+# "a few hundred million" is a vague amount (values.parse reads it), not 100 million; in "3.6 thousand"
+# the word is the figure's scale, which values.parse reads too
+PHRASE = re.compile(
+    rf"(?<!\ba few )(?<!several )(?<!\d )\b{WORD}(?:(?:[\s-]+|\s+and\s+){WORD})*(?=[\s-]+{FOLLOWED_BY})", re.I
+)
 
 
 def spell_out(text: str) -> tuple[str, list[int] | None]:

@@ -240,7 +240,8 @@ SMALLER_MODELS = re.compile(  # "also trained smaller versions, with 8 and 62 bi
 )
 INFERENCE = re.compile(r"^[^.;]*\b(?:for|during|at) inference\b|^[^.;]*\bto (?:serve|run) (?:it|the model)\b", re.I)
 HOLDINGS = re.compile(
-    r"\b(?:operates|owns|owned|stockpil\w*|inventory|infrastructure|purchas\w*|bought|ordered|acquir\w*|shipped)\b",
+    r"\b(?:operates|owns|owned|stockpil\w*|inventory|infrastructure|purchas\w*|bought|ordered|acquir\w*|shipped|"
+    r"(?:currently|now|already) (?:has|have|holds?))\b",
     re.I,
 )
 ONE_MACHINE_ENERGY = re.compile(
