@@ -595,6 +595,9 @@ def test_more_ways_people_write_amounts_and_sizes(kb):
     # active parameters are per token by definition: no rate
     [active] = factchecked(kb, "Mixtral 8x7B uses only 12.9 billion active parameters per token during inference.")
     assert (active["quantity"], active["low"]) == ("active_parameters", 12.9e9)
+    # "est." is an estimate of what the run cost
+    est = factchecked(kb, "- Llama 3.1 405B: ~$170M est., 3.8e25 FLOP of pre-training on H100s.")
+    assert ("llama-3-1-405b", "training_cost_usd", 170e6) in {(c["subject"], c["quantity"], c["low"]) for c in est}
     # a compute budget is a cost, and a dash between two figures of different kinds is no range
     budget = factchecked(kb, "DBRX was trained on a compute budget of under $10 million - less than 3,000 GPU weeks.")
     assert {(c["quantity"], c["low"], c["high"]) for c in budget} == {
@@ -729,7 +732,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.71 and scores["precision"] >= 0.74
+    assert scores["recall"] >= 0.715 and scores["precision"] >= 0.745
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.9 and scores["confidently_wrong"] == 0
