@@ -27,12 +27,13 @@ PRONOUN_START = re.compile(r"\W*(?:it|its|it's|this model|the model)\b", re.I)
 
 
 def attribute(
-    text: str, spans: list[Span], mentions: list[Mention], sents, sizes: dict[str, float]
+    text: str, spans: list[Span], mentions: list[Mention], sents, sizes: dict[str, float], topic: str | None
 ) -> dict[Span, Attribution]:
     """Each span's subject: named in its sentence, or the antecedent a sentence refers back to
     ("it", "the model"). A sentence that only speaks of "a model" gets UNNAMED, so that the
     article's own figures for it can be checked against each other, unless the article is about
-    one model and "a 70B model" is its size (`sizes`: each sized model's parameter count)."""
+    one model (`topic`, see article_topic) and "a 70B model" is its size (`sizes`: each sized
+    model's parameter count)."""
     result: dict[Span, Attribution] = {}
     antecedent: list[Mention] = []
     spans_in: dict[int, list[Span]] = {}
@@ -41,7 +42,6 @@ def attribute(
     in_sentence = mentions_by_sentence(mentions, sents)
     previous_end, asked = 0, False
     previous_paragraph: list[Mention] = []
-    topic = article_topic(mentions, sents)
     for sentence in sents:
         if "\n\n" in text[previous_end : sentence.start]:  # a new paragraph: only a leading "It" reaches back
             previous_paragraph, antecedent = antecedent or previous_paragraph, []
@@ -93,13 +93,12 @@ def _respectively(sentence, mentions: list[Mention], spans: list[Span]) -> dict[
 
 
 def table_spans(
-    cells: list[TableCell], mentions: list[Mention], sents, sizes: dict[str, float]
+    cells: list[TableCell], mentions: list[Mention], sents, sizes: dict[str, float], topic: str | None
 ) -> list[tuple[Span, Attribution]]:
     """The numbers in tables, each about the model its own cell, its row or its column names. In
     an article about one family, a row or column labelled by a size alone ("70B") is the member
     of that size (`sizes`: each sized model's parameter count, by slug); in an article about one
-    model, a table that names none ("| Total parameters | 175 billion |") is about that model."""
-    topic = article_topic(mentions, sents)
+    model (`topic`), a table that names none ("| Total parameters | 175 billion |") is about it."""
     starts = [s.start for s in sents]
     named = [m for m in mentions if m.kind in MODEL_KINDS]
     named_starts = [m.start for m in named]

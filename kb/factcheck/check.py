@@ -14,11 +14,11 @@ import numpy as np
 from kb.compute import DEFAULT_SEED
 from kb.display import human_factor
 from kb.evaluate import Catalogue, ClaimSpec, Given, check
-from kb.factcheck.attribute import UNNAMED, attribute, mentions_by_sentence, table_spans
+from kb.factcheck.attribute import UNNAMED, article_topic, attribute, mentions_by_sentence, table_spans
 from kb.factcheck.extract import Span, extract, sentences
 from kb.factcheck.link import Attribution, Mention, families, find_mentions, sized
 from kb.factcheck.numerals import spell_out
-from kb.factcheck.tables import find_inline_pairs, find_spec_sheets, find_tables
+from kb.factcheck.tables import find_spec_sheets, find_tables
 from kb.quantities import PRICE_QUANTITIES, label_of
 from kb.values import alias_key
 from kb.verdict import Verdict
@@ -128,7 +128,7 @@ def _claims_in(
     """The claims in prose and in tables, each with who it is about, how many table cells there
     were, and where each table claim's row is (what it quotes); `sizes` are the sized models'
     parameter counts, by slug."""
-    tables = sorted(find_tables(text) + find_spec_sheets(text) + find_inline_pairs(text), key=lambda t: t.start)
+    tables = sorted(find_tables(text) + find_spec_sheets(text), key=lambda t: t.start)
     table_starts = [t.start for t in tables]
 
     def in_table(position: int) -> bool:
@@ -141,10 +141,11 @@ def _claims_in(
         for span in extract(text, [(m.start, m.end) for m in mentions if m.kind != "hardware"], prose)
         if not in_table(span.start)
     ]
-    attributions = attribute(text, spans, mentions, sents, sizes)
+    topic = article_topic(mentions, sents)
+    attributions = attribute(text, spans, mentions, sents, sizes, topic)
     cells = [entry for table in tables for entry in table.cells]
     rows = {}
-    for span, attribution in table_spans(cells[:MAX_FINDINGS], mentions, sents, sizes):
+    for span, attribution in table_spans(cells[:MAX_FINDINGS], mentions, sents, sizes, topic):
         spans.append(span)
         attributions[span] = attribution
         end = text.find("\n", span.end)

@@ -145,14 +145,20 @@ MIN_PAIRS = 2
 
 
 def find_spec_sheets(text: str) -> list[Table]:
-    """A model page's spec sheet, read as a table of one column:
+    """Spec sheets read as tables of one column: a model page's (label on one line, value on the
+    next) and a worked estimate's label = value lines (see _inline_pairs)."""
+    lines = [m.span() for m in re.finditer(r"[^\n]+", text)]
+    return _two_line_sheets(text, lines) + _inline_pairs(text, lines)
+
+
+def _two_line_sheets(text: str, lines: list[tuple[int, int]]) -> list[Table]:
+    """A model page's spec sheet:
 
         Llama 4 Behemoth
         Active Parameters
         2T
 
     gives "2T" with the hint "active parameters", about the model the headings above it name."""
-    lines = [m.span() for m in re.finditer(r"[^\n]+", text)]
     pairs = [
         i
         for i in range(len(lines) - 1)
@@ -169,15 +175,14 @@ def find_spec_sheets(text: str) -> list[Table]:
     return [_sheet(text, lines, sheet) for sheet in sheets if len(sheet) >= MIN_PAIRS]
 
 
-def find_inline_pairs(text: str) -> list[Table]:
-    """Lines that give a label and its value, as a worked estimate lists them, read as spec sheets:
+def _inline_pairs(text: str, lines: list[tuple[int, int]]) -> list[Table]:
+    """Lines that give a label and its value, as a worked estimate lists them:
 
         2. Time (T) = 100 days = 100*24 hrs = 2400 hrs
         3. Number of GPUs (N) = 25000
 
     give "100 days" (training time) and "25000" (GPUs). Each line is a table of its own, so that
     the prose between two of them is still read as prose; a lone line is not a sheet."""
-    lines = [m.span() for m in re.finditer(r"[^\n]+", text)]
     pairs = [(i, m) for i, (a, b) in enumerate(lines) if (m := INLINE_PAIR.fullmatch(text, a, b))]
     tables = []
     for n, (i, m) in enumerate(pairs):
