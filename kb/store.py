@@ -3,8 +3,10 @@ and never writes: kb.writes does, in the caller's transaction."""
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import pickle
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import func
@@ -79,12 +81,19 @@ def alias_index(session: Session) -> dict[str, str]:
 
 def all_aliases(session: Session) -> dict[int, list[str]]:
     """aliases_of() for every subject, in one query."""
-    subjects = {i: (name, slug) for i, name, slug in session.execute(select(Subject.id, Subject.name, Subject.slug))}
-    aliases: dict[int, list[str]] = {i: [] for i in subjects}
-    for subject_id, name in session.execute(select(Alias.subject_id, Alias.name).order_by(col(Alias.id))):
-        if name not in subjects[subject_id]:
-            aliases[subject_id].append(name)
-    return aliases
+    subjects = session.execute(select(Subject.id, Subject.name, Subject.slug))
+    return aliases_by_subject(subjects, session.execute(select(Alias.subject_id, Alias.name).order_by(col(Alias.id))))
+
+
+def aliases_by_subject(subjects: Iterable, aliases: Iterable) -> dict[int, list[str]]:
+    """Each subject's other names, given (id, name, slug) per subject and (subject id, name) per
+    alias in the order they were added: an alias that is the subject's name or slug is no other."""
+    named = {i: (name, slug) for i, name, slug in subjects}
+    found: dict[int, list[str]] = {i: [] for i in named}
+    for subject_id, name in aliases:
+        if name not in named[subject_id]:
+            found[subject_id].append(name)
+    return found
 
 
 def claims(
@@ -161,26 +170,61 @@ def counts(session: Session) -> dict[str, int]:
     }
 
 
-def content_digest(session: Session, tables: dict[str, str] | None = None) -> str:
-    """A digest of every stored row, so that a build can tell in a fraction of a second that
-    nothing it would show has changed. Rows are read in key order, through the driver (no type
-    conversion: a third of the time otherwise); pickle digests whatever values it returns.
-    `tables` narrows it to some tables, each with an SQL condition on its rows ("" for all).
-    An evaluation's details are left out: it is never overwritten, so its id and time stand for
-    them (they are 3 KB a claim, nine tenths of the database)."""
-    digest = hashlib.blake2b(digest_size=16)
-    connection = session.connection()
-    for table in SQLModel.metadata.sorted_tables:
-        if tables is not None and table.name not in tables:
-            continue
-        keys = ", ".join(f'"{column.name}"' for column in table.primary_key.columns)
-        where = f" WHERE {tables[table.name]}" if tables and tables[table.name] else ""
-        columns = ", ".join(f'"{c.name}"' for c in table.columns if (table.name, c.name) != ("evaluation", "details"))
-        digest.update(table.name.encode())
-        query = f'SELECT {columns} FROM "{table.name}"{where} ORDER BY {keys}'
-        for part in connection.exec_driver_sql(query).partitions(2000):
-            digest.update(pickle.dumps([tuple(row) for row in part], protocol=5))
-    return digest.hexdigest()
+class Snapshot:
+    """Every stored row, read once, as the database driver returns it, and a digest of each
+    table's rows: a build tells from the digests in a fraction of a second that nothing it would
+    show has changed, and otherwise builds the site from these same rows (reading them twice was
+    a fifth of a one-edit rebuild). Rows are read in key order, without type conversion (a third of
+    the time), which `typed()` does for the rows a caller uses. An evaluation's details are left
+    out: it is never overwritten, so its id and time stand for them (they are 3 KB a claim, nine
+    tenths of the database)."""
+
+    def __init__(self, session: Session):
+        self.columns: dict[str, list[str]] = {}
+        self.rows: dict[str, list[tuple]] = {}
+        self.digests: dict[str, str] = {}
+        self._dialect = session.get_bind().dialect
+        self._driver_types: dict[str, list] = {}  # each column's type code, as the driver describes it
+        connection = session.connection()
+        for table in SQLModel.metadata.sorted_tables:
+            keys = ", ".join(f'"{column.name}"' for column in table.primary_key.columns)
+            names = [c.name for c in table.columns if (table.name, c.name) != ("evaluation", "details")]
+            columns = ", ".join(f'"{name}"' for name in names)
+            digest = hashlib.blake2b(table.name.encode(), digest_size=16)
+            rows: list[tuple] = []
+            result = connection.exec_driver_sql(f'SELECT {columns} FROM "{table.name}" ORDER BY {keys}')
+            self._driver_types[table.name] = [column[1] for column in result.cursor.description]
+            for part in result.partitions(2000):
+                rows.extend(tuple(row) for row in part)
+                digest.update(pickle.dumps(rows[-len(part) :], protocol=5))
+            self.columns[table.name], self.rows[table.name] = names, rows
+            self.digests[table.name] = digest.hexdigest()
+
+    def digest(self, tables: Iterable[str] | None = None) -> str:
+        """One digest of these tables' rows (default: every table's)."""
+        chosen = self.digests if tables is None else {name: self.digests[name] for name in tables}
+        return hashlib.blake2b("".join(chosen.values()).encode(), digest_size=16).hexdigest()
+
+    def typed(self, model: type[SQLModel]) -> list:
+        """A table's rows as named tuples of the values the model's columns convert them to: their
+        fields read ten times faster than ORM objects', and a build reads a million of them."""
+        table = model.__table__  # type: ignore[attr-defined]
+        names = self.columns[table.name]
+        shape = collections.namedtuple(model.__name__, names)  # type: ignore[misc]
+        convert = [  # what SQLAlchemy itself would do to each value
+            (i, processor)
+            for i, (name, code) in enumerate(zip(names, self._driver_types[table.name], strict=True))
+            if (processor := table.c[name].type.dialect_impl(self._dialect).result_processor(self._dialect, code))
+        ]
+        if not convert:
+            return list(map(shape._make, self.rows[table.name]))
+        typed = []
+        for row in self.rows[table.name]:
+            values = list(row)
+            for i, processor in convert:
+                values[i] = processor(values[i])
+            typed.append(shape._make(values))
+        return typed
 
 
 def slugs(session: Session, kind: str) -> dict[int, str]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import pickle
+
 from sqlmodel import Session
 
-from kb import evaluate
+from kb import evaluate, store
 from kb.compute import MODEL_VERSION
 from kb.compute.formulas import FORMULAS
 from kb.display import show, show_range
@@ -40,16 +43,13 @@ def _prices_by_year(quotes: list) -> list[dict]:
     ]
 
 
-# What the methodology page shows is read from these rows: the catalogue and the published cost
-# estimates that calibrate it. A change elsewhere (any other claim, a verdict) leaves it as it is.
-METHODOLOGY_INPUTS = {
-    "source": "",
-    "subject": "",
-    "alias": "",
-    "fact": "",
-    "assumption": "",
-    "claim": "quantity = 'training_cost_usd'",
-}
+def methodology_inputs(snapshot: store.Snapshot) -> str:
+    """A digest of the rows the methodology page is computed from: the catalogue and the published
+    cost estimates that calibrate it. A change elsewhere (any other claim, a verdict) leaves it as it is."""
+    quantity = snapshot.columns["claim"].index("quantity")
+    estimates = [row for row in snapshot.rows["claim"] if row[quantity] == "training_cost_usd"]
+    catalogue = snapshot.digest(("source", "subject", "alias", "fact", "assumption"))
+    return hashlib.blake2b(pickle.dumps((catalogue, estimates), protocol=5), digest_size=16).hexdigest()
 
 
 def methodology(session: Session) -> dict:

@@ -6,23 +6,22 @@ the relative `root` that links from it must start with, so the site works from f
 
 from __future__ import annotations
 
-import collections
 import functools
 import json
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import inspect
 from sqlmodel import Session, col, select
 
 from kb import evaluate, store
 from kb.display import humanize, show_range
-from kb.models import Assumption, Claim, Evaluation, Fact, Source, Subject
+from kb.models import Alias, Assumption, Claim, Evaluation, Fact, Source, Subject
 from kb.quantities import PUBLISHED_STATUSES, label, label_of
 from kb.site.charts import range_chart, subject_chart
 from kb.site.listing import listing_data, listing_pages
-from kb.site.methodology import METHODOLOGY_INPUTS, methodology
+from kb.site.methodology import methodology, methodology_inputs
 from kb.site.page import Page, brief, claim_url, source_url, subject_url, verdict_view
 from kb.site.search import SEARCHABLE, shard_count
 from kb.store import ident
@@ -76,33 +75,20 @@ class SiteData:
     aliases: dict[int, list[str]]
 
 
-def _columns(model, leave_out: str = ""):
-    """A select of every column of a model's table but `leave_out`."""
-    return select(*(c for c in inspect(model).local_table.columns if c.name != leave_out))
-
-
-def _rows(session: Session, query) -> list:
-    """The rows a query gives, as named tuples: their fields read ten times faster than a
-    database row's, and a build reads a million of them."""
-    result = session.execute(query)
-    shape = collections.namedtuple("Row", list(result.keys()))  # type: ignore[misc]
-    return list(map(shape._make, result))
-
-
-def read_site(session: Session) -> SiteData:
-    claims = _rows(session, _columns(Claim).where(col(Claim.status).in_(PUBLISHED_STATUSES)).order_by(Claim.slug))
+def read_site(session: Session, snapshot: store.Snapshot) -> SiteData:
+    """The site's rows, from the snapshot the build took of the database."""
+    claims = sorted(
+        (c for c in snapshot.typed(Claim) if c.status in PUBLISHED_STATUSES), key=operator.attrgetter("slug")
+    )
     history: dict[int, list] = {}
-    for e in _rows(
-        session, _columns(Evaluation, leave_out="details").order_by(col(Evaluation.claim_id), col(Evaluation.id))
-    ):
+    for e in snapshot.typed(Evaluation):  # by id: each claim's oldest first
         history.setdefault(e.claim_id, []).append(e)
     assumptions: dict[int, list] = {}
-    for a in _rows(
-        session, _columns(Assumption).where(col(Assumption.claim_id).is_not(None)).order_by(col(Assumption.id))
-    ):
-        assumptions.setdefault(a.claim_id, []).append(a)
+    for a in snapshot.typed(Assumption):
+        if a.claim_id is not None:
+            assumptions.setdefault(a.claim_id, []).append(a)
     facts: dict[int, list] = {}
-    for f in _rows(session, _columns(Fact).order_by(Fact.quantity, Fact.slug)):
+    for f in sorted(snapshot.typed(Fact), key=operator.attrgetter("quantity", "slug")):
         facts.setdefault(f.subject_id, []).append(f)
     live: dict[int, dict] = {}
     if any(c.id not in history and c.status == "active" for c in claims):  # a site never shows blank verdicts
@@ -111,22 +97,28 @@ def read_site(session: Session) -> SiteData:
             for claim, verdict in evaluate.check_all(session, store_results=False)
             if claim.id not in history
         }
+    subjects = snapshot.typed(Subject)
     return SiteData(
-        sources={s.id: s for s in _rows(session, _columns(Source))},
-        subjects={s.id: s for s in _rows(session, _columns(Subject))},
+        sources={s.id: s for s in snapshot.typed(Source)},
+        subjects={s.id: s for s in subjects},
         claims=claims,
         history=history,
         assumptions=assumptions,
         facts=facts,
         live=live,
-        aliases=store.all_aliases(session),
+        aliases=store.aliases_by_subject(
+            ((s.id, s.name, s.slug) for s in subjects), ((a.subject_id, a.name) for a in snapshot.typed(Alias))
+        ),
     )
 
 
-def build_pages(session: Session, base_url: str = "", search: bool = True) -> tuple[list[Page], dict]:
-    """Every page of the site and the downloadable data, from one pass over the database;
-    `search` says whether the site will have its search index."""
-    data = read_site(session)
+def build_pages(
+    session: Session, base_url: str = "", search: bool = True, snapshot: store.Snapshot | None = None
+) -> tuple[list[Page], dict]:
+    """Every page of the site and the downloadable data, from one pass over the database (or the
+    `snapshot` of it the caller took); `search` says whether the site will have its search index."""
+    snapshot = snapshot or store.Snapshot(session)
+    data = read_site(session, snapshot)
     views = claim_views(data)
     data.claims, data.history = [], {}  # in the views now: their rows were 100 MB at 100,000 claims
     briefs = [brief(v) for v in views]  # one dict in every list of claims, so it is digested once
@@ -146,7 +138,7 @@ def build_pages(session: Session, base_url: str = "", search: bool = True) -> tu
             "methodology.html",
             "methodology.html",
             "Methodology",
-            {"inputs": store.content_digest(session, METHODOLOGY_INPUTS)},
+            {"inputs": methodology_inputs(snapshot)},
             load=(functools.partial(_methodology, session), "methodology"),
         ),
         Page("404.html", "404.html", "Page not found", {}),

@@ -28,10 +28,15 @@ class OutsideSite(KBError):
 def sanitised_join(root: str | Path, relative: str) -> str:
     """root/relative, refusing anything that would land outside root (no file-system calls).
     Plain strings: a build joins tens of thousands of paths, and pathlib triples the cost."""
+    return os.path.join(root, _inside(relative, root))
+
+
+def _inside(relative: str, root: str | Path) -> str:
+    """The relative path, normalised; refused if it would lead out of `root`."""
     normal = os.path.normpath(relative)
     if os.path.isabs(relative) or normal == ".." or normal.startswith(".." + os.sep) or "\0" in relative:
         raise OutsideSite(f"refusing to write {relative!r}: outside {root}")
-    return os.path.join(root, normal)
+    return normal
 
 
 class BuildInProgress(KBError):
@@ -143,10 +148,11 @@ class SiteWriter:
 
     def reuse(self, relative: str) -> bool:
         """Hard-link the live copy of a page known to be unchanged; False if there is none."""
-        path = sanitised_join(self.staging, relative)
+        normal = _inside(relative, self.staging)
+        path = f"{self.staging}/{normal}"
         try:
             self._folder(os.path.dirname(path))
-            os.link(sanitised_join(self.target, relative), path)
+            os.link(f"{self.target}/{normal}", path)
         except OSError:
             return False
         self.written.add(relative)
