@@ -424,7 +424,26 @@ def test_a_size_that_names_one_member_of_a_family_is_about_that_member(kb):
     [unnamed] = factchecked(kb, "The 700 billion parameter Llama 2 is larger.")  # no member that size
     assert unnamed["subject"] is None and unnamed["status"] == "ambiguous"
     later = factchecked(kb, "Llama 2 is a family. The model was trained on 2 trillion tokens and has 70B parameters.")
-    assert {(c["quantity"], c["subject"]) for c in later} == {("training_tokens", None), ("parameters", "llama-2-70b")}
+    assert {(c["quantity"], c["subject"]) for c in later} == {
+        ("training_tokens", "llama-2-70b"),  # the size it "has" says which member "the model" is
+        ("parameters", "llama-2-70b"),
+    }
+
+
+def test_the_member_a_sized_reference_names_owns_the_nearest_figure_of_each_kind(kb):
+    text = (
+        "Llama 2 took 3.3M GPU-hours in all, of which 1.72M GPU-hours went to train the 70B model; "
+        "at 0.4 utilization that is 7.7e23 FLOP."
+    )
+    found = {(c["text"], c["subject"]) for c in factchecked(kb, text)}
+    assert found == {
+        ("3.3M GPU-hours", None),  # the whole family's: the 1.72M stands between it and "the 70B model"
+        ("1.72M GPU-hours", "llama-2-70b"),
+        ("0.4 utilization", "llama-2-70b"),
+        ("7.7e23 FLOP", "llama-2-70b"),
+    }
+    [alone] = factchecked(kb, "Llama 2 took 3.3M GPU-hours to train; the 7B model is its smallest.")
+    assert alone["subject"] is None  # "the 7B model" is not what the number is about when farther off
 
 
 def test_a_list_of_a_family_s_sizes_names_each_member(kb):
@@ -698,6 +717,14 @@ def test_a_model_of_the_topics_size_is_the_topic(kb):
 def test_mfu_named_with_its_expansion(kb):
     [claim] = factchecked(kb, "GPT-4's MFU (model FLOPs utilization) for training was 32%.")
     assert (claim["quantity"], claim["low"]) == ("mfu", 0.32)
+    worked = factchecked(kb, "GPT-3 took 312 TFLOP/s * 3.5M hours * 0.35 utilization = 3.8e23 FLOP.")
+    assert ("mfu", 0.35) in {(c["quantity"], c["low"]) for c in worked}  # an operand, but the run's own MFU
+
+
+def test_a_duration_row_of_a_table_is_a_training_duration(kb):
+    text = "GPT-3 at a glance\n\n| Item | Value |\n|---|---|\n| Duration | about 40 days (with 2,048 GPUs) |\n"
+    found = {(c["quantity"], c["text"]) for c in factchecked(kb, text)}
+    assert ("training_days", "about 40 days") in found
 
 
 def test_a_model_named_once_is_the_articles_topic_only_if_the_article_says_it_was_trained(kb):
@@ -732,7 +759,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.715 and scores["precision"] >= 0.745
+    assert scores["recall"] >= 0.735 and scores["precision"] >= 0.76
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.9 and scores["confidently_wrong"] == 0

@@ -63,7 +63,9 @@ def attribute(
             about_the_topic = (
                 topic and not named_here and span.quantity in ABOUT_A_RUN and not IN_GENERAL.search(sentence.text)
             )
-            if found.how != "unattributed" or span.quantity in PRICE_QUANTITIES:
+            if found.how == "ambiguous" and (member := _sized_member(span, found, sentence, spans_in, sizes)):
+                found = Attribution(member, "named")  # "1.7M GPU-hours trained the 70B model", of Llama 2
+            elif found.how != "unattributed" or span.quantity in PRICE_QUANTITIES:
                 pass
             elif about_the_topic and (not unnamed or unnamed.group().lower().startswith("the ")):
                 found = Attribution(topic, "topic")  # "the final model took 34 days", in an article about one
@@ -77,6 +79,48 @@ def attribute(
             antecedent = named
         asked = sentence.text.rstrip().endswith("?")  # "What did GPT-3 cost? About $4.6M.": the answer is GPT-3's
     return result
+
+
+def _sized_member(span: Span, found: Attribution, sentence, spans_in: dict[int, list[Span]], sizes) -> str | None:
+    """The member of an ambiguous family that "the 70B model" names, for the number of each kind
+    nearest that phrase (or a parameter count: "has 70B parameters"): in "of 3.3M GPU-hours, 1.7M
+    trained the 70B model" the 1.7M and not the 3.3M, which is the whole family's; the phrase
+    reaches over numbers of other kinds."""
+    start = sentence.start
+    here = spans_in.get(sentence.index, [])
+    same_kind = [s for s in here if s.quantity == span.quantity and s is not span]
+    references = [
+        (start + m.start(), start + m.end(), float(m.group(1)) * SCALES[m.group(2).lower()])
+        for m in SIZED_REFERENCE.finditer(sentence.text)
+    ] + [  # "trained on 2T tokens and has 70B parameters": the size says which member
+        (s.start, s.end, s.value.low)
+        for s in here
+        if s.quantity == "parameters" and not s.listed and s.value.low and s.value.low == s.value.high
+    ]
+    for a, b, size in references:
+        if b <= span.start:
+            between = (b, span.start)
+        elif (
+            a >= span.end
+            and a - span.end <= REFERENCE_REACH
+            and not CLAUSE_BREAK.search(sentence.text, span.end - start, a - start)
+        ):
+            between = (span.end, a)
+        else:
+            continue
+        if any(between[0] <= other.start < between[1] for other in same_kind):
+            continue
+        members = [m for m in found.candidates if m in sizes and math.isclose(sizes[m], size, rel_tol=0.02)]
+        if len(members) == 1:
+            return members[0]
+    return None
+
+
+SIZED_REFERENCE = re.compile(
+    r"\bthe\s+(\d+(?:\.\d+)?)\s?([BMT])(?:[- ]param(?:eter)?s?)?[- ](?:model|variant|version)\b", re.I
+)
+CLAUSE_BREAK = re.compile(r"[;:,.()]")  # "took 3.3M GPU-hours; the 7B model is its smallest": another clause
+REFERENCE_REACH = 40  # characters from a number to "the 70B model" after it: "… were used to train the 70B model"
 
 
 def _respectively(sentence, mentions: list[Mention], spans: list[Span]) -> dict[Span, Attribution]:

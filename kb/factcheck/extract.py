@@ -28,6 +28,7 @@ from kb.factcheck.patterns import (
     DISTRACTOR,
     DOLLAR_WORDS,
     DURATION_CONTEXT,
+    DURATION_LABEL,
     EACH_BEFORE,
     EMPHASIS,
     FINAL,
@@ -237,8 +238,8 @@ def _classify(kind: str, sentence: Sentence, a: int, b: int, previous: str = "")
     active = ACTIVE_AFTER.match(after) or (kind == "params" and ACTIVE.search(found.raw))
     if kind not in ("money", "vague_money", "phrase") and RATE.match(after) and not active:
         return None  # "40k tokens/$", "2 FLOPs per parameter", "8 GPUs per node": rates and parts, not totals
-    if OPERATOR_AFTER.match(found.after) or OPERATOR_BEFORE.search(found.before):
-        return None  # "4T tokens × 50k vocab", "… ÷ $100m": an operand of worked arithmetic
+    if kind != "mfu" and (OPERATOR_AFTER.match(found.after) or OPERATOR_BEFORE.search(found.before)):
+        return None  # "4T tokens × 50k vocab", "… ÷ $100m": an operand; "× 0.40 utilization =" is the run's MFU
     return READERS[kind](found)
 
 
@@ -388,7 +389,10 @@ def _accelerators(found: Found) -> Span | None:
 def _duration(found: Found) -> Span | None:
     context = found.context
     trained = TRAINING.search(context) or RUN.search(context) or HARDWARE_NAMES.search(context)
-    if not (trained and DURATION_CONTEXT.search(found.before[-40:] + found.raw + found.after[:20])):
+    said = DURATION_CONTEXT.search(found.before[-40:] + found.raw + found.after[:20]) or DURATION_LABEL.search(
+        found.context
+    )  # "| Duration | ~34 days (on 1,024 GPUs) |": the table's label says what the number is
+    if not (trained and said):
         return None
     if GAP_AFTER.match(found.after):  # "developed 9-12 months before its rival": a gap, not a run
         return None

@@ -212,6 +212,7 @@ RATE = re.compile(
     re.I,
 )
 OTHER_PERIOD = re.compile(r"\s*(?:/|per|a|an|each)\s*(?:month|year|week|day|annum)\b", re.I)
+DURATION_LABEL = re.compile(r"\bduration\b|\btraining time\b|\bwall[- ]clock\b", re.I)
 RUN = re.compile(r"\bruns?\b|\bGPUs\b|\baccelerators\b", re.I)
 ACTIVE = re.compile(r"\bactive\b|\bactivated\b", re.I)
 ACTIVE_AFTER = re.compile(  # "36B parameters (4 of 16 experts) are active for each token": not a rate
