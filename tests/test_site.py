@@ -18,12 +18,13 @@ from urllib.parse import unquote, urlsplit
 import html5lib
 import pytest
 from click.testing import CliRunner
-from sqlmodel import col, select
+from sqlmodel import col, select, text
 
 from kb import db, writes
 from kb.cli import cli
 from kb.models import Fact, Source, Subject
 from kb.site import pages as pages_module
+from kb.site import write as write_module
 from kb.site.build import build_site
 from kb.site.charts import subject_chart
 from kb.site.page import verdict_view
@@ -370,6 +371,32 @@ def test_incremental_rebuild_rewrites_only_what_changed(db_url, tmp_path):
     assert "claims/seed-gpt-4-60-to-100m.html" not in changed
     assert "subjects/h100-sxm.html" not in changed
     assert len(changed) < 0.1 * len(second)
+
+
+@pytest.mark.parametrize("swapped", [False, True], ids=["few changes moved in", "many changes swapped in"])
+def test_a_rebuild_publishes_the_site_a_fresh_build_would(db_url, tmp_path, monkeypatch, swapped):
+    """A few changed files are moved into the live site one by one; past IN_PLACE_MAX the whole
+    folder is swapped. Either way the site is what a fresh build writes, a page that went is gone
+    with it, and an unchanged file is the same file (its date and inode stay)."""
+    monkeypatch.setattr(write_module, "IN_PLACE_MAX", 0 if swapped else 1_000)
+    out, fresh = tmp_path / "site", tmp_path / "fresh"
+    engine = db.make_engine(db_url)
+    with db.transaction(engine) as session:
+        build_site(session, out, search=False)
+    folder, kept = out.stat().st_ino, (out / "subjects" / "h100-sxm.html").stat()
+    with db.transaction(engine) as session:
+        writes.edit_claim(session, "seed-gpt-3-1-to-12m", {"quote": "It may have cost $1 to $12 million."})
+        session.execute(text("UPDATE claim SET status = 'draft' WHERE slug = 'seed-gpt-4-60-to-100m'"))
+    with db.transaction(engine) as session:
+        changed = build_site(session, out, search=False).changed
+        build_site(session, fresh, search=False)
+    assert "claims/seed-gpt-3-1-to-12m.html" in changed and len(changed) < 0.2 * len(snapshot(out))
+    assert not (out / "claims" / "seed-gpt-4-60-to-100m.html").exists()
+    site = {k: v[0] for k, v in snapshot(out).items() if k != ".manifest.json"}
+    assert site == {k: v[0] for k, v in snapshot(fresh).items() if k != ".manifest.json"}
+    assert (out / "subjects" / "h100-sxm.html").stat().st_ino == kept.st_ino
+    assert (out.stat().st_ino != folder) == swapped
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []  # no staging left
 
 
 def test_a_template_change_rerenders_pages_and_keeps_the_downloads(db_url, tmp_path):

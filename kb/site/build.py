@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
 import gc
@@ -28,7 +29,7 @@ from kb.site.page import Page, load_pages
 from kb.site.pages import build_pages
 from kb.site.render import DEFAULT_TEMPLATES, environment
 from kb.site.search import SEARCHABLE, index_site
-from kb.site.write import SiteWriter, clear_debris, exclusive
+from kb.site.write import SiteWriter, clear_debris, exclusive, files_in
 from kb.timestamps import iso_utc
 
 
@@ -61,10 +62,23 @@ def build_site(
     site runs at a time; a second one is refused.
     """
     refuse_foreign(Path(out))
-    with exclusive(out):
+    with exclusive(out), _collector_skips_what_is_built():
         return _build(
             session, Path(out), base_url, templates or DEFAULT_TEMPLATES, progress, fail_after, workers, search
         )
+
+
+@contextlib.contextmanager
+def _collector_skips_what_is_built():
+    """A build holds a million objects (its pages), none in cycles, and the caller may hold more:
+    left to it, the cyclic collector would walk them all again and again (a fifth of a one-edit
+    rebuild). Whatever exists is frozen out of its sight as the build starts, and again once the
+    pages are built; forked workers then also leave the pages shared."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _build(
@@ -95,24 +109,22 @@ def _build(
         workers = min(os.cpu_count() or 1, MAX_WORKERS) if len(pages) > PARALLEL_PAGES else 1
     parallel = workers > 1 and fail_after is None
 
-    def write_the_rest():  # runs while the workers fingerprint the pages, when there are workers
+    def write_the_rest():  # while the workers render the pages, when there are workers
         manifest["downloads"] = _write_files(writer, job, templates, downloads, previous.get("downloads") or {})
 
     try:
-        everything = list(range(len(pages)))
-        if parallel:
-            sorted_out = _in_processes(job, _sort_chunk, everything, workers, meanwhile=write_the_rest)
-        else:
+        results, todo = _sort_out(job, progress)
+        in_processes = parallel and len(todo) > PARALLEL_PAGES  # forking a large process costs more than a few pages
+        if not in_processes:
             write_the_rest()
-            sorted_out = _sort_out(job, everything)
-        results, todo = _kept(job, sorted_out, progress)
         batches = [todo[start : start + BATCH_PAGES] for start in range(0, len(todo), BATCH_PAGES)]
         load_pages([pages[i] for i in batches[0]] if batches else [])
         for n, batch in enumerate(batches):
             following = [pages[i] for i in batches[n + 1]] if n + 1 < len(batches) else []
             read_next = functools.partial(load_pages, following)  # while this batch renders, where it can
-            if parallel and len(todo) > PARALLEL_PAGES:
-                results.extend(_in_processes(job, _render_chunk, batch, workers, read_next, progress))
+            if in_processes:
+                meanwhile = _one_after_the_other(write_the_rest, read_next) if n == 0 else read_next
+                results.extend(_in_processes(job, _render_chunk, batch, workers, meanwhile, progress))
             else:
                 results.extend(_render_serially(job, batch, progress))
                 read_next()
@@ -126,15 +138,25 @@ def _build(
     return BuildResult(len(pages), len(writer.written), writer.changed)
 
 
+def _one_after_the_other(*steps):
+    def run() -> None:
+        for step in steps:
+            step()
+
+    return run
+
+
 def _pages_without_gc(
     session: Session, snapshot: store.Snapshot, base_url: str, search: bool
 ) -> tuple[list[Page], dict]:
-    """build_pages allocates a million objects, none in cycles: the collector need not scan them."""
+    """build_pages allocates a million objects, none in cycles: the collector need not scan them,
+    then or later (see _collector_skips_what_is_built)."""
     collecting = gc.isenabled()
     gc.disable()
     try:
         return build_pages(session, base_url, search, snapshot)
     finally:
+        gc.freeze()
         if collecting:
             gc.enable()
 
@@ -156,35 +178,23 @@ def _write_files(writer: SiteWriter, job: _Job, templates: Path, downloads: dict
     return kept
 
 
-def _sort_out(job: _Job, indices: list[int]) -> list[tuple[int, str, bool]]:
-    """Fingerprints these pages; one whose fingerprint is the last build's keeps its live file.
-    Returns (position, fingerprint, kept) per page, so that a forked worker can report back."""
-    sorted_out = []
-    for i in indices:
-        _count(job)
-        page = job.pages[i]
-        fingerprint = _fingerprint(job.salt, page, job.memo)
-        kept = job.previous.get(page.save_as) == fingerprint and job.writer.reuse(page.save_as)
-        sorted_out.append((i, fingerprint, kept))
-    return sorted_out
-
-
-def _kept(
-    job: _Job, sorted_out: list[tuple[int, str, bool]], progress
-) -> tuple[list[tuple[str, str, bool]], list[int]]:
-    """(path, fingerprint, False) for each page that kept its file, and the positions of the pages
-    to render, in order; each page's fingerprint is kept in the job."""
-    job.fingerprints = [""] * len(job.pages)
+def _sort_out(job: _Job, progress) -> tuple[list[tuple[str, str, bool]], list[int]]:
+    """Fingerprints every page; one whose fingerprint is the last build's keeps its live file.
+    Returns (path, fingerprint, False) for each page kept, and the positions of the pages to
+    render, in order; each page's fingerprint is kept in the job."""
+    job.fingerprints = []
     kept, todo = [], []
-    for i, fingerprint, unchanged in sorted_out:
-        job.fingerprints[i] = fingerprint
-        if unchanged:
-            kept.append((job.pages[i].save_as, fingerprint, False))
+    for i, page in enumerate(job.pages):
+        _count(job)
+        fingerprint = _fingerprint(job.salt, page, job.memo)
+        job.fingerprints.append(fingerprint)
+        if job.previous.get(page.save_as) == fingerprint and job.writer.keep(page.save_as):
+            kept.append((page.save_as, fingerprint, False))
         else:
             todo.append(i)
     if progress and kept:
         progress(len(kept))
-    return kept, sorted(todo)
+    return kept, todo
 
 
 def _render_serially(job: _Job, indices: list[int], progress) -> list[tuple[str, str, bool]]:
@@ -214,7 +224,7 @@ def _publish(
     manifest["pages"] = {save_as: fingerprint for save_as, fingerprint, _ in results}
     manifest["files"] = sorted(writer.written | {MANIFEST})
     writer.write(MANIFEST, json.dumps(manifest, sort_keys=True, separators=(",", ":")))  # indenting is 10× slower
-    writer.publish()
+    writer.publish(last=MANIFEST)
 
 
 PARALLEL_PAGES = 2_000
@@ -271,20 +281,14 @@ def _render_chunk(indices: list[int]) -> list[tuple[str, str, bool]]:
     return _render(_FORKED_JOB, indices)
 
 
-def _sort_chunk(indices: list[int]) -> list[tuple[int, str, bool]]:
-    assert _FORKED_JOB is not None
-    return _sort_out(_FORKED_JOB, indices)
-
-
 def _in_processes(job: _Job, work, indices: list[int], workers: int, meanwhile=None, progress=None) -> list:
-    """`work` (_sort_chunk or _render_chunk) on these pages across forked processes, which inherit
+    """`work` (_render_chunk) on these pages across forked processes, which inherit
     the pages and what was loaded for them, and never touch the database; the parent runs
     `meanwhile` as they start, and reports each chunk done to `progress`."""
     global _FORKED_JOB
     chunks = [indices[start :: workers * 8] for start in range(workers * 8)]
     _FORKED_JOB = job
     results = []
-    gc.freeze()  # the workers' collector then leaves the parent's objects alone, and their pages shared
     try:
         pool = multiprocessing.get_context("fork").Pool(workers, _die_with_the_parent, (os.getpid(),))
         with pool:
@@ -296,7 +300,6 @@ def _in_processes(job: _Job, work, indices: list[int], workers: int, meanwhile=N
                 if progress:
                     progress(len(part))
     finally:
-        gc.unfreeze()
         _FORKED_JOB = None
     return results
 
@@ -350,22 +353,8 @@ def _read_manifest(out: Path) -> dict:
 
 
 def _intact(out: Path, files: list[str]) -> bool:
-    """Whether every file the last build wrote is still there (one directory listing per folder)."""
-    present = set()
-    folders = [""]
-    while folders:
-        folder = folders.pop()
-        try:
-            entries = list(os.scandir(os.path.join(out, folder)))
-        except OSError:
-            return False
-        for entry in entries:
-            name = f"{folder}/{entry.name}" if folder else entry.name
-            if entry.is_dir(follow_symlinks=False):
-                folders.append(name)
-            elif entry.is_file(follow_symlinks=False):
-                present.add(name)
-    return bool(files) and present.issuperset(files)
+    """Whether every file the last build wrote is still there."""
+    return bool(files) and files_in(out).issuperset(files)
 
 
 @functools.cache
@@ -393,23 +382,35 @@ def _fingerprint(salt: str, page: Page, memo: dict[int, bytes]) -> str:
 
     Pickle is a fast, exact serialisation of the context; a different Python that pickles
     differently only costs one full render. A claim's dict appears on many pages (its own, its
-    subject's, its source's, its neighbours'), so each dict is digested once per build (`memo`).
+    subject's, its source's, its neighbours'), so each dict is digested once per build (`memo`)
+    and a page's own digest covers those digests instead.
     """
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(pickle.dumps((salt, page.template, page.title), protocol=5))
+    parts: list = [salt, page.template, page.title]
     for key, value in page.context.items():
-        digest.update(key.encode())
-        items = value if isinstance(value, list) and value and isinstance(value[0], dict) else None
-        for item in items if items is not None else [value]:
-            digest.update(_digest(item, memo) if isinstance(item, dict) else pickle.dumps(item, protocol=5))
-    return digest.hexdigest()
+        parts.append(key)
+        if value.__class__ is dict:
+            parts.append(_digest(value, memo))
+        elif value.__class__ is list and value and value[0].__class__ is dict:
+            parts.append(_digests(value, memo))
+        else:
+            parts.append(value)
+    return hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=16).hexdigest()
 
 
-def _digest(item: dict, memo: dict[int, bytes]) -> bytes:
+def _digest(item, memo: dict[int, bytes]) -> bytes:
     key = id(item)
     if key not in memo:
         memo[key] = hashlib.blake2b(pickle.dumps(item, protocol=5), digest_size=16).digest()
     return memo[key]
+
+
+def _digests(items: list, memo: dict[int, bytes]) -> bytes:
+    """The digests of a list's items, one after another: a list of claims on an index page is a
+    hundred of them, nearly always digested already."""
+    try:
+        return b"".join([memo[id(item)] for item in items])
+    except KeyError:
+        return b"".join([_digest(item, memo) for item in items])
 
 
 def _root(page: Page, base_url: str) -> str:

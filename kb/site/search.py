@@ -10,7 +10,6 @@ power of two, so it changes (and everything is re-indexed) only when the site do
 
 from __future__ import annotations
 
-import filecmp
 import hashlib
 import os
 import shutil
@@ -76,8 +75,8 @@ def _digest(paths: list[str]) -> str:
 
 
 def _reuse_shard(writer: SiteWriter, files: list[str]) -> bool:
-    """Hard-link a shard's files from the live site; if one is missing, none counts as written."""
-    if files and all(writer.reuse(f) for f in files):
+    """Keep a shard's files in the live site; if one is missing, none counts as written."""
+    if files and all(writer.keep(f) for f in files):
         return True
     writer.written.difference_update(files)
     return False
@@ -96,7 +95,7 @@ def _run_pagefind(writer: SiteWriter, shards: dict[str, list[str]]) -> None:
             source = writer.staging / f".{SEARCH_DIR}-{shard}"
             for path in paths:
                 (source / path).parent.mkdir(parents=True, exist_ok=True)
-                os.link(writer.staging / path, source / path)
+                os.link(writer.current(path), source / path)
             output = writer.staging / SEARCH_DIR / shard
             shutil.rmtree(output, ignore_errors=True)  # a shard half reused
             command = [str(binary), "--site", str(source), "--output-path", str(output), "--silent"]
@@ -121,18 +120,4 @@ def _finish(writer: SiteWriter, shard: str, process: subprocess.Popen) -> None:
     output = writer.staging / SEARCH_DIR / shard
     for path in sorted(output.rglob("*")):
         if path.is_file():
-            relative = path.relative_to(writer.staging).as_posix()
-            if not _keep_unchanged(writer.target / relative, path):
-                writer.changed.append(relative)
-            writer.written.add(relative)
-
-
-def _keep_unchanged(live: Path, fresh: Path) -> bool:
-    """A file of the new index that the live site already has, byte for byte, becomes a hard link
-    to it: its date stays, so one edited claim changes a handful of the index's files, not all."""
-    if live.is_file() and live.stat().st_size == fresh.stat().st_size and filecmp.cmp(live, fresh, shallow=False):
-        linked = fresh.with_name(fresh.name + ".link")
-        os.link(live, linked)
-        os.replace(linked, fresh)
-        return True
-    return False
+            writer.adopt(path.relative_to(writer.staging).as_posix())  # an unchanged file keeps its date
