@@ -27,7 +27,7 @@ from kb.site.downloads import write_downloads
 from kb.site.listing import DATA_FILE, DATA_GLOBAL
 from kb.site.page import Page, load_pages
 from kb.site.pages import build_pages
-from kb.site.render import DEFAULT_TEMPLATES, environment
+from kb.site.render import DEFAULT_TEMPLATES, compiled_environment
 from kb.site.search import SEARCHABLE, index_site
 from kb.site.write import SiteWriter, clear_debris, exclusive, files_in
 from kb.timestamps import iso_utc
@@ -92,7 +92,8 @@ def _build(
     search: bool,
 ) -> BuildResult:
     previous = _read_manifest(out)
-    salt = _templates_digest(templates) + _code_digest() + base_url + ("+search" if search else "")
+    templates_digest = _templates_digest(templates)
+    salt = templates_digest + _code_digest() + base_url + ("+search" if search else "")
     snapshot = store.Snapshot(session)
     manifest = {"state": snapshot.digest() + salt}
     if fail_after is None and previous["state"] == manifest["state"] and _intact(out, previous["files"]):
@@ -100,11 +101,12 @@ def _build(
         return BuildResult(len(previous["pages"]), len(previous["files"]), [], up_to_date=True)
     if progress:
         progress(0)  # a build is needed: let the bar appear now
-    env = environment(templates)
+    env = compiled_environment(templates, templates_digest)
     pages, downloads = _pages_without_gc(session, snapshot, base_url, search)
     del snapshot  # its rows are in the pages now
     writer = SiteWriter(out)
     job = _Job(pages, env, salt, base_url, writer, previous["pages"], fail_after=fail_after)
+    _digest_claims(downloads["views"], downloads["briefs"], job.memo)
     if workers is None:
         workers = min(os.cpu_count() or 1, MAX_WORKERS) if len(pages) > PARALLEL_PAGES else 1
     parallel = workers > 1 and fail_after is None
@@ -164,7 +166,8 @@ def _pages_without_gc(
 def _write_files(writer: SiteWriter, job: _Job, templates: Path, downloads: dict, last: dict) -> dict:
     """Everything but the pages: downloads, feeds, static files. Returns what the manifest keeps
     of the downloads, given `last`, what the last build's manifest kept."""
-    kept = write_downloads(writer, downloads["views"], last)
+    views = downloads["views"]
+    kept = write_downloads(writer, views, [job.memo[id(v)] for v in views], last)
     listing = json.dumps(downloads["listing"], ensure_ascii=False, separators=(",", ":"))
     writer.write(DATA_FILE, f"window.{DATA_GLOBAL} = {listing};\n")  # the index's data
     _write_feeds(writer, job.env, job.pages, downloads["views"], job.base_url)
@@ -397,6 +400,15 @@ def _fingerprint(salt: str, page: Page, memo: dict[int, bytes]) -> str:
     return hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=16).hexdigest()
 
 
+def _digest_claims(views: list[dict], briefs: list[dict], memo: dict[int, bytes]) -> None:
+    """Each claim's view digested once for every page that shows it, and its brief by the view's
+    digest: a brief is made from the view by code the salt covers, so one digest stands for both."""
+    for view, shown in zip(views, briefs, strict=True):
+        digest = hashlib.blake2b(pickle.dumps(view, protocol=5), digest_size=16).digest()
+        memo[id(view)] = digest
+        memo[id(shown)] = hashlib.blake2b(b"brief" + digest, digest_size=16).digest()
+
+
 def _digest(item, memo: dict[int, bytes]) -> bytes:
     key = id(item)
     if key not in memo:
@@ -405,12 +417,15 @@ def _digest(item, memo: dict[int, bytes]) -> bytes:
 
 
 def _digests(items: list, memo: dict[int, bytes]) -> bytes:
-    """The digests of a list's items, one after another: a list of claims on an index page is a
-    hundred of them, nearly always digested already."""
-    try:
-        return b"".join([memo[id(item)] for item in items])
-    except KeyError:
-        return b"".join([_digest(item, memo) for item in items])
+    """The digests of a list's items, one after another; a list many pages share (a subject's
+    first claims, on each of its claims' pages) is digested once."""
+    key = id(items)
+    if key not in memo:
+        try:  # each item's digest is nearly always known: claims are digested first
+            memo[key] = b"".join([memo[id(item)] for item in items])
+        except KeyError:
+            memo[key] = b"".join([_digest(item, memo) for item in items])
+    return memo[key]
 
 
 def _root(page: Page, base_url: str) -> str:

@@ -4,8 +4,9 @@ time, and after an edit mostly copied from the last build's files.
 At 10,000 claims encoding the rows took a third of a second, most of a one-edit rebuild. The rows
 are cut into runs whose ends depend on the claims alone (a run ends at a claim whose slug hashes
 to a multiple of RUN_ROWS), so an edit or a new claim changes one run and leaves the others as
-they were. Each run's bytes are found again in the last build's file by the digest of its rows,
-and checked against a digest of those bytes before they are copied; the manifest keeps both.
+they were. Each run's bytes are found again in the last build's file by the digest of its claims'
+views (which the pages' fingerprints digest anyway), and checked against a digest of those bytes
+before they are copied; the manifest keeps both.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import hashlib
 import io
 import json
 import operator
-import pickle
 import zlib
 from collections.abc import Iterator
 
@@ -54,12 +54,13 @@ _FROM_VIEW = operator.itemgetter(*(_VIEW_KEYS.get(k, k) for k in DOWNLOAD_COLUMN
 _CURRENCY, _DATE = DOWNLOAD_COLUMNS.index("currency"), DOWNLOAD_COLUMNS.index("date")
 
 
-def write_downloads(writer: SiteWriter, views: list[dict], last: dict) -> dict:
+def write_downloads(writer: SiteWriter, views: list[dict], digests: list[bytes], last: dict) -> dict:
     """Writes both files; returns what the manifest keeps of them for the next build, given
-    `last`, what the last build's manifest kept."""
+    `last`, what the last build's manifest kept. `digests` are the views' digests, in order: a
+    claim's rows are made from its view, so they stand for its rows."""
     runs = [
-        (hashlib.blake2b(pickle.dumps(rows, protocol=5), digest_size=16).hexdigest(), start, end)
-        for start, end, rows in _runs(views)
+        (hashlib.blake2b(b"".join(digests[start:end]), digest_size=16).hexdigest(), start, end)
+        for start, end in _runs(views)
     ]
     kept = {}
     for name, head, encode, between, tail in (
@@ -74,12 +75,12 @@ def write_downloads(writer: SiteWriter, views: list[dict], last: dict) -> dict:
     return kept
 
 
-def _runs(views: list[dict]) -> Iterator[tuple[int, int, list[tuple]]]:
-    """(start, end, rows) for each run of views."""
+def _runs(views: list[dict]) -> Iterator[tuple[int, int]]:
+    """(start, end) of each run of views."""
     start = 0
     for i, v in enumerate(views):
         if i + 1 - start >= MAX_RUN_ROWS or zlib.crc32(v["slug"].encode()) % RUN_ROWS == 0 or i + 1 == len(views):
-            yield start, i + 1, [download_row(v) for v in views[start : i + 1]]
+            yield start, i + 1
             start = i + 1
 
 

@@ -115,8 +115,9 @@ def read_site(session: Session, snapshot: store.Snapshot) -> SiteData:
 def build_pages(
     session: Session, base_url: str = "", search: bool = True, snapshot: store.Snapshot | None = None
 ) -> tuple[list[Page], dict]:
-    """Every page of the site and the downloadable data, from one pass over the database (or the
-    `snapshot` of it the caller took); `search` says whether the site will have its search index."""
+    """Every page of the site and the downloadable data (each claim's view and, in the same order,
+    its brief), from one pass over the database (or the `snapshot` of it the caller took);
+    `search` says whether the site will have its search index."""
     snapshot = snapshot or store.Snapshot(session)
     data = read_site(session, snapshot)
     views = claim_views(data)
@@ -131,7 +132,7 @@ def build_pages(
         items.sort(key=lambda o: (o["date"], o["slug"]), reverse=True)
     pages = [
         *listing_pages(briefs, _listing_context(views)),
-        *claim_pages(views, by_subject, base_url, functools.partial(_details, session)),
+        *claim_pages(views, briefs, by_subject, base_url, functools.partial(_details, session)),
         *subject_pages(data, by_subject),
         *source_pages(data, by_source),
         Page(
@@ -145,7 +146,7 @@ def build_pages(
     ]
     indexed = sum(1 for page in pages if page.template in SEARCHABLE)
     pages.append(Page("search.html", "search.html", "Search", {"shards": shard_count(indexed) if search else 0}))
-    downloads = {"listing": listing_data(views), "views": views}
+    downloads = {"listing": listing_data(views), "views": views, "briefs": briefs}
     return pages, downloads
 
 
@@ -247,12 +248,22 @@ def _listing_context(views: list[dict]) -> dict:
     }
 
 
-def claim_pages(views: list[dict], by_subject: dict[str, list[dict]], base_url: str, details) -> list[Page]:
-    """`details(evaluation ids)` reads stored verdicts' details."""
+def claim_pages(
+    views: list[dict], briefs: list[dict], by_subject: dict[str, list[dict]], base_url: str, details
+) -> list[Page]:
+    """`briefs`: each view's, in order; `details(evaluation ids)` reads stored verdicts' details.
+    A claim page lists its subject's first few other claims: for every claim not among them
+    that is one list, shared, so that the build digests it once."""
     pages = []
-    for v in views:
+    heads: dict[str, tuple[list[dict], set[int]]] = {}
+    for v, shown in zip(views, briefs, strict=True):
         siblings = by_subject[v["subject_slug"]]
-        others = [o for o in siblings[: OTHERS_SHOWN + 1] if o["slug"] != v["slug"]][:OTHERS_SHOWN]
+        if v["subject_slug"] not in heads:
+            heads[v["subject_slug"]] = (siblings[:OTHERS_SHOWN], {id(o) for o in siblings[: OTHERS_SHOWN + 1]})
+        head, near = heads[v["subject_slug"]]
+        others = head
+        if id(shown) in near:
+            others = [o for o in siblings[: OTHERS_SHOWN + 1] if o is not shown][:OTHERS_SHOWN]
         chart = functools.partial(range_chart, v["quantity"], v["low"], v["high"], v["p5"], v["p50"], v["p95"])
         lazy: dict[str, Callable[[], object]] = {
             "chart": chart,
