@@ -119,6 +119,7 @@ def build_pages(
     its brief), from one pass over the database (or the `snapshot` of it the caller took);
     `search` says whether the site will have its search index."""
     snapshot = snapshot or store.Snapshot(session)
+    inputs = methodology_inputs(snapshot)  # before read_site takes the rows
     data = read_site(session, snapshot)
     views = claim_views(data)
     data.claims, data.history = [], {}  # in the views now: their rows were 100 MB at 100,000 claims
@@ -139,7 +140,7 @@ def build_pages(
             "methodology.html",
             "methodology.html",
             "Methodology",
-            {"inputs": methodology_inputs(snapshot)},
+            {"inputs": inputs},
             load=(functools.partial(_methodology, session), "methodology"),
         ),
         Page("404.html", "404.html", "Page not found", {}),
