@@ -564,6 +564,10 @@ def test_active_parameters_however_the_experts_are_counted(kb):
     text = "DBRX has 132 billion parameters; 36 billion parameters (4 of 16 experts) are active for each token."
     found = {c["quantity"]: c["low"] for c in factchecked(kb, text)}
     assert found == {"parameters": 132e9, "active_parameters": 36e9}
+    elided = "Mixtral 8x7B holds 47 billion parameters in all, of which 13 billion active per token."
+    assert {c["quantity"]: c["low"] for c in factchecked(kb, elided)} == {"parameters": 47e9, "active_parameters": 13e9}
+    users = factchecked(kb, "Mistral 7B has 7 billion parameters and 2 billion active users.")
+    assert [c["quantity"] for c in users] == ["parameters"]  # "active users" are no parameters
 
 
 def test_a_published_token_count_beats_six_n_d_for_a_mixture_of_unknown_activity(kb):
@@ -725,6 +729,8 @@ def test_a_duration_row_of_a_table_is_a_training_duration(kb):
     text = "GPT-3 at a glance\n\n| Item | Value |\n|---|---|\n| Duration | about 40 days (with 2,048 GPUs) |\n"
     found = {(c["quantity"], c["text"]) for c in factchecked(kb, text)}
     assert ("training_days", "about 40 days") in found
+    [estimate] = factchecked(kb, "GPT-3 was trained on V100s. Later estimates of 34 days assumed A100 GPUs.")
+    assert (estimate["quantity"], estimate["low"]) == ("training_days", 34)
 
 
 def test_a_model_named_once_is_the_articles_topic_only_if_the_article_says_it_was_trained(kb):
@@ -759,7 +765,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.735 and scores["precision"] >= 0.76
+    assert scores["recall"] >= 0.745 and scores["precision"] >= 0.765
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.9 and scores["confidently_wrong"] == 0

@@ -323,7 +323,7 @@ def _energy(found: Found) -> Span | None:
 
 
 def _params(found: Found) -> Span | None:
-    unit = r"[- ]?(?:(?:active|activated|total)\s+)?(?:parameters?|params|parameter)$"
+    unit = r"[- ]?(?:(?:active|activated|total)\s+)?(?:parameters?|params|parameter)$|\s+(?:active|activated)$"
     bare = re.sub(r"(?<=\d)-(?=[a-z])", " ", re.sub(unit, "", found.raw, flags=re.I), flags=re.I)  # "27-billion"
     value = _parse(bare, COUNT)
     before, after = found.before, found.after

@@ -82,6 +82,11 @@ PATTERNS = [
         r"(?:(?:active|activated|total)\s+)?(?:parameters?|params)\b",
     ),
     ("params", rf"{QUAL}{EDGE}(?:{NUM})[\s-]?(?:[BbTtMm]|billion|trillion|million)[- ]parameters?\b"),
+    (  # "480 billion total parameters but only 17 billion active per token": the unit said once
+        "params",
+        rf"{QUAL}{EDGE}(?:{NUM})\s?(?:[BbTtMm]|billion|trillion|million)\s+(?:active|activated)"
+        r"(?=\s*(?:$|[,.;:)]|per\b|for\b|in\b|at\b|during\b|when\b))",
+    ),
     (  # "a parameter count of 1.8 trillion", "(the parameter count, 540 billion)": the unit written first
         "labelled_params",
         rf"(?:parameter count|number of parameters)(?:\s+(?:of|is|was|at))?\s*[:,=]?\s*"
@@ -199,7 +204,8 @@ FINAL = re.compile(
     re.I,
 )
 DURATION_CONTEXT = re.compile(
-    r"\btrain|\btook\b|\btak(?:e|es|en|ing)\b|\bneed|\brequir|\bspent\b|\bran\b|\brunning\b|\bfor\b|\bover\b|\bin\b|\bduring\b|\blasted\b",
+    r"\btrain|\btook\b|\btak(?:e|es|en|ing)\b|\bneed|\brequir|\bspent\b|\bran\b|\brunning\b|\bfor\b|\bover\b|\bin\b|"
+    r"\bduring\b|\blasted\b|\bestimates? of\b",
     re.I,
 )
 SIZE_CLASS = re.compile(r"\b(?:models?|LLMs|those|ones)\s+(?:with\s+|of\s+)?$", re.I)  # a class of models
