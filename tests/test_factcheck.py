@@ -388,6 +388,7 @@ def test_a_duration_range_is_read_whole_and_a_gap_is_no_duration(kb):
         "Gemma 2 became the best model under 150 billion parameters.",
         "The lab's cloud spend for training and inference: $7B in 2024.",  # a company's spending
         "Its capex for training clusters reached $20 billion.",
+        "Frontier training runs now cost over $100M per model.",  # what models cost in general
     ],
 )
 def test_classes_of_models_and_company_spending_are_not_claims(kb, text):
@@ -518,6 +519,7 @@ def test_a_sentence_opening_with_trained_refers_back(kb):
         "On 512 GPUs it would take about six months to train Llama 2 70B.",
         "For GPT-5, the plan is to finish training on 50,000 GPUs within 60 days.",
         "To train GPT-5 we'll be building a cluster of around 40,000 H100s.",
+        "Trained to the optimum, GPT-3's data would be 3.5T tokens.",
     ],
 )
 def test_hypotheticals_are_reported_not_judged(kb, text):
@@ -769,7 +771,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.9 and scores["confidently_wrong"] == 0
-    assert scores["misattributions"] <= 6 and scores["false_positives"] <= 14
+    assert scores["misattributions"] <= 6 and scores["false_positives"] <= 13
     assert scores["false_positives_judged"] == 0  # a distractor is at most left for review, never judged
 
 

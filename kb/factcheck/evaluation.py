@@ -148,6 +148,10 @@ def evaluate_corpus(folder: Path, cat: Catalogue) -> dict:
         "false_positives_judged": sum(
             e["verdict"] != "unverifiable" for a in per_article for e in a["false_positives"]
         ),
+        # a plan or a what-if, reported as one and not judged: what the issue asks for such text
+        "false_positives_hypothetical": sum(
+            e["status"] == "hypothetical" for a in per_article for e in a["false_positives"]
+        ),
         "misattributions": sum(len(a["misattributed"]) for a in per_article),
         "misses_by_kind": misses_by_kind,
         "per_article": per_article,
@@ -166,7 +170,8 @@ def describe(scores: dict) -> str:
         f"{scores['matched']} matched",
         f"recall {_ratio(scores['recall'])}  precision {_ratio(scores['precision'])}  "
         f"verdict accuracy {_ratio(scores['verdict_accuracy'])} ({scores['confidently_wrong']} confidently wrong)",
-        f"false positives {scores['false_positives']} ({scores['false_positives_judged']} given a verdict)  "
+        f"false positives {scores['false_positives']} ({scores['false_positives_judged']} given a verdict, "
+        f"{scores['false_positives_hypothetical']} reported as hypothetical)  "
         f"misattributions {scores['misattributions']}",
         f"missed: {kinds or 'none'}",
     ]
@@ -178,6 +183,7 @@ def describe(scores: dict) -> str:
             )
         for e in a["extra"]:
             tag = "false positive" if e in a["false_positives"] else "extra"
+            tag += " (hypothetical)" if e["status"] == "hypothetical" else ""
             lines.append(f"  {tag}  {a['article']}: {e['subject']} {e['quantity']} “{e['text']}”")
         for w in a["wrong_verdicts"]:
             lines.append(

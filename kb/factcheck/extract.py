@@ -45,6 +45,7 @@ from kb.factcheck.patterns import (
     OPERATOR_BEFORE,
     OTHER_PERIOD,
     PART,
+    PER_MODEL,
     PER_UNIT,
     PERCENT,
     QUAL,
@@ -264,7 +265,7 @@ def _money(found: Found, value: Range | None) -> Span | None:
     before, after = found.before, found.after
     if value is None or DISTRACTOR.search(before[-60:] + after[:30]) or NOT_ACCELERATORS.search(before[-40:]):
         return None
-    if OTHER_PERIOD.match(after):  # "$33,849 / month": a rental by the month or year, not a cost
+    if OTHER_PERIOD.match(after) or PER_MODEL.match(after):  # "$33,849 / month": a rental, not a cost
         return None
     if value.unit == MONEY_PER_HOUR or HOUR_PRICE.match(after.lstrip()):
         hourly = Range(value.low, value.high, MONEY_PER_HOUR, value.currency)

@@ -218,6 +218,8 @@ RATE = re.compile(
     re.I,
 )
 OTHER_PERIOD = re.compile(r"\s*(?:/|per|a|an|each)\s*(?:month|year|week|day|annum)\b", re.I)
+# "training costs top $100M per model": what models cost in general, no claim about one
+PER_MODEL = re.compile(r"\s*(?:/|per|a|each|for each)\s+(?:(?:frontier|large|new|single)\s+)?(?:model|LLM)\b", re.I)
 DURATION_LABEL = re.compile(r"\bduration\b|\btraining time\b|\bwall[- ]clock\b", re.I)
 RUN = re.compile(r"\bruns?\b|\bGPUs\b|\baccelerators\b", re.I)
 ACTIVE = re.compile(r"\bactive\b|\bactivated\b", re.I)
