@@ -447,6 +447,15 @@ def test_the_member_a_sized_reference_names_owns_the_nearest_figure_of_each_kind
     assert alone["subject"] is None  # "the 7B model" is not what the number is about when farther off
 
 
+def test_a_line_of_models_is_a_family_even_with_one_sized_member(kb):
+    """The knowledge base has one sized first Qwen (Qwen-72B) and numbered later ones (Qwen1.5,
+    Qwen2): "Qwen" is the line, so a size picks its member and nothing else is pinned on it."""
+    [sized] = factchecked(kb, "The original Qwen has 72 billion parameters.")
+    assert sized["subject"] == "qwen-72b"
+    [line] = factchecked(kb, "Qwen was trained on 3 trillion tokens.")
+    assert line["subject"] is None and line["subject_name"] == "Qwen"
+
+
 def test_a_list_of_a_family_s_sizes_names_each_member(kb):
     found = factchecked(kb, "Llama 3.1 is a family. Available in 8B, 70B and 405B sizes, these models are tuned.")
     assert [(c["subject"], c["low"]) for c in found] == [
@@ -767,7 +776,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.745 and scores["precision"] >= 0.765
+    assert scores["recall"] >= 0.755 and scores["precision"] >= 0.78
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.9 and scores["confidently_wrong"] == 0

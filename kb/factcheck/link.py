@@ -223,11 +223,23 @@ def families(names: dict[str, str]) -> dict[str, tuple[str, ...]]:
     """Names that several sized models share: "Llama 2" means Llama 2 7B, 13B, 34B or 70B.
 
     `names` maps model slugs to their names; the result maps a folded family name to its models.
-    A family name that is also an alias ("GPT-3" for GPT-3 175B) means that model."""
+    A family name that is also an alias ("GPT-3" for GPT-3 175B) means that model. A name only one
+    sized model has is a family too where later versions carry it ("Qwen-72B" beside Qwen1.5 and
+    Qwen2): "Qwen" is a line of models, not necessarily that one."""
     members: dict[str, dict[str, float]] = {}
     for slug, (family, size) in _named_sizes(names).items():
         members.setdefault(alias_key(family), {})[slug] = size
-    return {key: tuple(sorted(sizes, key=sizes.__getitem__)) for key, sizes in members.items() if len(sizes) > 1}
+    keys = {slug: alias_key(name) for slug, name in names.items()}
+    return {
+        key: tuple(sorted(sizes, key=sizes.__getitem__))
+        for key, sizes in members.items()
+        if len(sizes) > 1 or any(_version_of(key, k) for slug, k in keys.items() if slug not in sizes)
+    }
+
+
+def _version_of(family: str, key: str) -> bool:
+    """Whether a folded name is a numbered version of a family's ("qwen2..." of "qwen")."""
+    return key.startswith(family) and key[len(family) : len(family) + 1].isdigit()
 
 
 @functools.lru_cache(maxsize=8)
