@@ -123,6 +123,29 @@ CLAUSE_BREAK = re.compile(r"[;:,.()]")  # "took 3.3M GPU-hours; the 7B model is 
 REFERENCE_REACH = 40  # characters from a number to "the 70B model" after it: "… were used to train the 70B model"
 
 
+def carry_repeated_figures(spans: list[Span], attributions: dict[Span, Attribution], what_ifs: set[int]) -> None:
+    """A figure an article repeats is the same claim: "DeepSeek-V3: the $5.6M training run" in the
+    title and "a frontier model trained for $5.6 million" in the lede. The repeat that names no
+    model becomes the named one's, where every occurrence that names one names the same model,
+    in a sentence that states it (not in `what_ifs`, the sentences of plans and what-ifs)."""
+    owners: dict[tuple, set[str]] = {}
+    for span in spans:
+        found = attributions[span]
+        if found.subject and found.how in NAMED_HOW and span.quantity in ABOUT_A_RUN and span.sentence not in what_ifs:
+            owners.setdefault(_figure(span), set()).add(found.subject)
+    for span in spans:
+        owner = owners.get(_figure(span), set())
+        if attributions[span].how in ("unattributed", "unnamed") and len(owner) == 1:
+            attributions[span] = Attribution(owner.pop(), "repeated")
+
+
+NAMED_HOW = ("named", "antecedent", "table", "respectively")  # how a model was named for a figure
+
+
+def _figure(span: Span) -> tuple:
+    return span.quantity, span.value.low, span.value.high, span.value.currency
+
+
 def _respectively(sentence, mentions: list[Mention], spans: list[Span]) -> dict[Span, Attribution]:
     """ "GPT-3 and GPT-4 cost $4.6M and $63M, respectively": the n-th figure is the n-th model's."""
     if not RESPECTIVELY.search(sentence.text):

@@ -14,7 +14,14 @@ import numpy as np
 from kb.compute import DEFAULT_SEED
 from kb.display import human_factor
 from kb.evaluate import Catalogue, ClaimSpec, Given, check
-from kb.factcheck.attribute import UNNAMED, article_topic, attribute, mentions_by_sentence, table_spans
+from kb.factcheck.attribute import (
+    UNNAMED,
+    article_topic,
+    attribute,
+    carry_repeated_figures,
+    mentions_by_sentence,
+    table_spans,
+)
 from kb.factcheck.extract import Span, extract, sentences
 from kb.factcheck.link import Attribution, Mention, families, find_mentions, sized
 from kb.factcheck.numerals import spell_out
@@ -151,6 +158,7 @@ def _claims_in(
         end = text.find("\n", span.end)
         rows[span] = (text.rfind("\n", 0, span.start) + 1, len(text) if end < 0 else end)
     spans.sort(key=lambda s: s.start)
+    carry_repeated_figures(spans, attributions, {s.index for s in sents if HYPOTHETICAL.search(s.text)})
     return spans, attributions, len(cells), rows
 
 
@@ -248,8 +256,8 @@ class Judge:
         if verdict.verdict == "unverifiable" and given:  # the knowledge base lacks it: use the article's own inputs
             spec.assumptions = given
             verdict = self._check(spec)
-        if attribution.how == "topic":
-            why = f"Its sentence names no model, but {name} is the only one the article names: taken as {name}'s."
+        if attribution.how in TAKEN_AS:
+            why = f"Its sentence names no model, but {TAKEN_AS[attribution.how].format(name=name)}: taken as {name}'s."
             verdict = replace(verdict, explanation=f"{why} {verdict.explanation}")
         return Finding(span, subject, name, verdict, sentence)
 
@@ -289,6 +297,12 @@ def _member_by_size(span: Span, members: tuple[str, ...], sizes: dict[str, float
         return None
     named = [m for m in members if m in sizes and math.isclose(sizes[m], value, rel_tol=0.02)]
     return named[0] if len(named) == 1 else None
+
+
+TAKEN_AS = {  # why a figure whose sentence names no model is taken as one's
+    "topic": "{name} is the only one the article names",
+    "repeated": "the article gives the same figure for {name}",
+}
 
 
 def _status(span: Span, subject: str | None, attribution: Attribution, sentence: str, given: dict) -> str:
