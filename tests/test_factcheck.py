@@ -447,6 +447,12 @@ def test_the_member_a_sized_reference_names_owns_the_nearest_figure_of_each_kind
     assert alone["subject"] is None  # "the 7B model" is not what the number is about when farther off
 
 
+def test_more_hours_of_training_than_a_run_lasts_are_accelerator_hours(kb):
+    [claim] = factchecked(kb, "The bank gave 1.3 million hours of training time to BloombergGPT on A100 GPUs.")
+    assert (claim["quantity"], claim["low"], claim["subject"]) == ("gpu_hours", 1.3e6, "bloomberggpt")
+    assert factchecked(kb, "BloombergGPT saw 900 hours of training time on A100 GPUs.") == []  # could be a run's
+
+
 def test_a_figure_the_article_repeats_is_the_named_models(kb):
     text = "DeepSeek-V3: the $5.6M training run. A small lab trained a frontier model for $5.6 million."
     repeat = factchecked(kb, text)[1]
@@ -455,6 +461,8 @@ def test_a_figure_the_article_repeats_is_the_named_models(kb):
         kb, "GPT-3 cost $4.6M to train. Llama 2 7B also cost $4.6M. One lab spent $4.6M to train its model."
     )
     assert two[2]["subject"] is None  # two models have that figure: the repeat is neither's
+    headline = factchecked(kb, "A Bank Used 1.3 Million GPU Hours\n\nBloombergGPT took nearly 1.3 million GPU hours.")
+    assert headline[0]["subject"] == "bloomberggpt"  # "nearly 1.3 million" states the headline's number
     what_if = factchecked(kb, "On 512 GPUs, GPT-4 would take 200 days. A lab's run took 200 days.")
     assert what_if[-1]["subject"] is None  # a what-if lends its figure to nobody
 
@@ -788,7 +796,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.775 and scores["precision"] >= 0.8
+    assert scores["recall"] >= 0.78 and scores["precision"] >= 0.8
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.9 and scores["confidently_wrong"] == 0

@@ -143,7 +143,11 @@ NAMED_HOW = ("named", "antecedent", "table", "respectively")  # how a model was 
 
 
 def _figure(span: Span) -> tuple:
-    return span.quantity, span.value.low, span.value.high, span.value.currency
+    """What a figure states, for telling a repeat: "nearly 1.3 million" (1.17M to 1.3M) and
+    "under $6M" state the number that "1.3 million" and "$6M" do; "$1M to $12M" is a range."""
+    low, high = span.value.low, span.value.high
+    stated = (low, high) if low is not None and high is not None and low < 0.85 * high else high or low
+    return span.quantity, span.value.currency, stated
 
 
 def _respectively(sentence, mentions: list[Mention], spans: list[Span]) -> dict[Span, Attribution]:

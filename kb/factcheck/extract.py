@@ -316,6 +316,18 @@ def _gpu_time(found: Found) -> Span | None:
     return found.span("gpu_hours", value, "final_training_run", _only_hardware(raw)) if value else None
 
 
+def _machine_hours(found: Found) -> Span | None:
+    """Hours of training time that no run lasts (over LONGEST_RUN_HOURS) on accelerators its
+    sentence names: accelerator-hours, however written."""
+    value = _parse(re.sub(r"\s+of\s+.*$", "", found.raw, flags=re.I).replace("hours", "GPU hours"), GPU_HOURS)
+    if value is None or (value.low or 0) < LONGEST_RUN_HOURS or not HARDWARE_NAMES.search(found.sentence.text):
+        return None
+    return found.span("gpu_hours", value, "final_training_run", _only_hardware(found.sentence.text))
+
+
+LONGEST_RUN_HOURS = 100_000  # eleven years
+
+
 def _energy(found: Found) -> Span | None:
     value = _parse(found.raw, MWH)
     if value is None or ONE_MACHINE_ENERGY.search(found.before[-80:]):  # "one server … will consume 6.5 kWh"
@@ -440,6 +452,7 @@ READERS = {
     "flop": _flop,
     "six_nd": _six_nd,
     "gpu_time": _gpu_time,
+    "machine_hours": _machine_hours,
     "energy": _energy,
     "params": _params,
     "labelled_params": _labelled_params,

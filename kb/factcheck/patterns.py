@@ -72,6 +72,10 @@ PATTERNS = [
         rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s?(?:{HW}[- ]?)?(?:(?:GPU|compute)[- ]?)?"
         r"(?:hours|years|weeks|days|(?<=\d-)h)\b(?!\s+of\s+training)",
     ),
+    (  # "1.3 million hours of training time … on A100 GPUs": more hours than a run can last, so GPU-hours
+        "machine_hours",
+        rf"{QUAL}{EDGE}(?:{NUM})\s?(?:million|billion|thousand|[MBK])\b\s?hours\s+of\s+(?:training|compute)(?:\s+time)?\b",
+    ),
     (
         "energy",
         rf"{QUAL}{EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s?(?:MWh|GWh|kWh|TWh|megawatt[- ]hours|gigawatt[- ]hours)",
@@ -128,6 +132,7 @@ CUES = {
     "flop": ("flop", "floating"),
     "six_nd": ("*", "×", "·", " x "),
     "gpu_time": ("hour", "year", "week", "day", "-h"),
+    "machine_hours": ("hours of",),
     "energy": ("wh", "watt"),
     "params": ("param",),
     "labelled_params": ("parameter count", "number of parameters"),
