@@ -292,6 +292,7 @@ def _in_processes(job: _Job, work, indices: list[int], workers: int, meanwhile=N
     chunks = [indices[start :: workers * 8] for start in range(workers * 8)]
     _FORKED_JOB = job
     results = []
+    gc.freeze()  # what was loaded for these pages too: the workers' collector leaves it shared
     try:
         pool = multiprocessing.get_context("fork").Pool(workers, _die_with_the_parent, (os.getpid(),))
         with pool:
