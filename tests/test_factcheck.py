@@ -453,6 +453,16 @@ def test_more_hours_of_training_than_a_run_lasts_are_accelerator_hours(kb):
     assert factchecked(kb, "BloombergGPT saw 900 hours of training time on A100 GPUs.") == []  # could be a run's
 
 
+def test_a_line_of_variants_is_a_family_and_a_variant_is_itself(kb):
+    """Phi-3-mini and Phi-3-medium are named by variant, not size: "Phi-3" could be either."""
+    [line] = factchecked(kb, "Microsoft's Phi-3 has 3.8B parameters and fits on a phone.")
+    assert line["subject"] is None and line["status"] == "ambiguous" and "Phi-3-mini" in line["explanation"]
+    [variant] = factchecked(kb, "Also, a larger model, Phi-3-medium, with 14B parameters, was trained the same way.")
+    assert variant["subject"] == "phi-3-medium"  # a size beside "a larger model" is still that model's
+    [known] = factchecked(kb, "GPT-4 cost $100M to train.")
+    assert known["subject"] == "gpt-4"  # a model's own name is never read as its line of variants
+
+
 def test_a_figure_the_article_repeats_is_the_named_models(kb):
     text = "DeepSeek-V3: the $5.6M training run. A small lab trained a frontier model for $5.6 million."
     repeat = factchecked(kb, text)[1]
@@ -796,11 +806,11 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.78 and scores["precision"] >= 0.8
+    assert scores["recall"] >= 0.785 and scores["precision"] >= 0.8
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.9 and scores["confidently_wrong"] == 0
-    assert scores["misattributions"] <= 6 and scores["false_positives"] <= 13
+    assert scores["misattributions"] <= 4 and scores["false_positives"] <= 13
     assert scores["false_positives_judged"] == 0  # a distractor is at most left for review, never judged
 
 

@@ -219,7 +219,10 @@ class Judge:
         subject = attribution.subject
         if span.quantity in PRICE_QUANTITIES:
             subject = cat.resolve(span.hardware) if span.hardware else None
-        if span.listed:  # "Llama 2 comes in 7B, 13B and 70B": each size is one member's, or nobody's
+        unsized = subject is not None and subject not in self.sizes
+        if span.listed and not (unsized and len(span.listed) == 1):
+            # "Llama 2 comes in 7B, 13B and 70B": each size is one member's, or nobody's; but "a
+            # larger model, Phi-3-medium, with 14B parameters" is that model's, whose name has no size
             named = attribution.candidates if subject is None else self.family_of.get(subject, (subject,))
             if attribution.family and not _all_members(span.listed, named, self.sizes):
                 named = self._fuller_family(attribution.family, span.listed)

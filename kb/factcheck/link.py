@@ -230,11 +230,25 @@ def families(names: dict[str, str]) -> dict[str, tuple[str, ...]]:
     for slug, (family, size) in _named_sizes(names).items():
         members.setdefault(alias_key(family), {})[slug] = size
     keys = {slug: alias_key(name) for slug, name in names.items()}
-    return {
+    sized_families = {
         key: tuple(sorted(sizes, key=sizes.__getitem__))
         for key, sizes in members.items()
         if len(sizes) > 1 or any(_version_of(key, k) for slug, k in keys.items() if slug not in sizes)
     }
+    return _lines(names) | sized_families
+
+
+def _lines(names: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """Versions named by variant rather than size: "Phi-3" means Phi-3-mini, Phi-3-small or
+    Phi-3-medium. A name with a version number is a line where two or more models' names extend
+    it by a word."""
+    lines: dict[str, set[str]] = {}
+    for slug, name in names.items():
+        for separator in re.finditer(r"[\s-]+(?=[A-Za-z])", name):
+            stem = name[: separator.start()]
+            if re.search(r"\d", stem):
+                lines.setdefault(alias_key(stem), set()).add(slug)
+    return {key: tuple(sorted(slugs)) for key, slugs in lines.items() if len(slugs) > 1}
 
 
 def _version_of(family: str, key: str) -> bool:
