@@ -463,6 +463,16 @@ def test_a_line_of_variants_is_a_family_and_a_variant_is_itself(kb):
     assert known["subject"] == "gpt-4"  # a model's own name is never read as its line of variants
 
 
+def test_a_product_name_its_versions_share_is_ambiguous(kb):
+    """ "Stable Diffusion" was v1 in 2022 and 2 base in MosaicML's 2023 retraining: the bare name
+    could be any version the knowledge base has, so nothing is pinned on one."""
+    [bare] = factchecked(kb, "Training Stable Diffusion from scratch cost $160,000.")
+    assert bare["subject"] is None and bare["status"] == "ambiguous"
+    assert "Stable Diffusion v1" in bare["explanation"] and "Stable Diffusion 3" in bare["explanation"]
+    [versioned] = factchecked(kb, "Stable Diffusion v1 cost $600,000 to train.")
+    assert versioned["subject"] == "stable-diffusion-v1"
+
+
 def test_a_figure_the_article_repeats_is_the_named_models(kb):
     text = "DeepSeek-V3: the $5.6M training run. A small lab trained a frontier model for $5.6 million."
     repeat = factchecked(kb, text)[1]
@@ -806,11 +816,11 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.785 and scores["precision"] >= 0.8
+    assert scores["recall"] >= 0.79 and scores["precision"] >= 0.81
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.9 and scores["confidently_wrong"] == 0
-    assert scores["misattributions"] <= 4 and scores["false_positives"] <= 13
+    assert scores["misattributions"] <= 1 and scores["false_positives"] <= 13
     assert scores["false_positives_judged"] == 0  # a distractor is at most left for review, never judged
 
 

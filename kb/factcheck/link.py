@@ -43,6 +43,7 @@ VERSION_AFTER = re.compile(  # a version written after a known name: "v2", " 2",
 MACHINE = re.compile(r"(?:DGX|HGX|NVL|SXM|PCIe|GB\d|EFA|IB)\b", re.I)
 VERSION_SUFFIX = re.compile(r"(?:-(?:v\d+(?:\.\d+)*|instruct|chat|base|hf|\d{4}))+$", re.I)
 NOT_MODELS = {"covid-19", "sars-cov-2", "mp3", "wi-fi"}
+MULTIWORD_VERSION = re.compile(r"^([A-Za-z]+(?:\s[A-Za-z]+)+)\s+v?\d+(?:\.\d+)?\b")
 FAMILY_SIZE = re.compile(r"^(.*?\w)[\s-]+(\d+(?:\.\d+)?)([BMT])$")
 MAX_NGRAM = 4
 SCALES = {"b": 1e9, "m": 1e6, "t": 1e12}
@@ -241,13 +242,16 @@ def families(names: dict[str, str]) -> dict[str, tuple[str, ...]]:
 def _lines(names: dict[str, str]) -> dict[str, tuple[str, ...]]:
     """Versions named by variant rather than size: "Phi-3" means Phi-3-mini, Phi-3-small or
     Phi-3-medium. A name with a version number is a line where two or more models' names extend
-    it by a word."""
+    it by a word, and so is a name of two words or more that they extend by a version ("Stable
+    Diffusion": v1, 2, 3 or 3.5)."""
     lines: dict[str, set[str]] = {}
     for slug, name in names.items():
         for separator in re.finditer(r"[\s-]+(?=[A-Za-z])", name):
             stem = name[: separator.start()]
             if re.search(r"\d", stem):
                 lines.setdefault(alias_key(stem), set()).add(slug)
+        if versioned := MULTIWORD_VERSION.match(name):  # "Stable Diffusion 3": a product of two words or more
+            lines.setdefault(alias_key(versioned.group(1)), set()).add(slug)
     return {key: tuple(sorted(slugs)) for key, slugs in lines.items() if len(slugs) > 1}
 
 
