@@ -389,6 +389,7 @@ def test_a_duration_range_is_read_whole_and_a_gap_is_no_duration(kb):
         "The lab's cloud spend for training and inference: $7B in 2024.",  # a company's spending
         "Its capex for training clusters reached $20 billion.",
         "Frontier training runs now cost over $100M per model.",  # what models cost in general
+        "The estimate below is for a 400B parameter model.",  # what kind of model, no claim about one
     ],
 )
 def test_classes_of_models_and_company_spending_are_not_claims(kb, text):
@@ -820,7 +821,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.9 and scores["confidently_wrong"] == 0
-    assert scores["misattributions"] <= 1 and scores["false_positives"] <= 13
+    assert scores["misattributions"] <= 1 and scores["false_positives"] <= 12
     assert scores["false_positives_judged"] == 0  # a distractor is at most left for review, never judged
 
 

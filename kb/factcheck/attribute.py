@@ -71,6 +71,8 @@ def attribute(
                 found = Attribution(topic, "topic")  # "the final model took 34 days", in an article about one
             elif unnamed and topic and _sized_as(unnamed.group(), sizes.get(topic)):
                 found = Attribution(topic, "topic")  # "a 70B model trained on 15T tokens", about Llama 3 70B
+            elif unnamed and _describes(unnamed, span, sentence.start):
+                found = Attribution(UNNAMED, "describes")  # "for a 400B parameter model": an input, no claim
             elif unnamed:
                 found = Attribution(UNNAMED, "unnamed")
             result[span] = found
@@ -79,6 +81,12 @@ def attribute(
             antecedent = named
         asked = sentence.text.rstrip().endswith("?")  # "What did GPT-3 cost? About $4.6M.": the answer is GPT-3's
     return result
+
+
+def _describes(unnamed: re.Match, span: Span, offset: int) -> bool:
+    """Whether a parameter count only says what kind of model "a 400B parameter model" is."""
+    inside = unnamed.start() <= span.start - offset < unnamed.end()
+    return span.quantity == "parameters" and inside and unnamed.group().lower().startswith(("a ", "an "))
 
 
 def _sized_member(span: Span, found: Attribution, sentence, spans_in: dict[int, list[Span]], sizes) -> str | None:

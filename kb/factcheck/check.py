@@ -214,7 +214,10 @@ class Judge:
 
     def __call__(self, span: Span, attribution: Attribution, sentence: str, stated: dict) -> Finding | None:
         """The finding for a claim; None for a size in a list that is no named model's ("7B, 13B
-        and 70B variants" of a family the article does not name): a bare size is no claim."""
+        and 70B variants" of a family the article does not name) or that describes an unnamed
+        one ("a 400B parameter model"): a bare size is no claim."""
+        if attribution.how == "describes":  # "a 400B parameter model": a kind of model, no claim
+            return None
         cat = self.cat
         subject = attribution.subject
         if span.quantity in PRICE_QUANTITIES:
