@@ -195,8 +195,9 @@ class Snapshot:
             result = connection.exec_driver_sql(f'SELECT {columns} FROM "{table.name}" ORDER BY {keys}')
             self._driver_types[table.name] = [column[1] for column in result.cursor.description]
             for part in result.partitions(2000):
-                rows.extend(tuple(row) for row in part)
-                digest.update(pickle.dumps(rows[-len(part) :], protocol=5))
+                chunk = [tuple(row) for row in part]
+                rows.extend(chunk)
+                digest.update(pickle.dumps(chunk, protocol=5))
             self.columns[table.name], self.rows[table.name] = names, rows
             self.digests[table.name] = digest.hexdigest()
 

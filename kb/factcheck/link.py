@@ -230,11 +230,11 @@ def families(names: dict[str, str]) -> dict[str, tuple[str, ...]]:
     members: dict[str, dict[str, float]] = {}
     for slug, (family, size) in _named_sizes(names).items():
         members.setdefault(alias_key(family), {})[slug] = size
-    keys = {slug: alias_key(name) for slug, name in names.items()}
+    versions = _numbered_versions(names)
     sized_families = {
         key: tuple(sorted(sizes, key=sizes.__getitem__))
         for key, sizes in members.items()
-        if len(sizes) > 1 or any(_version_of(key, k) for slug, k in keys.items() if slug not in sizes)
+        if len(sizes) > 1 or versions.get(key, set()) - sizes.keys()
     }
     return _lines(names) | sized_families
 
@@ -255,9 +255,15 @@ def _lines(names: dict[str, str]) -> dict[str, tuple[str, ...]]:
     return {key: tuple(sorted(slugs)) for key, slugs in lines.items() if len(slugs) > 1}
 
 
-def _version_of(family: str, key: str) -> bool:
-    """Whether a folded name is a numbered version of a family's ("qwen2..." of "qwen")."""
-    return key.startswith(family) and key[len(family) : len(family) + 1].isdigit()
+def _numbered_versions(names: dict[str, str]) -> dict[str, set[str]]:
+    """The models each folded stem has numbered versions among ("qwen" has "qwen2...")."""
+    versions: dict[str, set[str]] = {}
+    for slug, name in names.items():
+        key = alias_key(name)
+        for i in range(1, len(key)):
+            if key[i].isdigit():
+                versions.setdefault(key[:i], set()).add(slug)
+    return versions
 
 
 @functools.lru_cache(maxsize=8)

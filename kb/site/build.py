@@ -126,7 +126,7 @@ def _build(
             read_next = functools.partial(load_pages, following)  # while this batch renders, where it can
             if in_processes:
                 meanwhile = _one_after_the_other(write_the_rest, read_next) if n == 0 else read_next
-                results.extend(_in_processes(job, _render_chunk, batch, workers, meanwhile, progress))
+                results.extend(_in_processes(job, batch, workers, meanwhile, progress))
             else:
                 results.extend(_render_serially(job, batch, progress))
                 read_next()
@@ -284,10 +284,10 @@ def _render_chunk(indices: list[int]) -> list[tuple[str, str, bool]]:
     return _render(_FORKED_JOB, indices)
 
 
-def _in_processes(job: _Job, work, indices: list[int], workers: int, meanwhile=None, progress=None) -> list:
-    """`work` (_render_chunk) on these pages across forked processes, which inherit
-    the pages and what was loaded for them, and never touch the database; the parent runs
-    `meanwhile` as they start, and reports each chunk done to `progress`."""
+def _in_processes(job: _Job, indices: list[int], workers: int, meanwhile=None, progress=None) -> list:
+    """These pages rendered across forked processes, which inherit the pages and what was loaded
+    for them, and never touch the database; the parent runs `meanwhile` as they start, and reports
+    each chunk done to `progress`."""
     global _FORKED_JOB
     chunks = [indices[start :: workers * 8] for start in range(workers * 8)]
     _FORKED_JOB = job
@@ -296,7 +296,7 @@ def _in_processes(job: _Job, work, indices: list[int], workers: int, meanwhile=N
     try:
         pool = multiprocessing.get_context("fork").Pool(workers, _die_with_the_parent, (os.getpid(),))
         with pool:
-            parts = pool.imap_unordered(work, chunks)
+            parts = pool.imap_unordered(_render_chunk, chunks)
             if meanwhile:
                 meanwhile()
             for part in parts:
