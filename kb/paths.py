@@ -26,6 +26,11 @@ def user_database() -> Path:
     return Path(platformdirs.user_data_dir("costcheck", appauthor=False)) / DATABASE_FILE
 
 
+def user_cache(name: str) -> Path:
+    """A folder of the user's cache (what a run keeps only to make the next one faster)."""
+    return Path(platformdirs.user_cache_dir("costcheck", appauthor=False)) / name
+
+
 def default_database(folder: Path) -> tuple[Path, Path]:
     """(database file, sources folder) when the command line names neither.
 

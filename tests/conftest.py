@@ -7,9 +7,11 @@ database and dropped at the end of the session.
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,9 @@ SOURCES = ROOT / "sources"
 POSTGRES_URL = os.environ.get("KB_TEST_DATABASE_URL")
 # Pagefind's index takes seconds per build: the tests about search ask for it (--search, search=True).
 os.environ["KB_SEARCH"] = "0"
+# What builds keep in the user's cache (compiled templates) goes to a folder of the test run's own.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="kb-test-cache-")
+atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], True)
 
 
 class Databases:

@@ -18,11 +18,13 @@ from urllib.parse import unquote, urlsplit
 import html5lib
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import insert
 from sqlmodel import col, select, text
 
 from kb import db, writes
 from kb.cli import cli
-from kb.models import Fact, Source, Subject
+from kb.models import Claim, Fact, Source, Subject
+from kb.site import build as build_module
 from kb.site import pages as pages_module
 from kb.site import write as write_module
 from kb.site.build import build_site
@@ -292,6 +294,17 @@ def test_hostile_text_renders_inert(db_url, tmp_path):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in claim_page
 
 
+def test_a_site_builds_where_no_cache_folder_can_be_made(db_url, tmp_path, monkeypatch):
+    (tmp_path / "a-file").write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "a-file"))
+    shutil.copytree(TEMPLATES, tmp_path / "templates")  # templates no build of this process has compiled
+    engine = db.make_engine(db_url)
+    with db.transaction(engine) as session:
+        build_site(session, tmp_path / "site", templates=tmp_path / "templates", search=False)
+    engine.dispose()
+    assert "Page not found" in (tmp_path / "site" / "404.html").read_text()
+
+
 @pytest.mark.parametrize(
     "url,ok",
     [
@@ -397,6 +410,61 @@ def test_a_rebuild_publishes_the_site_a_fresh_build_would(db_url, tmp_path, monk
     assert (out / "subjects" / "h100-sxm.html").stat().st_ino == kept.st_ino
     assert (out.stat().st_ino != folder) == swapped
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []  # no staging left
+
+
+def _move_to_another_source(session, slug):
+    current = session.exec(select(Claim.source_id).where(Claim.slug == slug)).one()
+    other = session.exec(select(Source.slug).where(Source.id != current).order_by(Source.slug)).first()
+    writes.edit_claim(session, slug, {"source": other})
+
+
+def _add_a_claim_like(session, slug):
+    row = session.exec(select(Claim).where(Claim.slug == slug)).one()
+    copied = {c.name: getattr(row, c.name) for c in Claim.__table__.columns if c.name != "id"}
+    session.execute(insert(Claim).values(**copied | {"slug": "a-claim-added-later", "quote": "Added later."}))
+
+
+EDITS = {
+    "quote edited": lambda session, slug: writes.edit_claim(session, slug, {"quote": "Quoted anew."}),
+    "moved to another subject": lambda session, slug: writes.edit_claim(session, slug, {"subject": "gpt-4"}),
+    "moved to another source": _move_to_another_source,
+    "retracted": lambda session, slug: writes.retract_claim(session, slug, "The author withdrew it."),
+    "unpublished": lambda session, slug: session.execute(
+        text(f"UPDATE claim SET status = 'draft' WHERE slug = '{slug}'")
+    ),
+    "added, never checked": _add_a_claim_like,
+    "subject renamed": lambda session, slug: session.execute(
+        text("UPDATE subject SET name = 'GPT 3' WHERE slug = 'gpt-3'")
+    ),
+}
+
+
+@pytest.mark.parametrize("edit", EDITS.values(), ids=EDITS.keys())
+def test_a_rebuild_after_any_edit_is_the_site_a_fresh_build_makes(db_url, tmp_path, monkeypatch, edit):
+    """After an edit to claims alone, only the pages that show a changed claim are worked out
+    again (the others are known to be as they were); whatever changed, the site, its manifest
+    included, is byte for byte what a fresh build makes."""
+    out, fresh = tmp_path / "site", tmp_path / "fresh"
+    engine = db.make_engine(db_url)
+    with db.transaction(engine) as session:
+        build_site(session, out, search=False)
+        edit(session, "seed-gpt-3-1-to-12m")
+    fingerprinted = []
+    monkeypatch.setattr(build_module, "_fingerprint", _spy(build_module._fingerprint, fingerprinted))
+    with db.transaction(engine) as session:
+        pages = build_site(session, out, search=False).pages
+        assert (len(fingerprinted) < pages / 2) == (edit is not EDITS["subject renamed"])
+        build_site(session, fresh, search=False)
+    engine.dispose()
+    assert {k: v[0] for k, v in snapshot(out).items()} == {k: v[0] for k, v in snapshot(fresh).items()}
+
+
+def _spy(function, calls: list):
+    def spied(*args, **kwargs):
+        calls.append(args)
+        return function(*args, **kwargs)
+
+    return spied
 
 
 def test_a_template_change_rerenders_pages_and_keeps_the_downloads(db_url, tmp_path):

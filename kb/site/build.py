@@ -26,7 +26,7 @@ from kb.errors import KBError
 from kb.site.downloads import write_downloads
 from kb.site.listing import DATA_FILE, DATA_GLOBAL
 from kb.site.page import Page, load_pages
-from kb.site.pages import build_pages
+from kb.site.pages import SiteViews, site_pages, site_views
 from kb.site.render import DEFAULT_TEMPLATES, compiled_environment
 from kb.site.search import SEARCHABLE, index_site
 from kb.site.write import SiteWriter, clear_debris, exclusive, files_in
@@ -54,8 +54,10 @@ def build_site(
     """Render everything into a staging folder and swap it in; nothing changes on failure.
 
     If the database, the templates, the code and the base URL are what the last build saw and
-    its files are all there, the site is up to date and nothing is done. Otherwise every page
-    is fingerprinted and only the changed ones are rendered. `progress(n)` is called as pages
+    its files are all there, the site is up to date and nothing is done. Otherwise only the pages
+    that show a claim whose view changed are built again, where the last build differed only in
+    claims (see _scope), else every page; each is fingerprinted and only the changed ones are
+    rendered. `progress(n)` is called as pages
     are rendered; `fail_after` makes the build raise after that many pages (tests use it to
     prove a failed build leaves the old site in place). Large sites are rendered by `workers`
     forked processes (default: one per core past PARALLEL_PAGES pages). Only one build of a
@@ -63,9 +65,16 @@ def build_site(
     """
     refuse_foreign(Path(out))
     with exclusive(out), _collector_skips_what_is_built():
-        return _build(
-            session, Path(out), base_url, templates or DEFAULT_TEMPLATES, progress, fail_after, workers, search
-        )
+        templates = templates or DEFAULT_TEMPLATES
+        arguments = (session, Path(out), base_url, templates, progress, fail_after, workers, search)
+        try:
+            return _build(*arguments)
+        except _Stale:  # the site is not what the last build left: build every page
+            return _build(*arguments, reuse_last=False)
+
+
+class _Stale(Exception):
+    """A page the last build made, to be kept as it is, is not in its manifest."""
 
 
 @contextlib.contextmanager
@@ -90,54 +99,77 @@ def _build(
     fail_after: int | None,
     workers: int | None,
     search: bool,
+    reuse_last: bool = True,
 ) -> BuildResult:
     previous = _read_manifest(out)
     templates_digest = _templates_digest(templates)
     salt = templates_digest + _code_digest() + base_url + ("+search" if search else "")
     snapshot = store.Snapshot(session)
-    manifest = {"state": snapshot.digest() + salt}
+    manifest: dict = {"state": snapshot.digest() + salt}
     if fail_after is None and previous["state"] == manifest["state"] and _intact(out, previous["files"]):
         clear_debris(out)
         return BuildResult(len(previous["pages"]), len(previous["files"]), [], up_to_date=True)
     if progress:
         progress(0)  # a build is needed: let the bar appear now
     env = compiled_environment(templates, templates_digest)
-    pages, downloads = _pages_without_gc(session, snapshot, base_url, search)
-    del snapshot  # its rows are in the pages now
     writer = SiteWriter(out)
-    job = _Job(pages, env, salt, base_url, writer, previous["pages"], fail_after=fail_after)
-    _digest_claims(downloads["views"], downloads["briefs"], job.memo)
-    if workers is None:
-        workers = min(os.cpu_count() or 1, MAX_WORKERS) if len(pages) > PARALLEL_PAGES else 1
-    parallel = workers > 1 and fail_after is None
-
-    def write_the_rest():  # while the workers render the pages, when there are workers
-        manifest["downloads"] = _write_files(writer, job, templates, downloads, previous.get("downloads") or {})
-
     try:
-        results, todo = _sort_out(job, progress)
-        in_processes = parallel and len(todo) > PARALLEL_PAGES  # forking a large process costs more than a few pages
-        if not in_processes:
-            write_the_rest()
-        batches = [todo[start : start + BATCH_PAGES] for start in range(0, len(todo), BATCH_PAGES)]
-        load_pages([pages[i] for i in batches[0]] if batches else [])
-        for n, batch in enumerate(batches):
-            following = [pages[i] for i in batches[n + 1]] if n + 1 < len(batches) else []
-            read_next = functools.partial(load_pages, following)  # while this batch renders, where it can
-            if in_processes:
-                meanwhile = _one_after_the_other(write_the_rest, read_next) if n == 0 else read_next
-                results.extend(_in_processes(job, batch, workers, meanwhile, progress))
-            else:
-                results.extend(_render_serially(job, batch, progress))
-                read_next()
-            for i in batch:
-                pages[i].prepared = {}  # what was loaded for a batch goes with it
-        searchable = [p.save_as for p in pages if p.template in SEARCHABLE] if search else None
-        _publish(writer, results, manifest, previous, searchable)
+        memo: dict[int, bytes] = {}
+        with _collector_ignores_new_objects():
+            site = site_views(session, snapshot)
+            tables = {name: digest for name, digest in snapshot.digests.items() if name not in CLAIM_TABLES}
+            del snapshot  # its rows are in the views now
+            manifest |= {"salt": salt, "tables": tables, "claims": _digest_claims(site, memo)}
+            intact = reuse_last and fail_after is None and writer.live.issuperset(previous["files"])
+            scope = _scope(previous, manifest) if intact else None
+            pages, downloads = site_pages(session, site, base_url, search, scope)
+        job = _Job(pages, env, salt, base_url, writer, previous["pages"], memo, fail_after=fail_after)
+        _render_and_publish(job, templates, downloads, manifest, previous, workers, search, progress)
     except BaseException:
         writer.abandon()
         raise
     return BuildResult(len(pages), len(writer.written), writer.changed)
+
+
+def _render_and_publish(
+    job: _Job,
+    templates: Path,
+    downloads: dict,
+    manifest: dict,
+    previous: dict,
+    workers: int | None,
+    search: bool,
+    progress,
+) -> None:
+    """Renders the pages that changed (across `workers` processes where there are many), writes
+    everything else, and publishes the site."""
+    pages, writer = job.pages, job.writer
+    if workers is None:
+        workers = min(os.cpu_count() or 1, MAX_WORKERS) if len(pages) > PARALLEL_PAGES else 1
+    parallel = workers > 1 and job.fail_after is None
+
+    def write_the_rest():  # while the workers render the pages, when there are workers
+        manifest["downloads"] = _write_files(writer, job, templates, downloads, previous.get("downloads") or {})
+
+    results, todo = _sort_out(job, progress)
+    in_processes = parallel and len(todo) > PARALLEL_PAGES  # forking a large process costs more than a few pages
+    if not in_processes:
+        write_the_rest()
+    batches = [todo[start : start + BATCH_PAGES] for start in range(0, len(todo), BATCH_PAGES)]
+    load_pages([pages[i] for i in batches[0]] if batches else [])
+    for n, batch in enumerate(batches):
+        following = [pages[i] for i in batches[n + 1]] if n + 1 < len(batches) else []
+        read_next = functools.partial(load_pages, following)  # while this batch renders, where it can
+        if in_processes:
+            meanwhile = _one_after_the_other(write_the_rest, read_next) if n == 0 else read_next
+            results.extend(_in_processes(job, batch, workers, meanwhile, progress))
+        else:
+            results.extend(_render_serially(job, batch, progress))
+            read_next()
+        for i in batch:
+            pages[i].prepared = {}  # what was loaded for a batch goes with it
+    searchable = [p.save_as for p in pages if p.template in SEARCHABLE] if search else None
+    _publish(writer, results, manifest, previous, searchable)
 
 
 def _one_after_the_other(*steps):
@@ -148,19 +180,38 @@ def _one_after_the_other(*steps):
     return run
 
 
-def _pages_without_gc(
-    session: Session, snapshot: store.Snapshot, base_url: str, search: bool
-) -> tuple[list[Page], dict]:
-    """build_pages allocates a million objects, none in cycles: the collector need not scan them,
-    then or later (see _collector_skips_what_is_built)."""
+@contextlib.contextmanager
+def _collector_ignores_new_objects():
+    """Building the pages allocates a million objects, none in cycles: the collector need not
+    scan them, then or later (see _collector_skips_what_is_built)."""
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return build_pages(session, base_url, search, snapshot)
+        yield
     finally:
         gc.freeze()
         if collecting:
             gc.enable()
+
+
+CLAIM_TABLES = ("claim", "evaluation", "assumption")  # rows a claim's view is made from
+
+
+def _scope(previous: dict, manifest: dict) -> set[str] | None:
+    """The addresses of the subjects and sources whose pages show a claim that changed since the
+    last build (its view's digest differs, or it is new or gone), as it was then or is now: only
+    their pages and their claims' are built again. None (build every page) unless the last build
+    had the same code, templates and settings and the same rows outside the claims'."""
+    if previous.get("salt") != manifest["salt"] or previous.get("tables") != manifest["tables"]:
+        return None
+    before, now = previous.get("claims") or {}, manifest["claims"]
+    scope: set[str] = set()
+    for slug in before.keys() | now.keys():
+        if before.get(slug) != now.get(slug):
+            for shown in (before.get(slug), now.get(slug)):
+                if shown:
+                    scope.update(shown[1:])
+    return scope
 
 
 def _write_files(writer: SiteWriter, job: _Job, templates: Path, downloads: dict, last: dict) -> dict:
@@ -182,13 +233,20 @@ def _write_files(writer: SiteWriter, job: _Job, templates: Path, downloads: dict
 
 
 def _sort_out(job: _Job, progress) -> tuple[list[tuple[str, str, bool]], list[int]]:
-    """Fingerprints every page; one whose fingerprint is the last build's keeps its live file.
-    Returns (path, fingerprint, False) for each page kept, and the positions of the pages to
-    render, in order; each page's fingerprint is kept in the job."""
+    """Fingerprints every page; one whose fingerprint is the last build's keeps its live file, as
+    does a page reused as it is. Returns (path, fingerprint, False) for each page kept, and the
+    positions of the pages to render, in order; each page's fingerprint is kept in the job."""
     job.fingerprints = []
     kept, todo = [], []
     for i, page in enumerate(job.pages):
         _count(job)
+        if page.reused:
+            fingerprint = job.previous.get(page.save_as)
+            if fingerprint is None or not job.writer.keep(page.save_as):
+                raise _Stale(page.save_as)
+            job.fingerprints.append(fingerprint)
+            kept.append((page.save_as, fingerprint, False))
+            continue
         fingerprint = _fingerprint(job.salt, page, job.memo)
         job.fingerprints.append(fingerprint)
         if job.previous.get(page.save_as) == fingerprint and job.writer.keep(page.save_as):
@@ -349,11 +407,14 @@ def _read_manifest(out: Path) -> dict:
     """What the last build recorded: its state digest, page fingerprints and files."""
     try:
         manifest = json.loads((out / MANIFEST).read_text())
-        if isinstance(manifest.get("pages"), dict) and isinstance(manifest.get("files"), list):
+        if all(isinstance(manifest.get(key), kind) for key, kind in MANIFEST_KINDS.items()):
             return manifest
     except (OSError, ValueError, AttributeError):
         pass
-    return {"state": None, "pages": {}, "files": []}
+    return {"state": None, "pages": {}, "files": [], "claims": {}}
+
+
+MANIFEST_KINDS = {"pages": dict, "files": list, "claims": dict}
 
 
 def _intact(out: Path, files: list[str]) -> bool:
@@ -401,13 +462,19 @@ def _fingerprint(salt: str, page: Page, memo: dict[int, bytes]) -> str:
     return hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=16).hexdigest()
 
 
-def _digest_claims(views: list[dict], briefs: list[dict], memo: dict[int, bytes]) -> None:
+def _digest_claims(site: SiteViews, memo: dict[int, bytes]) -> dict[str, list[str]]:
     """Each claim's view digested once for every page that shows it, and its brief by the view's
-    digest: a brief is made from the view by code the salt covers, so one digest stands for both."""
-    for view, shown in zip(views, briefs, strict=True):
-        digest = hashlib.blake2b(pickle.dumps(view, protocol=5), digest_size=16).digest()
+    digest: a brief is made from the view by code the salt covers, so one digest stands for both.
+    Returns, by slug, each claim's digest and the addresses of its subject's and source's pages,
+    which the next build compares with its own (see _scope)."""
+    claims = {}
+    for view, shown in zip(site.views, site.briefs, strict=True):
+        # the values alone: every view has the same keys, in the same order, set by code the salt covers
+        digest = hashlib.blake2b(pickle.dumps(tuple(view.values()), protocol=5), digest_size=16).digest()
         memo[id(view)] = digest
         memo[id(shown)] = hashlib.blake2b(b"brief" + digest, digest_size=16).digest()
+        claims[view["slug"]] = [digest.hex(), view["subject_url"], view["source_url"]]
+    return claims
 
 
 def _digest(item, memo: dict[int, bytes]) -> bytes:

@@ -28,7 +28,8 @@ class Page:
     once (a claim's verdict details) or too slow to compute unless needed (the calibration).
     load_pages() reads it from the database, for many pages in one call of `fetch(keys)`, only
     when the page must be rendered, into `prepared`; `context` must then hold a key that changes
-    whenever what is loaded would."""
+    whenever what is loaded would. A `reused` page is the last build's, unchanged: only its
+    template, path and title are known, and its file stands."""
 
     template: str
     save_as: str
@@ -37,6 +38,7 @@ class Page:
     lazy: dict[str, Callable[[], object]] = field(default_factory=dict)
     load: tuple[Callable[[list], dict], Hashable] | None = None
     prepared: dict = field(default_factory=dict)
+    reused: bool = False
 
     @property
     def root(self) -> str:

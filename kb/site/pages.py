@@ -112,18 +112,41 @@ def read_site(session: Session, snapshot: store.Snapshot) -> SiteData:
     )
 
 
+@dataclass
+class SiteViews:
+    """What the pages are made from: the rows, each published claim's view and its brief (in the
+    same order, by slug), and the digest of what the methodology page is computed from."""
+
+    data: SiteData
+    views: list[dict]
+    briefs: list[dict]
+    methodology_inputs: str
+
+
 def build_pages(
     session: Session, base_url: str = "", search: bool = True, snapshot: store.Snapshot | None = None
 ) -> tuple[list[Page], dict]:
     """Every page of the site and the downloadable data (each claim's view and, in the same order,
     its brief), from one pass over the database (or the `snapshot` of it the caller took);
     `search` says whether the site will have its search index."""
-    snapshot = snapshot or store.Snapshot(session)
+    return site_pages(session, site_views(session, snapshot or store.Snapshot(session)), base_url, search)
+
+
+def site_views(session: Session, snapshot: store.Snapshot) -> SiteViews:
     inputs = methodology_inputs(snapshot)  # before read_site takes the rows
     data = read_site(session, snapshot)
     views = claim_views(data)
     data.claims, data.history = [], {}  # in the views now: their rows were 100 MB at 100,000 claims
-    briefs = [brief(v) for v in views]  # one dict in every list of claims, so it is digested once
+    return SiteViews(data, views, [brief(v) for v in views], inputs)  # one brief in every list: digested once
+
+
+def site_pages(
+    session: Session, site: SiteViews, base_url: str, search: bool, scope: set[str] | None = None
+) -> tuple[list[Page], dict]:
+    """The pages and downloads of build_pages(). Given a `scope` (the addresses of the subjects and
+    sources whose pages must be built again), the pages of other subjects and sources and of their
+    claims are `reused`: the last build's stand."""
+    views, briefs = site.views, site.briefs
     by_subject: dict[str, list[dict]] = {}
     by_source: dict[str, list[dict]] = {}
     for v, shown in zip(views, briefs, strict=True):
@@ -133,14 +156,14 @@ def build_pages(
         items.sort(key=lambda o: (o["date"], o["slug"]), reverse=True)
     pages = [
         *listing_pages(briefs, _listing_context(views)),
-        *claim_pages(views, briefs, by_subject, base_url, functools.partial(_details, session)),
-        *subject_pages(data, by_subject),
-        *source_pages(data, by_source),
+        *claim_pages(views, briefs, by_subject, base_url, functools.partial(_details, session), scope),
+        *subject_pages(site.data, by_subject, scope),
+        *source_pages(site.data, by_source, scope),
         Page(
             "methodology.html",
             "methodology.html",
             "Methodology",
-            {"inputs": inputs},
+            {"inputs": site.methodology_inputs},
             load=(functools.partial(_methodology, session), "methodology"),
         ),
         Page("404.html", "404.html", "Page not found", {}),
@@ -250,14 +273,23 @@ def _listing_context(views: list[dict]) -> dict:
 
 
 def claim_pages(
-    views: list[dict], briefs: list[dict], by_subject: dict[str, list[dict]], base_url: str, details
+    views: list[dict],
+    briefs: list[dict],
+    by_subject: dict[str, list[dict]],
+    base_url: str,
+    details,
+    scope: set[str] | None = None,
 ) -> list[Page]:
     """`briefs`: each view's, in order; `details(evaluation ids)` reads stored verdicts' details.
     A claim page lists its subject's first few other claims: for every claim not among them
-    that is one list, shared, so that the build digests it once."""
+    that is one list, shared, so that the build digests it once. A claim whose subject is outside
+    the `scope` (see site_pages) keeps its page."""
     pages = []
     heads: dict[str, tuple[list[dict], set[int]]] = {}
     for v, shown in zip(views, briefs, strict=True):
+        if scope is not None and v["subject_url"] not in scope:
+            pages.append(Page("claim.html", v["url"], f"{v['subject']}: {v['value']}", reused=True))
+            continue
         siblings = by_subject[v["subject_slug"]]
         if v["subject_slug"] not in heads:
             heads[v["subject_slug"]] = (siblings[:OTHERS_SHOWN], {id(o) for o in siblings[: OTHERS_SHOWN + 1]})
@@ -303,11 +335,15 @@ def _methodology(session: Session, keys: list[str]) -> dict[str, dict]:
     return dict.fromkeys(keys, methodology(session))
 
 
-def subject_pages(data: SiteData, by_subject: dict[str, list[dict]]) -> list[Page]:
+def subject_pages(data: SiteData, by_subject: dict[str, list[dict]], scope: set[str] | None = None) -> list[Page]:
+    """A subject outside the `scope` (see site_pages) keeps its page."""
     named = {s.slug: s.name for s in data.subjects.values()}
     sources = {i: (src.title, src.slug) for i, src in data.sources.items()}
     pages = []
     for s in data.subjects.values():
+        if scope is not None and subject_url(s.slug) not in scope:
+            pages.append(Page("subject.html", subject_url(s.slug), s.name, reused=True))
+            continue
         items = by_subject.get(s.slug, [])
         subject = {
             "name": s.name,
@@ -352,13 +388,17 @@ def _fact_row(f: Fact, sources: dict[int, Source], named: dict[str, str]) -> dic
 SOURCE_FIELDS = ("title", "kind", "author", "publisher", "published", "url", "accessed", "notes")
 
 
-def source_pages(data: SiteData, by_source: dict[str, list[dict]]) -> list[Page]:
+def source_pages(data: SiteData, by_source: dict[str, list[dict]], scope: set[str] | None = None) -> list[Page]:
+    """A source outside the `scope` (see site_pages) keeps its page."""
     facts_per_source: dict[int, int] = {}
     for facts in data.facts.values():
         for f in facts:
             facts_per_source[f.source_id] = facts_per_source.get(f.source_id, 0) + 1
     pages = []
     for src in data.sources.values():
+        if scope is not None and source_url(src.slug) not in scope:
+            pages.append(Page("source.html", source_url(src.slug), src.title, reused=True))
+            continue
         items = by_source.get(src.slug, [])
         context = {
             "source": {k: getattr(src, k) for k in SOURCE_FIELDS},
