@@ -486,6 +486,8 @@ def test_a_figure_the_article_repeats_is_the_named_models(kb):
     assert headline[0]["subject"] == "bloomberggpt"  # "nearly 1.3 million" states the headline's number
     what_if = factchecked(kb, "On 512 GPUs, GPT-4 would take 200 days. A lab's run took 200 days.")
     assert what_if[-1]["subject"] is None  # a what-if lends its figure to nobody
+    chip = factchecked(kb, "This Chip Now Sells For $52,000\n\nThe H100 went on sale at $52,000 each.")
+    assert chip[0]["subject"] == "h100-sxm" and "names no accelerator, but the article gives" in chip[0]["explanation"]
 
 
 def test_a_line_of_models_is_a_family_even_with_one_sized_member(kb):
@@ -702,7 +704,16 @@ def test_a_table_cell_is_about_its_column_and_measures_its_row(kb):
     assert quotes["37B"] == "| Parameters (Active) | 37B | 280B |"  # its row, not the whole table
 
 
-def test_a_family_table_labels_its_rows_by_size(kb):
+def test_a_table_cell_that_qualifies_its_figure_gives_the_figure_to_its_row(kb):
+    text = "| Release | Largest size |\n|---|---|\n| Qwen 2 | 72B (plus an MoE-57B-A14B) |\n| Qwen 2.5 | 72B, dense |\n"
+    found = {(c["subject"], c["quantity"], c["text"]) for c in factchecked(kb, text)}
+    assert found == {("qwen2-72b", "parameters", "72B"), ("qwen2-5-72b", "parameters", "72B")}
+
+    what_if = factchecked(kb, "On 512 GPUs, GPT-4 would take 200 days. A lab's run took 200 days.")
+    assert what_if[-1]["subject"] is None  # a what-if lends its figure to nobody
+    chip = factchecked(kb, "This Chip Now Sells For $52,000\n\nThe H100 went on sale at $52,000 each.")
+    assert chip[0]["subject"] == "h100-sxm" and "names no accelerator, but the article gives" in chip[0]["explanation"]
+
     """A table without outer borders, in an article about Llama 2: its "70B" row is Llama 2 70B."""
     text = (
         "Llama 2 was released by Meta in July 2023.\n\n"
@@ -817,7 +828,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.79 and scores["precision"] >= 0.81
+    assert scores["recall"] >= 0.80 and scores["precision"] >= 0.81
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.9 and scores["confidently_wrong"] == 0

@@ -135,18 +135,25 @@ def carry_repeated_figures(spans: list[Span], attributions: dict[Span, Attributi
     """A figure an article repeats is the same claim: "DeepSeek-V3: the $5.6M training run" in the
     title and "a frontier model trained for $5.6 million" in the lede. The repeat that names no
     model becomes the named one's, where every occurrence that names one names the same model,
-    in a sentence that states it (not in `what_ifs`, the sentences of plans and what-ifs)."""
+    in a sentence that states it (not in `what_ifs`, the sentences of plans and what-ifs). So
+    does a price that names no accelerator ("the new chip costs $70,000"), by the accelerator."""
     owners: dict[tuple, set[str]] = {}
     for span in spans:
         found = attributions[span]
-        if found.subject and found.how in NAMED_HOW and span.quantity in ABOUT_A_RUN and span.sentence not in what_ifs:
+        if span.sentence in what_ifs:
+            continue
+        if span.quantity in PRICE_QUANTITIES and span.hardware:
+            owners.setdefault(_figure(span), set()).add(span.hardware.upper().replace(" ", ""))
+        elif found.subject and found.how in NAMED_HOW and span.quantity in ABOUT_A_RUN:
             owners.setdefault(_figure(span), set()).add(found.subject)
     for span in spans:
         owner = owners.get(_figure(span), set())
-        if attributions[span].how in ("unattributed", "unnamed") and len(owner) == 1:
+        unnamed = not span.hardware if span.quantity in PRICE_QUANTITIES else attributions[span].how in UNNAMED_HOW
+        if unnamed and len(owner) == 1:
             attributions[span] = Attribution(owner.pop(), "repeated")
 
 
+UNNAMED_HOW = ("unattributed", "unnamed")
 NAMED_HOW = ("named", "antecedent", "table", "respectively")  # how a model was named for a figure
 
 
@@ -185,12 +192,17 @@ def table_spans(
     members = {sizes[slug]: slug for slug in families.pop() if slug in sizes} if len(families) == 1 else {}
     found = []
     for entry in cells:
-        cell = entry.cell
-        for span in extract(f"{cell.text} {entry.hint}"):
-            if span.start >= len(cell.text):  # a number in the hint, not in the cell
+        cell, value = entry.cell, entry.cell.text
+        spans = extract(f"{value} {entry.hint}")
+        if not spans and (head := CELL_HEAD.match(value)):  # "72B + MoE-A2.7B": the first figure, whose
+            value = head.group(1)  # model is the row's or the column's, not the one named after it
+            spans = extract(f"{value} {entry.hint}")
+            entry = replace(entry, subject_cells=entry.subject_cells[1:])
+        for span in spans:
+            if span.start >= len(value):  # a number in the hint, not in the cell
                 continue
             sentence = sents[max(0, bisect.bisect_right(starts, cell.start) - 1)].index
-            end = cell.start + min(span.end, len(cell.text))
+            end = cell.start + min(span.end, len(value))
             span = replace(
                 span,
                 start=cell.start + span.start,
@@ -220,6 +232,7 @@ def _table_subject(entry: TableCell, named: list[Mention], starts: list[int], me
     return Attribution(None, "unattributed")
 
 
+CELL_HEAD = re.compile(r"(.+?)\s*(?:\s\+\s|\(|,\s|;\s|\s/\s)")  # a figure, then what qualifies it
 BARE_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s?([BMT])\b", re.I)  # "70B", a row or column of a family's table
 
 

@@ -220,8 +220,9 @@ class Judge:
             return None
         cat = self.cat
         subject = attribution.subject
-        if span.quantity in PRICE_QUANTITIES:
-            subject = cat.resolve(span.hardware) if span.hardware else None
+        if span.quantity in PRICE_QUANTITIES:  # an accelerator's, named beside it or (repeated) elsewhere
+            accelerator = span.hardware or (subject if attribution.how == "repeated" else None)
+            subject = cat.resolve(accelerator) if accelerator else None
         unsized = subject is not None and subject not in self.sizes
         if span.listed and not (unsized and len(span.listed) == 1):
             # "Llama 2 comes in 7B, 13B and 70B": each size is one member's, or nobody's; but "a
@@ -263,7 +264,8 @@ class Judge:
             spec.assumptions = given
             verdict = self._check(spec)
         if attribution.how in TAKEN_AS:
-            why = f"Its sentence names no model, but {TAKEN_AS[attribution.how].format(name=name)}: taken as {name}'s."
+            kind = "accelerator" if span.quantity in PRICE_QUANTITIES else "model"
+            why = f"Its sentence names no {kind}, but {TAKEN_AS[attribution.how].format(name=name)}: taken as {name}'s."
             verdict = replace(verdict, explanation=f"{why} {verdict.explanation}")
         return Finding(span, subject, name, verdict, sentence)
 

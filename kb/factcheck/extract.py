@@ -63,6 +63,7 @@ from kb.factcheck.patterns import (
     STAGE,
     TOTAL,
     TRAINING,
+    UNNAMED_CHIP_PRICE,
     VAGUE_COUNTS,
     WHOLE_CLUSTER,
 )
@@ -278,6 +279,8 @@ def _money(found: Found, value: Range | None) -> Span | None:
         if WHOLE_CLUSTER.search(after[:40]):
             return None  # "each A100 at $9,900: almost $10M to set up a cluster": a purchase, not a price
         return found.span("hardware_price_usd", value, "hardware_purchase", hardware)
+    if hardware is None and UNNAMED_CHIP_PRICE.search(before[-40:]) and not TRAINING.search(found.near):
+        return found.span("hardware_price_usd", value, "hardware_purchase")
     return _training_cost(found, value)
 
 

@@ -239,6 +239,11 @@ PART = re.compile(
 )
 OPERATOR_AFTER = re.compile(r"\s*(?:\(\d+\)\s*)?[×*÷]")  # "(7)" is a footnote-style reference; "X = Y" states both
 OPERATOR_BEFORE = re.compile(r"[×*÷]\s*$")
+UNNAMED_CHIP_PRICE = re.compile(  # "Nvidia's new AI chip costs [$70,000]": which chip, the article says elsewhere
+    r"\b(?:chip|GPU|accelerator)s?\s+(?:now\s+)?(?:costs?|sells? for|is priced at|retails? (?:at|for)|goes for)\s+"
+    r"(?:about|around|roughly|some)?\s*$",
+    re.I,
+)
 WHOLE_CLUSTER = re.compile(r"\bcluster\b|\bset ?up\b|\bfleet\b", re.I)
 DENSE_PART = re.compile(  # "a 10B dense transformer in parallel with 128 experts": one part of a hybrid
     r"^\s*dense\b(?=.*\bexperts?\b)", re.I
