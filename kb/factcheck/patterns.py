@@ -26,7 +26,8 @@ RANGE_START = rf"(?:between\s+(?:{NUM})(?:\s?{SCALE})?\s+and|(?:{NUM})(?:\s?{SCA
 PERCENT = rf"(?:(?:{NUM})\s?%?\s?(?:-|–|to)\s?(?:{NUM})|(?:{NUM}))\s?%"
 QUAL = (
     r"(?:(?:well |far |much )?(?:more than|over|above|upwards of|in excess of|north of|at least|nearly|almost|"
-    r"about|around|roughly|approximately|some|close to|up to|under|less than|below|just under|an estimated)\s+|~\s*)?"
+    r"about|around|roughly|approximately|some|close to|(?<!adds )(?<!add )up to|under|less than|below|just under|"
+    r"an estimated)\s+|~\s*)?"  # "adds up to $2.4M" is a sum, not a bound
 )
 VAGUE = (
     r"(?:(?:a few|several)\s+hundred\s+(?:thousand|million|billion)|"
@@ -161,6 +162,7 @@ DIGIT = re.compile(r"\d")
 
 TRAINING = re.compile(
     r"\btrain(?:ed|ing|s)?\b|\bpre-?train|\bfinal run|\btraining run|\bcompute\b|\bcost(?:s|ing)? to\b|"
+    r"\bto (?:run|rent) [\d,]+ (?:[\w-]+ )?(?:GPUs|accelerators|chips)\b for \d|"  # "to run 1,024 GPUs for 34 days"
     r"trainingslauf|vortrain|\btrainiert",  # and the German an article may be in
     re.I,
 )
@@ -168,7 +170,7 @@ COST_VERB = r"\bcost|\bspent|\bspend|\bprice tag|\bexpens|\bbill\b|\bpaid\b|\bpa
 COST_VERBS = re.compile(COST_VERB, re.I)
 COST_WORDS = re.compile(  # the verbs, and the words around a figure that say it is a cost
     COST_VERB + r"|\bworth of compute|\bausgaben|"
-    r"\bestimat|\best\.(?!\w)|\bcomes? to\b|\bamounts? to\b|\b(?:compute|training) budget\b|"
+    r"\bestimat|\best\.(?!\w)|\bcomes? to\b|\bamounts? to\b|\badds? up to\b|\b(?:compute|training) budget\b|"
     # \s+: **bold** is blanked
     r"\bfor\s+(?:(?:about|around|roughly|just|only|under|less than|over)\s+)?(?:US\s?)?[$€£]",
     re.I,
