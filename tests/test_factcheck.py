@@ -456,7 +456,7 @@ def test_more_hours_of_training_than_a_run_lasts_are_accelerator_hours(kb):
 
 def test_a_line_of_variants_is_a_family_and_a_variant_is_itself(kb):
     """Phi-3-mini and Phi-3-medium are named by variant, not size: "Phi-3" could be either."""
-    [line] = factchecked(kb, "Microsoft's Phi-3 has 3.8B parameters and fits on a phone.")
+    [line] = factchecked(kb, "Microsoft's Phi-3 saw 5T tokens and fits on a phone.")
     assert line["subject"] is None and line["status"] == "ambiguous" and "Phi-3-mini" in line["explanation"]
     [variant] = factchecked(kb, "Also, a larger model, Phi-3-medium, with 14B parameters, was trained the same way.")
     assert variant["subject"] == "phi-3-medium"  # a size beside "a larger model" is still that model's
@@ -472,6 +472,18 @@ def test_a_product_name_its_versions_share_is_ambiguous(kb):
     assert "Stable Diffusion v1" in bare["explanation"] and "Stable Diffusion 3" in bare["explanation"]
     [versioned] = factchecked(kb, "Stable Diffusion v1 cost $600,000 to train.")
     assert versioned["subject"] == "stable-diffusion-v1"
+
+
+def test_a_size_picks_the_member_of_a_line_whose_published_size_it_is(kb):
+    """Phi-3-mini's name states no size, but its published one (3.8B) picks it out of Phi-3, and a
+    figure beside that size is its too; a size no member has is pinned on none of them."""
+    found = factchecked(kb, "Phi-3 arrives: a 3.8 billion parameter model for phones, trained on 3.3T tokens.")
+    assert [(c["subject"], c["quantity"]) for c in found] == [
+        ("phi-3-mini", "parameters"),
+        ("phi-3-mini", "training_tokens"),
+    ]
+    [other] = factchecked(kb, "Phi-3 arrives: a 5 billion parameter model for phones.")
+    assert other["subject"] is None and "Phi-3 is a family" in other["explanation"]
 
 
 def test_a_figure_the_article_repeats_is_the_named_models(kb):
@@ -828,7 +840,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.81 and scores["precision"] >= 0.81
+    assert scores["recall"] >= 0.82 and scores["precision"] >= 0.82
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.9 and scores["confidently_wrong"] == 0

@@ -109,6 +109,7 @@ def factcheck(text: str, cat: Catalogue, seed: int = DEFAULT_SEED, aliases: dict
     mentions = find_mentions(read, aliases, family, cat.spellings)
     sents = sentences(read)
     sizes = sized(models)
+    sizes |= _published_sizes(cat, family, sizes)
     spans, attributions, cells, rows = _claims_in(read, mentions, sents, sizes)
     stated = _stated_inputs(
         [s for s in spans if not s.listed], {span: a.subject for span, a in attributions.items()}, mentions, sents
@@ -292,6 +293,18 @@ def _all_members(listed: tuple[float, ...], named: tuple[str, ...], sizes: dict[
     """Whether every size of a list is a member's: "Llama in 7B, 13B, 34B and 70B" lists Llama 2,
     not the first LLaMA (7B, 13B, 33B, 65B), whatever "Llama" alone would mean."""
     return all(any(m in sizes and math.isclose(sizes[m], x, rel_tol=0.02) for m in named) for x in listed)
+
+
+def _published_sizes(cat: Catalogue, families: dict[str, tuple[str, ...]], named: dict[str, float]) -> dict[str, float]:
+    """The published parameter count of each member of a family whose name states none
+    (Phi-3-mini, 3.8B): a size the article gives then picks that member, as a size in its name would."""
+    found = {}
+    for members in families.values():
+        for slug in members:
+            given = cat.fact(slug, "parameters") if slug not in named else None
+            if given and given.basis == "published" and given.low is not None and given.low == given.high:
+                found[slug] = given.low
+    return found
 
 
 def _member_by_size(span: Span, members: tuple[str, ...], sizes: dict[str, float]) -> str | None:
