@@ -423,6 +423,8 @@ def test_a_family_name_is_ambiguous_and_names_its_members(kb):
 def test_a_size_that_names_one_member_of_a_family_is_about_that_member(kb):
     [member] = factchecked(kb, "It beats the 13 billion parameter Llama 2 model.")
     assert (member["subject"], member["status"]) == ("llama-2-13b", "checked")
+    [rounded] = factchecked(kb, "It beats the larger 34 billion parameter LLaMA model.")  # as writers round 33B
+    assert rounded["subject"] == "llama-33b"
     [unnamed] = factchecked(kb, "The 700 billion parameter Llama 2 is larger.")  # no member that size
     assert unnamed["subject"] is None and unnamed["status"] == "ambiguous"
     later = factchecked(kb, "Llama 2 is a family. The model was trained on 2 trillion tokens and has 70B parameters.")
@@ -840,7 +842,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.82 and scores["precision"] >= 0.82
+    assert scores["recall"] >= 0.82 and scores["precision"] >= 0.83
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.9 and scores["confidently_wrong"] == 0

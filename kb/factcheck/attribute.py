@@ -9,7 +9,7 @@ import re
 from dataclasses import replace
 
 from kb.factcheck.extract import Span, extract
-from kb.factcheck.link import SCALES, Attribution, Mention, subject_for
+from kb.factcheck.link import SCALES, SIZE_TOLERANCE, Attribution, Mention, subject_for
 from kb.factcheck.tables import TableCell
 from kb.quantities import CLAIM_QUANTITIES, PRICE_QUANTITIES
 
@@ -118,7 +118,7 @@ def _sized_member(span: Span, found: Attribution, sentence, spans_in: dict[int, 
             continue
         if any(between[0] <= other.start < between[1] for other in same_kind):
             continue
-        members = [m for m in found.candidates if m in sizes and math.isclose(sizes[m], size, rel_tol=0.02)]
+        members = [m for m in found.candidates if m in sizes and math.isclose(sizes[m], size, rel_tol=SIZE_TOLERANCE)]
         if len(members) == 1:
             return members[0]
     return None
@@ -252,7 +252,7 @@ def _sized_as(phrase: str, size: float | None) -> bool:
     return (
         size is not None
         and stated is not None
-        and math.isclose(float(stated.group(1)) * SCALES[stated.group(2).lower()], size, rel_tol=0.02)
+        and math.isclose(float(stated.group(1)) * SCALES[stated.group(2).lower()], size, rel_tol=SIZE_TOLERANCE)
     )
 
 

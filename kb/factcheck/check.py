@@ -23,7 +23,7 @@ from kb.factcheck.attribute import (
     table_spans,
 )
 from kb.factcheck.extract import Span, extract, sentences
-from kb.factcheck.link import Attribution, Mention, families, find_mentions, sized
+from kb.factcheck.link import SIZE_TOLERANCE, Attribution, Mention, families, find_mentions, sized
 from kb.factcheck.numerals import spell_out
 from kb.factcheck.tables import find_spec_sheets, find_tables
 from kb.quantities import PRICE_QUANTITIES, label_of
@@ -292,7 +292,7 @@ class Judge:
 def _all_members(listed: tuple[float, ...], named: tuple[str, ...], sizes: dict[str, float]) -> bool:
     """Whether every size of a list is a member's: "Llama in 7B, 13B, 34B and 70B" lists Llama 2,
     not the first LLaMA (7B, 13B, 33B, 65B), whatever "Llama" alone would mean."""
-    return all(any(m in sizes and math.isclose(sizes[m], x, rel_tol=0.02) for m in named) for x in listed)
+    return all(any(m in sizes and math.isclose(sizes[m], x, rel_tol=SIZE_TOLERANCE) for m in named) for x in listed)
 
 
 def _published_sizes(cat: Catalogue, families: dict[str, tuple[str, ...]], named: dict[str, float]) -> dict[str, float]:
@@ -316,7 +316,7 @@ def _member_by_size(span: Span, members: tuple[str, ...], sizes: dict[str, float
     value = span.value.low
     if span.quantity != "parameters" or value is None or value != span.value.high:
         return None
-    named = [m for m in members if m in sizes and math.isclose(sizes[m], value, rel_tol=0.02)]
+    named = [m for m in members if m in sizes and math.isclose(sizes[m], value, rel_tol=SIZE_TOLERANCE)]
     return named[0] if len(named) == 1 else None
 
 

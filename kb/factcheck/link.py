@@ -215,6 +215,9 @@ def _named_sizes(names: dict[str, str]) -> dict[str, tuple[str, float]]:
     return {slug: (m.group(1), float(m.group(2)) * SCALES[m.group(3).lower()]) for slug, m in found.items() if m}
 
 
+SIZE_TOLERANCE = 0.05  # "the 34 billion parameter Llama 1" is LLaMA-33B (32.5B): writers round sizes
+
+
 def sized(names: dict[str, str]) -> dict[str, float]:
     """The parameter count a model's name states ("Llama 2 70B": 70e9), by slug."""
     return {slug: size for slug, (_, size) in _named_sizes(names).items()}
