@@ -884,3 +884,5 @@ def test_a_currency_written_after_the_figure_in_english_or_german(kb):
     )
     found = {(c["subject"], c["quantity"], c["low"]) for c in factchecked(kb, text)}
     assert found == {("gpt-3", "training_cost_usd", 5e6), ("deepseek-v3", "training_cost_usd", 5_576_000)}
+    spend = "Für das Training von DeepSeek-V3 rund 5,6 Millionen US-Dollar auszugeben, ist wenig."
+    assert [(c["subject"], c["low"]) for c in factchecked(kb, spend)] == [("deepseek-v3", 5_600_000)]

@@ -166,7 +166,7 @@ TRAINING = re.compile(
     r"trainingslauf|vortrain|\btrainiert",  # and the German an article may be in
     re.I,
 )
-COST_VERB = r"\bcost|\bspent|\bspend|\bprice tag|\bexpens|\bbill\b|\bpaid\b|\bpay\b|\bkost|\bausgegeben"
+COST_VERB = r"\bcost|\bspent|\bspend|\bprice tag|\bexpens|\bbill\b|\bpaid\b|\bpay\b|\bkost|\baus(?:zu|ge)?geben\b"
 COST_VERBS = re.compile(COST_VERB, re.I)
 COST_WORDS = re.compile(  # the verbs, and the words around a figure that say it is a cost
     COST_VERB + r"|\bworth of compute|\bausgaben|"
