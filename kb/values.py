@@ -90,7 +90,7 @@ LOWER_BOUND = (
     r"(?:well |far |much |considerably |significantly )?(?:more than|over|above|upwards? of|"
     r"in excess of|exceeding|north of|greater than|at least|no less than|a minimum of)|>=?|≥"
 )
-UPPER_BOUND = r"(?:less than|fewer than|under|below|up to|at most|no more than|a maximum of)|<=?|≤"
+UPPER_BOUND = r"(?:less than|fewer than|under|below|up to|at most|no more than|a maximum of|an upper[- ]bound of)|<=?|≤"
 NEARLY = r"(?:nearly|almost|just under|close to)"
 HEDGE = (
     r"(?:about|around|roughly|approximately|approx\.?|circa|some|an estimated|estimated|"

@@ -655,6 +655,12 @@ def test_numbers_as_people_write_them(kb):
     assert found[("deepseek-v3", "active_parameters")] == (37e9, 37e9)
 
 
+def test_a_bound_written_as_a_sign_or_in_words_is_one_end_of_a_range(kb):
+    text = "Training GPT-3 Costs <$5M. It took an upper-bound of 3.6M GPU-hours."
+    found = {(c["subject"], c["quantity"]): (c["low"], c["high"]) for c in factchecked(kb, text)}
+    assert found == {("gpt-3", "training_cost_usd"): (None, 5e6), ("gpt-3", "gpu_hours"): (None, 3.6e6)}
+
+
 def test_more_ways_people_write_amounts_and_sizes(kb):
     text = (
         "DeepSeek-V3 was trained for under US$6 million. Arctic used less than 3,000 GPU weeks. "
@@ -842,10 +848,10 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.82 and scores["precision"] >= 0.83
+    assert scores["recall"] >= 0.83 and scores["precision"] >= 0.84
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
-    assert scores["verdict_accuracy"] >= 0.9 and scores["confidently_wrong"] == 0
+    assert scores["verdict_accuracy"] >= 0.91 and scores["confidently_wrong"] == 0
     assert scores["misattributions"] <= 1 and scores["false_positives"] <= 12
     assert scores["false_positives_judged"] == 0  # a distractor is at most left for review, never judged
 

@@ -27,7 +27,7 @@ PERCENT = rf"(?:(?:{NUM})\s?%?\s?(?:-|–|to)\s?(?:{NUM})|(?:{NUM}))\s?%"
 QUAL = (
     r"(?:(?:well |far |much )?(?:more than|over|above|upwards of|in excess of|north of|at least|nearly|almost|"
     r"about|around|roughly|approximately|some|close to|(?<!adds )(?<!add )up to|under|less than|below|just under|"
-    r"an estimated)\s+|~\s*)?"  # "adds up to $2.4M" is a sum, not a bound
+    r"an estimated|an upper[- ]bound of)\s+|~\s*|[<>≤≥]=?\s*)?"  # "adds up to $2.4M" is a sum, not a bound
 )
 VAGUE = (
     r"(?:(?:a few|several)\s+hundred\s+(?:thousand|million|billion)|"
