@@ -165,9 +165,14 @@ def test_a_run_the_model_cannot_reach_is_judged_against_published_estimates(kb, 
         "---\nsource: {slug: blog-x, title: Blog X, kind: blog}\n"
         "claims: [{subject: model-x, quantity: training_cost_usd, value: $2 billion, quote: q, claimant: Blog X,"
         " scope: final_training_run}]\n"
+        "---\nsource: {slug: news-x, title: News X, kind: article}\n"
+        "claims: [{subject: model-x, quantity: training_cost_usd, value: $38 million, quote: q, claimant: News X,"
+        " scope: final_training_run}]\n"
     )
     assert kb("import", str(tmp_path / "x.yaml")).exit_code == 0
     claims = {c["slug"]: c for c in json.loads(kb("check", "--json", "--subject", "Model X").stdout)["claims"]}
     blog = claims["model-x-training-cost-usd-blog-x"]
     assert blog["verdict"] == "implausible" and "Index X, $40M (cloud rental)" in blog["explanation"]
     assert claims["model-x-training-cost-usd-index-x"]["verdict"] == "unverifiable"  # nothing but itself
+    near = claims["model-x-training-cost-usd-news-x"]  # a published point estimate is itself approximate
+    assert near["verdict"] == "consistent" and "$40M, read as $32.7M–$49M: it agrees" in near["explanation"]

@@ -114,13 +114,16 @@ def _published_sentence(estimates: list[Given]) -> str:
 def _check_against_estimates(spec: ClaimSpec, cat: Catalogue, ctx: Context, missing: list[str]) -> Verdict:
     """No estimate of our own (an input is missing), but others have published theirs: compare with those."""
     estimates = _published(spec, cat)
-    low, high = min(g.span[0] for g in estimates), max(g.span[1] for g in estimates)
+    stated = min(g.span[0] for g in estimates), max(g.span[1] for g in estimates)
+    bands = [honest_band(g) for g in estimates]  # "around $500 million" is not exactly $500,000,000
+    low, high = min(b[0] for b in bands), max(b[1] for b in bands)
     verdict, factor = compare(spec.low, spec.high, low, high)
     claim_text = spec.value_text or show_range(spec.quantity, spec.low, spec.high)
     lacking = ", ".join(dict.fromkeys(label(m) for m in missing))
+    read_as = f", read as {show_range(spec.quantity, low, high)}" if (low, high) != stated else ""
     explanation = (
         f"The compute model cannot estimate this run (it lacks {lacking}), so the claim ({claim_text}) "
-        f"is compared with published estimates, {show_range(spec.quantity, low, high)}: "
+        f"is compared with published estimates, {show_range(spec.quantity, *stated)}{read_as}: "
         + ("it agrees with them." if verdict == "consistent" else f"off by {human_factor(factor)}.")
         + f" {_published_sentence(estimates)}"
     )

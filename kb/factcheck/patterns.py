@@ -170,7 +170,7 @@ COST_VERB = r"\bcost|\bspent|\bspend|\bprice tag|\bexpens|\bbill\b|\bpaid\b|\bpa
 COST_VERBS = re.compile(COST_VERB, re.I)
 COST_WORDS = re.compile(  # the verbs, and the words around a figure that say it is a cost
     COST_VERB + r"|\bworth of compute|\bausgaben|"
-    r"\bestimat|\best\.(?!\w)|\bcomes? to\b|\bamounts? to\b|\badds? up to\b|\b(?:compute|training) budget\b|"
+    r"\bestimat|\best\.(?!\w)|\bmedian\b|\bcomes? to\b|\bamounts? to\b|\badds? up to\b|\b(?:compute|training) budget\b|"
     # \s+: **bold** is blanked
     r"\bfor\s+(?:(?:about|around|roughly|just|only|under|less than|over)\s+)?(?:US\s?)?[$€£]",
     re.I,
