@@ -814,6 +814,8 @@ def test_a_duration_row_of_a_table_is_a_training_duration(kb):
     assert ("training_days", "about 40 days") in found
     [estimate] = factchecked(kb, "GPT-3 was trained on V100s. Later estimates of 34 days assumed A100 GPUs.")
     assert (estimate["quantity"], estimate["low"]) == ("training_days", 34)
+    scaled = factchecked(kb, "Scaling out\n\n- At 2,048 GPUs (256 nodes): 3-4 weeks.")
+    assert ("training_days", 21, 28) in {(c["quantity"], c["low"], c["high"]) for c in scaled}
 
 
 def test_a_model_named_once_is_the_articles_topic_only_if_the_article_says_it_was_trained(kb):
@@ -848,7 +850,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.84 and scores["precision"] >= 0.83
+    assert scores["recall"] >= 0.844 and scores["precision"] >= 0.835
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.91 and scores["confidently_wrong"] == 0

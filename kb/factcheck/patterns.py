@@ -212,7 +212,8 @@ FINAL = re.compile(
 )
 DURATION_CONTEXT = re.compile(
     r"\btrain|\btook\b|\btak(?:e|es|en|ing)\b|\bneed|\brequir|\bspent\b|\bran\b|\brunning\b|\bfor\b|\bover\b|\bin\b|"
-    r"\bduring\b|\blasted\b|\bestimates? of\b",
+    r"\bduring\b|\blasted\b|\bestimates? of\b|"
+    r"\b(?:at|on|with) [\d,]+ (?:[\w-]+ )?(?:GPUs|accelerators|chips)\b",  # "at 16,384 GPUs (…): 1-2 weeks"
     re.I,
 )
 SIZE_CLASS = re.compile(r"\b(?:models?|LLMs|those|ones)\s+(?:with\s+|of\s+)?$", re.I)  # a class of models
