@@ -538,7 +538,7 @@ def test_a_models_smaller_versions_are_its_familys_members(kb):
     """PaLM is PaLM 540B; "smaller versions with 8 and 62 billion parameters" are PaLM 8B and 62B,
     and "PaLM in 8B, 62B and 540B" lists all three. Sizes a model's family lacks are no claim."""
     smaller = factchecked(kb, "Google also trained smaller versions of PaLM with 8 and 62 billion parameters.")
-    assert [(c["subject"], c["low"]) for c in smaller] == [("palm-62b", 62e9)]
+    assert [(c["subject"], c["low"]) for c in smaller] == [("palm-8b", 8e9), ("palm-62b", 62e9)]
     listed = factchecked(kb, "Google trained PaLM in 8B, 62B and 540B sizes.")
     assert [c["subject"] for c in listed] == ["palm-8b", "palm-62b", "palm"]
     assert factchecked(kb, "Google also trained smaller versions of PaLM with 9 and 62 billion parameters.") == []
@@ -850,7 +850,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.844 and scores["precision"] >= 0.835
+    assert scores["recall"] >= 0.848 and scores["precision"] >= 0.835
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.91 and scores["confidently_wrong"] == 0

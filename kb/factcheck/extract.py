@@ -174,9 +174,22 @@ def _sentence_spans(sentence: Sentence, taken: list[tuple[int, int]], previous: 
                 continue
             span = _classify(kind, sentence, a, b, previous)
             if span is not None:
-                spans.append(span)
+                spans.extend([*_coordinated_size(span, sentence, a), span])
                 taken.append((a, b))
     return spans
+
+
+def _coordinated_size(span: Span, sentence: Sentence, a: int) -> list[Span]:
+    """The size written before a member's and coordinated with it ("with [8] and 62 billion
+    parameters"), as a finding of its own."""
+    if len(span.listed) != 2 or span.value.low != span.listed[1]:
+        return []
+    other = COORDINATED_NUMBER.search(sentence.text, max(0, a - 80), a)
+    if other is None:
+        return []
+    start = sentence.start + other.start(1)
+    size = replace(span.value, low=span.listed[0], high=span.listed[0])
+    return [replace(span, start=start, end=start + len(other.group(1)), value=size)]
 
 
 def _trim(text: str, a: int, b: int) -> tuple[int, int]:
