@@ -390,10 +390,16 @@ def test_a_duration_range_is_read_whole_and_a_gap_is_no_duration(kb):
         "Its capex for training clusters reached $20 billion.",
         "Frontier training runs now cost over $100M per model.",  # what models cost in general
         "The estimate below is for a 400B parameter model.",  # what kind of model, no claim about one
+        "GPT-4 is far larger than a 400B parameter model.",  # a yardstick, not GPT-4's size
     ],
 )
 def test_classes_of_models_and_company_spending_are_not_claims(kb, text):
     assert factchecked(kb, text) == []
+
+
+def test_a_size_in_apposition_to_a_name_is_a_claim_about_it(kb):
+    [claim] = factchecked(kb, "GPT-3, a 175B parameter model, was trained in 2020.")
+    assert (claim["subject"], claim["quantity"], claim["low"]) == ("gpt-3", "parameters", 175e9)
 
 
 def test_a_size_in_brackets_after_a_name_is_a_claim_about_it(kb):

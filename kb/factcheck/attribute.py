@@ -15,6 +15,7 @@ from kb.quantities import CLAIM_QUANTITIES, PRICE_QUANTITIES
 
 UNNAMED = "an unnamed model"
 UNNAMED_MODEL = re.compile(r"\b(?:a|an|the|our|their)\s+(?:[\w-]+\s+){0,3}(?:model|LLM|network)\b", re.I)
+COMPARED_BEFORE = re.compile(r"\b(?:than|like|as|versus|vs\.?|compared (?:to|with))\s*$", re.I)
 MODEL_KINDS = ("model", "unknown", "family")  # mentions that name a model, known or not
 RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 # What one model's training run has; an article's rates and prices (MFU, $/GPU-hour) are often general.
@@ -63,7 +64,10 @@ def attribute(
             about_the_topic = (
                 topic and not named_here and span.quantity in ABOUT_A_RUN and not IN_GENERAL.search(sentence.text)
             )
-            if found.how == "ambiguous" and (member := _sized_member(span, found, sentence, spans_in, sizes)):
+            compared = unnamed is not None and COMPARED_BEFORE.search(sentence.text, 0, unnamed.start())
+            if unnamed and compared and _describes(unnamed, span, sentence.start):
+                found = Attribution(UNNAMED, "describes")  # "larger than a 400B parameter model": a yardstick
+            elif found.how == "ambiguous" and (member := _sized_member(span, found, sentence, spans_in, sizes)):
                 found = Attribution(member, "named")  # "1.7M GPU-hours trained the 70B model", of Llama 2
             elif found.how != "unattributed" or span.quantity in PRICE_QUANTITIES:
                 pass
