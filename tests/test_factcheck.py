@@ -661,6 +661,12 @@ def test_numbers_as_people_write_them(kb):
     assert found[("deepseek-v3", "active_parameters")] == (37e9, 37e9)
 
 
+def test_a_size_rumoured_in_a_sentence_about_parameters_is_a_parameter_count(kb):
+    [claim] = factchecked(kb, "GPT-4's parameters are secret, rumored at 1.8T.")
+    assert (claim["subject"], claim["quantity"], claim["low"]) == ("gpt-4", "parameters", 1.8e12)
+    assert factchecked(kb, "GPT-4's data was rumored at 13T.") == []  # no word says what it counts
+
+
 def test_a_bound_written_as_a_sign_or_in_words_is_one_end_of_a_range(kb):
     text = "Training GPT-3 Costs <$5M. It took an upper-bound of 3.6M GPU-hours."
     found = {(c["subject"], c["quantity"]): (c["low"], c["high"]) for c in factchecked(kb, text)}
@@ -856,7 +862,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.848 and scores["precision"] >= 0.835
+    assert scores["recall"] >= 0.85 and scores["precision"] >= 0.835
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.91 and scores["confidently_wrong"] == 0

@@ -472,6 +472,7 @@ READERS = {
     "energy": _energy,
     "params": _params,
     "labelled_params": _labelled_params,
+    "rumored_params": _labelled_params,
     "sizes": _size,
     "tokens": _tokens,
     "count_hw": _accelerators,

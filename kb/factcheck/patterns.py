@@ -97,6 +97,11 @@ PATTERNS = [
         rf"(?:parameter count|number of parameters)(?:\s+(?:of|is|was|at))?\s*[:,=]?\s*"
         rf"(?P<value>{QUAL}(?:{NUM})\s?{SCALE})(?![\w-]|\s*(?:parameters?|params|tokens|words|dollars|GPUs?|FLOP))",
     ),
+    (  # "(GPT-5 rumored at ~50T)", in a sentence about parameters: the unit not written at all
+        "rumored_params",
+        rf"\b(?:rumou?red|reported|said|estimated|believed)\s+(?:to\s+(?:be|have)\s+|at\s+)"
+        rf"(?P<value>{QUAL}(?:{NUM})\s?[BT])(?![\w-]|\s*(?:parameters?|params|tokens|words|dollars|GPUs?|FLOP))",
+    ),
     (  # "366B total training tokens"
         "tokens",
         rf"{QUAL}{SCALED_EDGE}(?:{NUM})(?:\s?{SCALE})?\+?\s?(?:(?:total|training|pre-?training)\s+){{0,2}}tokens\b",
@@ -137,6 +142,7 @@ CUES = {
     "energy": ("wh", "watt"),
     "params": ("param",),
     "labelled_params": ("parameter count", "number of parameters"),
+    "rumored_params": ("param",),
     "sizes": ("b,", "b and", "b or", "t,", "t and", "m,", "m and"),  # a list: "7b, 13b and 70b"
     "tokens": ("token",),
     "mfu": ("mfu", "utili"),
