@@ -41,15 +41,16 @@ def attribute(
     for span in spans:
         spans_in.setdefault(span.sentence, []).append(span)
     in_sentence = mentions_by_sentence(mentions, sents)
-    previous_end, asked = 0, False
+    previous_end, asked, scenario = 0, False, False
     previous_paragraph: list[Mention] = []
     for sentence in sents:
         if "\n\n" in text[previous_end : sentence.start]:  # a new paragraph: only a leading "It" reaches back
-            previous_paragraph, antecedent = antecedent or previous_paragraph, []
+            previous_paragraph, antecedent, scenario = antecedent or previous_paragraph, [], False
         previous_end = sentence.end
         here = in_sentence.get(sentence.index, [])
         named_here = [m for m in here if m.kind != "hardware"]
         listed = _respectively(sentence, here, spans_in.get(sentence.index, []))
+        unnamed = UNNAMED_MODEL.search(sentence.text)
         for span in spans_in.get(sentence.index, []):
             found = listed.get(span) or subject_for(
                 span.start,
@@ -60,7 +61,6 @@ def attribute(
                 sentence.start,
                 answers=asked,
             )
-            unnamed = UNNAMED_MODEL.search(sentence.text)
             about_the_topic = (
                 topic and not named_here and span.quantity in ABOUT_A_RUN and not IN_GENERAL.search(sentence.text)
             )
@@ -71,6 +71,8 @@ def attribute(
                 found = Attribution(member, "named")  # "1.7M GPU-hours trained the 70B model", of Llama 2
             elif found.how != "unattributed" or span.quantity in PRICE_QUANTITIES:
                 pass
+            elif scenario:  # "Estimated for a 400B parameter model:", then "H100 cluster: ~$50M"
+                found = Attribution(UNNAMED, "describes")
             elif about_the_topic and (not unnamed or unnamed.group().lower().startswith("the ")):
                 found = Attribution(topic, "topic")  # "the final model took 34 days", in an article about one
             elif unnamed and topic and _sized_as(unnamed.group(), sizes.get(topic)):
@@ -84,6 +86,8 @@ def attribute(
         if named:
             antecedent = named
         asked = sentence.text.rstrip().endswith("?")  # "What did GPT-3 cost? About $4.6M.": the answer is GPT-3's
+        if sentence.text.rstrip().endswith(":"):  # what follows a heading is about what the heading names
+            scenario = bool(unnamed and unnamed.group().lower().startswith(("a ", "an ")) and not named_here)
     return result
 
 
