@@ -392,6 +392,7 @@ def test_a_duration_range_is_read_whole_and_a_gap_is_no_duration(kb):
         "The estimate below is for a 400B parameter model.",  # what kind of model, no claim about one
         "GPT-4 is far larger than a 400B parameter model.",  # a yardstick, not GPT-4's size
         "Training cost, estimated for a 70B parameter model:\nOn H100s: ~$2M in compute\nOn A100s: ~$4M in compute",
+        "Compute-optimal, for example:\n# 2B model → 40B tokens\n# 9B model → 180B tokens",  # worked examples
     ],
 )
 def test_classes_of_models_and_company_spending_are_not_claims(kb, text):
@@ -863,11 +864,11 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     a label; a verdict of "unverifiable" where the label knows better (the knowledge base holds no
     figure for GPT-5) costs accuracy but no credibility."""
     scores = json.loads(kb("factcheck", "--eval", str(REAL), "--json").stdout)
-    assert scores["recall"] >= 0.85 and scores["precision"] >= 0.845
+    assert scores["recall"] >= 0.85 and scores["precision"] >= 0.86
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.91 and scores["confidently_wrong"] == 0
-    assert scores["misattributions"] <= 1 and scores["false_positives"] <= 10
+    assert scores["misattributions"] <= 1 and scores["false_positives"] <= 7
     assert scores["false_positives_judged"] == 0  # a distractor is at most left for review, never judged
 
 

@@ -15,6 +15,7 @@ from kb.quantities import CLAIM_QUANTITIES, PRICE_QUANTITIES
 
 UNNAMED = "an unnamed model"
 UNNAMED_MODEL = re.compile(r"\b(?:a|an|the|our|their)\s+(?:[\w-]+\s+){0,3}(?:model|LLM|network)\b", re.I)
+EXAMPLES = re.compile(r"\bexamples?\b|\bfor instance\b|\bhypothetical|\billustrat", re.I)  # a heading over what-ifs
 COMPARED_BEFORE = re.compile(r"\b(?:than|like|as|versus|vs\.?|compared (?:to|with))\s*$", re.I)
 MODEL_KINDS = ("model", "unknown", "family")  # mentions that name a model, known or not
 RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
@@ -87,7 +88,8 @@ def attribute(
             antecedent = named
         asked = sentence.text.rstrip().endswith("?")  # "What did GPT-3 cost? About $4.6M.": the answer is GPT-3's
         if sentence.text.rstrip().endswith(":"):  # what follows a heading is about what the heading names
-            scenario = bool(unnamed and unnamed.group().lower().startswith(("a ", "an ")) and not named_here)
+            kind = unnamed and unnamed.group().lower().startswith(("a ", "an ")) and not named_here
+            scenario = bool(kind or EXAMPLES.search(sentence.text))
     return result
 
 
