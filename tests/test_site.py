@@ -459,6 +459,24 @@ def test_a_rebuild_after_any_edit_is_the_site_a_fresh_build_makes(db_url, tmp_pa
     assert {k: v[0] for k, v in snapshot(out).items()} == {k: v[0] for k, v in snapshot(fresh).items()}
 
 
+def test_a_site_whose_manifest_lost_a_page_is_built_whole(db_url, tmp_path):
+    """A page to be kept as the last build left it must be in its manifest; where one is not (the
+    manifest was edited by hand), every page is built again rather than one left unaccounted for."""
+    out, fresh = tmp_path / "site", tmp_path / "fresh"
+    engine = db.make_engine(db_url)
+    with db.transaction(engine) as session:
+        build_site(session, out, search=False)
+        writes.edit_claim(session, "seed-gpt-3-1-to-12m", {"quote": "Quoted anew."})
+    manifest = json.loads((out / ".manifest.json").read_text())
+    del manifest["pages"]["subjects/h100-sxm.html"]
+    (out / ".manifest.json").write_text(json.dumps(manifest))
+    with db.transaction(engine) as session:
+        build_site(session, out, search=False)
+        build_site(session, fresh, search=False)
+    engine.dispose()
+    assert {k: v[0] for k, v in snapshot(out).items()} == {k: v[0] for k, v in snapshot(fresh).items()}
+
+
 def _spy(function, calls: list):
     def spied(*args, **kwargs):
         calls.append(args)

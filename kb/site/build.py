@@ -57,8 +57,8 @@ def build_site(
     its files are all there, the site is up to date and nothing is done. Otherwise only the pages
     that show a claim whose view changed are built again, where the last build differed only in
     claims (see _scope), else every page; each is fingerprinted and only the changed ones are
-    rendered. `progress(n)` is called as pages
-    are rendered; `fail_after` makes the build raise after that many pages (tests use it to
+    rendered. `progress(n)` is called as pages are rendered; `fail_after` makes the build raise
+    after that many pages (tests use it to
     prove a failed build leaves the old site in place). Large sites are rendered by `workers`
     forked processes (default: one per core past PARALLEL_PAGES pages). Only one build of a
     site runs at a time; a second one is refused.
