@@ -44,6 +44,13 @@
     form.hidden = false;
     enableSorting();
     draw();
+    sortWhileIdle(columns.slice());
+  }
+
+  function sortWhileIdle(todo) {  // each column's order, one per idle moment, so a first click does not wait for it
+    if (!todo.length) return;
+    var later = window.requestIdleCallback || function (run) { return setTimeout(run, 50); };
+    later(function () { order(todo.shift()); sortWhileIdle(todo); });
   }
 
   function key(column) {
