@@ -92,6 +92,16 @@ def human_factor(factor: float) -> str:
     return f"{float(f'{factor:.2g}'):,.0f}×"
 
 
+def off_by(factor: float) -> str:
+    """How far apart two figures are, for "off by …": a gap that rounds away reads "less than 1%",
+    not "1.00×".
+
+    >>> off_by(1.0015), off_by(1.05), off_by(3.2)
+    ('less than 1%', '1.05×', '3.2×')
+    """
+    return "less than 1%" if factor < 1.01 else human_factor(factor)
+
+
 def human_amount(x: float, unit: str, currency: str | None = None) -> str:
     """One number with its unit, as people write it: "$4.6M", "312T FLOP/s", "35%", "$2.1/hour"."""
     return f"{SYMBOLS.get(currency or '', '')}{human_number(x, unit)}{HUMAN_UNITS[unit]}"

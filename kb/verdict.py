@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from kb.display import human_factor
+from kb.display import off_by
 from kb.quantities import label
 
 VERDICTS = ("consistent", "plausible", "doubtful", "implausible", "unverifiable")
@@ -96,6 +96,4 @@ def sentence(verdict: str, quantity: str, claim_text: str, band: str, factor: fl
     what = label(quantity)
     if verdict == "consistent":
         return f"The claim ({claim_text}) overlaps the model's 90% range for {what}, {band}."
-    return (
-        f"The claim ({claim_text}) is outside the model's 90% range for {what}, {band}: off by {human_factor(factor)}."
-    )
+    return f"The claim ({claim_text}) is outside the model's 90% range for {what}, {band}: off by {off_by(factor)}."

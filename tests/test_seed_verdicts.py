@@ -293,3 +293,27 @@ def test_an_overhead_prior_is_never_widened_below_one(kb):
         assert inputs[name]["low"] >= 1.0, (name, inputs[name])
     assert inputs["pue"]["high"] / inputs["pue"]["low"] > 1.3 / 1.05  # still widened, upward
     assert inputs["mfu"]["high"] <= 1.0
+
+
+@pytest.mark.parametrize("gpus, verdict", [("16,384", "consistent"), ("40,000", "plausible")])
+def test_a_claim_that_repeats_the_published_figure_agrees_even_where_other_inputs_do_not(kb, gpus, verdict):
+    """Llama 3.1 405B's accelerator count is published (16,384); with a training duration that does
+    not fit it, the compute model puts the count elsewhere. A claim of the published count agrees,
+    and says the inputs disagree; a claim of another count is still judged against the estimate."""
+    kb("source", "add", "--slug", "slow-run", "--title", "Slow run", "--kind", "article")
+    added = kb(
+        "fact", "add", "Llama 3.1 405B", "training_days", "120", "--basis", "estimate", "--rank", "preferred",
+        "--source", "slow-run",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    kb("source", "add", "--slug", "gpu-count", "--title", "GPU count", "--kind", "article")
+    added = kb(
+        "claim", "add", "--source", "gpu-count", "--subject", "Llama 3.1 405B", "--quantity", "num_gpus",
+        "--value", gpus, "--scope", "final_training_run", "--quote", f"trained on {gpus} GPUs", "--claimant", "x",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    claims = json.loads(kb("check", "--json", "--subject", "Llama 3.1 405B").stdout)["claims"]
+    claim = next(c for c in claims if c["source"] == "gpu-count")
+    assert claim["verdict"] == verdict, claim["explanation"]
+    assert claim["estimate"]["p95"] < 14_000  # 30.84M accelerator-hours over 120 days: about 10,700
+    assert ("agrees with the published figure, 16,384" in claim["explanation"]) == (verdict == "consistent")

@@ -6,7 +6,7 @@ import click
 
 from kb import dollars
 from kb.cli import KB, cli, db, echo_json, echo_table, evaluate, pass_kb, store
-from kb.display import human_factor, show, show_range
+from kb.display import off_by, show, show_range
 from kb.errors import KBError, ParseError
 from kb.montecarlo import DEFAULT_SAMPLES, DEFAULT_SEED
 from kb.quantities import COUNT, MONEY, label, unit_of
@@ -82,7 +82,7 @@ def check(kb: KB, subject_name, as_json, dry_run, seed, samples):
                 r["quantity"],
                 r["value"][:28],
                 r["verdict"],
-                "" if r["factor"] is None or r["factor"] <= 1 else human_factor(r["factor"]),  # 1: inside the range
+                "" if r["factor"] is None or r["factor"] <= 1 else off_by(r["factor"]),  # 1: inside the range
             ]
             for r in records
         ],

@@ -24,7 +24,7 @@ from kb.cli import (
     writes,
 )
 from kb.cli.edit import existing_slug, json_option
-from kb.display import human_factor
+from kb.display import off_by
 from kb.errors import InvalidRecord
 from kb.quantities import (
     CLAIM_QUANTITIES,
@@ -190,7 +190,7 @@ def claim_show(kb: KB, slug, as_json):
         return
     record["range"] = listing.shown(record)
     factor = record.pop("factor")
-    record["off by"] = human_factor(factor) if factor is not None and factor > 1 else None
+    record["off by"] = off_by(factor) if factor is not None and factor > 1 else None
     for key in (
         "slug",
         "subject",

@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from kb.compute import DEFAULT_SAMPLES, DEFAULT_SEED, Estimate, Unverifiable, estimate
-from kb.display import human_bytes, human_factor, human_number, show, show_range
+from kb.display import human_bytes, human_number, off_by, show, show_range
 from kb.evaluate.catalogue import CONFIDENCE_ORDER, Catalogue, ClaimSpec, Given
 from kb.evaluate.explain import (
     arithmetic_steps,
@@ -124,7 +124,7 @@ def _check_against_estimates(spec: ClaimSpec, cat: Catalogue, ctx: Context, miss
     explanation = (
         f"The compute model cannot estimate this run (it lacks {lacking}), so the claim ({claim_text}) "
         f"is compared with published estimates, {show_range(spec.quantity, *stated)}{read_as}: "
-        + ("it agrees with them." if verdict == "consistent" else f"off by {human_factor(factor)}.")
+        + ("it agrees with them." if verdict == "consistent" else f"off by {off_by(factor)}.")
         + f" {_published_sentence(estimates)}"
     )
     return Verdict(
@@ -205,6 +205,12 @@ def _judge(
     verdict, factor = compare(spec.low, spec.high, p5, p95)
     claim_text = spec.value_text or show_range(spec.quantity, spec.low, spec.high)
     explanation = sentence(verdict, spec.quantity, claim_text, band, factor)
+    if verdict != "consistent" and (figure := _published_figure_agreed(spec, cat)):
+        verdict, factor = "consistent", 1.0
+        explanation = (
+            f"The claim ({claim_text}) agrees with {figure}. From the other inputs the compute model gives "
+            f"{band}, so those inputs do not quite agree with the published figure."
+        )
     if estimates := _published(spec, cat):
         explanation += f" {_published_sentence(estimates)}"
     needed, impossible = what_to_believe(spec, ctx, est, claim_text)
@@ -227,6 +233,19 @@ def _judge(
         claimant_check=claimant_check(spec, cat, rng, n),
         inputs=input_rows(ctx, est, *([ownership] if ownership else [])),
     )
+
+
+def _published_figure_agreed(spec: ClaimSpec, cat: Catalogue) -> str | None:
+    """The figure published or measured for this very quantity (from another source than the
+    claim's), where the claim agrees with it: a claim that repeats the developer's own figure is not
+    called off because other published inputs do not quite add up to it. None where there is none."""
+    assert spec.subject is not None
+    fact = cat.fact(spec.subject, spec.quantity, exclude_source=spec.source)
+    if fact is None or fact.basis not in ("published", "measured") or fact.low is None or fact.high is None:
+        return None
+    if compare(spec.low, spec.high, *honest_band(fact))[0] != "consistent":
+        return None
+    return f"the {fact.basis} figure, {show_range(spec.quantity, fact.low, fact.high)} ({fact.source_title})"
 
 
 def _check_against_fact(spec: ClaimSpec, cat: Catalogue, ctx: Context) -> Verdict:
@@ -255,7 +274,7 @@ def _check_against_fact(spec: ClaimSpec, cat: Catalogue, ctx: Context) -> Verdic
     read_as = f", read as {show_range(spec.quantity, low, high)}" if (low, high) != (fact.low, fact.high) else ""
     band = f"{figure} ({fact.basis}, {fact.source_title}; {fact.confidence} confidence{read_as})"
     explanation = f"The claim ({claim_text}) against the knowledge base's figure, {band}: " + (
-        "they agree." if verdict == "consistent" else f"off by {human_factor(factor)}."
+        "they agree." if verdict == "consistent" else f"off by {off_by(factor)}."
     )
     steps = [f"{label(spec.quantity)}: {band}"]
     if feasibility:
@@ -274,7 +293,7 @@ def _check_against_fact(spec: ClaimSpec, cat: Catalogue, ctx: Context) -> Verdic
         believe=None
         if verdict == "consistent"
         else f"For {claim_text} to hold, the {fact.basis} figure ({show_range(spec.quantity, fact.low, fact.high)}) "
-        f"would have to be wrong by {human_factor(factor)}.",
+        f"would have to be wrong by {off_by(factor)}.",
         confidence=fact.confidence,
         inputs=rows,
     )
@@ -352,7 +371,7 @@ def _check_price(spec: ClaimSpec, cat: Catalogue) -> Verdict:
     when = f" around {year}" if year else ""
     explanation = (
         f"The claim ({claim_text}) against catalogue prices for {cat.subjects[hardware].name}{when}, {band}: "
-        + ("they overlap." if verdict == "consistent" else f"off by {human_factor(factor)}.")
+        + ("they overlap." if verdict == "consistent" else f"off by {off_by(factor)}.")
     )
     centre = catalogue.centre
     return Verdict(

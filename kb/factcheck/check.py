@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from kb.compute import DEFAULT_SEED
-from kb.display import human_factor
+from kb.display import off_by
 from kb.evaluate import Catalogue, ClaimSpec, Given, check
 from kb.factcheck.attribute import (
     UNNAMED,
@@ -395,10 +395,10 @@ def render_terminal(report: Report, paint: Callable[[str, str], str] = lambda te
         i = s.find(f.span.text)
         marked = s if i < 0 else f"{s[:i]}[[{f.span.text}]]{s[i + len(f.span.text) :]}"
         factor = f.verdict.factor
-        off_by = f" (off by {human_factor(factor)})" if factor and 1 < factor < math.inf else ""
+        gap = f" (off by {off_by(factor)})" if factor and 1 < factor < math.inf else ""
         verdict = "NEEDS REVIEW" if f.status != "checked" else f.verdict.verdict.upper()
         about = f"{f.subject_name or 'no model named'} · {label_of(f.span.quantity)}"
-        lines.append(f"{paint(verdict, verdict)}{off_by}  {about}")
+        lines.append(f"{paint(verdict, verdict)}{gap}  {about}")
         lines.append(f"  “{marked.strip()}”")
         lines.append(f"  {f.verdict.explanation}")
         lines.append("")
