@@ -614,6 +614,16 @@ def test_rates_and_parts_are_not_totals(kb):
     assert [(c["quantity"], c["text"]) for c in factchecked(kb, text)] == [("hardware_price_usd", "$10,000")]
 
 
+def test_what_using_a_model_costs_is_no_training_claim(kb):
+    """A price per token or per query is what using a model costs; the tokens it is per are no
+    training data ("1M tokens" was GPT-4's training set, implausible by 7,800,000×)."""
+    text = (
+        "GPT-4o mini costs $0.15 per million input tokens. GPT-4 costs $30 / 1M tokens to use, "
+        "but training GPT-4 cost over $100 million. Each ChatGPT answer costs about $0.01 a query."
+    )
+    assert [(c["quantity"], c["text"]) for c in factchecked(kb, text)] == [("training_cost_usd", "over $100 million")]
+
+
 def test_what_a_company_owns_a_server_uses_or_a_product_allows_is_no_training_run(kb):
     text = (
         "DeepSeek operates about 50,000 GPUs, including 10,000 H800 units. Inflection currently has 3,500 H100s. "

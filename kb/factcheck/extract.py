@@ -23,6 +23,7 @@ from kb.factcheck.patterns import (
     COST_VERBS,
     COST_WORDS,
     CUES,
+    DENOMINATOR,
     DENSE_PART,
     DIGIT,
     DISTRACTOR,
@@ -47,6 +48,7 @@ from kb.factcheck.patterns import (
     PART,
     PER_MODEL,
     PER_UNIT,
+    PER_USE,
     PERCENT,
     QUAL,
     RANGE_BEFORE,
@@ -279,7 +281,7 @@ def _money(found: Found, value: Range | None) -> Span | None:
     before, after = found.before, found.after
     if value is None or DISTRACTOR.search(before[-60:] + after[:30]) or NOT_ACCELERATORS.search(before[-40:]):
         return None
-    if OTHER_PERIOD.match(after) or PER_MODEL.match(after):  # "$33,849 / month": a rental, not a cost
+    if OTHER_PERIOD.match(after) or PER_MODEL.match(after) or PER_USE.match(after):  # "$33,849 / month": a rental
         return None
     if value.unit == MONEY_PER_HOUR or HOUR_PRICE.match(after.lstrip()):
         hourly = Range(value.low, value.high, MONEY_PER_HOUR, value.currency)
@@ -388,6 +390,8 @@ def _mfu(found: Found) -> Span | None:
 def _tokens(found: Found) -> Span | None:
     value = _parse(re.sub(r"\s(?:total|training|pre-?training)\b", "", found.raw, flags=re.I), COUNT)
     if value is None or STAGE.search(found.before[-60:]):  # "this stage involved 7.6T tokens": a part of the run
+        return None
+    if DENOMINATOR.search(found.before[-12:]):  # "$30 per 1M tokens": what a token costs, not how many trained it
         return None
     return found.span("training_tokens", value, "final_training_run")
 

@@ -234,6 +234,12 @@ RATE = re.compile(
 OTHER_PERIOD = re.compile(r"\s*(?:/|per|a|an|each)\s*(?:month|year|week|day|annum)\b", re.I)
 # "training costs top $100M per model": what models cost in general, no claim about one
 PER_MODEL = re.compile(r"\s*(?:/|per|a|each|for each)\s+(?:(?:frontier|large|new|single)\s+)?(?:model|LLM)\b", re.I)
+PER_USE = re.compile(  # "$0.15 per million input tokens", "$0.01 a query": what using a model costs, not training it
+    r"\s*(?:/|per|a|an|for each|each)\s*(?:(?:1|one|a)?\s*(?:million|thousand|billion|[MKB])\s+)?"
+    r"(?:(?:input|output|generated|prompt|completion)\s+)?(?:tokens?|quer(?:y|ies)|requests?|images?|calls?|words?)\b",
+    re.I,
+)
+DENOMINATOR = re.compile(r"(?:/|\bper|\bevery|\beach|\ba)\s*$", re.I)  # "$30 per [1M tokens]": a price's unit
 DURATION_LABEL = re.compile(r"\bduration\b|\btraining time\b|\bwall[- ]clock\b", re.I)
 RUN = re.compile(r"\bruns?\b|\bGPUs\b|\baccelerators\b", re.I)
 ACTIVE = re.compile(r"\bactive\b|\bactivated\b", re.I)
