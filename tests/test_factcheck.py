@@ -816,6 +816,16 @@ def test_label_and_value_lines_of_a_worked_estimate_are_read_as_a_spec_sheet(kb)
     assert factchecked(kb, "Assumption: Gopher was trained on TPU v3.\n1. Number of TPUs (N) = 4096\n") == []
 
 
+def test_a_spec_sheet_value_keeps_its_thousands_and_its_chip(kb):
+    """ "GPUs: 16,384 H100" is 16,384 accelerators, not 16 (judged implausible, off by 790×), in a
+    bulleted sheet and in a worked estimate alike."""
+    text = "## Llama 3.1 405B\n\n- Parameters: 405B\n- GPUs: 16,384 H100\n"
+    found = {(c["subject"], c["quantity"], c["low"]) for c in factchecked(kb, text)}
+    assert found == {("llama-3-1-405b", "parameters", 405e9), ("llama-3-1-405b", "num_gpus", 16_384)}
+    text = "Estimating Gopher's training energy\n  1. Duration (D) = 90 days\n  2. Number of TPUs (N) = 4,096\n"
+    assert ("num_gpus", 4096) in {(c["quantity"], c["low"]) for c in factchecked(kb, text)}
+
+
 def test_a_model_of_the_topics_size_is_the_topic(kb):
     """In an article about Llama 2 70B, "a 70B model" is that model; "a 7B model" is not."""
     about = "Llama 2 70B is our subject. We ran Llama 2 70B for weeks.\n\n"

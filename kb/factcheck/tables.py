@@ -139,7 +139,9 @@ def _numbers(text: str, block: list[tuple[int, int]]) -> list[TableCell]:
 
 
 SPEC_LABEL = re.compile(r"[A-Z][A-Za-z ()/&'-]{2,40}")  # "Active Parameters": words, no digits, no full stop
-SPEC_VALUE = re.compile(r"[~≈<>]?\s?\d[\d.,]*\s?[A-Za-z%+]{0,12}")  # "2T", "288.0B", "16"
+SPEC_VALUE = re.compile(  # "2T", "288.0B", "16", "16,384 H100"
+    r"[~≈<>]?\s?\d[\d.,]*\s?(?:[A-Z]{1,3}\d{2,4}[A-Za-z]{0,3}s?|[A-Za-z%+]{0,12})"
+)
 SHEET_GAP = 20  # lines: label/value pairs this close belong to one sheet
 MIN_PAIRS = 2
 
@@ -198,7 +200,7 @@ def _inline_pairs(text: str, lines: list[tuple[int, int]]) -> list[Table]:
 
 INLINE_PAIR = re.compile(
     rf"[ \t]*(?:\d+[.)][ \t]+|[-*•][ \t]+)?(?P<label>{SPEC_LABEL.pattern}?)[ \t]*[=:][ \t]*"
-    rf"(?P<value>{SPEC_VALUE.pattern}?)[ \t]*(?:[=,;].*)?"
+    rf"(?P<value>{SPEC_VALUE.pattern}?)[ \t]*(?:(?:[=;]|,(?!\d)).*)?"  # "16,384" is one number, not "16" and more
 )
 
 
