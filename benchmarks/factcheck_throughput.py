@@ -75,6 +75,8 @@ def pathological(size: int = 1_000_000) -> list[tuple[str, str]]:
             "one Markdown cost table",
             "| Model | Cost | GPUs | Hours | Size |\n|---|---|---|---|---|\n" + row * (size // len(row)),
         ),
+        ("one aligned text table", "Model  Cost  GPUs\n" + "GPT-4  $63M  25,000 A100\n" * (size // 25)),
+        ("aligned lines under no header", "1x  2y\n" * (size // 7)),
         ("a claim repeated", "GPT-4 cost $63 million to train. " * (size // 33)),
         ("a model name repeated", "GPT-4 " * (size // 6)),
         ("pipes", "|" * size),

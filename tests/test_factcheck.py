@@ -826,6 +826,22 @@ def test_a_spec_sheet_value_keeps_its_thousands_and_its_chip(kb):
     assert ("num_gpus", 4096) in {(c["quantity"], c["low"]) for c in factchecked(kb, text)}
 
 
+def test_rows_of_aligned_text_are_read_as_a_table(kb):
+    """A table set out in plain text: each row is about the model it names, each column header
+    says what its numbers measure. Prose with two spaces after its full stops is still prose."""
+    text = "Model        Tokens    GPU-hours\nBLOOM        366B      1,082,990\nOPT-175B     180B      809,472\n"
+    found = {(c["subject"], c["quantity"], c["low"]) for c in factchecked(kb, text)}
+    assert found == {
+        ("bloom", "training_tokens", 366e9),
+        ("bloom", "gpu_hours", 1_082_990),
+        ("opt-175b", "training_tokens", 180e9),
+        ("opt-175b", "gpu_hours", 809_472),
+    }
+    prose = "GPT-3 is a language model.  It is large.\nGPT-3 cost $4.6M.  It used 10,000 V100 GPUs.\n"
+    found = {(c["subject"], c["quantity"], c["low"]) for c in factchecked(kb, prose)}
+    assert found == {("gpt-3", "training_cost_usd", 4.6e6), ("gpt-3", "num_gpus", 10_000)}
+
+
 def test_a_model_of_the_topics_size_is_the_topic(kb):
     """In an article about Llama 2 70B, "a 70B model" is that model; "a 7B model" is not."""
     about = "Llama 2 70B is our subject. We ran Llama 2 70B for weeks.\n\n"

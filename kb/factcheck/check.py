@@ -25,7 +25,7 @@ from kb.factcheck.attribute import (
 from kb.factcheck.extract import Span, extract, sentences
 from kb.factcheck.link import SIZE_TOLERANCE, Attribution, Mention, families, find_mentions, sized
 from kb.factcheck.numerals import spell_out
-from kb.factcheck.tables import find_spec_sheets, find_tables
+from kb.factcheck.tables import find_aligned_tables, find_spec_sheets, find_tables
 from kb.quantities import PRICE_QUANTITIES, label_of
 from kb.values import alias_key
 from kb.verdict import Verdict
@@ -136,7 +136,7 @@ def _claims_in(
     """The claims in prose and in tables, each with who it is about, how many table cells there
     were, and where each table claim's row is (what it quotes); `sizes` are the sized models'
     parameter counts, by slug."""
-    tables = sorted(find_tables(text) + find_spec_sheets(text), key=lambda t: t.start)
+    tables = sorted(find_tables(text) + find_aligned_tables(text) + find_spec_sheets(text), key=lambda t: t.start)
     table_starts = [t.start for t in tables]
 
     def in_table(position: int) -> bool:

@@ -1,6 +1,7 @@
 """Tables read as tables: a number in a cell is about the model its row (or column) names, and
-measures what its column header (or row label) says. Markdown tables, and the spec sheets of model
-pages (a label on one line, its value on the next). Pure: text in, cells out.
+measures what its column header (or row label) says. Markdown tables, rows of text aligned in
+columns, and the spec sheets of model pages (a label on one line, its value on the next). Pure:
+text in, cells out.
 
     | Metric      | DeepSeek-V3 | GPT-4 (est.) |
     |-------------|-------------|--------------|
@@ -115,16 +116,19 @@ def find_tables(text: str) -> list[Table]:
 
 
 def _numbers(text: str, block: list[tuple[int, int]]) -> list[TableCell]:
-    """The cells of one table that hold a number, with what their header and row label say."""
-    header = _cells(text, *block[0])
+    """The cells of one Markdown table that hold a number, with what their header and row label say."""
+    return _numbered(_cells(text, *block[0]), [_cells(text, *span) for span in block[1:]])
+
+
+def _numbered(header: list[Cell], rows: list[list[Cell]]) -> list[TableCell]:
+    """The cells of a table, given as its header's cells and its rows', that hold a number."""
     price_list = any(PRICE_LIST.search(c.text) for c in header)
     cells = []
     for cell in header[1:]:  # "| Cost category | DeepSeek-V3 $5.5M |"
         hint = _hint(header[0].text)
         if hint is not None and any(c.isdigit() for c in cell.text):
             cells.append(TableCell(cell, hint, (cell,)))
-    for span in block[1:]:
-        row = _cells(text, *span)
+    for row in rows:
         for n, cell in enumerate(row[1:], 1):
             column = header[n] if n < len(header) else None
             labels = [c.text for c in (column, row[0]) if c is not None]
@@ -136,6 +140,46 @@ def _numbers(text: str, block: list[tuple[int, int]]) -> list[TableCell]:
             if hint is not None and any(c.isdigit() for c in cell.text):
                 cells.append(TableCell(cell, hint, tuple(c for c in (cell, row[0], column) if c is not None)))
     return cells
+
+
+def find_aligned_tables(text: str) -> list[Table]:
+    """Rows of plain text aligned in columns (two or more spaces, or tabs, between cells), as a
+    forum post or a code block sets out a table:
+
+        Model        Tokens   GPU-hours
+        BLOOM        366B     1,082,990
+
+    read as a Markdown table: a header of words, then rows of as many cells that hold numbers."""
+    lines = [m.span() for m in re.finditer(r"[^\n]+", text)]
+    tables, i = [], 0
+    while i < len(lines):
+        header = _aligned_cells(text, *lines[i])
+        rows, j = [], i + 1
+        words = all(c.text[0].isalpha() and c.text[-1] not in ".!?" for c in header)  # no sentences
+        while header and words and j < len(lines) and lines[j][0] == lines[j - 1][1] + 1:
+            row = _aligned_cells(text, *lines[j])
+            if len(row) != len(header) or not any(DIGIT.search(c.text) for c in row[1:]):
+                break
+            rows.append(row)
+            j += 1
+        if rows:
+            tables.append(Table(lines[i][0], lines[j - 1][1], tuple(_numbered(header, rows))))
+        i = j if rows else i + 1
+    return tables
+
+
+def _aligned_cells(text: str, start: int, end: int) -> list[Cell]:
+    """A line's cells where it is set out in columns; none for prose, a Markdown row or a long line."""
+    line = text[start:end]
+    if "|" in line or len(line) > ALIGNED_LINE_MAX:
+        return []
+    cells = [Cell(start + m.start(), start + m.end(), m.group()) for m in ALIGNED_CELL.finditer(line)]
+    return cells if len(cells) >= 2 and all(len(c.text) <= ALIGNED_CELL_MAX for c in cells) else []
+
+
+ALIGNED_CELL = re.compile(r"\S+(?: \S+)*")  # words with single spaces between them
+ALIGNED_LINE_MAX, ALIGNED_CELL_MAX = 120, 40
+DIGIT = re.compile(r"\d")
 
 
 SPEC_LABEL = re.compile(r"[A-Z][A-Za-z ()/&'-]{2,40}")  # "Active Parameters": words, no digits, no full stop
