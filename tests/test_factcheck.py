@@ -275,6 +275,23 @@ def test_a_price_each_is_the_accelerator_s_whatever_the_sentence_trained(kb):
     assert [(c["quantity"], c["subject"]) for c in found if c["low"] == 30_000] == [("hardware_price_usd", "h100-sxm")]
 
 
+def test_each_price_takes_the_accelerator_of_its_own_clause(kb):
+    """Two accelerators in one sentence, each with its price: neither was attributed before; where
+    one clause names both, the price stays unattributed."""
+    text = (
+        "The A100 costs around $1.10 per hour on spot markets, while an H100 rents for $2-$3 an hour. "
+        "An H100 sells for $30,000, whereas an A100 goes for $10,000 each. H100s and A100s rent at $2.50 per hour."
+    )
+    found = {(c["text"], c["subject"]) for c in factchecked(kb, text)}
+    assert found == {
+        ("around $1.10 per hour", "a100-40gb"),
+        ("$2-$3 an hour", "h100-sxm"),
+        ("$30,000", "h100-sxm"),
+        ("$10,000", "a100-40gb"),
+        ("$2.50 per hour", None),
+    }
+
+
 def test_a_line_that_ends_a_sentence_ends_it_and_a_cluster_is_no_model(kb):
     """ "… $3 billion.\nxAI's …" ran on into the next line, which named Grok 3; and Colossus, xAI's
     cluster, was an alias of Grok 3."""

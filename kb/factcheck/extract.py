@@ -19,6 +19,7 @@ from kb.factcheck.patterns import (
     ACTIVE,
     ACTIVE_AFTER,
     BOUND,
+    CLAUSE_BREAK,
     COMPILED,
     COST_VERBS,
     COST_WORDS,
@@ -243,6 +244,11 @@ class Found:
     def near(self) -> str:
         return self.before[-50:] + " " + self.after[:50]
 
+    @property
+    def clause(self) -> str:
+        """The figure's own clause: "the A100 costs $1.10 an hour" in "…, while an H100 rents for $2"."""
+        return CLAUSE_BREAK.split(self.before[-50:])[-1] + self.raw + CLAUSE_BREAK.split(self.after[:50])[0]
+
     def span(self, quantity: str, value: Range, scope: str = "unspecified", hardware: str | None = None) -> Span:
         start = self.sentence.start
         return Span(start + self.a, start + self.b, self.raw, quantity, value, scope, self.sentence.index, hardware)
@@ -285,9 +291,9 @@ def _money(found: Found, value: Range | None) -> Span | None:
         return None
     if value.unit == MONEY_PER_HOUR or HOUR_PRICE.match(after.lstrip()):
         hourly = Range(value.low, value.high, MONEY_PER_HOUR, value.currency)
-        hardware = _only_hardware(found.near) or _only_hardware(found.sentence.text)
+        hardware = _only_hardware(found.clause) or _only_hardware(found.near) or _only_hardware(found.sentence.text)
         return found.span("gpu_hour_price_usd", hourly, "unspecified", hardware)
-    hardware = _only_hardware(found.near)
+    hardware = _only_hardware(found.clause) or _only_hardware(found.near)
     purchase = PER_UNIT.search(before[-50:] + found.raw + after[:50]) and not RENTAL.search(found.near)
     # "trained on 24,000 H100s, each costing $30,000": a unit price, whatever the sentence trained
     if hardware and (EACH_BEFORE.search(before[-30:]) or (purchase and not TRAINING.search(found.near))):
