@@ -292,6 +292,21 @@ def test_each_price_takes_the_accelerator_of_its_own_clause(kb):
     }
 
 
+def test_a_mixture_named_without_its_experts_is_a_family_not_the_model_named_before_it(kb):
+    """ "Mixtral" was no name at all, so its cost went to Mistral 7B, named earlier in the sentence."""
+    text = "Mistral 7B was trained on an undisclosed number of tokens; Mixtral cost less than $500,000."
+    [claim] = factchecked(kb, text)
+    assert claim["subject"] is None and claim["verdict"] == "unverifiable"
+    assert "Mixtral is a family (Mixtral 8x22B and Mixtral 8x7B)" in claim["explanation"]
+
+
+def test_tokens_trained_are_not_the_dataset_s_size(kb):
+    """Epoch AI's dataset size for Phi-2 (250B tokens) was taken as its training tokens, so the
+    1.4T tokens its model card states were judged doubtful."""
+    [claim] = factchecked(kb, "Phi-2 was trained on 1.4T tokens.")
+    assert claim["verdict"] == "consistent" and "microsoft/phi-2 model card" in claim["explanation"]
+
+
 def test_a_line_that_ends_a_sentence_ends_it_and_a_cluster_is_no_model(kb):
     """ "… $3 billion.\nxAI's …" ran on into the next line, which named Grok 3; and Colossus, xAI's
     cluster, was an alias of Grok 3."""

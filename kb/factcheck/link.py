@@ -44,6 +44,7 @@ MACHINE = re.compile(r"(?:DGX|HGX|NVL|SXM|PCIe|GB\d|EFA|IB)\b", re.I)
 VERSION_SUFFIX = re.compile(r"(?:-(?:v\d+(?:\.\d+)*|instruct|chat|base|hf|\d{4}))+$", re.I)
 NOT_MODELS = {"covid-19", "sars-cov-2", "mp3", "wi-fi"}
 MULTIWORD_VERSION = re.compile(r"^([A-Za-z]+(?:\s[A-Za-z]+)+)\s+v?\d+(?:\.\d+)?\b")
+EXPERTS_SIZE = re.compile(r"^(.*?[A-Za-z])[\s-]+\d+x\d+(?:\.\d+)?[BMT]$", re.I)  # "Mixtral 8x22B"
 FAMILY_SIZE = re.compile(r"^(.*?\w)[\s-]+(\d+(?:\.\d+)?)([BMT])$")
 MAX_NGRAM = 4
 SCALES = {"b": 1e9, "m": 1e6, "t": 1e12}
@@ -239,7 +240,7 @@ def families(names: dict[str, str]) -> dict[str, tuple[str, ...]]:
         for key, sizes in members.items()
         if len(sizes) > 1 or versions.get(key, set()) - sizes.keys()
     }
-    return _lines(names) | sized_families
+    return _lines(names) | _mixtures(names) | sized_families
 
 
 def _lines(names: dict[str, str]) -> dict[str, tuple[str, ...]]:
@@ -255,6 +256,16 @@ def _lines(names: dict[str, str]) -> dict[str, tuple[str, ...]]:
                 lines.setdefault(alias_key(stem), set()).add(slug)
         if versioned := MULTIWORD_VERSION.match(name):  # "Stable Diffusion 3": a product of two words or more
             lines.setdefault(alias_key(versioned.group(1)), set()).add(slug)
+    return {key: tuple(sorted(slugs)) for key, slugs in lines.items() if len(slugs) > 1}
+
+
+def _mixtures(names: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """Mixtures of experts named by experts × size: "Mixtral" means Mixtral 8x7B or 8x22B. Their
+    names state no total size (8x7B is 46.7B parameters), so they are no sized family."""
+    lines: dict[str, set[str]] = {}
+    for slug, name in names.items():
+        if experts := EXPERTS_SIZE.match(name):
+            lines.setdefault(alias_key(experts.group(1)), set()).add(slug)
     return {key: tuple(sorted(slugs)) for key, slugs in lines.items() if len(slugs) > 1}
 
 
