@@ -626,6 +626,7 @@ def test_a_sentence_opening_with_trained_refers_back(kb):
         "For GPT-5, the plan is to finish training on 50,000 GPUs within 60 days.",
         "To train GPT-5 we'll be building a cluster of around 40,000 H100s.",
         "Trained to the optimum, GPT-3's data would be 3.5T tokens.",
+        "If GPT-4 had been trained on H100s, it would have cost about $20 million.",  # was judged plausible
     ],
 )
 def test_hypotheticals_are_reported_not_judged(kb, text):

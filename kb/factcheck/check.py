@@ -44,6 +44,7 @@ ADDRESS = re.compile(r"\bhttps?://[^\s)\]>\"']+|\bwww\.[^\s)\]>\"']+")
 HYPOTHETICAL = re.compile(  # plans and what-ifs: "on 512 GPUs it would take six months", "the plan is to finish"
     r"\b(?:would|will) (?:(?:probably|likely|only|still|then|need to|have to) )?"
     r"(?:take|cost|need|require|use|be needed|be required|run|last|consume)\b|\bwould be\b|"
+    r"\bwould have cost\b|\bif\b[^.;]{0,60}\bhad been\b|"  # "had it been trained on H100s, it would have cost"
     r"\bif (?:you|we|one|they|someone|a lab|an? \w+)\b|\bsuppose\b|\bimagine\b|\bhypothetical|\bin theory\b|"
     r"\bshould (?:have )?(?:seen|been|used|taken|cost|need)\b|\b(?:'ll|will) be (?:able to|\w+ing)\b|\bwhen we\b|"
     r"\bthe plan is\b|\bplans? to\b|\bplanned\b|\baims? to\b|\bexpects? to\b|\bwill be trained\b",
