@@ -10,6 +10,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from kb.factcheck.patterns import DIGIT
 from kb.values import alias_key
 
 WORD = re.compile(r"[A-Za-z][\w.]*(?:-[\w.]+)*|\d[\w.]*(?:-[\w.]+)*")
@@ -201,9 +202,6 @@ def _written_as_a_name(words: str) -> bool:
     return words != words.lower() or DIGIT.search(words) is not None
 
 
-DIGIT = re.compile(r"\d")
-
-
 @functools.lru_cache(maxsize=65536)
 def _fold(word: str) -> str:
     return alias_key(word)
@@ -240,14 +238,14 @@ def families(names: dict[str, str]) -> dict[str, tuple[str, ...]]:
         for key, sizes in members.items()
         if len(sizes) > 1 or versions.get(key, set()) - sizes.keys()
     }
-    return _lines(names) | _mixtures(names) | sized_families
+    return _lines(names) | sized_families
 
 
 def _lines(names: dict[str, str]) -> dict[str, tuple[str, ...]]:
     """Versions named by variant rather than size: "Phi-3" means Phi-3-mini, Phi-3-small or
     Phi-3-medium. A name with a version number is a line where two or more models' names extend
     it by a word, and so is a name of two words or more that they extend by a version ("Stable
-    Diffusion": v1, 2, 3 or 3.5)."""
+    Diffusion": v1, 2, 3 or 3.5), or mixtures of experts by experts × size ("Mixtral": 8x7B or 8x22B)."""
     lines: dict[str, set[str]] = {}
     for slug, name in names.items():
         for separator in re.finditer(r"[\s-]+(?=[A-Za-z])", name):
@@ -256,15 +254,7 @@ def _lines(names: dict[str, str]) -> dict[str, tuple[str, ...]]:
                 lines.setdefault(alias_key(stem), set()).add(slug)
         if versioned := MULTIWORD_VERSION.match(name):  # "Stable Diffusion 3": a product of two words or more
             lines.setdefault(alias_key(versioned.group(1)), set()).add(slug)
-    return {key: tuple(sorted(slugs)) for key, slugs in lines.items() if len(slugs) > 1}
-
-
-def _mixtures(names: dict[str, str]) -> dict[str, tuple[str, ...]]:
-    """Mixtures of experts named by experts × size: "Mixtral" means Mixtral 8x7B or 8x22B. Their
-    names state no total size (8x7B is 46.7B parameters), so they are no sized family."""
-    lines: dict[str, set[str]] = {}
-    for slug, name in names.items():
-        if experts := EXPERTS_SIZE.match(name):
+        if experts := EXPERTS_SIZE.match(name):  # "Mixtral 8x7B": its name states no total size (46.7B)
             lines.setdefault(alias_key(experts.group(1)), set()).add(slug)
     return {key: tuple(sorted(slugs)) for key, slugs in lines.items() if len(slugs) > 1}
 

@@ -240,7 +240,7 @@ PER_USE = re.compile(  # "$0.15 per million input tokens", "$0.01 a query": what
     re.I,
 )
 CLAUSE_BREAK = re.compile(r"[;,]|\b(?:while|whereas|but)\b", re.I)  # where one clause of a sentence ends
-DENOMINATOR = re.compile(r"(?:/|\bper|\bevery|\beach|\ba)\s*$", re.I)  # "$30 per [1M tokens]": a price's unit
+DENOMINATOR = re.compile(r"(?:/|\bper|\bevery|\beach)\s*$", re.I)  # "$30 per [1M tokens]": a price's unit
 DURATION_LABEL = re.compile(r"\bduration\b|\btraining time\b|\bwall[- ]clock\b", re.I)
 RUN = re.compile(r"\bruns?\b|\bGPUs\b|\baccelerators\b", re.I)
 ACTIVE = re.compile(r"\bactive\b|\bactivated\b", re.I)

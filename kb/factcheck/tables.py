@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kb.factcheck.patterns import DIGIT
+
 ROW = re.compile(r"^[^\n|]*\|.*$", re.M)  # a line with a cell border; "8B | 1.46M" may omit the outer ones
 FRAMED = re.compile(r"^[ \t]*(?:(?:\d+[.)]|[-*+])[ \t]+)?\|.*\|[ \t]*$")
 LIST_MARKER = re.compile(r"[ \t]*(?:\d+[.)]|[-*+])[ \t]+(?=\|)")  # "3. | Cloud TPU type |": a table in a list
@@ -179,7 +181,6 @@ def _aligned_cells(text: str, start: int, end: int) -> list[Cell]:
 
 ALIGNED_CELL = re.compile(r"\S+(?: \S+)*")  # words with single spaces between them
 ALIGNED_LINE_MAX, ALIGNED_CELL_MAX = 120, 40
-DIGIT = re.compile(r"\d")
 
 
 SPEC_LABEL = re.compile(r"[A-Z][A-Za-z ()/&'-]{2,40}")  # "Active Parameters": words, no digits, no full stop
