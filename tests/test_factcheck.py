@@ -52,6 +52,16 @@ def test_reads_standard_input(kb):
     assert json.loads(result.stdout)["claims"][0]["quantity"] == "gpu_hours"
 
 
+def test_a_mixture_of_experts_is_not_said_to_be_short_of_tokens(kb):
+    """6·N·D counts the parameters each token uses: DeepSeek-V3's 671B with 37B active is no model
+    "that could be trained on only 1.26T tokens" (its report says 14.8T)."""
+    (claim,) = factchecked(kb, "DeepSeek-V3 has 671B parameters.")
+    assert claim["verdict"] == "consistent"
+    assert "37B active parameters" in claim["explanation"] and "only" not in claim["explanation"]
+    (dense,) = factchecked(kb, "GPT-3 has 175 billion parameters.")
+    assert "could be trained on only" in dense["explanation"]
+
+
 def test_names_resolve_through_aliases(kb):
     for name in ("GPT4", "GPT-4", "gpt 4"):
         out = json.loads(kb("factcheck", "-", "--json", input=f"{name} has 100 trillion parameters.").stdout)
@@ -273,6 +283,17 @@ def test_a_price_each_is_the_accelerator_s_whatever_the_sentence_trained(kb):
     """It was read as Llama 3's training cost, and judged implausible by 200x."""
     found = factchecked(kb, "Meta trained Llama 3 on 24,000 H100s, each costing about $30,000.")
     assert [(c["quantity"], c["subject"]) for c in found if c["low"] == 30_000] == [("hardware_price_usd", "h100-sxm")]
+
+
+def test_a_machine_s_price_is_neither_a_chip_s_nor_a_training_cost(kb):
+    """ "A DGX H100 server goes for $300,000" was reported as a training cost; a cluster of servers
+    that a model was trained on still leaves the model's cost its own."""
+    text = (
+        "An H100 goes for $30,000, and a DGX H100 server goes for about $300,000. "
+        "The DGX A100 costs $199,000. GPT-3 was trained on a cluster of DGX servers and cost $4.6 million."
+    )
+    found = {(c["text"], c["quantity"]) for c in factchecked(kb, text)}
+    assert found == {("$30,000", "hardware_price_usd"), ("$4.6 million", "training_cost_usd")}
 
 
 def test_each_price_takes_the_accelerator_of_its_own_clause(kb):

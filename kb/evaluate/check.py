@@ -312,20 +312,36 @@ def _feasibility(spec: ClaimSpec, cat: Catalogue, ctx: Context) -> tuple[str | N
         value = i["gpu_hours"].median * i["peak_flop_per_s"].median * i["mfu"].median * 3600
         flop = Given(value, value, source_title="accelerator-hours × peak × MFU")
     optimal = cat.prior("tokens_per_parameter")
+    active, total = ctx.given.get("active_parameters"), ctx.given.get("parameters")
+    # a mixture of experts spends compute on the parameters each token uses, not on all of them; a
+    # claim far from its known size describes another model, which has no known active count
+    mixture = (
+        spec.quantity == "parameters"
+        and ctx.mixture
+        and total is not None
+        and total.bounded
+        and total.span[0] / 1.5 <= n_params <= total.span[1] * 1.5
+    )
     if flop is not None and flop.low and flop.high:
         budget = flop.centre
-        tokens = budget / (6 * n_params)
-        ratio = tokens / n_params
+        used = active.centre if mixture and active is not None else n_params
+        tokens = budget / (6 * used)
+        ratio = tokens / used
+        few = bool(optimal and optimal.low and ratio < optimal.low / 2)  # well short of compute-optimal
         parts.append(
-            f"With a compute budget of {show('training_flop', budget)}, {show('parameters', n_params)} parameters "
-            f"could be trained on only {show('training_tokens', tokens)} tokens (6·N·D), "
-            f"{human_number(ratio)} tokens per parameter"
+            f"With a compute budget of {show('training_flop', budget)}, "
             + (
-                f", against about {optimal.low:g} for compute-optimal training ({optimal.source_title})"
-                if optimal
-                else ""
+                f"{show('parameters', used)} active parameters (a mixture of experts) could be trained on "
+                f"{show('training_tokens', tokens)} tokens (6·N·D)."
+                if mixture
+                else f"{show('parameters', n_params)} parameters could be trained on {'only ' * few}"
+                f"{show('training_tokens', tokens)} tokens (6·N·D), {human_number(ratio)} tokens per parameter"
+                + (
+                    f", against about {optimal.low:g} for compute-optimal training ({optimal.source_title})."
+                    if optimal
+                    else "."
+                )
             )
-            + "."
         )
     per_param = cat.prior("bytes_per_parameter")
     gpus = ctx.given.get("num_gpus")

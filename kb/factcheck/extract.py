@@ -39,6 +39,7 @@ from kb.factcheck.patterns import (
     HOLDINGS,
     HOUR_PRICE,
     INFERENCE,
+    MACHINE_PRICE,
     NOT_ACCELERATORS,
     NUM,
     ONE_MACHINE,
@@ -293,6 +294,8 @@ def _money(found: Found, value: Range | None) -> Span | None:
         hourly = Range(value.low, value.high, MONEY_PER_HOUR, value.currency)
         hardware = _only_hardware(found.clause) or _only_hardware(found.near) or _only_hardware(found.sentence.text)
         return found.span("gpu_hour_price_usd", hourly, "unspecified", hardware)
+    if MACHINE_PRICE.search(before[-40:]):
+        return None  # "a DGX H100 server sells for $300,000": one machine's price, neither a chip's nor a run's
     hardware = _only_hardware(found.clause) or _only_hardware(found.near)
     purchase = PER_UNIT.search(before[-50:] + found.raw + after[:50]) and not RENTAL.search(found.near)
     # "trained on 24,000 H100s, each costing $30,000": a unit price, whatever the sentence trained

@@ -202,7 +202,7 @@ EACH_BEFORE = re.compile(  # "…, each costing about [$30,000]"
 )
 PER_UNIT = re.compile(
     r"\beach\b|\bapiece\b|\bper (?:gpu|unit|card|chip|accelerator)\b|\bunit price|\bsells? for\b|"
-    r"\bretail|\bpurchase price|\bbuy|\bcosts? (?:about|around|roughly)?\s*\$",
+    r"\bretail|\bpurchase price|\bbuy|\bgoes for\b|\bcosts? (?:about|around|roughly)?\s*\$",
     re.I,
 )
 TOTAL = re.compile(  # a programme's cost; "a total training cost of $160k" is still one run's
@@ -257,6 +257,12 @@ OPERATOR_AFTER = re.compile(r"\s*(?:\(\d+\)\s*)?[×*÷]")  # "(7)" is a footnote
 OPERATOR_BEFORE = re.compile(r"[×*÷]\s*$")
 UNNAMED_CHIP_PRICE = re.compile(  # "Nvidia's new AI chip costs [$70,000]": which chip, the article says elsewhere
     r"\b(?:chip|GPU|accelerator)s?\s+(?:now\s+)?(?:costs?|sells? for|is priced at|retails? (?:at|for)|goes for)\s+"
+    r"(?:about|around|roughly|some)?\s*$",
+    re.I,
+)
+MACHINE_PRICE = re.compile(  # "Nvidia's DGX H100 server goes for [$300,000]": a machine of several chips
+    r"\b(?:DGX|HGX|server|node|machine|rack|system)(?:\s+(?-i:[A-Z0-9])[\w-]*){0,2}\s+(?:now\s+)?"
+    r"(?:costs?|sells? for|is priced at|retails? (?:at|for)|goes for|lists? (?:at|for))\s+"
     r"(?:about|around|roughly|some)?\s*$",
     re.I,
 )
