@@ -372,8 +372,23 @@ def _size_facts(row: dict, facts: _ModelFacts) -> None:
             basis="published" if method == "Reported" else "estimate",
             notes=f"{method}: {row['Training compute notes']}" if method else row["Training compute notes"],
         )
-    if "Language" in row["Domain"] and (tokens := number(row, "Training dataset size (datapoints)")):
-        facts.add("training_tokens", tokens, notes=row["Dataset size notes"])
+    if "Language" in row["Domain"] and (size := number(row, "Training dataset size (datapoints)")):
+        facts.add("training_tokens", *_tokens_trained(size, number(row, "Epochs"), row["Dataset size notes"]))
+
+
+WORDS_PER_TOKEN = 0.75  # English text; Epoch's own conversion, stated in its notes
+
+
+def _tokens_trained(size: float, epochs: float | None, notes: str) -> tuple[float, float, str, str]:
+    """(low, high, basis, notes) of the tokens a language model was trained on: its dataset's size
+    times the passes over it. Epoch counts some datasets in words (its notes then say so), some in
+    tokens, so a size whose notes speak of words (in the short form kept, which the shipped copy
+    holds) is read as either."""
+    trained = size * (epochs or 1.0)
+    words = re.search(r"\bwords?\b", working(notes), re.I) is not None
+    how = f"{size:,.0f} datapoints" + (f" × {epochs:g} epochs" if epochs else "")
+    how += f", read as words or tokens (a token is about {WORDS_PER_TOKEN:g} words)" if words else ""
+    return trained, trained / WORDS_PER_TOKEN if words else trained, "estimate", f"{how}. {notes}"
 
 
 def _run_facts(row: dict, facts: _ModelFacts, chip_slugs: dict[str, str]) -> None:

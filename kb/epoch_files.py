@@ -31,6 +31,7 @@ MODEL_COLUMNS = (
     "Training compute upper bound",
     "Training dataset size (datapoints)",
     "Dataset size notes",
+    "Epochs",
     "Training time (hours)",
     "Training time notes",
     "Training hardware",
@@ -188,10 +189,13 @@ def working(text: str) -> str:
 
 
 def snapshot_date(rows: list[dict]) -> str | None:
-    """The newest "Last modified" date in the model table, as YYYY-MM-DD: the snapshot's date."""
+    """The newest "Last modified" date in the model table, as YYYY-MM-DD: the snapshot's date.
+    Epoch has written it "2025-06-10 16:37" and "6/10/2025"."""
     dates = []
     for row in rows:
-        m = re.match(r"(\d{1,2})/(\d{1,2})/(\d{4})", row.get("Last modified", ""))
-        if m:
+        stamp = row.get("Last modified", "")
+        if m := re.match(r"(\d{1,2})/(\d{1,2})/(\d{4})", stamp):
             dates.append(f"{m.group(3)}-{int(m.group(1)):02d}-{int(m.group(2)):02d}")
+        elif m := re.match(r"\d{4}-\d{2}-\d{2}\b", stamp):
+            dates.append(m.group())
     return max(dates) if dates else None

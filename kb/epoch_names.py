@@ -49,14 +49,21 @@ def short_name(name: str) -> str | None:
 
 
 def subject_for(name: str, resolve: Resolver, taken: set[str]) -> tuple[str, bool]:
-    """The slug a name maps to, and whether the subject is new."""
+    """The slug a name maps to, and whether the subject is new. A parenthesis dropped must say
+    nothing the name without it does not: a size ("PaLM (540B)" is PaLM) or another name of the
+    same model ("GPT-3 175B (davinci)"), not a variant ("GPT-2 (AMPS)" is a fine-tuned GPT-2)."""
     for variant in name_variants(name):
-        if (slug := resolve(variant)) is not None:
+        if (slug := resolve(variant)) is not None and _same_model(name, variant, slug, resolve):
             return slug, False
     slug = slugify(name)[:90].strip("-")
     while slug in taken or resolve(slug) is not None:
         slug = f"{slug}-epoch"
     return slug, True
+
+
+def _same_model(name: str, variant: str, slug: str, resolve: Resolver) -> bool:
+    dropped = [p.strip() for p in re.findall(r"\(([^)]*)\)", name) if p.strip() not in variant]
+    return all(re.fullmatch(r"(?:[A-Za-z]+-)?\d+(?:\.\d+)?\s*[BMT]", part) or resolve(part) == slug for part in dropped)
 
 
 def fact_slug(subject: str, quantity: str, qualifier: str | None = None) -> str:

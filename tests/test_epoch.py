@@ -50,12 +50,31 @@ def test_the_seed_knows_hundreds_of_models_each_fact_sourced(db_url):
         ("Gemini Ultra", "gemini-ultra"),
         ("Mixtral 8x7B", "mixtral-8x7b"),
         ("PaLM 540B", "palm"),
+        ("GPT-2", "gpt-2"),
+        ("GPT-2 (1.5B)", "gpt-2"),  # Epoch's name for it: a size in parentheses is the same model
+        ("GPT-2 (AMPS)", "gpt-2-amps"),  # a variant in parentheses is another model
     ],
 )
 def test_names_resolve_to_one_subject(kb, name, slug):
     shown = kb("subject", "show", name, "--json")
     assert shown.exit_code == 0, shown.output
     assert json.loads(shown.stdout)["slug"] == slug
+
+
+def test_tokens_trained_are_the_dataset_times_its_epochs_in_words_or_tokens(kb):
+    """Epoch's dataset size is one pass over the data, in words for many language models: GPT-2
+    saw its 10.7B-token dataset 20 times, Chinchilla's 1.05T words are its 1.4T tokens. Each fact
+    says how it was read, and every Epoch credit carries the snapshot's date."""
+
+    def tokens(name: str) -> dict:
+        facts = json.loads(kb("subject", "show", name, "--json").stdout)["facts"]
+        return next(f for f in facts if f["quantity"] == "training_tokens" and f["slug"].startswith("epoch-"))
+
+    gpt2 = tokens("GPT-2 (1.5B)")
+    assert gpt2["low"] == pytest.approx(10_666_666_667 * 20, rel=1e-6) and "20 epochs" in gpt2["note"]
+    chinchilla = tokens("Chinchilla")
+    assert chinchilla["low"] < 1.4e12 <= chinchilla["high"] and "words or tokens" in chinchilla["note"]
+    assert "snapshot 20" in gpt2["note"] and "undated" not in gpt2["note"]
 
 
 def test_a_family_name_several_models_share_resolves_to_none(kb):

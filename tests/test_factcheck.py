@@ -527,6 +527,15 @@ def test_a_line_of_variants_is_a_family_and_a_variant_is_itself(kb):
     assert known["subject"] == "gpt-4"  # a model's own name is never read as its line of variants
 
 
+def test_a_method_applied_to_a_model_is_no_version_of_it():
+    """Epoch lists studies as "model+method": "GPT-2" had become the family of three of them."""
+    from kb.factcheck.link import families
+
+    names = {"a": "Foo-2-Medium+Pixelfly", "b": "Foo-2 + Progressive LRD", "c": "Foo2-Large+LHOPT"}
+    assert families(names) == {}
+    assert families({"a": "Foo-2 Medium", "b": "Foo-2 Large"}) == {"foo2": ("a", "b")}
+
+
 def test_a_product_name_its_versions_share_is_ambiguous(kb):
     """ "Stable Diffusion" was v1 in 2022 and 2 base in MosaicML's 2023 retraining: the bare name
     could be any version the knowledge base has, so nothing is pinned on one."""
@@ -731,6 +740,20 @@ def test_a_size_rumoured_in_a_sentence_about_parameters_is_a_parameter_count(kb)
     [claim] = factchecked(kb, "GPT-4's parameters are secret, rumored at 1.8T.")
     assert (claim["subject"], claim["quantity"], claim["low"]) == ("gpt-4", "parameters", 1.8e12)
     assert factchecked(kb, "GPT-4's data was rumored at 13T.") == []  # no word says what it counts
+
+
+def test_fractions_of_a_scale_in_words_are_numbers_quoted_as_written(kb):
+    text = (
+        "GPT-3 cost about half a million dollars to train. BLOOM took one and a half million GPU hours. "
+        "GPT-4 cost a quarter of a billion dollars to train. Half of the budget went to data."
+    )
+    found = {c["text"]: c for c in factchecked(kb, text)}
+    assert {t: (c["low"], c["high"]) for t, c in found.items()} == {
+        "about half a million dollars": (500_000, 500_000),
+        "one and a half million GPU hours": (1_500_000, 1_500_000),
+        "a quarter of a billion dollars": (250_000_000, 250_000_000),
+    }
+    assert "The claim (about half a million dollars)" in found["about half a million dollars"]["explanation"]
 
 
 def test_a_bound_written_as_a_sign_or_in_words_is_one_end_of_a_range(kb):

@@ -168,8 +168,13 @@ def _restore(report: Report, original: str, to_original: list[int], quoted: list
     report.text = original
     for f, (start, end) in zip(report.findings, quoted, strict=True):
         a, b = to_original[f.span.start], to_original[f.span.end]
-        f.span = replace(f.span, start=a, end=b, text=original[a:b])
+        read_as, f.span = f.span.text, replace(f.span, start=a, end=b, text=original[a:b])
         f.sentence = original[to_original[start] : to_original[end]]
+        if read_as != f.span.text:  # the verdict quotes the claim as the article wrote it
+            v = f.verdict
+            v.explanation = v.explanation.replace(read_as, f.span.text)
+            v.believe = v.believe and v.believe.replace(read_as, f.span.text)
+            v.steps = [step.replace(read_as, f.span.text) for step in v.steps]
 
 
 class Judge:

@@ -46,6 +46,7 @@ VERSION_SUFFIX = re.compile(r"(?:-(?:v\d+(?:\.\d+)*|instruct|chat|base|hf|\d{4})
 NOT_MODELS = {"covid-19", "sars-cov-2", "mp3", "wi-fi"}
 MULTIWORD_VERSION = re.compile(r"^([A-Za-z]+(?:\s[A-Za-z]+)+)\s+v?\d+(?:\.\d+)?\b")
 EXPERTS_SIZE = re.compile(r"^(.*?[A-Za-z])[\s-]+\d+x\d+(?:\.\d+)?[BMT]$", re.I)  # "Mixtral 8x22B"
+DERIVATIVE = re.compile(r"\+")  # Epoch names a method applied to a model "model+method"
 FAMILY_SIZE = re.compile(r"^(.*?\w)[\s-]+(\d+(?:\.\d+)?)([BMT])$")
 MAX_NGRAM = 4
 SCALES = {"b": 1e9, "m": 1e6, "t": 1e12}
@@ -248,6 +249,8 @@ def _lines(names: dict[str, str]) -> dict[str, tuple[str, ...]]:
     Diffusion": v1, 2, 3 or 3.5), or mixtures of experts by experts × size ("Mixtral": 8x7B or 8x22B)."""
     lines: dict[str, set[str]] = {}
     for slug, name in names.items():
+        if DERIVATIVE.search(name):
+            continue  # "GPT-2-Medium+Pixelfly": a study built on a model, not a version of it
         for separator in re.finditer(r"[\s-]+(?=[A-Za-z])", name):
             stem = name[: separator.start()]
             if re.search(r"\d", stem):

@@ -26,24 +26,48 @@ PHRASE = re.compile(
 )
 
 
+FRACTIONS = {"half": 0.5, "quarter": 0.25}
+# "half a million", "a quarter of a billion", "one and a half million", "a half-million"
+FRACTION = re.compile(
+    rf"\b(?:(?P<whole>{WORD}(?:[\s-]+{WORD})*)\s+and\s+)?(?:an?\s+)?(?P<part>half|quarter)"
+    r"(?:\s+(?:of\s+)?an?\b|-)?\s*(?=(?:million|billion|trillion)\b)",
+    re.I,
+)
+
+
 def spell_out(text: str) -> tuple[str, list[int] | None]:
     """The text with number words as digits, and for each offset in it the offset in `text`
     (None when nothing changed)."""
     pieces: list[str] = []
     to_original: list[int] = []
     position = 0
-    for m in PHRASE.finditer(text):
-        try:
-            digits = str(text2num(re.sub(r"[\s-]+", " ", m.group()).lower(), "en"))
-        except ValueError:  # "hundred thousand", or words that are no single number
-            continue
-        pieces.append(text[position : m.start()])
-        to_original.extend(range(position, m.start()))
+    for start, end, digits in _numbers(text):
+        if start < position:
+            continue  # inside a number already read
+        pieces.append(text[position:start])
+        to_original.extend(range(position, start))
         pieces.append(digits)
-        to_original.extend([m.start()] * len(digits))
-        position = m.end()
+        to_original.extend([start] * len(digits))
+        position = end
     if not pieces:
         return text, None
     pieces.append(text[position:])
     to_original.extend(range(position, len(text) + 1))
     return "".join(pieces), to_original
+
+
+def _numbers(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, digits) of each number written in words, in order."""
+    found = []
+    for m in FRACTION.finditer(text):
+        try:
+            whole = text2num(re.sub(r"[\s-]+", " ", m["whole"]).lower(), "en") if m["whole"] else 0
+        except ValueError:
+            continue
+        found.append((m.start(), m.end(), f"{whole + FRACTIONS[m['part'].lower()]:g} "))
+    for m in PHRASE.finditer(text):
+        try:
+            found.append((m.start(), m.end(), str(text2num(re.sub(r"[\s-]+", " ", m.group()).lower(), "en"))))
+        except ValueError:  # "hundred thousand", or words that are no single number
+            continue
+    return sorted(found)
