@@ -241,6 +241,7 @@ def factchecked(kb, text: str) -> list[dict]:
         "GPT-4 launched in 2023.\n\nTraining costs for frontier models now top $20 million.",  # no model named
         "Compared with GPT-4, the cost was $20 million.",  # a comparison, then a number about something else
         "GPT-5 needed about 3e25 FLOP, less than GPT-4 did.",  # a model the knowledge base does not know yet
+        "GPT-4 launched in 2023. DeepSeek reported just $20 million for the final run of V3.",  # another party speaks
     ],
 )
 def test_a_number_is_never_pinned_on_a_model_named_elsewhere(kb, text):
@@ -249,6 +250,19 @@ def test_a_number_is_never_pinned_on_a_model_named_elsewhere(kb, text):
     if claim["subject"] is None:
         assert claim["status"] in ("unattributed", "ambiguous") and claim["verdict"] == "unverifiable"
         assert claim["explanation"].startswith("Needs review")
+
+
+def test_money_spent_on_a_model_is_that_model_s(kb):
+    """The $191M was GPT-4's (named before it, across the semicolon) and the $100M nobody's."""
+    text = "OpenAI spent $100 million on GPT-4; Google spent $191 million on Gemini Ultra."
+    assert [c["subject"] for c in factchecked(kb, text)] == ["gpt-4", "gemini-ultra"]
+
+
+def test_a_family_is_no_article_s_one_model(kb):
+    """An article naming only "Llama 3" was taken to be about Llama 3 70B, its largest member."""
+    text = "Llama 3 was trained on 15T tokens. Llama 3 came out in April. Some 16,000 H100s were used on a cluster."
+    found = factchecked(kb, text)
+    assert [c["subject"] for c in found if c["quantity"] == "num_gpus"] == [None]
 
 
 def test_the_model_named_before_a_comparison_is_the_subject(kb):

@@ -271,8 +271,8 @@ def article_topic(mentions: list[Mention], sents) -> str | None:
     twice, or once in a sentence about its training ("GPT-4 was trained in Azure"); "every
     ChatGPT response" names a model in passing."""
     named = [m for m in mentions if m.kind in MODEL_KINDS]
-    if not named or len({m.subject for m in named}) > 1:
-        return None
+    if not named or len({m.subject for m in named}) > 1 or named[0].kind == "family":
+        return None  # a family ("Llama 3") is no one model
     if len(named) >= TOPIC_MENTIONS:
         return named[0].subject
     at = bisect.bisect_right([s.start for s in sents], named[0].start) - 1

@@ -33,7 +33,10 @@ PLURAL_ANAPHORA = re.compile(r"\b(?:these|those|both) models\b|\bthis family\b",
 # "A rival lab says its model…": a new party in the sentence, so "its" is not the model named before
 NEW_PARTY = re.compile(  # but "it is a mixture-of-experts model" describes the model named before
     r"(?<!\bis )(?<!\bwas )\b(?:a|an|another|one|other|some)\s+(?:[\w-]+\s+){0,2}"
-    r"(?:lab|company|startup|firm|rival|competitor|model|team|group|LLM)s?\b",
+    r"(?:lab|company|startup|firm|rival|competitor|model|team|group|LLM)s?\b|"
+    # "DeepSeek reported $5.6M for the final run": a party named as the sentence's subject, speaking
+    r"^\W*(?-i:[A-Z][\w.-]*)(?:\s+(?-i:[A-Z][\w.-]*))?\s+(?:reported|reports|said|says|claimed|claims|"
+    r"announced|announces|disclosed|discloses|spent|spends|paid|pays)\b",
     re.I,
 )
 VERSION_AFTER = re.compile(  # a version written after a known name: "v2", " 2", "-3.5", but not "3 GPUs"
@@ -286,6 +289,11 @@ COMPARED = re.compile(
 FOLLOWING = re.compile(r"[\s-]*(?:the\s+)?")  # "175 billion parameter GPT-3": the number modifies the name
 # "200 million GPU-hours dedicated to training Grok 3": the model the figure went into
 TRAINING_OF = re.compile(r",?\s+(?:\w+\s+){0,2}(?:to|for|in)\s+(?:pre-?)?train(?:ing)?\s+(?:the\s+)?", re.I)
+# "$100 million on GPT-4", "$191 million spent on Gemini Ultra": what the money went into
+SPENT_ON = re.compile(
+    r",?\s+(?:(?:was |were )?(?:spent|paid|used|needed)\s+)?(?:on|for|into)\s+(?:(?:training|developing|the)\s+){0,2}",
+    re.I,
+)
 COORDINATED = re.compile(r"\s*(?:,|and|or|&|,\s*and|,\s*or)\s*")
 NEAR = 80  # characters: a model named this close before a number is the one it is about
 
@@ -350,7 +358,12 @@ def _in_sentence(span_start: int, span_end: int, models: list[Mention], between:
     distinct = tuple(dict.fromkeys(m.subject for m in models))
     before = [m for m in models if m.start < span_start]
     following = [m for m in models if 0 <= m.start - span_end <= 12 and FOLLOWING.fullmatch(between(span_end, m.start))]
-    trained = [m for m in models if 0 <= m.start - span_end <= 45 and TRAINING_OF.fullmatch(between(span_end, m.start))]
+    trained = [
+        m
+        for m in models
+        if 0 <= m.start - span_end <= 45
+        and (TRAINING_OF.fullmatch(between(span_end, m.start)) or SPENT_ON.fullmatch(between(span_end, m.start)))
+    ]
     if following or trained:
         nearest: Mention | None = (following or trained)[0]
     elif before and (other := _not_the_subject(span_start, before, distinct, between)):
