@@ -252,6 +252,18 @@ def test_a_number_is_never_pinned_on_a_model_named_elsewhere(kb, text):
         assert claim["explanation"].startswith("Needs review")
 
 
+def test_a_scaled_figure_takes_the_unit_of_the_one_coordinated_after_it(kb):
+    text = (
+        "GPT-3 and GPT-4 were trained on 300 billion and 13 trillion tokens respectively. In 2023 and 2024, 5,000 GPUs."
+    )
+    found = [(c["text"], c["quantity"], c["low"], c["subject"]) for c in factchecked(kb, text)]
+    assert found[:2] == [
+        ("300 billion", "training_tokens", 3e11, "gpt-3"),
+        ("13 trillion tokens", "training_tokens", 1.3e13, "gpt-4"),
+    ]
+    assert [t for t, *_ in found[2:]] == ["5,000 GPUs"]  # a year is no figure
+
+
 def test_money_spent_on_a_model_is_that_model_s(kb):
     """The $191M was GPT-4's (named before it, across the semicolon) and the $100M nobody's."""
     text = "OpenAI spent $100 million on GPT-4; Google spent $191 million on Gemini Ultra."

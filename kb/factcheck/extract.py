@@ -178,9 +178,26 @@ def _sentence_spans(sentence: Sentence, taken: list[tuple[int, int]], previous: 
                 continue
             span = _classify(kind, sentence, a, b, previous)
             if span is not None:
-                spans.extend([*_coordinated_size(span, sentence, a), span])
+                spans.extend(
+                    [*_coordinated_size(span, sentence, a), *_coordinated_figure(span, sentence, a, taken), span]
+                )
                 taken.append((a, b))
     return spans
+
+
+def _coordinated_figure(span: Span, sentence: Sentence, a: int, taken: list[tuple[int, int]]) -> list[Span]:
+    """A figure with its own scale but no unit, coordinated before one that has both: "[300
+    billion] and 13 trillion tokens" are two token counts ("respectively" then says whose)."""
+    other = SCALED_BEFORE.search(sentence.text, max(0, a - 40), a)
+    if other is None or any(other.start(1) < y and x < other.end(1) for x, y in taken):
+        return []
+    value = _parse(other.group(1))
+    if value is None or value.low is None:
+        return []
+    start = sentence.start + other.start(1)
+    taken.append((other.start(1), other.end(1)))
+    shared = replace(span.value, low=value.low, high=value.high)
+    return [replace(span, start=start, end=start + len(other.group(1)), text=other.group(1), value=shared)]
 
 
 def _coordinated_size(span: Span, sentence: Sentence, a: int) -> list[Span]:
@@ -456,6 +473,9 @@ def _with_coordinated(size: float, written: str, before: str) -> tuple[float, ..
 
 
 COORDINATED_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(?:,|,?\s*and|,?\s*or)\s*$")
+SCALED_BEFORE = re.compile(
+    r"(?<![\d.,$€£])(\d+(?:\.\d+)?\s(?:thousand|million|billion|trillion))\s*(?:,|,?\s*and|,?\s*or)\s*$", re.I
+)
 
 
 def _size(found: Found) -> Span | None:
