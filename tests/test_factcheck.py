@@ -264,6 +264,15 @@ def test_a_scaled_figure_takes_the_unit_of_the_one_coordinated_after_it(kb):
     assert [t for t, *_ in found[2:]] == ["5,000 GPUs"]  # a year is no figure
 
 
+def test_a_relative_clause_is_about_the_name_it_follows(kb):
+    """The comparison ("Unlike GPT-4") had left GPT-4's own figure for review."""
+    text = "Unlike GPT-4, which reportedly cost over $100 million, Mistral 7B was trained for a fraction of that."
+    assert [c["subject"] for c in factchecked(kb, text)] == ["gpt-4"]
+    assert [c["subject"] for c in factchecked(kb, "GPT-3 (whose training cost $4.6 million) was a milestone.")] == [
+        "gpt-3"
+    ]
+
+
 def test_money_spent_on_a_model_is_that_model_s(kb):
     """The $191M was GPT-4's (named before it, across the semicolon) and the $100M nobody's."""
     text = "OpenAI spent $100 million on GPT-4; Google spent $191 million on Gemini Ultra."

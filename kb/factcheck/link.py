@@ -294,6 +294,7 @@ SPENT_ON = re.compile(
     r",?\s+(?:(?:was |were )?(?:spent|paid|used|needed)\s+)?(?:on|for|into)\s+(?:(?:training|developing|the)\s+){0,2}",
     re.I,
 )
+RELATIVE = re.compile(r"\s*[,(]\s*(?:which|whose)\b[^,;()]*", re.I)  # a relative clause on the name before it
 COORDINATED = re.compile(r"\s*(?:,|and|or|&|,\s*and|,\s*or)\s*")
 NEAR = 80  # characters: a model named this close before a number is the one it is about
 
@@ -366,6 +367,8 @@ def _in_sentence(span_start: int, span_end: int, models: list[Mention], between:
     ]
     if following or trained:
         nearest: Mention | None = (following or trained)[0]
+    elif before and RELATIVE.fullmatch(between(before[-1].end, span_start)):
+        nearest = before[-1]  # "Unlike GPT-4, which reportedly cost $100M, …": the clause is GPT-4's
     elif before and (other := _not_the_subject(span_start, before, distinct, between)):
         return other
     elif before and span_start - before[-1].end <= NEAR:
