@@ -273,6 +273,12 @@ def test_a_relative_clause_is_about_the_name_it_follows(kb):
     ]
 
 
+def test_hours_restated_as_money_are_a_training_cost(kb):
+    text = "Stable Diffusion v1 took 150,000 A100 hours, or about $600,000 at market prices."
+    found = {c["quantity"]: c["subject"] for c in factchecked(kb, text)}
+    assert found == {"gpu_hours": "stable-diffusion-v1", "training_cost_usd": "stable-diffusion-v1"}
+
+
 def test_money_spent_on_a_model_is_that_model_s(kb):
     """The $191M was GPT-4's (named before it, across the semicolon) and the $100M nobody's."""
     text = "OpenAI spent $100 million on GPT-4; Google spent $191 million on Gemini Ultra."

@@ -168,6 +168,7 @@ DIGIT = re.compile(r"\d")
 
 TRAINING = re.compile(
     r"\btrain(?:ed|ing|s)?\b|\bpre-?train|\bfinal run|\btraining run|\bcompute\b|\bcost(?:s|ing)? to\b|"
+    r"\btook [\d,.]+(?: \w+)? (?:[\w-]+[- ])?(?:GPU|chip|accelerator)?[- ]?hours\b|"  # "took 150,000 A100 hours"
     r"\bto (?:run|rent) [\d,]+ (?:[\w-]+ )?(?:GPUs|accelerators|chips)\b for \d|"  # "to run 1,024 GPUs for 34 days"
     r"trainingslauf|vortrain|\btrainiert",  # and the German an article may be in
     re.I,
@@ -176,6 +177,7 @@ COST_VERB = r"\bcost|\bspent|\bspend|\bprice tag|\bexpens|\bbill\b|\bpaid\b|\bpa
 COST_VERBS = re.compile(COST_VERB, re.I)
 COST_WORDS = re.compile(  # the verbs, and the words around a figure that say it is a cost
     COST_VERB + r"|\bworth of compute|\bausgaben|"
+    r"\bat (?:market|cloud|on-demand|list|today's) (?:prices|rates)\b|"  # "…, or $600k at market prices"
     r"\bestimat|\best\.(?!\w)|\bmedian\b|\bcomes? to\b|\bamounts? to\b|\badds? up to\b|\b(?:compute|training) budget\b|"
     # \s+: **bold** is blanked
     r"\bfor\s+(?:(?:about|around|roughly|just|only|under|less than|over)\s+)?(?:US\s?)?[$€£]",
