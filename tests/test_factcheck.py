@@ -279,6 +279,14 @@ def test_hours_restated_as_money_are_a_training_cost(kb):
     assert found == {"gpu_hours": "stable-diffusion-v1", "training_cost_usd": "stable-diffusion-v1"}
 
 
+def test_a_paragraph_that_refers_back_keeps_referring_back(kb):
+    """Only its first sentence reached back to the heading; "Training took…" was left for review."""
+    text = (
+        "## GPT-4\n\nThe model reportedly has 1.76 trillion parameters. Training took about 100 days on 25,000 A100s."
+    )
+    assert {c["subject"] for c in factchecked(kb, text)} == {"gpt-4"}
+
+
 def test_money_spent_on_a_model_is_that_model_s(kb):
     """The $191M was GPT-4's (named before it, across the semicolon) and the $100M nobody's."""
     text = "OpenAI spent $100 million on GPT-4; Google spent $191 million on Gemini Ultra."

@@ -86,6 +86,8 @@ def attribute(
         named = [m for m in here if m.kind in MODEL_KINDS]
         if named:
             antecedent = named
+        elif not antecedent and PRONOUN_START.match(sentence.text):
+            antecedent = previous_paragraph  # "The model has 1.76T parameters. Training took 100 days": still it
         asked = sentence.text.rstrip().endswith("?")  # "What did GPT-3 cost? About $4.6M.": the answer is GPT-3's
         if sentence.text.rstrip().endswith(":"):  # what follows a heading is about what the heading names
             kind = unnamed and unnamed.group().lower().startswith(("a ", "an ")) and not named_here
