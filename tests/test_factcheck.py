@@ -287,6 +287,18 @@ def test_a_paragraph_that_refers_back_keeps_referring_back(kb):
     assert {c["subject"] for c in factchecked(kb, text)} == {"gpt-4"}
 
 
+def test_a_figure_whose_unit_is_left_out_after_another_model_is_of_the_same_kind(kb):
+    text = (
+        "Grok 2 was trained on about 20,000 H100 GPUs, and Grok 3 on 100,000. "
+        "Compared to Llama 2 70B's 1.7 million GPU hours, Llama 3 70B consumed 6.4 million. "
+        "GPT-3 cost $4.6 million, and GPT-4 cost 100. "
+        "Falcon 180B used 4,096 A100s for 60 days, and Falcon 40B used 384."
+    )
+    found = {(c["text"], c["quantity"], c["subject"]) for c in factchecked(kb, text)}
+    assert {("100,000", "num_gpus", "grok-3"), ("6.4 million", "gpu_hours", "llama-3-70b")} <= found
+    assert not {t for t, *_ in found} & {"100", "384"}  # no figure of another size, nor after a duration
+
+
 def test_money_spent_on_a_model_is_that_model_s(kb):
     """The $191M was GPT-4's (named before it, across the semicolon) and the $100M nobody's."""
     text = "OpenAI spent $100 million on GPT-4; Google spent $191 million on Gemini Ultra."

@@ -166,7 +166,8 @@ def _sentence_spans(sentence: Sentence, taken: list[tuple[int, int]], previous: 
     lowered = sentence.text.lower()
     if not DIGIT.search(lowered) and not any(word in lowered for word in NUMBERS_WITHOUT_DIGITS):
         return []
-    spans = []
+    spans: list[Span] = []
+    names = list(taken)
     for kind, pattern in COMPILED:
         if not any(cue in lowered for cue in CUES[kind] + (DOLLAR_WORDS if kind == "money" else ())):
             continue
@@ -182,7 +183,33 @@ def _sentence_spans(sentence: Sentence, taken: list[tuple[int, int]], previous: 
                     [*_coordinated_size(span, sentence, a), *_coordinated_figure(span, sentence, a, taken), span]
                 )
                 taken.append((a, b))
-    return spans
+    return spans + _elliptic_figures(spans, sentence, names, taken)
+
+
+def _elliptic_figures(
+    spans: list[Span], sentence: Sentence, names: list[tuple[int, int]], taken: list[tuple[int, int]]
+) -> list[Span]:
+    """A figure whose unit is left out after another model's name is a figure of the same kind:
+    "Grok 2 was trained on 20,000 H100 GPUs, and Grok 3 on [100,000]"."""
+    found = []
+    for name_start, name_end in names:
+        before = [s for s in spans if s.end - sentence.start <= name_start]
+        span = max(before, key=lambda s: s.end, default=None)  # the figure the name follows
+        if span is None or span.quantity not in ELLIPTIC_QUANTITIES:
+            continue
+        if not ELLIPSIS_LINK.fullmatch(sentence.text, span.end - sentence.start, name_start):
+            continue
+        m = ELLIPTIC_FIGURE.match(sentence.text, name_end)
+        value = _parse(m.group(1)) if m else None
+        if m is None or value is None or not value.low or any(m.start(1) < y and x < m.end(1) for x, y in taken):
+            continue
+        if not 0.01 <= value.low / (span.value.low or span.value.high or value.low) <= 100:
+            continue  # parallel figures are of a size: "$4.6 million, and GPT-4 cost 100" is no $100
+        start = sentence.start + m.start(1)
+        taken.append((m.start(1), m.end(1)))
+        figure = replace(span.value, low=value.low, high=value.high)
+        found.append(replace(span, start=start, end=start + len(m.group(1)), text=m.group(1), value=figure))
+    return found
 
 
 def _coordinated_figure(span: Span, sentence: Sentence, a: int, taken: list[tuple[int, int]]) -> list[Span]:
@@ -473,6 +500,14 @@ def _with_coordinated(size: float, written: str, before: str) -> tuple[float, ..
 
 
 COORDINATED_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(?:,|,?\s*and|,?\s*or)\s*$")
+ELLIPTIC_QUANTITIES = ("num_gpus", "gpu_hours", "training_tokens", "parameters", "training_cost_usd", "training_flop")
+ELLIPSIS_LINK = re.compile(r"(?:[^\W\d]|[\s-]){0,20}?(?:,?\s+(?:and|while|whereas|but)|,)\s+(?:the\s+)?", re.I)
+ELLIPTIC_FIGURE = re.compile(  # after the name: "… and Grok 3 on [100,000]", "… Llama 3 70B consumed [6.4 million]"
+    r"(?:'s)?\s+(?:(?:used|took|needed|consumed|required|on|with|had|has|cost)\s+){1,2}"
+    r"(?:(?:about|around|roughly|some|nearly|almost)\s+)?"
+    r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?\s(?:thousand|million|billion|trillion)|\d+)(?=\s*(?:[.,;)]|$))",
+    re.I,
+)
 SCALED_BEFORE = re.compile(
     r"(?<![\d.,$€£])(\d+(?:\.\d+)?\s(?:thousand|million|billion|trillion))\s*(?:,|,?\s*and|,?\s*or)\s*$", re.I
 )
