@@ -299,6 +299,12 @@ def test_a_figure_whose_unit_is_left_out_after_another_model_is_of_the_same_kind
     assert not {t for t, *_ in found} & {"100", "384"}  # no figure of another size, nor after a duration
 
 
+def test_an_estimate_put_at_a_figure_is_a_cost_of_the_run_named_by_its_size(kb):
+    text = "Meta trained Llama 3.1 405B for 54 days. Analysts put the 405B run at roughly $60 million."
+    costs = [c for c in factchecked(kb, text) if c["quantity"] == "training_cost_usd"]
+    assert [(c["text"], c["subject"]) for c in costs] == [("roughly $60 million", "llama-3-1-405b")]
+
+
 def test_money_spent_on_a_model_is_that_model_s(kb):
     """The $191M was GPT-4's (named before it, across the semicolon) and the $100M nobody's."""
     text = "OpenAI spent $100 million on GPT-4; Google spent $191 million on Gemini Ultra."

@@ -26,7 +26,7 @@ ANAPHORA = re.compile(  # words that refer back to the model named in an earlier
     r"\b(?:it|this model|the (?:final |trained )?model|that model|the (?:whole |full |final |entire |same )?"
     r"(?:training )?run|this (?:training )?run|the (?:final |pre-?)?training|"
     r"training (?:took|lasted|ran|used|required|needed)|training was (?:done|run|carried out|performed|conducted)|"
-    r"the \d+(?:\.\d+)?[BT] (?:model|version))\b",
+    r"the \d+(?:\.\d+)?[BT] (?:model|version|run))\b",
     re.I,
 )
 PLURAL_ANAPHORA = re.compile(r"\b(?:these|those|both) models\b|\bthis family\b", re.I)  # a family, or the models named

@@ -178,6 +178,7 @@ COST_VERBS = re.compile(COST_VERB, re.I)
 COST_WORDS = re.compile(  # the verbs, and the words around a figure that say it is a cost
     COST_VERB + r"|\bworth of compute|\bausgaben|"
     r"\bat (?:market|cloud|on-demand|list|today's) (?:prices|rates)\b|"  # "…, or $600k at market prices"
+    r"\bput (?:[\w'-]+ ){1,4}at\b|"  # "analysts put the run at $60M"
     r"\bestimat|\best\.(?!\w)|\bmedian\b|\bcomes? to\b|\bamounts? to\b|\badds? up to\b|\b(?:compute|training) budget\b|"
     # \s+: **bold** is blanked
     r"\bfor\s+(?:(?:about|around|roughly|just|only|under|less than|over)\s+)?(?:US\s?)?[$€£]",
