@@ -305,6 +305,12 @@ def test_an_estimate_put_at_a_figure_is_a_cost_of_the_run_named_by_its_size(kb):
     assert [(c["text"], c["subject"]) for c in costs] == [("roughly $60 million", "llama-3-1-405b")]
 
 
+def test_the_terminal_marks_the_figure_found_not_an_earlier_copy_of_it(kb):
+    table = "| Model | Parameters |\n|---|---|\n| Llama 2 70B | 70B |\n"
+    shown = kb("factcheck", "-", input=table + "\nGPT-4 has two trillion parameters.\n").output
+    assert "| Llama 2 70B | [[70B]] |" in shown and "GPT-4 has [[two trillion parameters]]" in shown
+
+
 def test_money_spent_on_a_model_is_that_model_s(kb):
     """The $191M was GPT-4's (named before it, across the semicolon) and the $100M nobody's."""
     text = "OpenAI spent $100 million on GPT-4; Google spent $191 million on Gemini Ultra."

@@ -64,6 +64,7 @@ class Finding:
     verdict: Verdict
     sentence: str
     status: str = "checked"
+    sentence_start: int = 0  # where the sentence (or table row) starts in the text
 
     def as_dict(self) -> dict:
         v = self.verdict.as_dict()
@@ -124,6 +125,7 @@ def factcheck(text: str, cat: Catalogue, seed: int = DEFAULT_SEED, aliases: dict
         start, end = rows.get(span) or sentence_at.get(span.sentence, (span.start, span.end))
         finding = judge(span, attributions[span], text[start:end], stated)
         if finding is not None:
+            finding.sentence_start = start
             report.findings.append(finding)
             quoted.append((start, end))
     if to_original is not None:  # number words were read as digits: point back at the words
@@ -169,7 +171,7 @@ def _restore(report: Report, original: str, to_original: list[int], quoted: list
     for f, (start, end) in zip(report.findings, quoted, strict=True):
         a, b = to_original[f.span.start], to_original[f.span.end]
         read_as, f.span = f.span.text, replace(f.span, start=a, end=b, text=original[a:b])
-        f.sentence = original[to_original[start] : to_original[end]]
+        f.sentence, f.sentence_start = original[to_original[start] : to_original[end]], to_original[start]
         if read_as != f.span.text:  # the verdict quotes the claim as the article wrote it
             v = f.verdict
             v.explanation = v.explanation.replace(read_as, f.span.text)
@@ -398,7 +400,8 @@ def render_terminal(report: Report, paint: Callable[[str, str], str] = lambda te
     lines = []
     for f in report.findings:
         s = f.sentence
-        i = s.find(f.span.text)
+        i = f.span.start - f.sentence_start  # not the first "70B" of "| Llama 2 70B | 70B |"
+        i = i if s[i : i + len(f.span.text)] == f.span.text else s.find(f.span.text)
         marked = s if i < 0 else f"{s[:i]}[[{f.span.text}]]{s[i + len(f.span.text) :]}"
         factor = f.verdict.factor
         gap = f" (off by {off_by(factor)})" if factor and 1 < factor < math.inf else ""
