@@ -311,6 +311,11 @@ def test_the_terminal_marks_the_figure_found_not_an_earlier_copy_of_it(kb):
     assert "| Llama 2 70B | [[70B]] |" in shown and "GPT-4 has [[two trillion parameters]]" in shown
 
 
+def test_a_verdict_quotes_the_claim_without_the_article_s_markup(kb):
+    [claim] = factchecked(kb, "GPT-4 could have cost upwards of **$100 million** to train.")
+    assert claim["explanation"].startswith("The claim (upwards of $100 million)")
+
+
 def test_money_spent_on_a_model_is_that_model_s(kb):
     """The $191M was GPT-4's (named before it, across the semicolon) and the $100M nobody's."""
     text = "OpenAI spent $100 million on GPT-4; Google spent $191 million on Gemini Ultra."

@@ -25,6 +25,7 @@ from kb.factcheck.attribute import (
 from kb.factcheck.extract import Span, extract, sentences
 from kb.factcheck.link import SIZE_TOLERANCE, Attribution, Mention, families, find_mentions, sized
 from kb.factcheck.numerals import spell_out
+from kb.factcheck.patterns import EMPHASIS
 from kb.factcheck.tables import find_aligned_tables, find_spec_sheets, find_tables
 from kb.quantities import PRICE_QUANTITIES, label_of
 from kb.values import alias_key
@@ -255,9 +256,17 @@ class Judge:
             )  # "a DGX H100 holds 8 GPUs": a machine
         name = cat.subjects[subject].name if subject in cat.subjects else subject or attribution.family
         spec = ClaimSpec(
-            span.quantity, span.value.low, span.value.high, span.value.currency, span.scope, subject, None, None,
-            span.text, {},
-        )  # fmt: skip
+            span.quantity,
+            span.value.low,
+            span.value.high,
+            span.value.currency,
+            span.scope,
+            subject,
+            None,
+            None,
+            EMPHASIS.sub("", span.text),
+            {},
+        )  # fmt: skip; the claim quoted without the article's **bold**
         if (
             status == "ambiguous"
             and attribution.family
