@@ -316,6 +316,16 @@ def test_a_verdict_quotes_the_claim_without_the_article_s_markup(kb):
     assert claim["explanation"].startswith("The claim (upwards of $100 million)")
 
 
+def test_a_successor_or_a_next_model_is_another_model(kb):
+    """In an article about Llama 3 70B, its successor's 30T tokens were judged as Llama 3 70B's."""
+    text = (
+        "Llama 3 70B was trained on 15T tokens. Llama 3 70B is open.\n\n"
+        "Its successor was trained on even more data, some 30T tokens. Meta's next model used 40T tokens."
+    )
+    found = [(c["text"], c["subject"]) for c in factchecked(kb, text)]
+    assert found == [("15T tokens", "llama-3-70b"), ("some 30T tokens", None), ("40T tokens", None)]
+
+
 def test_money_spent_on_a_model_is_that_model_s(kb):
     """The $191M was GPT-4's (named before it, across the semicolon) and the $100M nobody's."""
     text = "OpenAI spent $100 million on GPT-4; Google spent $191 million on Gemini Ultra."

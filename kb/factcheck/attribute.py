@@ -9,7 +9,7 @@ import re
 from dataclasses import replace
 
 from kb.factcheck.extract import Span, extract
-from kb.factcheck.link import SCALES, SIZE_TOLERANCE, Attribution, Mention, subject_for
+from kb.factcheck.link import SCALES, SIZE_TOLERANCE, Attribution, Mention, new_party, subject_for
 from kb.factcheck.tables import TableCell
 from kb.quantities import CLAIM_QUANTITIES, PRICE_QUANTITIES
 
@@ -63,7 +63,11 @@ def attribute(
                 answers=asked,
             )
             about_the_topic = (
-                topic and not named_here and span.quantity in ABOUT_A_RUN and not IN_GENERAL.search(sentence.text)
+                topic
+                and not named_here
+                and span.quantity in ABOUT_A_RUN
+                and not IN_GENERAL.search(sentence.text)
+                and not new_party(sentence.text)  # "its successor", "a rival lab": not the article's model
             )
             compared = unnamed is not None and COMPARED_BEFORE.search(sentence.text, 0, unnamed.start())
             if unnamed and compared and _describes(unnamed, span, sentence.start):

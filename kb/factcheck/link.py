@@ -34,11 +34,25 @@ PLURAL_ANAPHORA = re.compile(r"\b(?:these|those|both) models\b|\bthis family\b",
 NEW_PARTY = re.compile(  # but "it is a mixture-of-experts model" describes the model named before
     r"(?<!\bis )(?<!\bwas )\b(?:a|an|another|one|other|some)\s+(?:[\w-]+\s+){0,2}"
     r"(?:lab|company|startup|firm|rival|competitor|model|team|group|LLM)s?\b|"
-    # "DeepSeek reported $5.6M for the final run": a party named as the sentence's subject, speaking
-    r"^\W*(?-i:[A-Z][\w.-]*)(?:\s+(?-i:[A-Z][\w.-]*))?\s+(?:reported|reports|said|says|claimed|claims|"
-    r"announced|announces|disclosed|discloses|spent|spends|paid|pays)\b",
+    # "Its successor was trained on 30T tokens": another model than the one named before
+    r"\b(?:its|their|the|\w+'s)\s+(?:predecessors?|successors?|siblings?|rivals?|competitors?|(?:next|previous|older|"
+    r"newer|earlier|later|bigger|smaller|larger)\s+(?:models?|versions?|generations?|siblings?))\b",
     re.I,
 )
+# "DeepSeek reported $5.6M for the final run": a party named as the sentence's subject, speaking of
+# its own work, unless a pronoun points back ("Sam Altman said training it cost…")
+SPEAKER = re.compile(
+    r"^\W*(?-i:[A-Z][\w.-]*)(?:\s+(?-i:[A-Z][\w.-]*))?\s+(?:reported|reports|said|says|claimed|claims|"
+    r"announced|announces|disclosed|discloses|spent|spends|paid|pays)\b(?!.*\bit\b)",
+    re.I,
+)
+
+
+def new_party(sentence: str) -> bool:
+    """Whether a sentence brings in another model or party, so that it is not about the model named before."""
+    return NEW_PARTY.search(sentence) is not None or SPEAKER.search(sentence) is not None
+
+
 VERSION_AFTER = re.compile(  # a version written after a known name: "v2", " 2", "-3.5", but not "3 GPUs"
     r"[ -](?:v\d+(?:\.\d+)*|\d(?:\.\d+)?)(?=[\s,;:)]|$)(?!\s*(?:billion|million|trillion|thousand|hundred|"
     r"[BMTK]\b|%|percent|times|x\b|×|[A-Z]?\d|GPUs?|days?|months?|years?|weeks?|hours?|and\b|or\b|to\b))",
@@ -333,7 +347,7 @@ def subject_for(
     if models:
         return _in_sentence(span_start, span_end, models, Between(sentence_text, sentence_start))
     plural = PLURAL_ANAPHORA.search(sentence_text)
-    if antecedent and (answers or plural or ANAPHORA.search(sentence_text)) and not NEW_PARTY.search(sentence_text):
+    if antecedent and (answers or plural or ANAPHORA.search(sentence_text)) and not new_party(sentence_text):
         if antecedent[0].kind == "family":  # judged for the family only where every member gets the same verdict
             return Attribution(None, "ambiguous", antecedent[0].candidates, antecedent[0].text)
         named = tuple(dict.fromkeys(m.subject for m in antecedent))
