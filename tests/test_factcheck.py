@@ -326,6 +326,13 @@ def test_a_successor_or_a_next_model_is_another_model(kb):
     assert found == [("15T tokens", "llama-3-70b"), ("some 30T tokens", None), ("40T tokens", None)]
 
 
+def test_parameters_a_model_uses_per_token_are_its_active_ones(kb):
+    text = "Mixtral 8x7B has 46.7B parameters in total but uses only 12.9B parameters per token."
+    found = [(c["quantity"], c["low"]) for c in factchecked(kb, text)]
+    assert found == [("parameters", 46.7e9), ("active_parameters", 12.9e9)]
+    assert factchecked(kb, "GPT-3 needs 6 FLOPs per parameter per token.") == []  # a rate stays a rate
+
+
 def test_money_spent_on_a_model_is_that_model_s(kb):
     """The $191M was GPT-4's (named before it, across the semicolon) and the $100M nobody's."""
     text = "OpenAI spent $100 million on GPT-4; Google spent $191 million on Gemini Ultra."

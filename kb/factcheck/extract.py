@@ -303,7 +303,7 @@ def _classify(kind: str, sentence: Sentence, a: int, b: int, previous: str = "")
     """What a matched value measures, judged from its sentence (and the one before)."""
     found = Found(sentence, a, b, previous)
     after = found.after
-    active = ACTIVE_AFTER.match(after) or (kind == "params" and ACTIVE.search(found.raw))
+    active = ACTIVE_AFTER.match(after) or (kind == "params" and (ACTIVE.search(found.raw) or _used_per_token(found)))
     if kind not in ("money", "vague_money", "phrase") and RATE.match(after) and not active:
         return None  # "40k tokens/$", "2 FLOPs per parameter", "8 GPUs per node": rates and parts, not totals
     if kind != "mfu" and (OPERATOR_AFTER.match(found.after) or OPERATOR_BEFORE.search(found.before)):
@@ -411,7 +411,7 @@ def _params(found: Found) -> Span | None:
     bare = re.sub(r"(?<=\d)-(?=[a-z])", " ", re.sub(unit, "", found.raw, flags=re.I), flags=re.I)  # "27-billion"
     value = _parse(bare, COUNT)
     before, after = found.before, found.after
-    active = ACTIVE.search(found.raw) or ACTIVE_AFTER.match(after)
+    active = ACTIVE.search(found.raw) or ACTIVE_AFTER.match(after) or _used_per_token(found)
     rest = PER_TOKEN.sub("", after, count=1) if active else after  # active parameters are per token by definition
     if value is None or PART.search(before[-30:]) or PART.search(rest[:30]):
         return None
@@ -429,6 +429,12 @@ def _params(found: Found) -> Span | None:
 
 
 PER_TOKEN = re.compile(r"^\s*per token\b")
+USES = re.compile(r"\b(?:uses?|using|activates?|activating|engages?)\s+(?:(?:only|just|about|roughly)\s+)?$", re.I)
+
+
+def _used_per_token(found: Found) -> bool:
+    """ "uses only 12.9B parameters per token": a mixture of experts' active parameters, not a rate."""
+    return bool(PER_TOKEN.match(found.after) and USES.search(found.before[-30:]))
 
 
 def _mfu(found: Found) -> Span | None:
