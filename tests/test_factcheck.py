@@ -333,6 +333,12 @@ def test_parameters_a_model_uses_per_token_are_its_active_ones(kb):
     assert factchecked(kb, "GPT-3 needs 6 FLOPs per parameter per token.") == []  # a rate stays a rate
 
 
+def test_a_run_s_cost_is_no_accelerator_s_price(kb):
+    """ "… on 16,000 H100s, and the run cost $60 million" priced one H100 at $60 million: implausible."""
+    [gpus, cost] = factchecked(kb, "Meta trained Llama 3.1 405B on 16,000 H100s, and the run cost $60 million.")
+    assert (cost["quantity"], cost["subject"]) == ("training_cost_usd", "llama-3-1-405b")
+
+
 def test_money_spent_on_a_model_is_that_model_s(kb):
     """The $191M was GPT-4's (named before it, across the semicolon) and the $100M nobody's."""
     text = "OpenAI spent $100 million on GPT-4; Google spent $191 million on Gemini Ultra."
@@ -752,6 +758,8 @@ def test_a_sentence_opening_with_trained_refers_back(kb):
         "To train GPT-5 we'll be building a cluster of around 40,000 H100s.",
         "Trained to the optimum, GPT-3's data would be 3.5T tokens.",
         "If GPT-4 had been trained on H100s, it would have cost about $20 million.",  # was judged plausible
+        "If Meta trains Llama 3.1 405B on 100,000 H100s, the run could cost $1 billion.",
+        "Llama 3.1 405B's successor will likely be trained on 50,000 GPUs.",
     ],
 )
 def test_hypotheticals_are_reported_not_judged(kb, text):

@@ -48,7 +48,10 @@ HYPOTHETICAL = re.compile(  # plans and what-ifs: "on 512 GPUs it would take six
     r"\bwould have cost\b|\bif\b[^.;]{0,60}\bhad been\b|"  # "had it been trained on H100s, it would have cost"
     r"\bif (?:you|we|one|they|someone|a lab|an? \w+)\b|\bsuppose\b|\bimagine\b|\bhypothetical|\bin theory\b|"
     r"\bshould (?:have )?(?:seen|been|used|taken|cost|need)\b|\b(?:'ll|will) be (?:able to|\w+ing)\b|\bwhen we\b|"
-    r"\bthe plan is\b|\bplans? to\b|\bplanned\b|\baims? to\b|\bexpects? to\b|\bwill be trained\b",
+    r"\bthe plan is\b|\bplans? to\b|\bplanned\b|\baims? to\b|\bexpects? to\b|"
+    r"\bwill (?:(?:probably|likely|reportedly|soon) )?be trained\b|"
+    # "If Meta trains Llama 3.1 405B on 100,000 H100s, the run could cost $1 billion"
+    r"\bif\b[^;]{0,80}?\b(?:could|would|might) (?:\w+ )?(?:cost|take|need|require|use|last|consume)\b",
     re.I,
 )
 

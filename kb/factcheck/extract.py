@@ -341,7 +341,11 @@ def _money(found: Found, value: Range | None) -> Span | None:
     if MACHINE_PRICE.search(before[-40:]):
         return None  # "a DGX H100 server sells for $300,000": one machine's price, neither a chip's nor a run's
     hardware = _only_hardware(found.clause) or _only_hardware(found.near)
-    purchase = PER_UNIT.search(before[-50:] + found.raw + after[:50]) and not RENTAL.search(found.near)
+    purchase = (
+        PER_UNIT.search(before[-50:] + found.raw + after[:50])
+        and not RENTAL.search(found.near)
+        and (value.low or value.high or 0) < MAX_UNIT_PRICE
+    )
     # "trained on 24,000 H100s, each costing $30,000": a unit price, whatever the sentence trained
     if hardware and (EACH_BEFORE.search(before[-30:]) or (purchase and not TRAINING.search(found.near))):
         if WHOLE_CLUSTER.search(after[:40]):
@@ -428,6 +432,7 @@ def _params(found: Found) -> Span | None:
     return found.span("active_parameters" if active else "parameters", value)
 
 
+MAX_UNIT_PRICE = 10e6  # dollars: no accelerator sells for more; "… H100s, the run could cost $1 billion" is a run's
 PER_TOKEN = re.compile(r"^\s*per token\b")
 USES = re.compile(r"\b(?:uses?|using|activates?|activating|engages?)\s+(?:(?:only|just|about|roughly)\s+)?$", re.I)
 
