@@ -339,6 +339,13 @@ def test_a_run_s_cost_is_no_accelerator_s_price(kb):
     assert (cost["quantity"], cost["subject"]) == ("training_cost_usd", "llama-3-1-405b")
 
 
+def test_a_unit_price_before_a_cluster_s_worth_is_still_a_price(kb):
+    """The cluster named after a chip's price dropped the price; the cluster's own worth is no claim."""
+    text = "Each A100 costs roughly $10,000, so the cluster alone was worth $250 million."
+    assert [(c["text"], c["quantity"]) for c in factchecked(kb, text)] == [("roughly $10,000", "hardware_price_usd")]
+    assert factchecked(kb, "Each A100 at $9,900 means almost $10M to set up a cluster.")[-1]["text"] == "$9,900"
+
+
 def test_money_spent_on_a_model_is_that_model_s(kb):
     """The $191M was GPT-4's (named before it, across the semicolon) and the $100M nobody's."""
     text = "OpenAI spent $100 million on GPT-4; Google spent $191 million on Gemini Ultra."

@@ -269,7 +269,12 @@ MACHINE_PRICE = re.compile(  # "Nvidia's DGX H100 server goes for [$300,000]": a
     r"(?:about|around|roughly|some)?\s*$",
     re.I,
 )
-WHOLE_CLUSTER = re.compile(r"\bcluster\b|\bset ?up\b|\bfleet\b", re.I)
+# "[$10M] to set up a cluster": what the figure buys, right after it; not "$10,000 each, so the cluster…"
+WHOLE_CLUSTER = re.compile(
+    r"^\s*(?:(?:to|for)\s+(?:(?:set ?up|build|buy|equip)\s+)?(?:a|an|the|its|their)\s+(?:[\w-]+\s+){0,2}"
+    r"(?:cluster|fleet|supercomputer)\b|(?:to|for)\s+(?:the\s+)?set ?up\b)",
+    re.I,
+)
 DENSE_PART = re.compile(  # "a 10B dense transformer in parallel with 128 experts": one part of a hybrid
     r"^\s*dense\b(?=.*\bexperts?\b)", re.I
 )
