@@ -4,6 +4,7 @@ model, using the article's own stated inputs where the knowledge base has none."
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -346,8 +347,14 @@ TAKEN_AS = {  # why a figure whose sentence names no model is taken as one's
 }
 
 
+@functools.lru_cache(maxsize=16)
+def _hypothetical(sentence: str) -> bool:
+    """Asked once per sentence, not once per figure in it: a long run-on sentence holds thousands."""
+    return HYPOTHETICAL.search(sentence) is not None
+
+
 def _status(span: Span, subject: str | None, attribution: Attribution, sentence: str, given: dict) -> str:
-    if HYPOTHETICAL.search(sentence):
+    if _hypothetical(sentence):
         return "hypothetical"
     if span.quantity in PRICE_QUANTITIES:
         return "checked" if subject else "unattributed"

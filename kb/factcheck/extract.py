@@ -192,24 +192,33 @@ def _elliptic_figures(
     """A figure whose unit is left out after another model's name is a figure of the same kind:
     "Grok 2 was trained on 20,000 H100 GPUs, and Grok 3 on [100,000]"."""
     found = []
-    for name_start, name_end in names:
-        before = [s for s in spans if s.end - sentence.start <= name_start]
-        span = max(before, key=lambda s: s.end, default=None)  # the figure the name follows
+    occupied = sorted(taken)  # names and figures, none overlapping another
+    by_end = sorted(spans, key=lambda s: s.end)
+    i = 0
+    for name_start, name_end in sorted(names):
+        while i < len(by_end) and by_end[i].end - sentence.start <= name_start:
+            i += 1
+        span = by_end[i - 1] if i else None  # the figure the name follows
         if span is None or span.quantity not in ELLIPTIC_QUANTITIES:
             continue
         if not ELLIPSIS_LINK.fullmatch(sentence.text, span.end - sentence.start, name_start):
             continue
         m = ELLIPTIC_FIGURE.match(sentence.text, name_end)
         value = _parse(m.group(1)) if m else None
-        if m is None or value is None or not value.low or any(m.start(1) < y and x < m.end(1) for x, y in taken):
+        if m is None or value is None or not value.low or _overlaps(occupied, m.start(1), m.end(1)):
             continue
         if not 0.01 <= value.low / (span.value.low or span.value.high or value.low) <= 100:
             continue  # parallel figures are of a size: "$4.6 million, and GPT-4 cost 100" is no $100
         start = sentence.start + m.start(1)
-        taken.append((m.start(1), m.end(1)))
         figure = replace(span.value, low=value.low, high=value.high)
         found.append(replace(span, start=start, end=start + len(m.group(1)), text=m.group(1), value=figure))
     return found
+
+
+def _overlaps(occupied: list[tuple[int, int]], a: int, b: int) -> bool:
+    """Whether [a, b) overlaps one of these sorted, disjoint ranges."""
+    i = bisect.bisect_left(occupied, (b,)) - 1
+    return i >= 0 and occupied[i][1] > a
 
 
 def _coordinated_figure(span: Span, sentence: Sentence, a: int, taken: list[tuple[int, int]]) -> list[Span]:
