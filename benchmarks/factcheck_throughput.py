@@ -6,7 +6,8 @@ plain prose to about one claim per 1.2 KB (the density of the four seed articles
 denser than any article), whose figure is dominated by checking claims rather than reading.
 Then the worst inputs we know of, each about 1 MB (goal: under 10 s each, time linear in size):
 spaces after a currency sign, one long Markdown cost table, a claim repeated without end (capped
-at MAX_FINDINGS checked claims), one run-on sentence of claims, a model name repeated, pipes and digits without sentences.
+at MAX_FINDINGS checked claims), one run-on sentence of claims, a model name repeated, pipes and
+digits without sentences.
 Run: python benchmarks/factcheck_throughput.py [MB]
 """
 
