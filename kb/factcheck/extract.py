@@ -209,10 +209,15 @@ def _elliptic_figures(
             continue
         if not 0.01 <= value.low / (span.value.low or span.value.high or value.low) <= 100:
             continue  # parallel figures are of a size: "$4.6 million, and GPT-4 cost 100" is no $100
-        start = sentence.start + m.start(1)
-        figure = replace(span.value, low=value.low, high=value.high)
-        found.append(replace(span, start=start, end=start + len(m.group(1)), text=m.group(1), value=figure))
+        found.append(_like(span, sentence.start + m.start(1), m.group(1), value))
     return found
+
+
+def _like(span: Span, start: int, text: str, value) -> Span:
+    """A figure of the same kind, unit and scope as `span`, written `text` at `start`."""
+    return replace(
+        span, start=start, end=start + len(text), text=text, value=replace(span.value, low=value.low, high=value.high)
+    )
 
 
 def _overlaps(occupied: list[tuple[int, int]], a: int, b: int) -> bool:
@@ -230,10 +235,8 @@ def _coordinated_figure(span: Span, sentence: Sentence, a: int, taken: list[tupl
     value = _parse(other.group(1))
     if value is None or value.low is None:
         return []
-    start = sentence.start + other.start(1)
     taken.append((other.start(1), other.end(1)))
-    shared = replace(span.value, low=value.low, high=value.high)
-    return [replace(span, start=start, end=start + len(other.group(1)), text=other.group(1), value=shared)]
+    return [_like(span, sentence.start + other.start(1), other.group(1), value)]
 
 
 def _coordinated_size(span: Span, sentence: Sentence, a: int) -> list[Span]:
