@@ -185,21 +185,25 @@ class Snapshot:
         self.digests: dict[str, str] = {}
         self._dialect = session.get_bind().dialect
         self._driver_types: dict[str, list] = {}  # each column's type code, as the driver describes it
-        connection = session.connection()
-        for table in SQLModel.metadata.sorted_tables:
-            keys = ", ".join(f'"{column.name}"' for column in table.primary_key.columns)
-            names = [c.name for c in table.columns if (table.name, c.name) != ("evaluation", "details")]
-            columns = ", ".join(f'"{name}"' for name in names)
-            digest = hashlib.blake2b(table.name.encode(), digest_size=16)
-            rows: list[tuple] = []
-            result = connection.exec_driver_sql(f'SELECT {columns} FROM "{table.name}" ORDER BY {keys}')
-            self._driver_types[table.name] = [column[1] for column in result.cursor.description]
-            for part in result.partitions(2000):
-                chunk = [tuple(row) for row in part]
-                rows.extend(chunk)
-                digest.update(pickle.dumps(chunk, protocol=5))
-            self.columns[table.name], self.rows[table.name] = names, rows
-            self.digests[table.name] = digest.hexdigest()
+        driver = session.connection().connection.dbapi_connection  # in the session's transaction
+        assert driver is not None  # a connection in use has one
+        cursor = driver.cursor()
+        try:
+            for table in SQLModel.metadata.sorted_tables:
+                keys = ", ".join(f'"{column.name}"' for column in table.primary_key.columns)
+                names = [c.name for c in table.columns if (table.name, c.name) != ("evaluation", "details")]
+                columns = ", ".join(f'"{name}"' for name in names)
+                digest = hashlib.blake2b(table.name.encode(), digest_size=16)
+                rows: list[tuple] = []
+                cursor.execute(f'SELECT {columns} FROM "{table.name}" ORDER BY {keys}')
+                self._driver_types[table.name] = [column[1] for column in cursor.description]
+                while chunk := cursor.fetchmany(2000):  # tuples, as the driver makes them
+                    rows.extend(chunk)
+                    digest.update(pickle.dumps(chunk, protocol=5))
+                self.columns[table.name], self.rows[table.name] = names, rows
+                self.digests[table.name] = digest.hexdigest()
+        finally:
+            cursor.close()
 
     def digest(self, tables: Iterable[str] | None = None) -> str:
         """One digest of these tables' rows (default: every table's)."""

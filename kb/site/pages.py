@@ -6,6 +6,7 @@ the relative `root` that links from it must start with, so the site works from f
 
 from __future__ import annotations
 
+import collections
 import functools
 import json
 import operator
@@ -154,8 +155,9 @@ def site_pages(
         by_source.setdefault(v["source_slug"], []).append(shown)
     for items in by_subject.values():
         items.sort(key=lambda o: (o["date"], o["slug"]), reverse=True)
+    listing = listing_data(views)
     pages = [
-        *listing_pages(briefs, _listing_context(views)),
+        *listing_pages(briefs, _listing_context(listing)),
         *claim_pages(views, briefs, by_subject, base_url, functools.partial(_details, session), scope),
         *subject_pages(site.data, by_subject, scope),
         *source_pages(site.data, by_source, scope),
@@ -170,7 +172,7 @@ def site_pages(
     ]
     indexed = sum(1 for page in pages if page.template in SEARCHABLE)
     pages.append(Page("search.html", "search.html", "Search", {"shards": shard_count(indexed) if search else 0}))
-    downloads = {"listing": listing_data(views), "views": views, "briefs": briefs}
+    downloads = {"listing": listing, "views": views, "briefs": briefs}
     return pages, downloads
 
 
@@ -259,15 +261,22 @@ def _assumption_row(a: Assumption, sources: dict[int, Source]) -> dict:
     }
 
 
-def _listing_context(views: list[dict]) -> dict:
+def _listing_context(listing: dict) -> dict:
+    """What every listing page shows above its rows: the claims per verdict and the filters'
+    choices, from the listing data (which names each value once)."""
+    counts = dict.fromkeys(VERDICTS, 0)
+    for at, n in collections.Counter(listing["verdict"]).items():
+        key = listing["verdicts"][at]["key"]
+        if key in counts:
+            counts[key] += n
     return {
-        "counts": {k: sum(1 for v in views if v["verdict"]["key"] == k) for k in VERDICTS},
+        "counts": counts,
         "verdicts": [verdict_view(k) for k in VERDICTS],
         "filters": {
-            "subject": sorted({v["subject"] for v in views}),
-            "quantity": sorted({v["quantity_label"] for v in views}),
-            "claimant": sorted({v["claimant"] for v in views}),
-            "year": sorted({v["year_sort"] for v in views if v["date"]}),
+            "subject": sorted({name for name, _ in listing["subjects"]}),
+            "quantity": sorted(listing["quantities"]),
+            "claimant": sorted(listing["claimants"]),
+            "year": sorted({date[:4] for date in listing["date"] if date}),
         },
     }
 
