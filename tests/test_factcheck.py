@@ -1072,9 +1072,11 @@ def test_a_price_row_prices_each_accelerator_its_column_names(kb):
 
 
 def test_a_price_list_in_a_numbered_list_prices_configurations(kb):
-    """Its columns line up after the list marker, and its chip counts are no training cluster."""
-    text = "1. | Slice | Chips | Evaluation price (USD) |\n| --- | --- | --- |\n| v4-64 | 32 | $103.04 / hour |\n"
-    assert [(c["quantity"], c["text"]) for c in factchecked(kb, text)] == [("gpu_hour_price_usd", "$103.04 / hour")]
+    """Its columns line up after the list marker, and its chip counts are no training cluster; a
+    configuration of several chips is priced as a whole, so its price is no chip's hourly price."""
+    rows = "| v5e-8 | 8 | $9.60 / hour |\n| v5e-1 | 1 | $1.20 / hour |\n"
+    text = "1. | Slice | Chips | On-demand price (USD) |\n| --- | --- | --- |\n" + rows
+    assert [(c["quantity"], c["text"]) for c in factchecked(kb, text)] == [("gpu_hour_price_usd", "$1.20 / hour")]
 
 
 REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "real"
@@ -1091,7 +1093,7 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     # accuracy counts "unverifiable" as wrong where the label has a verdict, e.g. where the article is
     # itself the knowledge base's only source for the figure; no verdict may contradict a label
     assert scores["verdict_accuracy"] >= 0.91 and scores["confidently_wrong"] == 0
-    assert scores["misattributions"] <= 1 and scores["false_positives"] <= 7
+    assert scores["misattributions"] <= 1 and scores["false_positives"] <= 6
     assert scores["false_positives_judged"] == 0  # a distractor is at most left for review, never judged
 
 

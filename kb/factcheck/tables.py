@@ -48,6 +48,7 @@ HINTS = [
 ]
 
 
+CHIP_COUNT = re.compile(r"\d{1,6}")
 PRICE_LIST = re.compile(r"\bprice|\bpricing\b|commitment|on-demand|per (?:hour|month)", re.I)
 
 
@@ -130,11 +131,16 @@ def _numbered(header: list[Cell], rows: list[list[Cell]]) -> list[TableCell]:
         hint = _hint(header[0].text)
         if hint is not None and any(c.isdigit() for c in cell.text):
             cells.append(TableCell(cell, hint, (cell,)))
+    chips = [n for n, c in enumerate(header) if price_list and _hint(c.text) == "GPUs"]
     for row in rows:
+        # a configuration of several chips ("| v5p-16 | 8 chips | $33.60 / hour |"): its price is not one chip's
+        several = any(n < len(row) and CHIP_COUNT.fullmatch(row[n].text) and int(row[n].text) > 1 for n in chips)
         for n, cell in enumerate(row[1:], 1):
             column = header[n] if n < len(header) else None
             labels = [c.text for c in (column, row[0]) if c is not None]
             hint = _hint(*labels)
+            if hint == UNIT_PRICE and several:
+                continue
             if hint == UNIT_PRICE:  # "| List price | $25,000 |" under "H100": the price of each one
                 hint = " ".join([hint, *labels])
             if price_list and hint == "GPUs":  # the chips of a configuration it prices, not a training cluster
