@@ -9,7 +9,7 @@ import re
 from dataclasses import replace
 
 from kb.factcheck.extract import Span, extract
-from kb.factcheck.link import SCALES, SIZE_TOLERANCE, Attribution, Mention, new_party, subject_for
+from kb.factcheck.link import SCALES, SIZE_TOLERANCE, Attribution, Mention, named_in, new_party, subject_for
 from kb.factcheck.tables import TableCell
 from kb.quantities import CLAIM_QUANTITIES, PRICE_QUANTITIES
 
@@ -52,12 +52,16 @@ def attribute(
         named_here = [m for m in here if m.kind != "hardware"]
         listed = _respectively(sentence, here, spans_in.get(sentence.index, []))
         unnamed = UNNAMED_MODEL.search(sentence.text)
+        sentence_models = named_in(here)
+        # asked once per sentence, not once per number in it
+        in_general, other_party = IN_GENERAL.search(sentence.text), new_party(sentence.text)
+        compared = unnamed is not None and COMPARED_BEFORE.search(sentence.text, 0, unnamed.start())
         for span in spans_in.get(sentence.index, []):
             found = listed.get(span) or subject_for(
                 span.start,
                 span.end,
                 sentence.text,
-                here,
+                sentence_models,
                 antecedent or (previous_paragraph if PRONOUN_START.match(sentence.text) else []),
                 sentence.start,
                 answers=asked,
@@ -66,10 +70,9 @@ def attribute(
                 topic
                 and not named_here
                 and span.quantity in ABOUT_A_RUN
-                and not IN_GENERAL.search(sentence.text)
-                and not new_party(sentence.text)  # "its successor", "a rival lab": not the article's model
+                and not in_general
+                and not other_party  # "its successor", "a rival lab": not the article's model
             )
-            compared = unnamed is not None and COMPARED_BEFORE.search(sentence.text, 0, unnamed.start())
             if unnamed and compared and _describes(unnamed, span, sentence.start):
                 found = Attribution(UNNAMED, "describes")  # "larger than a 400B parameter model": a yardstick
             elif found.how == "ambiguous" and (member := _sized_member(span, found, sentence, spans_in, sizes)):

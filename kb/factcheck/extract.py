@@ -10,6 +10,7 @@ in model names ("Llama 2 70B") are not claims.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -158,16 +159,41 @@ def extract(text: str, masked: Sequence[tuple[int, int]] = (), sents: list[Sente
     return sorted(spans, key=lambda s: s.start)
 
 
+class Taken:
+    """The ranges of a sentence already read (names, figures), and whether a new one overlaps
+    them, in time that does not grow with their number: a run-on sentence holds thousands."""
+
+    def __init__(self, length: int, ranges: list[tuple[int, int]]):
+        self.mask = bytearray(length)
+        self.ranges: list[tuple[int, int]] = []
+        for a, b in ranges:
+            self.add(a, b)
+
+    def add(self, a: int, b: int) -> None:
+        self.ranges.append((a, b))
+        b = min(b, len(self.mask))
+        self.mask[a:b] = bytes([1]) * max(0, b - a)
+
+    def overlaps(self, a: int, b: int) -> bool:
+        return self.mask.find(1, a, b) >= 0
+
+
+@functools.lru_cache(maxsize=64)
+def _says(pattern: re.Pattern, sentence: str) -> bool:
+    """Whether a sentence says this anywhere: asked once per sentence, not once per figure in it."""
+    return pattern.search(sentence) is not None
+
+
 NUMBERS_WITHOUT_DIGITS = ("illion", "housand", "centur", "millenni", "as much")
 
 
-def _sentence_spans(sentence: Sentence, taken: list[tuple[int, int]], previous: str) -> list[Span]:
-    """The values in one sentence, leftmost pattern first; `taken` spans (names, earlier values) are skipped."""
+def _sentence_spans(sentence: Sentence, names: list[tuple[int, int]], previous: str) -> list[Span]:
+    """The values in one sentence, leftmost pattern first; the `names` spans, and values found, are skipped."""
     lowered = sentence.text.lower()
     if not DIGIT.search(lowered) and not any(word in lowered for word in NUMBERS_WITHOUT_DIGITS):
         return []
     spans: list[Span] = []
-    names = list(taken)
+    taken = Taken(len(sentence.text), names)
     for kind, pattern in COMPILED:
         if not any(cue in lowered for cue in CUES[kind] + (DOLLAR_WORDS if kind == "money" else ())):
             continue
@@ -175,15 +201,15 @@ def _sentence_spans(sentence: Sentence, taken: list[tuple[int, int]], previous: 
             a, b = _trim(sentence.text, *m.span("value" if "value" in pattern.groupindex else 0))
             if kind in RANGED and (head := RANGE_BEFORE.search(sentence.text, max(0, a - 40), a)):
                 a = head.start()  # "90 to [100 days]": the range, not its upper end
-            if b <= a or any(a < y and x < b for x, y in taken):
+            if b <= a or taken.overlaps(a, b):
                 continue
             span = _classify(kind, sentence, a, b, previous)
             if span is not None:
                 spans.extend(
                     [*_coordinated_size(span, sentence, a), *_coordinated_figure(span, sentence, a, taken), span]
                 )
-                taken.append((a, b))
-    return spans + _elliptic_figures(spans, sentence, names, taken)
+                taken.add(a, b)
+    return spans + _elliptic_figures(spans, sentence, names, taken.ranges)
 
 
 def _elliptic_figures(
@@ -226,16 +252,16 @@ def _overlaps(occupied: list[tuple[int, int]], a: int, b: int) -> bool:
     return i >= 0 and occupied[i][1] > a
 
 
-def _coordinated_figure(span: Span, sentence: Sentence, a: int, taken: list[tuple[int, int]]) -> list[Span]:
+def _coordinated_figure(span: Span, sentence: Sentence, a: int, taken: Taken) -> list[Span]:
     """A figure with its own scale but no unit, coordinated before one that has both: "[300
     billion] and 13 trillion tokens" are two token counts ("respectively" then says whose)."""
     other = SCALED_BEFORE.search(sentence.text, max(0, a - 40), a)
-    if other is None or any(other.start(1) < y and x < other.end(1) for x, y in taken):
+    if other is None or taken.overlaps(other.start(1), other.end(1)):
         return []
     value = _parse(other.group(1))
     if value is None or value.low is None:
         return []
-    taken.append((other.start(1), other.end(1)))
+    taken.add(other.start(1), other.end(1))
     return [_like(span, sentence.start + other.start(1), other.group(1), value)]
 
 
@@ -407,7 +433,7 @@ def _machine_hours(found: Found) -> Span | None:
     """Hours of training time that no run lasts (over LONGEST_RUN_HOURS) on accelerators its
     sentence names: accelerator-hours, however written."""
     value = _parse(re.sub(r"\s+of\s+.*$", "", found.raw, flags=re.I).replace("hours", "GPU hours"), GPU_HOURS)
-    if value is None or (value.low or 0) < LONGEST_RUN_HOURS or not HARDWARE_NAMES.search(found.sentence.text):
+    if value is None or (value.low or 0) < LONGEST_RUN_HOURS or not _says(HARDWARE_NAMES, found.sentence.text):
         return None
     return found.span("gpu_hours", value, "final_training_run", _only_hardware(found.sentence.text))
 
@@ -490,7 +516,7 @@ def _accelerators(found: Found) -> Span | None:
         return None  # accelerator-hours, and memory
     if PER_UNIT.search(after[:12]) or ONE_MACHINE.search(found.before) or INFERENCE.search(after[:60]):
         return None
-    if HOLDINGS.search(found.sentence.text) and not TRAINING.search(found.near):
+    if _says(HOLDINGS, found.sentence.text) and not TRAINING.search(found.near):
         return None  # "the company operates 50,000 GPUs, including 10,000 H800s": what it has, not a run
     return found.span("num_gpus", value, "final_training_run", _only_hardware(raw))
 

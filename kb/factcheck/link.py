@@ -48,6 +48,7 @@ SPEAKER = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=64)  # asked for each number of a sentence
 def new_party(sentence: str) -> bool:
     """Whether a sentence brings in another model or party, so that it is not about the model named before."""
     return NEW_PARTY.search(sentence) is not None or SPEAKER.search(sentence) is not None
@@ -324,16 +325,44 @@ class Attribution:
     family: str | None = None  # the family name as written, when that is what made it ambiguous
 
 
+@dataclass(frozen=True)
+class Named:
+    """The models a sentence names (not its hardware), in order, with their starts to bisect, each
+    model once, and the first few models it names: made once per sentence, so that no number in
+    a run-on sentence of thousands of names passes over them all."""
+
+    models: tuple[Mention, ...]
+    starts: tuple[int, ...]
+    distinct: tuple[str, ...]
+    first: tuple[tuple[int, str], ...]  # (position, model) where each of the first three non-family models appears
+
+
+def named_in(sentence_mentions: list[Mention]) -> Named:
+    models = tuple(m for m in sentence_mentions if m.kind in ("model", "unknown", "generic", "family"))
+    first: dict[str, int] = {}
+    for i, m in enumerate(models):
+        if len(first) == 3:
+            break
+        if m.kind != "family":
+            first.setdefault(m.subject, i)
+    return Named(
+        models,
+        tuple(m.start for m in models),
+        tuple(dict.fromkeys(m.subject for m in models)),
+        tuple((i, subject) for subject, i in first.items()),
+    )
+
+
 def subject_for(
     span_start: int,
     span_end: int,
     sentence_text: str,
-    sentence_mentions: list[Mention],
+    named: Named,
     antecedent: list[Mention],
     sentence_start: int = 0,
     answers: bool = False,
 ) -> Attribution:
-    """The model a claim at span_start is about.
+    """The model a claim at span_start is about; `named`: the models its sentence names.
 
     The model named in its sentence: the only one, or the nearest one just before the number.
     A sentence with several models and none just before the number is ambiguous. A sentence
@@ -343,18 +372,23 @@ def subject_for(
     pinned on a model named nearby. A number that
     modifies the name after it ("the 175 billion parameter GPT-3") is about that model, and a
     model named in a comparison ("like the one behind ChatGPT") is not the sentence's subject."""
-    models = [m for m in sentence_mentions if m.kind in ("model", "unknown", "generic", "family")]
-    if models:
-        return _in_sentence(span_start, span_end, models, Between(sentence_text, sentence_start))
-    plural = PLURAL_ANAPHORA.search(sentence_text)
-    if antecedent and (answers or plural or ANAPHORA.search(sentence_text)) and not new_party(sentence_text):
+    if named.models:
+        return _in_sentence(span_start, span_end, named, Between(sentence_text, sentence_start))
+    plural, singular = _refers_back(sentence_text)
+    if antecedent and (answers or plural or singular) and not new_party(sentence_text):
         if antecedent[0].kind == "family":  # judged for the family only where every member gets the same verdict
             return Attribution(None, "ambiguous", antecedent[0].candidates, antecedent[0].text)
-        named = tuple(dict.fromkeys(m.subject for m in antecedent))
-        if plural and len(named) > 1:  # "GPT-4 and Claude 3 … these models": which one?
-            return Attribution(None, "ambiguous", named)
+        subjects = tuple(dict.fromkeys(m.subject for m in antecedent))
+        if plural and len(subjects) > 1:  # "GPT-4 and Claude 3 … these models": which one?
+            return Attribution(None, "ambiguous", subjects)
         return Attribution(antecedent[0].subject, "antecedent")
     return Attribution(None, "unattributed", tuple(dict.fromkeys(m.subject for m in antecedent)))
+
+
+@functools.lru_cache(maxsize=64)  # asked for each number of a sentence
+def _refers_back(sentence: str) -> tuple[bool, bool]:
+    """Whether a sentence refers back to several models ("these models") and to one ("it")."""
+    return PLURAL_ANAPHORA.search(sentence) is not None, ANAPHORA.search(sentence) is not None
 
 
 @dataclass(frozen=True)
@@ -368,25 +402,27 @@ class Between:
         return self.text[max(0, start - self.start) : end - self.start]
 
 
-def _in_sentence(span_start: int, span_end: int, models: list[Mention], between: Between) -> Attribution:
-    """The model its sentence names for a number: see subject_for."""
-    distinct = tuple(dict.fromkeys(m.subject for m in models))
-    before = [m for m in models if m.start < span_start]
-    following = [m for m in models if 0 <= m.start - span_end <= 12 and FOLLOWING.fullmatch(between(span_end, m.start))]
+def _in_sentence(span_start: int, span_end: int, named: Named, between: Between) -> Attribution:
+    """The model its sentence names for a number: see subject_for. Models named before the number
+    are models[:k]; those that start just after it are found by bisecting, not by a pass over all."""
+    models, distinct = named.models, named.distinct
+    k = bisect.bisect_left(named.starts, span_start)
+    after = models[bisect.bisect_left(named.starts, span_end) : bisect.bisect_right(named.starts, span_end + 45)]
+    following = [m for m in after if m.start - span_end <= 12 and FOLLOWING.fullmatch(between(span_end, m.start))]
     trained = [
         m
-        for m in models
-        if 0 <= m.start - span_end <= 45
-        and (TRAINING_OF.fullmatch(between(span_end, m.start)) or SPENT_ON.fullmatch(between(span_end, m.start)))
+        for m in after
+        if TRAINING_OF.fullmatch(between(span_end, m.start)) or SPENT_ON.fullmatch(between(span_end, m.start))
     ]
+    last = models[k - 1] if k else None
     if following or trained:
         nearest: Mention | None = (following or trained)[0]
-    elif before and RELATIVE.fullmatch(between(before[-1].end, span_start)):
-        nearest = before[-1]  # "Unlike GPT-4, which reportedly cost $100M, …": the clause is GPT-4's
-    elif before and (other := _not_the_subject(span_start, before, distinct, between)):
+    elif last and RELATIVE.fullmatch(between(last.end, span_start)):
+        nearest = last  # "Unlike GPT-4, which reportedly cost $100M, …": the clause is GPT-4's
+    elif last and (other := _not_the_subject(span_start, named, k, between)):
         return other
-    elif before and span_start - before[-1].end <= NEAR:
-        nearest = before[-1]
+    elif last and span_start - last.end <= NEAR:
+        nearest = last
     else:
         nearest = models[0] if len(distinct) == 1 else None
     if nearest is None:
@@ -396,23 +432,19 @@ def _in_sentence(span_start: int, span_end: int, models: list[Mention], between:
     return Attribution(nearest.subject, "named")
 
 
-def _not_the_subject(
-    span_start: int, before: list[Mention], distinct: tuple[str, ...], between: Between
-) -> Attribution | None:
-    """A model named in a comparison, or one of a coordinated pair, is not what a number is about."""
-    last = before[-1]
+def _not_the_subject(span_start: int, named: Named, k: int, between: Between) -> Attribution | None:
+    """A model named in a comparison, or one of a coordinated pair, is not what a number is about;
+    named.models[:k] are those named before the number."""
+    models, last = named.models, named.models[k - 1]
     if span_start - last.end > 5 and COMPARED.search(between(last.start - 40, last.start)):
         # "…like the one used by ChatGPT is reported to…", "Compared with GPT-4, the cost was…": the
         # model in the comparison is not what the number is about ("than GPT-3's $4.6M" would be);
         # the one model named before it is ("Training GPT-3, like the one behind ChatGPT, takes…")
-        earlier = {m.subject for m in before[:-1] if m.kind != "family" and m.subject != last.subject}
-        if len(earlier) == 1 and not COMPARED.search(between(before[0].start - 40, before[0].start)):
-            return Attribution(earlier.pop(), "named")
+        earlier = [subject for i, subject in named.first if i < k - 1 and subject != last.subject]
+        if len(earlier) == 1 and not COMPARED.search(between(models[0].start - 40, models[0].start)):
+            return Attribution(earlier[0], "named")
         return Attribution(None, "compared", (last.subject,))
-    if (
-        len(before) > 1
-        and before[-2].subject != last.subject
-        and COORDINATED.fullmatch(between(before[-2].end, last.start))
-    ):
-        return Attribution(None, "ambiguous", distinct)  # "GPT-3 and GPT-4 cost $8M and $100M": which is which?
+    pair = models[k - 2] if k > 1 else None
+    if pair and pair.subject != last.subject and COORDINATED.fullmatch(between(pair.end, last.start)):
+        return Attribution(None, "ambiguous", named.distinct)  # "GPT-3 and GPT-4 cost $8M and $100M": which is which?
     return None
