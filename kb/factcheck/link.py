@@ -124,34 +124,34 @@ class Names:
 
 def _known_mentions(text: str, names: Names) -> list[Mention]:
     """The names the knowledge base knows, the longest first at each word."""
-    words = [(m.start(), m.end()) for m in WORD.finditer(text)]
+    matches = list(WORD.finditer(text))
+    words = [m.span() for m in matches]
+    starts = [a for a, _ in words]
     prefixes = _prefixes(tuple(names.aliases) + tuple(names.family))
     mentions: list[Mention] = []
-    i = 0
-    while i < len(words):
-        found = None
-        if _fold(text[words[i][0] : words[i][1]]) in prefixes:  # most words start no name
-            longest = 1  # words while they still start a name, and one more ("Llama 2" + "-Chat")
-            while longest < min(MAX_NGRAM, len(words) - i) and (
-                _fold(text[words[i][0] : words[i + longest - 1][1]]) in prefixes
-            ):
-                longest += 1
-            for n in range(longest, 0, -1):
-                start, end = words[i][0], words[i + n - 1][1]
-                written = text[start:end]  # "Chinchilla (70B" is no name: the "(70B params" after it is a claim
-                named = None if "\n" in written or written.count("(") != written.count(")") else names.lookup(written)
-                if named is None and n > 1 and "-" in written and VERSION_SUFFIX.search(written.rstrip(".")):
-                    written = VERSION_SUFFIX.sub("", written.rstrip("."))  # "Llama 2-Chat" is Llama 2's
-                    named, end = names.lookup(written), start + len(written)
-                if named:
-                    found = _sized(text, start, end, *named, names.family)
-                    break
-        if found is None:
-            i += 1
+    free = 0  # the first word after the last name found
+    for i in [i for i, m in enumerate(matches) if _fold(m.group()) in prefixes]:  # most words start no name
+        if i < free:
             continue
-        mentions.append(found)
-        while i < len(words) and words[i][0] < found.end:
-            i += 1
+        found = None
+        longest = 1  # words while they still start a name, and one more ("Llama 2" + "-Chat")
+        while longest < min(MAX_NGRAM, len(words) - i) and (
+            _fold(text[words[i][0] : words[i + longest - 1][1]]) in prefixes
+        ):
+            longest += 1
+        for n in range(longest, 0, -1):
+            start, end = words[i][0], words[i + n - 1][1]
+            written = text[start:end]  # "Chinchilla (70B" is no name: the "(70B params" after it is a claim
+            named = None if "\n" in written or written.count("(") != written.count(")") else names.lookup(written)
+            if named is None and n > 1 and "-" in written and VERSION_SUFFIX.search(written.rstrip(".")):
+                written = VERSION_SUFFIX.sub("", written.rstrip("."))  # "Llama 2-Chat" is Llama 2's
+                named, end = names.lookup(written), start + len(written)
+            if named:
+                found = _sized(text, start, end, *named, names.family)
+                break
+        if found is not None:
+            mentions.append(found)
+            free = bisect.bisect_left(starts, found.end)
     return mentions
 
 
