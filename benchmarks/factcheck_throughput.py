@@ -6,7 +6,8 @@ plain prose to about one claim per 1.2 KB (the density of the four seed articles
 denser than any article), whose figure is dominated by checking claims rather than reading.
 Then the worst inputs we know of, each about 1 MB (goal: under 10 s each, time linear in size):
 spaces after a currency sign, one long Markdown cost table, a claim repeated without end (capped
-at MAX_FINDINGS checked claims), one run-on sentence of claims, a model name repeated, pipes and
+at MAX_FINDINGS checked claims), run-on sentences of claims (of GPUs, and of costs, whose every figure
+has the widest context to read), a model name repeated, pipes and
 digits without sentences.
 Run: python benchmarks/factcheck_throughput.py [MB]
 """
@@ -80,6 +81,7 @@ def pathological(size: int = 1_000_000) -> list[tuple[str, str]]:
         ("aligned lines under no header", "1x  2y\n" * (size // 7)),
         ("a claim repeated", "GPT-4 cost $63 million to train. " * (size // 33)),
         ("one run-on sentence of claims", "GPT-3 used 5,000 GPUs, and GPT-4 used 6,000, " * (size // 45)),
+        ("one run-on sentence of costs", "GPT-4 cost $63 million, " * (size // 24)),  # each with the widest context
         ("a model name repeated", "GPT-4 " * (size // 6)),
         ("pipes", "|" * size),
         ("digits and commas", "1," * (size // 2)),
