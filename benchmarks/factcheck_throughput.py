@@ -7,8 +7,7 @@ denser than any article), whose figure is dominated by checking claims rather th
 Then the worst inputs we know of, each about 1 MB (goal: under 10 s each, time linear in size):
 spaces after a currency sign, one long Markdown cost table, a claim repeated without end (capped
 at MAX_FINDINGS checked claims), run-on sentences of claims (of GPUs, and of costs, whose every figure
-has the widest context to read), a model name repeated, pipes and
-digits without sentences.
+has the widest context to read), a model name repeated, pipes and digits without sentences.
 Run: python benchmarks/factcheck_throughput.py [MB]
 """
 
