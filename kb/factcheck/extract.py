@@ -165,12 +165,10 @@ class Taken:
 
     def __init__(self, length: int, ranges: list[tuple[int, int]]):
         self.mask = bytearray(length)
-        self.ranges: list[tuple[int, int]] = []
         for a, b in ranges:
             self.add(a, b)
 
     def add(self, a: int, b: int) -> None:
-        self.ranges.append((a, b))
         b = min(b, len(self.mask))
         self.mask[a:b] = bytes([1]) * max(0, b - a)
 
@@ -209,16 +207,13 @@ def _sentence_spans(sentence: Sentence, names: list[tuple[int, int]], previous: 
                     [*_coordinated_size(span, sentence, a), *_coordinated_figure(span, sentence, a, taken), span]
                 )
                 taken.add(a, b)
-    return spans + _elliptic_figures(spans, sentence, names, taken.ranges)
+    return spans + _elliptic_figures(spans, sentence, names, taken)
 
 
-def _elliptic_figures(
-    spans: list[Span], sentence: Sentence, names: list[tuple[int, int]], taken: list[tuple[int, int]]
-) -> list[Span]:
+def _elliptic_figures(spans: list[Span], sentence: Sentence, names: list[tuple[int, int]], taken: Taken) -> list[Span]:
     """A figure whose unit is left out after another model's name is a figure of the same kind:
     "Grok 2 was trained on 20,000 H100 GPUs, and Grok 3 on [100,000]"."""
     found = []
-    occupied = sorted(taken)  # names and figures, none overlapping another
     by_end = sorted(spans, key=lambda s: s.end)
     i = 0
     for name_start, name_end in sorted(names):
@@ -231,7 +226,7 @@ def _elliptic_figures(
             continue
         m = ELLIPTIC_FIGURE.match(sentence.text, name_end)
         value = _parse(m.group(1)) if m else None
-        if m is None or value is None or not value.low or _overlaps(occupied, m.start(1), m.end(1)):
+        if m is None or value is None or not value.low or taken.overlaps(m.start(1), m.end(1)):
             continue
         if not 0.01 <= value.low / (span.value.low or span.value.high or value.low) <= 100:
             continue  # parallel figures are of a size: "$4.6 million, and GPT-4 cost 100" is no $100
@@ -244,12 +239,6 @@ def _like(span: Span, start: int, text: str, value) -> Span:
     return replace(
         span, start=start, end=start + len(text), text=text, value=replace(span.value, low=value.low, high=value.high)
     )
-
-
-def _overlaps(occupied: list[tuple[int, int]], a: int, b: int) -> bool:
-    """Whether [a, b) overlaps one of these sorted, disjoint ranges."""
-    i = bisect.bisect_left(occupied, (b,)) - 1
-    return i >= 0 and occupied[i][1] > a
 
 
 def _coordinated_figure(span: Span, sentence: Sentence, a: int, taken: Taken) -> list[Span]:
