@@ -4,7 +4,6 @@ model, using the article's own stated inputs where the knowledge base has none."
 from __future__ import annotations
 
 import bisect
-import functools
 import math
 import re
 from collections.abc import Callable
@@ -26,7 +25,7 @@ from kb.factcheck.attribute import (
 from kb.factcheck.extract import Span, extract, sentences
 from kb.factcheck.link import SIZE_TOLERANCE, Attribution, Mention, families, find_mentions, sized
 from kb.factcheck.numerals import spell_out
-from kb.factcheck.patterns import EMPHASIS
+from kb.factcheck.patterns import EMPHASIS, says
 from kb.factcheck.tables import find_aligned_tables, find_spec_sheets, find_tables
 from kb.quantities import PRICE_QUANTITIES, label_of
 from kb.values import alias_key
@@ -347,14 +346,8 @@ TAKEN_AS = {  # why a figure whose sentence names no model is taken as one's
 }
 
 
-@functools.lru_cache(maxsize=16)
-def _hypothetical(sentence: str) -> bool:
-    """Asked once per sentence, not once per figure in it: a long run-on sentence holds thousands."""
-    return HYPOTHETICAL.search(sentence) is not None
-
-
 def _status(span: Span, subject: str | None, attribution: Attribution, sentence: str, given: dict) -> str:
-    if _hypothetical(sentence):
+    if says(HYPOTHETICAL, sentence):
         return "hypothetical"
     if span.quantity in PRICE_QUANTITIES:
         return "checked" if subject else "unattributed"

@@ -10,7 +10,6 @@ in model names ("Llama 2 70B") are not claims.
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -71,6 +70,7 @@ from kb.factcheck.patterns import (
     UNNAMED_CHIP_PRICE,
     VAGUE_COUNTS,
     WHOLE_CLUSTER,
+    says,
 )
 from kb.quantities import (
     COUNT,
@@ -174,12 +174,6 @@ class Taken:
 
     def overlaps(self, a: int, b: int) -> bool:
         return self.mask.find(1, a, b) >= 0
-
-
-@functools.lru_cache(maxsize=64)
-def _says(pattern: re.Pattern, sentence: str) -> bool:
-    """Whether a sentence says this anywhere: asked once per sentence, not once per figure in it."""
-    return pattern.search(sentence) is not None
 
 
 NUMBERS_WITHOUT_DIGITS = ("illion", "housand", "centur", "millenni", "as much")
@@ -422,7 +416,7 @@ def _machine_hours(found: Found) -> Span | None:
     """Hours of training time that no run lasts (over LONGEST_RUN_HOURS) on accelerators its
     sentence names: accelerator-hours, however written."""
     value = _parse(re.sub(r"\s+of\s+.*$", "", found.raw, flags=re.I).replace("hours", "GPU hours"), GPU_HOURS)
-    if value is None or (value.low or 0) < LONGEST_RUN_HOURS or not _says(HARDWARE_NAMES, found.sentence.text):
+    if value is None or (value.low or 0) < LONGEST_RUN_HOURS or not says(HARDWARE_NAMES, found.sentence.text):
         return None
     return found.span("gpu_hours", value, "final_training_run", _only_hardware(found.sentence.text))
 
@@ -505,7 +499,7 @@ def _accelerators(found: Found) -> Span | None:
         return None  # accelerator-hours, and memory
     if PER_UNIT.search(after[:12]) or ONE_MACHINE.search(found.before) or INFERENCE.search(after[:60]):
         return None
-    if _says(HOLDINGS, found.sentence.text) and not TRAINING.search(found.near):
+    if says(HOLDINGS, found.sentence.text) and not TRAINING.search(found.near):
         return None  # "the company operates 50,000 GPUs, including 10,000 H800s": what it has, not a run
     return found.span("num_gpus", value, "final_training_run", _only_hardware(raw))
 

@@ -10,7 +10,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from kb.factcheck.patterns import DIGIT
+from kb.factcheck.patterns import DIGIT, says
 from kb.values import alias_key
 
 WORD = re.compile(r"[A-Za-z][\w.]*(?:-[\w.]+)*|\d[\w.]*(?:-[\w.]+)*")
@@ -48,10 +48,9 @@ SPEAKER = re.compile(
 )
 
 
-@functools.lru_cache(maxsize=64)  # asked for each number of a sentence
 def new_party(sentence: str) -> bool:
     """Whether a sentence brings in another model or party, so that it is not about the model named before."""
-    return NEW_PARTY.search(sentence) is not None or SPEAKER.search(sentence) is not None
+    return says(NEW_PARTY, sentence) or says(SPEAKER, sentence)
 
 
 VERSION_AFTER = re.compile(  # a version written after a known name: "v2", " 2", "-3.5", but not "3 GPUs"
@@ -374,8 +373,8 @@ def subject_for(
     model named in a comparison ("like the one behind ChatGPT") is not the sentence's subject."""
     if named.models:
         return _in_sentence(span_start, span_end, named, Between(sentence_text, sentence_start))
-    plural, singular = _refers_back(sentence_text)
-    if antecedent and (answers or plural or singular) and not new_party(sentence_text):
+    plural = says(PLURAL_ANAPHORA, sentence_text)
+    if antecedent and (answers or plural or says(ANAPHORA, sentence_text)) and not new_party(sentence_text):
         if antecedent[0].kind == "family":  # judged for the family only where every member gets the same verdict
             return Attribution(None, "ambiguous", antecedent[0].candidates, antecedent[0].text)
         subjects = tuple(dict.fromkeys(m.subject for m in antecedent))
@@ -383,12 +382,6 @@ def subject_for(
             return Attribution(None, "ambiguous", subjects)
         return Attribution(antecedent[0].subject, "antecedent")
     return Attribution(None, "unattributed", tuple(dict.fromkeys(m.subject for m in antecedent)))
-
-
-@functools.lru_cache(maxsize=64)  # asked for each number of a sentence
-def _refers_back(sentence: str) -> tuple[bool, bool]:
-    """Whether a sentence refers back to several models ("these models") and to one ("it")."""
-    return PLURAL_ANAPHORA.search(sentence) is not None, ANAPHORA.search(sentence) is not None
 
 
 @dataclass(frozen=True)
