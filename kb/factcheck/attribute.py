@@ -50,13 +50,15 @@ def attribute(
         previous_end = sentence.end
         here = in_sentence.get(sentence.index, [])
         named_here = [m for m in here if m.kind != "hardware"]
-        listed = _respectively(sentence, here, spans_in.get(sentence.index, []))
-        unnamed = UNNAMED_MODEL.search(sentence.text)
-        sentence_models = named_in(here)
-        # asked once per sentence, not once per number in it
-        in_general, other_party = IN_GENERAL.search(sentence.text), new_party(sentence.text)
-        compared = unnamed is not None and COMPARED_BEFORE.search(sentence.text, 0, unnamed.start())
-        for span in spans_in.get(sentence.index, []):
+        figures = spans_in.get(sentence.index, [])
+        heading = sentence.text.rstrip().endswith(":")
+        unnamed = UNNAMED_MODEL.search(sentence.text) if figures or heading else None
+        if figures:  # asked once per sentence that has numbers, not once per number in it
+            listed = _respectively(sentence, here, figures)
+            sentence_models = named_in(here)
+            in_general, other_party = IN_GENERAL.search(sentence.text), new_party(sentence.text)
+            compared = unnamed is not None and COMPARED_BEFORE.search(sentence.text, 0, unnamed.start())
+        for span in figures:
             found = listed.get(span) or subject_for(
                 span.start,
                 span.end,
@@ -96,7 +98,7 @@ def attribute(
         elif not antecedent and PRONOUN_START.match(sentence.text):
             antecedent = previous_paragraph  # "The model has 1.76T parameters. Training took 100 days": still it
         asked = sentence.text.rstrip().endswith("?")  # "What did GPT-3 cost? About $4.6M.": the answer is GPT-3's
-        if sentence.text.rstrip().endswith(":"):  # what follows a heading is about what the heading names
+        if heading:  # what follows a heading is about what the heading names
             kind = unnamed and unnamed.group().lower().startswith(("a ", "an ")) and not named_here
             scenario = bool(kind or EXAMPLES.search(sentence.text))
     return result

@@ -41,7 +41,7 @@ STATED_INPUTS = (
     "training_days",
     "gpu_hour_price_usd",
 )
-ADDRESS = re.compile(r"\bhttps?://[^\s)\]>\"']+|\bwww\.[^\s)\]>\"']+")
+ADDRESS = re.compile(r"(?=[hw])(?:\bhttps?://[^\s)\]>\"']+|\bwww\.[^\s)\]>\"']+)")  # see starting_with
 HYPOTHETICAL = re.compile(  # plans and what-ifs: "on 512 GPUs it would take six months", "the plan is to finish"
     r"\b(?:would|will) (?:(?:probably|likely|only|still|then|need to|have to) )?"
     r"(?:take|cost|need|require|use|be needed|be required|run|last|consume)\b|\bwould be\b|"
@@ -166,7 +166,10 @@ def _claims_in(
         end = text.find("\n", span.end)
         rows[span] = (text.rfind("\n", 0, span.start) + 1, len(text) if end < 0 else end)
     spans.sort(key=lambda s: s.start)
-    carry_repeated_figures(spans, attributions, {s.index for s in sents if HYPOTHETICAL.search(s.text)})
+    with_figures = {span.sentence for span in spans}
+    carry_repeated_figures(
+        spans, attributions, {s.index for s in sents if s.index in with_figures and HYPOTHETICAL.search(s.text)}
+    )
     return spans, attributions, len(cells), rows
 
 

@@ -110,8 +110,10 @@ class Sentence:
 
 # A line that ends a sentence ends it whatever comes next ("… $3 billion.\nxAI's …"), and so does a
 # full stop before a bullet run into the same line ("… bills. - Stanford's work …").
+# Each way starts with a quote or a space: looking ahead for one skips every other position at once.
 SENTENCE_END = re.compile(
-    r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z\"“(]|[-•*]\s+[A-Z])|(?<=[.!?])[\"”’)]?[ \t]*\n\s*|\n\s*\n|\n(?=\s*[-*•#|A-Z\"“(])"
+    r"(?=[\"”’)\s])(?:(?<=[.!?])[\"”’)]?\s+(?=[A-Z\"“(]|[-•*]\s+[A-Z])|(?<=[.!?])[\"”’)]?[ \t]*\n\s*|"
+    r"\n\s*\n|\n(?=\s*[-*•#|A-Z\"“(]))"
 )
 CONTEXT = 300  # characters either side of a value that can say what it measures; bounds the work per value
 
@@ -150,13 +152,22 @@ def extract(text: str, masked: Sequence[tuple[int, int]] = (), sents: list[Sente
     starts = [a for a, _ in masked]
     previous = ""
     for sentence in sents if sents is not None else sentences(blanked):
-        sentence = replace(sentence, text=blanked[sentence.start : sentence.end])  # emphasis-free copy
-        first, last = bisect.bisect_left(starts, sentence.start), bisect.bisect_left(starts, sentence.end)
-        taken = [(a - sentence.start, b - sentence.start) for a, b in masked[first:last]]
-        found = _sentence_spans(sentence, taken, previous + (" training" if taken else ""))
-        spans.extend(replace(span, text=text[span.start : span.end]) for span in found)
-        previous = sentence.text
+        words = blanked[sentence.start : sentence.end]
+        if _states_a_number(words):
+            first, last = bisect.bisect_left(starts, sentence.start), bisect.bisect_left(starts, sentence.end)
+            taken = [(a - sentence.start, b - sentence.start) for a, b in masked[first:last]]
+            found = _sentence_spans(replace(sentence, text=words), taken, previous + (" training" if taken else ""))
+            spans.extend(replace(span, text=text[span.start : span.end]) for span in found)
+        previous = words
     return sorted(spans, key=lambda s: s.start)
+
+
+def _states_a_number(words: str) -> bool:
+    """Whether a sentence holds a digit or a number word: most hold neither, and are read no further."""
+    if DIGIT.search(words):
+        return True
+    lowered = words.lower()
+    return any(word in lowered for word in NUMBERS_WITHOUT_DIGITS)
 
 
 class Taken:
@@ -182,8 +193,6 @@ NUMBERS_WITHOUT_DIGITS = ("illion", "housand", "centur", "millenni", "as much")
 def _sentence_spans(sentence: Sentence, names: list[tuple[int, int]], previous: str) -> list[Span]:
     """The values in one sentence, leftmost pattern first; the `names` spans, and values found, are skipped."""
     lowered = sentence.text.lower()
-    if not DIGIT.search(lowered) and not any(word in lowered for word in NUMBERS_WITHOUT_DIGITS):
-        return []
     spans: list[Span] = []
     taken = Taken(len(sentence.text), names)
     for kind, pattern in COMPILED:

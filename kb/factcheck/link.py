@@ -103,12 +103,26 @@ class Names:
     family: dict[str, tuple[str, ...]]
     spellings: dict[str, set[str]] | None
 
-    def lookup(self, written: str) -> tuple[str, str] | None:
-        """(slug, kind) for a name as written, or None; a family's kind is "family"."""
+    @functools.cached_property
+    def keys(self) -> frozenset[str]:
+        """Every folded name lookup can resolve, accelerators in the plural ("a100s") included."""
+        plurals = {key + "s" for key, (_, kind) in self.aliases.items() if kind == "hardware"}
+        return frozenset(self.aliases) | frozenset(self.family) | plurals
+
+    @functools.cached_property
+    def prefixes(self) -> frozenset[str]:
+        """What a name's folded words can begin with, for telling quickly that a word starts none."""
+        return frozenset(key[:i] for key in (*self.aliases, *self.family) for i in range(1, len(key) + 1))
+
+    def lookup(self, written: str, key: str | None = None) -> tuple[str, str] | None:
+        """(slug, kind) for a name as written (`key`: folded, where the caller has it), or None; a
+        family's kind is "family"."""
         written = written.rstrip(".")  # a name that ends a sentence: "released BloombergGPT."
-        key = _fold(written)
+        key = _fold(written) if key is None else key
         if key not in self.aliases and key.endswith("s") and self.aliases.get(key[:-1], ("", ""))[1] == "hardware":
             key = key[:-1]  # "A100s"
+        if key not in self.aliases and key not in self.family:
+            return None
         if key.isdigit() or len(key) < 3 or not _written_as_a_name(written):
             return None
         spellings = self.spellings
@@ -123,25 +137,27 @@ class Names:
 
 def _known_mentions(text: str, names: Names) -> list[Mention]:
     """The names the knowledge base knows, the longest first at each word."""
-    matches = list(WORD.finditer(text))
-    words = [m.span() for m in matches]
+    words = [m.span() for m in WORD.finditer(text)]
+    folded = [_fold(text[a:b]) for a, b in words]
     starts = [a for a, _ in words]
-    prefixes = _prefixes(tuple(names.aliases) + tuple(names.family))
+    prefixes = names.prefixes
     mentions: list[Mention] = []
     free = 0  # the first word after the last name found
-    for i in [i for i, m in enumerate(matches) if _fold(m.group()) in prefixes]:  # most words start no name
+    for i in [i for i, key in enumerate(folded) if key in prefixes]:  # most words start no name
         if i < free:
             continue
         found = None
-        longest = 1  # words while they still start a name, and one more ("Llama 2" + "-Chat")
-        while longest < min(MAX_NGRAM, len(words) - i) and (
-            _fold(text[words[i][0] : words[i + longest - 1][1]]) in prefixes
-        ):
-            longest += 1
-        for n in range(longest, 0, -1):
+        keys = [folded[i]]  # the first n words folded, while they still start a name, and one more
+        while len(keys) < min(MAX_NGRAM, len(words) - i) and keys[-1] in prefixes:  # "Llama 2" + "-Chat"
+            n = len(keys)
+            keys.append(keys[-1] + _fold(text[words[i + n - 1][1] : words[i + n][0]]) + folded[i + n])
+        for n in range(len(keys), 0, -1):
             start, end = words[i][0], words[i + n - 1][1]
             written = text[start:end]  # "Chinchilla (70B" is no name: the "(70B params" after it is a claim
-            named = None if "\n" in written or written.count("(") != written.count(")") else names.lookup(written)
+            if keys[n - 1] not in names.keys or "\n" in written or written.count("(") != written.count(")"):
+                named = None
+            else:
+                named = names.lookup(written, keys[n - 1])
             if named is None and n > 1 and "-" in written and VERSION_SUFFIX.search(written.rstrip(".")):
                 written = VERSION_SUFFIX.sub("", written.rstrip("."))  # "Llama 2-Chat" is Llama 2's
                 named, end = names.lookup(written), start + len(written)
@@ -288,11 +304,6 @@ def _numbered_versions(names: dict[str, str]) -> dict[str, set[str]]:
             if key[i].isdigit():
                 versions.setdefault(key[:i], set()).add(slug)
     return versions
-
-
-@functools.lru_cache(maxsize=8)
-def _prefixes(keys: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(key[:i] for key in keys for i in range(1, len(key) + 1))
 
 
 COMPARED = re.compile(

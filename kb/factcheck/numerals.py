@@ -37,6 +37,8 @@ FRACTION = starting_with(
     rf"\b(?:(?P<whole>{WORD}(?:[\s-]+{WORD})*)\s+and\s+)?(?:an?\s+)?(?P<part>half|quarter)"
     r"(?:\s+(?:of\s+)?an?\b|-)?\s*(?=(?:million|billion|trillion)\b)",
 )
+PART = re.compile(r"half|quarter", re.I)  # where a fraction can be: the rare words it needs
+REACH = 120  # characters a fraction's words take before and after its "half"
 
 
 def spell_out(text: str) -> tuple[str, list[int] | None]:
@@ -63,7 +65,7 @@ def spell_out(text: str) -> tuple[str, list[int] | None]:
 def _numbers(text: str) -> list[tuple[int, int, str]]:
     """(start, end, digits) of each number written in words, in order."""
     found = []
-    for m in FRACTION.finditer(text):
+    for m in _fractions(text):
         try:
             whole = text2num(re.sub(r"[\s-]+", " ", m["whole"]).lower(), "en") if m["whole"] else 0
         except ValueError:
@@ -75,3 +77,14 @@ def _numbers(text: str) -> list[tuple[int, int, str]]:
         except ValueError:  # "hundred thousand", or words that are no single number
             continue
     return sorted(found)
+
+
+def _fractions(text: str) -> list[re.Match]:
+    """FRACTION's matches, sought only around a "half" or "quarter": searching the whole text tries
+    it at every number word and every "a" (a tenth of a second a megabyte)."""
+    found: dict[int, re.Match] = {}
+    for part in PART.finditer(text):
+        for m in FRACTION.finditer(text, max(0, part.start() - REACH), part.end() + REACH):
+            if m.start() <= part.start() < m.end():
+                found.setdefault(m.start(), m)
+    return list(found.values())

@@ -322,5 +322,5 @@ ONE_MACHINE = re.compile(  # "a DGX-H100 … with 8 GPUs": one server's accelera
 HOUR_PRICE = re.compile(r"(?:per|an|a|/)\s*(?:\w+[- ])?(?:hour|hr|h)\b", re.I)
 VAGUE_COUNTS = {"a few": 3, "several": 4}  # number words proper are digits by now (numerals.spell_out)
 
-EMPHASIS = re.compile(r"\*\*|__|(?<=\s)[*_](?=\S)|(?<=\S)[*_](?=[\s.,;:!?])")
+EMPHASIS = re.compile(r"(?=[*_])(?:\*\*|__|(?<=\s)[*_](?=\S)|(?<=\S)[*_](?=[\s.,;:!?]))")  # see starting_with
 HARDWARE_NAMES = re.compile(r"\b(A100|H100|H200|H800|B200|V100|TPU\s?v\d[a-z]?|MI\d{3}X|RTX\s?\d{4})s?\b", re.I)
