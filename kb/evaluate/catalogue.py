@@ -131,6 +131,7 @@ class Catalogue:
                     Given(c.low, c.high, c.value, src.slug, src.title, "estimate", qualifier=method, note=c.slug)
                 )
         self.contexts: dict[tuple, Context] = {}  # inputs.build_context's cache
+        self.quoted: dict[tuple, Given | None] = {}  # prices' cache: an article asks the same again and again
         self.priors: dict[str, list[Given]] = {}
         for a in session.exec(select(Assumption).where(col(Assumption.claim_id).is_(None)).order_by(Assumption.slug)):
             prior_source = sources.get(a.source_id) if a.source_id is not None else None
@@ -205,6 +206,12 @@ class Catalogue:
     def prices(self, hardware: str, quantity: str, year: int | None) -> Given | None:
         """Catalogue prices for an accelerator nearest the year: the span of the closest quotes (an
         open end, "up to $2 per hour", counts by the end it states)."""
+        asked = (hardware, quantity, year)
+        if asked not in self.quoted:
+            self.quoted[asked] = self._prices(hardware, quantity, year)
+        return self.quoted[asked]
+
+    def _prices(self, hardware: str, quantity: str, year: int | None) -> Given | None:
         quotes = [g for g in self.facts.get(hardware, {}).get(quantity, []) if g.low is not None or g.high is not None]
         if not quotes:
             return None

@@ -24,7 +24,7 @@ from kb.factcheck.attribute import (
 )
 from kb.factcheck.extract import Span, extract, sentences
 from kb.factcheck.link import SIZE_TOLERANCE, Attribution, Mention, families, find_mentions, sized
-from kb.factcheck.numerals import spell_out
+from kb.factcheck.numerals import Respelled, spell_out
 from kb.factcheck.patterns import EMPHASIS, says
 from kb.factcheck.tables import find_aligned_tables, find_spec_sheets, find_tables
 from kb.quantities import PRICE_QUANTITIES, label_of
@@ -173,7 +173,7 @@ def _claims_in(
     return spans, attributions, len(cells), rows
 
 
-def _restore(report: Report, original: str, to_original: list[int], quoted: list[tuple[int, int]]) -> None:
+def _restore(report: Report, original: str, to_original: Respelled, quoted: list[tuple[int, int]]) -> None:
     report.text = original
     for f, (start, end) in zip(report.findings, quoted, strict=True):
         a, b = to_original[f.span.start], to_original[f.span.end]

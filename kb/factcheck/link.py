@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 
 from kb.factcheck.patterns import DIGIT, says
 from kb.values import alias_key
 
-WORD = re.compile(r"[A-Za-z][\w.]*(?:-[\w.]+)*|\d[\w.]*(?:-[\w.]+)*")
+WORDS = re.compile(r"([A-Za-z][\w.]*(?:-[\w.]+)*|\d[\w.]*(?:-[\w.]+)*)")  # captured: split keeps each
 UNKNOWN_MODEL = re.compile(
     r"\b([A-Z][A-Za-z]{1,20}(?:-[A-Za-z]*\d[\w.]*)+"
     r"(?:-(?:mini|small|medium|large|base|chat|instruct|pro|ultra|turbo|preview))?)\b"
@@ -137,10 +138,11 @@ class Names:
 
 def _known_mentions(text: str, names: Names) -> list[Mention]:
     """The names the knowledge base knows, the longest first at each word."""
-    words = [m.span() for m in WORD.finditer(text)]
-    folded = [_fold(text[a:b]) for a, b in words]
-    starts = [a for a, _ in words]
-    prefixes = names.prefixes
+    parts = WORDS.split(text)  # separators and words by turns, so offsets add up without a match object each
+    ends = list(itertools.accumulate(map(len, parts)))  # word j is text[ends[2j]:ends[2j + 1]]
+    folded = [_fold(word) for word in parts[1::2]]
+    starts = ends[:-1:2]
+    prefixes, limit = names.prefixes, len(folded)
     mentions: list[Mention] = []
     free = 0  # the first word after the last name found
     for i in [i for i, key in enumerate(folded) if key in prefixes]:  # most words start no name
@@ -148,11 +150,11 @@ def _known_mentions(text: str, names: Names) -> list[Mention]:
             continue
         found = None
         keys = [folded[i]]  # the first n words folded, while they still start a name, and one more
-        while len(keys) < min(MAX_NGRAM, len(words) - i) and keys[-1] in prefixes:  # "Llama 2" + "-Chat"
-            n = len(keys)
-            keys.append(keys[-1] + _fold(text[words[i + n - 1][1] : words[i + n][0]]) + folded[i + n])
+        while len(keys) < MAX_NGRAM and i + len(keys) < limit and keys[-1] in prefixes:  # "Llama 2" + "-Chat"
+            j = i + len(keys)
+            keys.append(keys[-1] + _fold(parts[2 * j]) + folded[j])
         for n in range(len(keys), 0, -1):
-            start, end = words[i][0], words[i + n - 1][1]
+            start, end = ends[2 * i], ends[2 * (i + n) - 1]
             written = text[start:end]  # "Chinchilla (70B" is no name: the "(70B params" after it is a claim
             if keys[n - 1] not in names.keys or "\n" in written or written.count("(") != written.count(")"):
                 named = None

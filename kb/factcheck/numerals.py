@@ -7,6 +7,7 @@ stays as it is.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from text_to_num import text2num
@@ -26,7 +27,7 @@ FOLLOWED_BY = (
 # the word is the figure's scale, which values.parse reads too
 PHRASE = starting_with(
     FIRST_LETTERS,
-    rf"(?<!\ba few )(?<!several )(?<!\d )\b{WORD}(?:(?:[\s-]+|\s+and\s+){WORD})*(?=[\s-]+{FOLLOWED_BY})",
+    rf"\b(?<!\ba few )(?<!several )(?<!\d ){WORD}(?:(?:[\s-]+|\s+and\s+){WORD})*(?=[\s-]+{FOLLOWED_BY})",
 )
 
 
@@ -41,25 +42,40 @@ PART = re.compile(r"half|quarter", re.I)  # where a fraction can be: the rare wo
 REACH = 120  # characters a fraction's words take before and after its "half"
 
 
-def spell_out(text: str) -> tuple[str, list[int] | None]:
-    """The text with number words as digits, and for each offset in it the offset in `text`
-    (None when nothing changed)."""
+def spell_out(text: str) -> tuple[str, Respelled | None]:
+    """The text with number words as digits, and where each offset in it was in `text` (None when
+    nothing changed)."""
     pieces: list[str] = []
-    to_original: list[int] = []
-    position = 0
+    changes: list[tuple[int, int, int, int]] = []
+    position, written = 0, 0  # offsets in `text` and in the new text
     for start, end, digits in _numbers(text):
         if start < position:
             continue  # inside a number already read
-        pieces.append(text[position:start])
-        to_original.extend(range(position, start))
-        pieces.append(digits)
-        to_original.extend([start] * len(digits))
+        pieces += [text[position:start], digits]
+        written += start - position
+        changes.append((written, written + len(digits), start, end))
+        written += len(digits)
         position = end
     if not pieces:
         return text, None
     pieces.append(text[position:])
-    to_original.extend(range(position, len(text) + 1))
-    return "".join(pieces), to_original
+    return "".join(pieces), Respelled(changes)
+
+
+class Respelled:
+    """Where each offset of a spelled-out text was in the original: an offset inside a number's
+    digits is its words' start; one after them is shifted by what the digits saved."""
+
+    def __init__(self, changes: list[tuple[int, int, int, int]]):
+        self.changes = changes  # (start, end) of the digits, and of the words they replace
+        self.starts = [new_start for new_start, *_ in changes]
+
+    def __getitem__(self, offset: int) -> int:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        if i < 0:
+            return offset
+        new_start, new_end, start, end = self.changes[i]
+        return start if offset < new_end else end + offset - new_end
 
 
 def _numbers(text: str) -> list[tuple[int, int, str]]:
