@@ -6,6 +6,7 @@ to the same Range; humanize() writes the short form shown on the site and in tab
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -123,6 +124,13 @@ def parse(text: str, unit: str | None = None) -> Range:
     """
     if not isinstance(text, str):
         raise ParseError(f"expected text, got {type(text).__name__}")
+    return _read(text, unit)
+
+
+@functools.lru_cache(maxsize=4096)
+def _read(text: str, unit: str | None) -> Range:
+    """parse() of a string: pure, so each is read once (an article repeats its figures; a table
+    repeats its cells)."""
     if len(text) > MAX_LENGTH:
         raise ParseError(f"value is longer than {MAX_LENGTH} characters")
     s = _normalise(text)
