@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from kb.compute import Input, Unverifiable, estimate, solve_for
-from kb.compute.dist import log_params, percentiles, sample_log_monomial
+from kb.compute.dist import log_params, monomial_percentiles
 from kb.errors import RangeError
 
 
@@ -81,10 +81,20 @@ def test_backwards_solves():
 
 def test_ranges_are_lognormal_90_percent_intervals():
     mu, sigma = log_params(5, 10)
-    samples = sample_log_monomial(1.0, [(mu, sigma, 1.0)], 200_000, rng())
-    p5, p50, p95 = percentiles(samples)
+    p5, p50, p95 = monomial_percentiles(1.0, [(mu, sigma, 1.0)], 200_000, rng())
     assert p5 == pytest.approx(5, rel=0.02) and p95 == pytest.approx(10, rel=0.02)
     assert p50 == pytest.approx(math.sqrt(50), rel=0.01)
+
+
+def test_each_estimate_draws_on_from_where_the_last_left_the_generator():
+    terms = [(*log_params(5, 10), 1.0)]
+    shared = rng()
+    first, second = (monomial_percentiles(1.0, terms, 10_000, shared) for _ in range(2))
+    again = rng()  # the same draws as the first: the generator must still move past them
+    assert monomial_percentiles(1.0, terms, 10_000, again) == first != second
+    drawn = rng()
+    drawn.standard_normal(10_000, dtype=np.float32)
+    assert again.standard_normal() == drawn.standard_normal()
 
 
 def test_same_seed_same_numbers_and_a_different_seed_differs():

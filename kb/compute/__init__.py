@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kb.compute.dist import log_params, percentiles, sample_log_monomial
+from kb.compute.dist import log_params, monomial_percentiles
 from kb.compute.formulas import FORMULAS, Derivation, Formula, derive, missing_inputs
 from kb.montecarlo import DEFAULT_SAMPLES, DEFAULT_SEED
 
@@ -69,7 +69,7 @@ def estimate(quantity: str, inputs: dict[str, Input], rng: np.random.Generator, 
         raise Unverifiable(quantity, missing_inputs(quantity, set(inputs)))
     constant, powers = derivation.monomial()
     terms = {name: (*log_params(inputs[name].low, inputs[name].high), e) for name, e in powers.items()}
-    p5, p50, p95 = percentiles(sample_log_monomial(constant, list(terms.values()), n, rng))
+    p5, p50, p95 = monomial_percentiles(constant, list(terms.values()), n, rng)
     variances = {name: (e * sigma) ** 2 for name, (_, sigma, e) in terms.items()}
     total = sum(variances.values())
     sensitivity = sorted(
