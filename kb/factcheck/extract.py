@@ -71,6 +71,7 @@ from kb.factcheck.patterns import (
     VAGUE_COUNTS,
     WHOLE_CLUSTER,
     says,
+    says_near,
 )
 from kb.quantities import (
     COUNT,
@@ -307,13 +308,13 @@ class Found:
     def after(self) -> str:
         return self.sentence.text[self.b : self.b + 80]
 
-    @property
-    def context(self) -> str:
-        return self.sentence.text[max(0, self.a - CONTEXT) : self.b + CONTEXT]
+    def in_context(self, pattern: re.Pattern) -> bool:
+        """Whether the words within CONTEXT characters of the figure say this."""
+        return says_near(pattern, self.sentence.text, self.a, self.b, CONTEXT)
 
-    @property
-    def topic(self) -> str:
-        return self.previous[-CONTEXT:] + " " + self.context
+    def in_topic(self, pattern: re.Pattern) -> bool:
+        """Whether its context, or the end of the sentence before, says this."""
+        return says(pattern, self.previous[-CONTEXT:]) or self.in_context(pattern)
 
     @property
     def near(self) -> str:
@@ -352,7 +353,7 @@ def _stated_money(found: Found) -> Span | None:
 
 def _vague_money(found: Found) -> Span | None:
     """ "Millions of dollars" only where it is spent on training: alone it is too vague to be anything."""
-    if not COST_VERBS.search(found.before[-40:]) or not TRAINING.search(found.topic):
+    if not COST_VERBS.search(found.before[-40:]) or not found.in_topic(TRAINING):
         return None
     return _money(found, _parse(found.raw + " dollars"))
 
@@ -387,16 +388,16 @@ def _money(found: Found, value: Range | None) -> Span | None:
 
 
 def _training_cost(found: Found, value: Range) -> Span | None:
-    context = found.context
     asked = found.previous.rstrip().endswith("?")  # "What did it cost to train? About $2M."
-    costed = COST_WORDS.search(found.previous[-CONTEXT:] if asked else context) or COST_WORDS.search(context)
-    if not (TRAINING.search(found.topic) and (costed or FINAL.search(context))):
+    costed = (asked and says(COST_WORDS, found.previous[-CONTEXT:])) or found.in_context(COST_WORDS)
+    if not (found.in_topic(TRAINING) and (costed or found.in_context(FINAL))):
         return None
-    if DISTRACTOR.search(context) and not TRAINING.search(found.before[-60:] + found.after[:40]):
+    if found.in_context(DISTRACTOR) and not TRAINING.search(found.before[-60:] + found.after[:40]):
         return None
-    if TOTAL.search(context) and not FINAL.search(found.near):
+    if found.in_context(TOTAL) and not FINAL.search(found.near):
         return found.span("total_cost_usd", value, "total_programme")
-    return found.span("training_cost_usd", value, "final_training_run" if FINAL.search(context) else "unspecified")
+    final = found.in_context(FINAL)
+    return found.span("training_cost_usd", value, "final_training_run" if final else "unspecified")
 
 
 def _flop(found: Found) -> Span | None:
@@ -514,10 +515,9 @@ def _accelerators(found: Found) -> Span | None:
 
 
 def _duration(found: Found) -> Span | None:
-    context = found.context
-    trained = TRAINING.search(context) or RUN.search(context) or HARDWARE_NAMES.search(context)
-    said = DURATION_CONTEXT.search(found.before[-40:] + found.raw + found.after[:20]) or DURATION_LABEL.search(
-        found.context
+    trained = found.in_context(TRAINING) or found.in_context(RUN) or found.in_context(HARDWARE_NAMES)
+    said = DURATION_CONTEXT.search(found.before[-40:] + found.raw + found.after[:20]) or found.in_context(
+        DURATION_LABEL
     )  # "| Duration | ~34 days (on 1,024 GPUs) |": the table's label says what the number is
     if not (trained and said):
         return None

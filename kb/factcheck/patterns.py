@@ -1,6 +1,7 @@
 """The vocabulary of claims: the regular expressions that find a value and the words around it
 that say what it measures, and how a whole sentence is asked for one. Pure; extract.py applies it."""
 
+import bisect
 import functools
 import re
 
@@ -172,6 +173,21 @@ def says(pattern: re.Pattern, sentence: str) -> bool:
     """Whether a sentence says this anywhere. It is asked for each figure in a sentence, and a
     run-on sentence holds thousands, so each sentence is searched once per pattern."""
     return pattern.search(sentence) is not None
+
+
+def says_near(pattern: re.Pattern, sentence: str, a: int, b: int, reach: int) -> bool:
+    """Whether one of the pattern's matches in the sentence lies within `reach` characters of
+    sentence[a:b]. The sentence is searched once per pattern, however many figures ask."""
+    starts, ends = _matches(pattern, sentence)
+    i = bisect.bisect_left(starts, a - reach)
+    return i < len(starts) and ends[i] <= b + reach
+
+
+@functools.lru_cache(maxsize=64)
+def _matches(pattern: re.Pattern, sentence: str) -> tuple[list[int], list[int]]:
+    """Where the pattern matches in the sentence: the starts, and the ends, both in order."""
+    spans = [m.span() for m in pattern.finditer(sentence)]
+    return [a for a, _ in spans], [b for _, b in spans]
 
 
 def starting_with(letters: str, alternatives: str) -> re.Pattern:
