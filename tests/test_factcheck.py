@@ -21,6 +21,17 @@ def test_labelled_corpus_meets_its_targets(kb):
     assert scores["verdict_accuracy"] >= 0.9
 
 
+def test_a_text_with_more_claims_than_are_checked_says_where_reading_stopped(kb, tmp_path, monkeypatch):
+    monkeypatch.setattr("kb.factcheck.check.MAX_FINDINGS", 3)
+    path = tmp_path / "data.txt"
+    path.write_text("".join(f"GPT-3 cost ${n} million to train.\n" for n in range(1, 11)))
+    result = kb("factcheck", str(path), "--json")
+    assert result.exit_code == 0, result.output
+    assert [c["text"] for c in json.loads(result.stdout)["claims"]] == ["$1 million", "$2 million", "$3 million"]
+    result = kb("factcheck", str(path))
+    assert "Stopped after 3 claims: the text after line 4 was not read." in result.stderr
+
+
 def test_json_contract_and_offsets(kb, tmp_path):
     text = "GPT-3 cost $450 million to train. It has 175 billion parameters."
     path = tmp_path / "a.txt"

@@ -77,7 +77,14 @@ def factcheck(kb: KB, path, as_json, html_out, add, title, url, eval_dir):
         return
     click.echo(check.render_terminal(report, paint))
     click.echo(_tally(report))
-    if report.unchecked:
+    if report.unread_from is not None:
+        line = report.text.count("\n", 0, report.unread_from) + 1
+        click.echo(
+            f"Stopped after {len(report.findings):,} claims: the text after line {line:,} was not read. "
+            "Split the text to check the rest.",
+            err=True,
+        )
+    elif report.unchecked:
         click.echo(
             f"Stopped after {len(report.findings):,} claims; {report.unchecked:,} more were not checked. "
             "Split the text to check them.",

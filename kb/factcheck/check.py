@@ -98,6 +98,7 @@ class Report:
     text: str
     findings: list[Finding] = field(default_factory=list)
     unchecked: int = 0  # claims (and numeric table cells) beyond MAX_FINDINGS, not checked
+    unread_from: int | None = None  # where reading stopped, more than MAX_FINDINGS claims in
 
 
 def alias_table(cat: Catalogue) -> dict[str, tuple[str, str]]:
@@ -116,12 +117,14 @@ def factcheck(text: str, cat: Catalogue, seed: int = DEFAULT_SEED, aliases: dict
     sents = sentences(read)
     sizes = sized(models)
     sizes |= _published_sizes(cat, family, sizes)
-    spans, attributions, cells, rows = _claims_in(read, mentions, sents, sizes)
+    spans, attributions, cells, rows, read_to = _claims_in(read, mentions, sents, sizes)
     stated = _stated_inputs(
         [s for s in spans if not s.listed], {span: a.subject for span, a in attributions.items()}, mentions, sents
     )  # a size in a list is no input: "PaLM in 8B, 62B and 540B" does not make PaLM 8B
     report = Report(text)
     report.unchecked = max(0, len(spans) - MAX_FINDINGS) + max(0, cells - MAX_FINDINGS)
+    if read_to is not None:
+        report.unread_from = read_to if to_original is None else to_original[read_to]
     judge = Judge(cat, np.random.default_rng(seed), sizes, family, mentions)
     sentence_at = {s.index: (s.start, s.end) for s in sents}
     quoted = []  # what each finding quotes: its sentence, or a table cell's row
@@ -139,10 +142,11 @@ def factcheck(text: str, cat: Catalogue, seed: int = DEFAULT_SEED, aliases: dict
 
 def _claims_in(
     text: str, mentions: list[Mention], sents: list, sizes: dict[str, float]
-) -> tuple[list[Span], dict[Span, Attribution], int, dict[Span, tuple[int, int]]]:
+) -> tuple[list[Span], dict[Span, Attribution], int, dict[Span, tuple[int, int]], int | None]:
     """The claims in prose and in tables, each with who it is about, how many table cells there
-    were, and where each table claim's row is (what it quotes); `sizes` are the sized models'
-    parameter counts, by slug."""
+    were, where each table claim's row is (what it quotes), and where reading the prose stopped,
+    if it stopped early: past MAX_FINDINGS claims, the text is a data file and reading on would only
+    count more claims that go unchecked. `sizes` are the sized models' parameter counts, by slug."""
     tables = sorted(find_tables(text) + find_aligned_tables(text) + find_spec_sheets(text), key=lambda t: t.start)
     table_starts = [t.start for t in tables]
 
@@ -153,9 +157,13 @@ def _claims_in(
     prose = [s for s in sents if not in_table(s.start)]
     spans = [
         span
-        for span in extract(text, [(m.start, m.end) for m in mentions if m.kind != "hardware"], prose)
+        for span in extract(text, [(m.start, m.end) for m in mentions if m.kind != "hardware"], prose, MAX_FINDINGS)
         if not in_table(span.start)
     ]
+    last = max((span.sentence for span in spans), default=None)
+    read_to = None
+    if len(spans) > MAX_FINDINGS and last is not None and prose and last < prose[-1].index:
+        read_to = sents[last].end
     topic = article_topic(mentions, sents)
     attributions = attribute(text, spans, mentions, sents, sizes, topic)
     cells = [entry for table in tables for entry in table.cells]
@@ -170,7 +178,7 @@ def _claims_in(
     carry_repeated_figures(
         spans, attributions, {s.index for s in sents if s.index in with_figures and HYPOTHETICAL.search(s.text)}
     )
-    return spans, attributions, len(cells), rows
+    return spans, attributions, len(cells), rows, read_to
 
 
 def _restore(report: Report, original: str, to_original: Respelled, quoted: list[tuple[int, int]]) -> None:

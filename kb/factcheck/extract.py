@@ -28,7 +28,6 @@ from kb.factcheck.patterns import (
     DENSE_PART,
     DIGIT,
     DISTRACTOR,
-    DOLLAR_WORDS,
     DURATION_CONTEXT,
     DURATION_LABEL,
     EACH_BEFORE,
@@ -120,12 +119,13 @@ CONTEXT = 300  # characters either side of a value that can say what it measures
 
 
 def sentences(text: str) -> list[Sentence]:
-    """Split on sentence ends and blank lines, keeping offsets into the original text."""
+    """Split on sentence ends and blank lines, keeping offsets into the original text; a run-on
+    longer than MAX_SENTENCE is read in pieces (see _pieces)."""
     found, start = [], 0
     for m in SENTENCE_END.finditer(text):
-        found.append((start, m.start() + (1 if text[m.start()] in '"”’)' else 0)))
+        found.extend(_pieces(text, start, m.start() + (1 if text[m.start()] in '"”’)' else 0)))
         start = m.end()
-    found.append((start, len(text)))
+    found.extend(_pieces(text, start, len(text)))
     result: list[Sentence] = []
     for s, e in found:
         while s < e and text[s].isspace():
@@ -135,6 +135,25 @@ def sentences(text: str) -> list[Sentence]:
     return result
 
 
+MAX_SENTENCE = 2_000  # characters; the longest sentence of the labelled articles has 480
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """text[start:end] cut after a comma or semicolon (else a space) into pieces no longer than
+    MAX_SENTENCE: what a figure means is said within CONTEXT characters of it, and a sentence a
+    megabyte long would make every figure in it look at all the others."""
+    pieces = []
+    while end - start > MAX_SENTENCE:
+        limit = start + MAX_SENTENCE
+        cut = max(text.rfind(", ", start, limit), text.rfind("; ", start, limit))
+        if cut <= start:
+            cut = text.rfind(" ", start, limit)
+        cut = cut + 1 if cut > start else limit
+        pieces.append((start, cut))
+        start = cut
+    return [*pieces, (start, end)]
+
+
 PHRASES = {  # vague phrases with a conventional reading, stated in the explanation
     "centuries": ("gpu_hours", 100 * 8766.0, 1000 * 8766.0),
     "millennia": ("gpu_hours", 1000 * 8766.0, 10_000 * 8766.0),
@@ -142,10 +161,13 @@ PHRASES = {  # vague phrases with a conventional reading, stated in the explanat
 }
 
 
-def extract(text: str, masked: Sequence[tuple[int, int]] = (), sents: list[Sentence] | None = None) -> list[Span]:
+def extract(
+    text: str, masked: Sequence[tuple[int, int]] = (), sents: list[Sentence] | None = None, enough: int | None = None
+) -> list[Span]:
     """Every claim-like value in the text; `masked` ranges (model names) are skipped.
 
-    `sents` are the text's sentences when the caller has them already.
+    `sents` are the text's sentences when the caller has them already. Given `enough`, reading
+    stops after the sentence in which more than that many values were found.
     """
     spans: list[Span] = []
     blanked = EMPHASIS.sub(lambda m: " " * len(m.group()), text)  # **bold** and _italics_, offsets kept
@@ -159,6 +181,8 @@ def extract(text: str, masked: Sequence[tuple[int, int]] = (), sents: list[Sente
             taken = [(a - sentence.start, b - sentence.start) for a, b in masked[first:last]]
             found = _sentence_spans(replace(sentence, text=words), taken, previous + (" training" if taken else ""))
             spans.extend(replace(span, text=text[span.start : span.end]) for span in found)
+            if enough is not None and len(spans) > enough:
+                break
         previous = words
     return sorted(spans, key=lambda s: s.start)
 
@@ -196,8 +220,12 @@ def _sentence_spans(sentence: Sentence, names: list[tuple[int, int]], previous: 
     lowered = sentence.text.lower()
     spans: list[Span] = []
     taken = Taken(len(sentence.text), names)
+    cued: dict[tuple[str, ...], bool] = {}  # kinds share cues: each asked once
     for kind, pattern in COMPILED:
-        if not any(cue in lowered for cue in CUES[kind] + (DOLLAR_WORDS if kind == "money" else ())):
+        cues = CUES[kind]
+        if cues not in cued:
+            cued[cues] = any(cue in lowered for cue in cues)
+        if not cued[cues]:
             continue
         for m in pattern.finditer(sentence.text):
             a, b = _trim(sentence.text, *m.span("value" if "value" in pattern.groupindex else 0))

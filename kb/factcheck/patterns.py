@@ -135,7 +135,7 @@ RANGE_BEFORE = re.compile(rf"{EDGE}{RANGE_START}$", re.I)
 # a cheap `in` test that spares the regular expressions most sentences.
 CUES = {
     "phrase": ("centur", "millenni", "as much"),
-    "money": ("$", "€", "£"),
+    "money": ("$", "€", "£", "dollar", "euro", "usd", "eur"),
     "vague_money": ("illion", "housand"),
     "flop": ("flop", "floating"),
     "six_nd": ("*", "×", "·", " x "),
@@ -165,7 +165,6 @@ CUES = {
         "rtx",
     ),
 }
-DOLLAR_WORDS = ("dollar", "euro", "usd", "eur")
 
 
 @functools.lru_cache(maxsize=64)
