@@ -140,7 +140,7 @@ def _known_mentions(text: str, names: Names) -> list[Mention]:
     """The names the knowledge base knows, the longest first at each word."""
     parts = WORDS.split(text)  # separators and words by turns, so offsets add up without a match object each
     ends = list(itertools.accumulate(map(len, parts)))  # word j is text[ends[2j]:ends[2j + 1]]
-    folded = [_fold(word) for word in parts[1::2]]
+    folded = list(map(_fold, parts[1::2]))
     starts = ends[:-1:2]
     prefixes, limit = names.prefixes, len(folded)
     mentions: list[Mention] = []
