@@ -29,7 +29,7 @@ def test_a_text_with_more_claims_than_are_checked_says_where_reading_stopped(kb,
     assert result.exit_code == 0, result.output
     assert [c["text"] for c in json.loads(result.stdout)["claims"]] == ["$1 million", "$2 million", "$3 million"]
     result = kb("factcheck", str(path))
-    assert "Stopped after 3 claims: the text after line 4 was not read." in result.stderr
+    assert "Stopped after 3 claims, at line 4 of 10, 40% of the text: the rest was not read." in result.stderr
 
 
 def test_json_contract_and_offsets(kb, tmp_path):

@@ -78,10 +78,12 @@ def factcheck(kb: KB, path, as_json, html_out, add, title, url, eval_dir):
     click.echo(check.render_terminal(report, paint))
     click.echo(_tally(report))
     if report.unread_from is not None:
-        line = report.text.count("\n", 0, report.unread_from) + 1
+        at, text = report.unread_from, report.text
+        line, lines = text.count("\n", 0, at) + 1, len(text.splitlines())
         click.echo(
-            f"Stopped after {len(report.findings):,} claims: the text after line {line:,} was not read. "
-            "Split the text to check the rest.",
+            f"Stopped after {len(report.findings):,} claims, at line {line:,} of {lines:,}, "
+            f"{at / len(text):.0%} of the text: the rest was not read. "
+            "Split the text to check it.",
             err=True,
         )
     elif report.unchecked:
