@@ -28,8 +28,8 @@ def test_a_text_with_more_claims_than_are_checked_says_where_reading_stopped(kb,
     result = kb("factcheck", str(path), "--json")
     assert result.exit_code == 0, result.output
     assert [c["text"] for c in json.loads(result.stdout)["claims"]] == ["$1 million", "$2 million", "$3 million"]
-    result = kb("factcheck", str(path))
-    assert "Stopped after 3 claims, at line 4 of 10, 40% of the text: the rest was not read." in result.stderr
+    stopped = "Stopped after 3 claims, at line 4 of 10, 40% of the text: the rest was not read."
+    assert stopped in result.stderr and stopped in kb("factcheck", str(path)).stderr
 
 
 def test_json_contract_and_offsets(kb, tmp_path):

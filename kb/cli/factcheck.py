@@ -71,27 +71,28 @@ def factcheck(kb: KB, path, as_json, html_out, add, title, url, eval_dir):
         click.echo(f"Wrote {html_out}.", err=True)
     if as_json:
         echo_json({"claims": [f.as_dict() for f in report.findings]})
-        return
-    if not report.findings:
+    elif not report.findings:
         click.echo("no claims found")
-        return
-    click.echo(check.render_terminal(report, paint))
-    click.echo(_tally(report))
+    else:
+        click.echo(check.render_terminal(report, paint))
+        click.echo(_tally(report))
+    if stopped := _stopped(report):
+        click.echo(stopped, err=True)
+
+
+def _stopped(report) -> str | None:
+    """What was left unread or unchecked, if anything: a data dump holds more claims than are checked."""
+    checked = f"Stopped after {len(report.findings):,} claims"
     if report.unread_from is not None:
         at, text = report.unread_from, report.text
         line, lines = text.count("\n", 0, at) + 1, len(text.splitlines())
-        click.echo(
-            f"Stopped after {len(report.findings):,} claims, at line {line:,} of {lines:,}, "
-            f"{at / len(text):.0%} of the text: the rest was not read. "
-            "Split the text to check it.",
-            err=True,
+        return (
+            f"{checked}, at line {line:,} of {lines:,}, {at / len(text):.0%} of the text: the rest was not read. "
+            "Split the text to check it."
         )
-    elif report.unchecked:
-        click.echo(
-            f"Stopped after {len(report.findings):,} claims; {report.unchecked:,} more were not checked. "
-            "Split the text to check them.",
-            err=True,
-        )
+    if report.unchecked:
+        return f"{checked}; {report.unchecked:,} more were not checked. Split the text to check them."
+    return None
 
 
 def _catalogue(session) -> evaluate.Catalogue:
