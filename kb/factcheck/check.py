@@ -160,10 +160,9 @@ def _claims_in(
         for span in extract(text, [(m.start, m.end) for m in mentions if m.kind != "hardware"], prose, MAX_FINDINGS)
         if not in_table(span.start)
     ]
-    last = max((span.sentence for span in spans), default=None)
-    read_to = None
-    if len(spans) > MAX_FINDINGS and last is not None and prose and last < prose[-1].index:
-        read_to = sents[last].end
+    read_to = None  # spans come in order: the last is in the last sentence read
+    if len(spans) > MAX_FINDINGS and spans[-1].sentence < prose[-1].index:
+        read_to = sents[spans[-1].sentence].end
     topic = article_topic(mentions, sents)
     attributions = attribute(text, spans, mentions, sents, sizes, topic)
     cells = [entry for table in tables for entry in table.cells]

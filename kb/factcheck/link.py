@@ -120,10 +120,10 @@ class Names:
         family's kind is "family"."""
         written = written.rstrip(".")  # a name that ends a sentence: "released BloombergGPT."
         key = _fold(written) if key is None else key
+        if key not in self.keys:
+            return None
         if key not in self.aliases and key.endswith("s") and self.aliases.get(key[:-1], ("", ""))[1] == "hardware":
             key = key[:-1]  # "A100s"
-        if key not in self.aliases and key not in self.family:
-            return None
         if key.isdigit() or len(key) < 3 or not _written_as_a_name(written):
             return None
         spellings = self.spellings

@@ -33,10 +33,10 @@ PHRASE = starting_with(
 
 FRACTIONS = {"half": 0.5, "quarter": 0.25}
 # "half a million", "a quarter of a billion", "one and a half million", "a half-million"
-FRACTION = starting_with(
-    FIRST_LETTERS + "aq",
+FRACTION = re.compile(  # sought only around PART (see _fractions)
     rf"\b(?:(?P<whole>{WORD}(?:[\s-]+{WORD})*)\s+and\s+)?(?:an?\s+)?(?P<part>half|quarter)"
     r"(?:\s+(?:of\s+)?an?\b|-)?\s*(?=(?:million|billion|trillion)\b)",
+    re.I,
 )
 PART = re.compile(r"half|quarter", re.I)  # where a fraction can be: the rare words it needs
 REACH = 120  # characters a fraction's words take before and after its "half"
