@@ -10,7 +10,6 @@ import hashlib
 import heapq
 import json
 import multiprocessing
-import operator
 import os
 import pickle
 import signal
@@ -120,12 +119,15 @@ def _build(
             tables = {name: digest for name, digest in snapshot.digests.items() if name not in CLAIM_TABLES}
             stored = _stored_claims(snapshot, (salt + json.dumps(tables, sort_keys=True)).encode())
             site = site_views(session, snapshot)
-            del snapshot  # its rows are in the views now
-            manifest |= {"salt": salt, "tables": tables, "claims": _digest_claims(site, stored, memo)}
+            del snapshot  # its rows are in the site's data now
+            claims, digests = _digest_claims(site, stored, memo)
+            manifest |= {"salt": salt, "tables": tables, "claims": claims}
             intact = reuse_last and fail_after is None and writer.live.issuperset(previous["files"])
             scope = _scope(previous, manifest) if intact else None
+            site.complete(scope)
+            memo |= {id(v): d for v, shown, d in zip(site.views, site.briefs, digests, strict=True) if v is not shown}
             pages, downloads = site_pages(session, site, base_url, search, scope)
-        job = _Job(pages, env, salt, base_url, writer, previous["pages"], memo, fail_after=fail_after)
+        job = _Job(pages, env, salt, base_url, writer, previous["pages"], memo, digests, fail_after=fail_after)
         _render_and_publish(job, templates, downloads, manifest, previous, workers, search, progress)
     except BaseException:
         writer.abandon()
@@ -219,11 +221,11 @@ def _scope(previous: dict, manifest: dict) -> set[str] | None:
 def _write_files(writer: SiteWriter, job: _Job, templates: Path, downloads: dict, last: dict) -> dict:
     """Everything but the pages: downloads, feeds, static files. Returns what the manifest keeps
     of the downloads, given `last`, what the last build's manifest kept."""
-    views = downloads["views"]
-    kept = write_downloads(writer, views, [job.memo[id(v)] for v in views], last)
+    site = downloads["site"]
+    kept = write_downloads(writer, site.briefs, site.view, job.digests, last)
     listing = json.dumps(downloads["listing"], ensure_ascii=False, separators=(",", ":"))
     writer.write(DATA_FILE, f"window.{DATA_GLOBAL} = {listing};\n")  # the index's data
-    _write_feeds(writer, job.env, job.pages, downloads["views"], job.base_url)
+    _write_feeds(writer, job.env, job.pages, site, job.base_url)
     static = templates / "static"
     for path in sorted(static.rglob("*")):
         if path.is_file():
@@ -304,6 +306,7 @@ class _Job:
     writer: SiteWriter
     previous: dict[str, str]  # the last build's fingerprint of each page, by path
     memo: dict[int, bytes] = field(default_factory=dict)  # digests of the dicts pages share
+    digests: list[bytes] = field(default_factory=list)  # each claim's view's, by slug
     fail_after: int | None = None  # tests: raise after this many pages, kept or rendered
     fingerprints: list[str] = field(default_factory=list)  # each page's, in order
     done: int = 0
@@ -488,21 +491,22 @@ def _stored_claims(snapshot: store.Snapshot, context: bytes) -> dict[str, bytes]
     }
 
 
-def _digest_claims(site: SiteViews, stored: dict[str, bytes], memo: dict[int, bytes]) -> dict[str, list[str]]:
+def _digest_claims(site: SiteViews, stored: dict[str, bytes], memo: dict[int, bytes]) -> tuple[dict, list[bytes]]:
     """Each claim's view digested once for every page that shows it, and its brief by the view's
-    digest: a brief is made from the view by code the salt covers, so one digest stands for both.
-    A view's digest is its stored rows' (`stored`, by slug) and, for a claim never checked, its
-    verdict computed now. Returns, by slug, each claim's digest and the addresses of its subject's
-    and source's pages, which the next build compares with its own (see _scope)."""
-    claims = {}
-    for view, shown in zip(site.views, site.briefs, strict=True):
-        digest = stored[view["slug"]]
-        if view["details_key"].__class__ is str and view["details_key"]:  # a verdict computed now
-            digest = hashlib.blake2b(digest + view["details_key"].encode(), digest_size=16).digest()
-        memo[id(view)] = digest
+    digest: both are made from the claim's stored rows by code the salt covers, so one digest
+    stands for both. A view's digest is its stored rows' (`stored`, by slug) and, for a claim never
+    checked, its verdict computed now. Returns, by slug, each claim's digest and the addresses of
+    its subject's and source's pages, which the next build compares with its own (see _scope), and
+    the digests in the claims' order; the briefs' are put in `memo`."""
+    claims, digests = {}, []
+    for shown in site.briefs:
+        digest = stored[shown["slug"]]
+        if shown["details_key"].__class__ is str and shown["details_key"]:  # a verdict computed now
+            digest = hashlib.blake2b(digest + shown["details_key"].encode(), digest_size=16).digest()
+        digests.append(digest)
         memo[id(shown)] = hashlib.blake2b(b"brief" + digest, digest_size=16).digest()
-        claims[view["slug"]] = [digest.hex(), view["subject_url"], view["source_url"]]
-    return claims
+        claims[shown["slug"]] = [digest.hex(), shown["subject_url"], shown["source_url"]]
+    return claims, digests
 
 
 def _digest(item, memo: dict[int, bytes]) -> bytes:
@@ -541,20 +545,21 @@ def _feed_id(base_url: str, relative: str) -> str:
     return _absolute(base_url, relative) if base_url else f"tag:costcheck.invalid,2024:{relative}"
 
 
-def _write_feeds(writer: SiteWriter, env, pages: list[Page], views: list[dict], base_url: str) -> None:
+def _write_feeds(writer: SiteWriter, env, pages: list[Page], site: SiteViews, base_url: str) -> None:
     """The Atom feed, robots.txt and, with a base URL, the sitemap (whose addresses must be absolute)."""
-    entries = heapq.nlargest(100, views, key=operator.itemgetter("created_at", "slug"))
-    updated = max((v["updated_at"] for v in views), default=None)
+    briefs, times = site.briefs, site.times
+    newest = heapq.nlargest(100, range(len(briefs)), key=lambda i: (times[i][0], briefs[i]["slug"]))
+    updated = max((updated_at for _, updated_at in times), default=None)
     feed = env.get_template("atom.xml").render(
         entries=[
             {
-                **v,
-                "id": _feed_id(base_url, v["url"]),
-                "link": _absolute(base_url, v["url"]) if base_url else None,
-                "created": iso_utc(v["created_at"]),
-                "updated": iso_utc(v["updated_at"]),
+                **site.view(i),
+                "id": _feed_id(base_url, briefs[i]["url"]),
+                "link": _absolute(base_url, briefs[i]["url"]) if base_url else None,
+                "created": iso_utc(times[i][0]),
+                "updated": iso_utc(times[i][1]),
             }
-            for v in entries
+            for i in newest
         ],
         updated=iso_utc(updated) if updated else "1970-01-01T00:00:00+00:00",
         id=_feed_id(base_url, "feed.xml"),
@@ -564,7 +569,7 @@ def _write_feeds(writer: SiteWriter, env, pages: list[Page], views: list[dict], 
     writer.write("feed.xml", feed)
     robots = "User-agent: *\nAllow: /\n"
     if base_url:
-        lastmod = {v["url"]: iso_utc(v["updated_at"])[:10] for v in views}
+        lastmod = {shown["url"]: iso_utc(updated_at)[:10] for shown, (_, updated_at) in zip(briefs, times, strict=True)}
         sitemap = env.get_template("sitemap.xml").render(
             urls=[
                 {"loc": _absolute(base_url, p.save_as), "lastmod": lastmod.get(p.save_as)}

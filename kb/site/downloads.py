@@ -17,7 +17,7 @@ import io
 import json
 import operator
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from kb.records import ClaimIn
 from kb.site.write import SiteWriter, sanitised_join
@@ -54,13 +54,16 @@ _FROM_VIEW = operator.itemgetter(*(_VIEW_KEYS.get(k, k) for k in DOWNLOAD_COLUMN
 _CURRENCY, _DATE = DOWNLOAD_COLUMNS.index("currency"), DOWNLOAD_COLUMNS.index("date")
 
 
-def write_downloads(writer: SiteWriter, views: list[dict], digests: list[bytes], last: dict) -> dict:
+def write_downloads(
+    writer: SiteWriter, briefs: list[dict], view: Callable[[int], dict], digests: list[bytes], last: dict
+) -> dict:
     """Writes both files; returns what the manifest keeps of them for the next build, given
-    `last`, what the last build's manifest kept. `digests` are the views' digests, in order: a
-    claim's rows are made from its view, so they stand for its rows."""
+    `last`, what the last build's manifest kept. `briefs` are the claims' (in order) and `view(i)`
+    makes the i-th claim's view, which its row is made from; `digests` are the views', in order:
+    they stand for the rows."""
     runs = [
         (hashlib.blake2b(b"".join(digests[start:end]), digest_size=16).hexdigest(), start, end)
-        for start, end in _runs(views)
+        for start, end in _runs(briefs)
     ]
     kept = {}
     for name, head, encode, between, tail in (
@@ -69,22 +72,22 @@ def write_downloads(writer: SiteWriter, views: list[dict], digests: list[bytes],
     ):
         earlier = _Earlier(sanitised_join(writer.target, name), last.get(name) or [])
         pieces: list[list] = []
-        writer.write_parts(name, _parts(views, runs, head, encode, between, tail, earlier, pieces))
+        writer.write_parts(name, _parts(view, runs, head, encode, between, tail, earlier, pieces))
         earlier.close()
         kept[name] = pieces
     return kept
 
 
-def _runs(views: list[dict]) -> Iterator[tuple[int, int]]:
-    """(start, end) of each run of views."""
+def _runs(briefs: list[dict]) -> Iterator[tuple[int, int]]:
+    """(start, end) of each run of claims."""
     start = 0
-    for i, v in enumerate(views):
-        if i + 1 - start >= MAX_RUN_ROWS or zlib.crc32(v["slug"].encode()) % RUN_ROWS == 0 or i + 1 == len(views):
+    for i, shown in enumerate(briefs):
+        if i + 1 - start >= MAX_RUN_ROWS or zlib.crc32(shown["slug"].encode()) % RUN_ROWS == 0 or i + 1 == len(briefs):
             yield start, i + 1
             start = i + 1
 
 
-def _parts(views, runs, head: bytes, encode, between: bytes, tail: bytes, earlier, pieces: list) -> Iterator[bytes]:
+def _parts(view, runs, head: bytes, encode, between: bytes, tail: bytes, earlier, pieces: list) -> Iterator[bytes]:
     """The file's bytes, piece by piece; records in `pieces` each run's [rows digest, offset,
     length, bytes digest]."""
     offset = len(head)
@@ -95,7 +98,7 @@ def _parts(views, runs, head: bytes, encode, between: bytes, tail: bytes, earlie
             offset += len(between)
         data, check = earlier.find(digest)
         if data is None:
-            data = encode([download_row(v) for v in views[start:end]])
+            data = encode([download_row(view(i)) for i in range(start, end)])
             check = _check(data)
         pieces.append([digest, offset, len(data), check])
         offset += len(data)

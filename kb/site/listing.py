@@ -21,7 +21,7 @@ def listing_url(number: int) -> str:
 
 
 def listing_pages(views: list[dict], intro: dict) -> list[Page]:
-    """index.html, index-2.html, …: PAGE_SIZE claims each (their brief() fields), with links to
+    """index.html, index-2.html, …: PAGE_SIZE claims each (their briefs), with links to
     the neighbours. `intro` (counts per verdict, filter choices) is the same on every page."""
     count = max(1, -(-len(views) // PAGE_SIZE))
     pages = []

@@ -1,5 +1,5 @@
-"""A page of the site, the fields of a claim that lists of claims show, the addresses of pages,
-and how a verdict looks: what every page type shares."""
+"""A page of the site, the addresses of pages, and how a verdict looks: what every page type
+shares."""
 
 from __future__ import annotations
 
@@ -56,33 +56,6 @@ def load_pages(pages: list[Page]) -> None:
         loaded = fetch([key for _, key in group])
         for page, key in group:
             page.prepared = loaded[key]
-
-
-def brief(v: dict) -> dict:
-    """What lists of claims show (other pages' fingerprints depend on these fields only)."""
-    return {k: v[k] for k in BRIEF_FIELDS}
-
-
-BRIEF_FIELDS = (
-    "slug",
-    "url",
-    "subject",
-    "quantity",
-    "quantity_label",
-    "value",
-    "claimant",
-    "date",
-    "year_sort",
-    "verdict",
-    "low",
-    "high",
-    "p5",
-    "p50",
-    "p95",
-    "own_inputs",
-    "subject_url",
-    "factor",
-)
 
 
 def verdict_view(verdict: str | None, factor: float | None = None) -> dict:

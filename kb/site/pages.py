@@ -23,7 +23,7 @@ from kb.quantities import PUBLISHED_STATUSES, label, label_of
 from kb.site.charts import range_chart, subject_chart
 from kb.site.listing import listing_data, listing_pages
 from kb.site.methodology import methodology, methodology_inputs
-from kb.site.page import Page, brief, claim_url, source_url, subject_url, verdict_view
+from kb.site.page import Page, claim_url, source_url, subject_url, verdict_view
 from kb.site.search import SEARCHABLE, shard_count
 from kb.store import ident
 from kb.verdict import VERDICTS
@@ -115,30 +115,55 @@ def read_site(session: Session, snapshot: store.Snapshot) -> SiteData:
 
 @dataclass
 class SiteViews:
-    """What the pages are made from: the rows, each published claim's view and its brief (in the
-    same order, by slug), and the digest of what the methodology page is computed from."""
+    """What the pages are made from: the rows, each published claim's brief and view (in the same
+    order, by slug), each claim's (created_at, updated_at), and the digest of what the methodology
+    page is computed from. Until complete() makes it, a claim's view is its brief: a rebuild after
+    an edit makes only the views of the pages it builds (a view is four fifths of the time spent on
+    a claim), and view() any other one a download or the feed asks for."""
 
     data: SiteData
-    views: list[dict]
     briefs: list[dict]
+    views: list[dict]
+    times: list[tuple]
     methodology_inputs: str
+    maker: _ClaimViews
+
+    def complete(self, scope: set[str] | None = None) -> None:
+        """Makes the views of the claims whose pages are built: every claim's without a `scope`,
+        else those whose subject's page is in it (see site_pages)."""
+        for i, shown in enumerate(self.briefs):
+            if scope is None or shown["subject_url"] in scope:
+                self.view(i)
+        if scope is None:  # in the views now: their rows were 100 MB at 100,000 claims
+            self.data.claims, self.data.history = [], {}
+
+    def view(self, i: int) -> dict:
+        """The view of the i-th claim, made now if it was not yet."""
+        if self.views[i] is self.briefs[i]:
+            self.views[i] = self.maker.view(self.data.claims[i], self.briefs[i])
+        return self.views[i]
 
 
 def build_pages(
     session: Session, base_url: str = "", search: bool = True, snapshot: store.Snapshot | None = None
 ) -> tuple[list[Page], dict]:
-    """Every page of the site and the downloadable data (each claim's view and, in the same order,
-    its brief), from one pass over the database (or the `snapshot` of it the caller took);
-    `search` says whether the site will have its search index."""
-    return site_pages(session, site_views(session, snapshot or store.Snapshot(session)), base_url, search)
+    """Every page of the site and the downloadable data (the SiteViews, every view made), from one
+    pass over the database (or the `snapshot` of it the caller took); `search` says whether the
+    site will have its search index."""
+    site = site_views(session, snapshot or store.Snapshot(session))
+    site.complete()
+    return site_pages(session, site, base_url, search)
 
 
 def site_views(session: Session, snapshot: store.Snapshot) -> SiteViews:
+    """Every published claim's brief (one dict in every list that shows the claim: digested once);
+    the views are made by SiteViews.complete()."""
     inputs = methodology_inputs(snapshot)  # before read_site takes the rows
     data = read_site(session, snapshot)
-    views = claim_views(data)
-    data.claims, data.history = [], {}  # in the views now: their rows were 100 MB at 100,000 claims
-    return SiteViews(data, views, [brief(v) for v in views], inputs)  # one brief in every list: digested once
+    maker = _ClaimViews(data)
+    briefs = [maker.brief(c) for c in data.claims]
+    times = [(c.created_at, c.updated_at) for c in data.claims]
+    return SiteViews(data, briefs, list(briefs), times, inputs, maker)
 
 
 def site_pages(
@@ -150,12 +175,12 @@ def site_pages(
     views, briefs = site.views, site.briefs
     by_subject: dict[str, list[dict]] = {}
     by_source: dict[str, list[dict]] = {}
-    for v, shown in zip(views, briefs, strict=True):
-        by_subject.setdefault(v["subject_slug"], []).append(shown)
-        by_source.setdefault(v["source_slug"], []).append(shown)
+    for shown in briefs:  # by their pages' addresses
+        by_subject.setdefault(shown["subject_url"], []).append(shown)
+        by_source.setdefault(shown["source_url"], []).append(shown)
     for items in by_subject.values():
         items.sort(key=lambda o: (o["date"], o["slug"]), reverse=True)
-    listing = listing_data(views)
+    listing = listing_data(briefs)
     pages = [
         *listing_pages(briefs, _listing_context(listing)),
         *claim_pages(views, briefs, by_subject, base_url, functools.partial(_details, session), scope),
@@ -172,69 +197,82 @@ def site_pages(
     ]
     indexed = sum(1 for page in pages if page.template in SEARCHABLE)
     pages.append(Page("search.html", "search.html", "Search", {"shards": shard_count(indexed) if search else 0}))
-    downloads = {"listing": listing, "views": views, "briefs": briefs}
+    downloads = {"listing": listing, "site": site}
     return pages, downloads
 
 
-def claim_views(data: SiteData) -> list[dict]:
-    """One view-model per published claim, shared by its page, the listings and the downloads."""
-    # each subject's and source's attributes read once, not once per claim
-    subject_fields = {
-        i: {"subject": s.name, "subject_slug": s.slug, "subject_url": subject_url(s.slug)}
-        for i, s in data.subjects.items()
-    }
-    source_fields = {
-        i: {"source_title": s.title, "source_slug": s.slug, "source_url": source_url(s.slug), "source_link": s.url}
-        for i, s in data.sources.items()
-    }
-    stamp = functools.cache(lambda when: when.strftime("%Y-%m-%d %H:%M UTC"))  # a check run shares one time
-    views = []
-    for c in data.claims:
-        history = data.history.get(c.id, [])
-        d = _summary(history[-1] if history else None, data.live.get(c.id))
-        own = data.assumptions.get(c.id, [])
-        view = {
+class _ClaimViews:
+    """Makes a published claim's brief (what lists of claims show, and where the claim belongs) and
+    its view (the brief and everything its own page, the downloads and the feed show)."""
+
+    def __init__(self, data: SiteData):
+        self.data = data
+        # each subject's and source's attributes read once, not once per claim
+        self.subjects = {i: (s.name, s.slug, subject_url(s.slug)) for i, s in data.subjects.items()}
+        self.sources = {i: (s.title, s.slug, source_url(s.slug), s.url) for i, s in data.sources.items()}
+        self.stamp = functools.cache(lambda when: when.strftime("%Y-%m-%d %H:%M UTC"))  # a check run shares one
+
+    def _latest(self, c) -> dict:
+        history = self.data.history.get(c.id)
+        return _summary(history[-1] if history else None, self.data.live.get(c.id))
+
+    def brief(self, c) -> dict:
+        """At most 21 fields: a dict of more takes twice the memory (100,000 of them are held)."""
+        d = self._latest(c)
+        return {
             "slug": c.slug,
             "url": claim_url(c.slug),
-            **subject_fields[c.subject_id],
+            "subject": self.subjects[c.subject_id][0],
+            "subject_url": self.subjects[c.subject_id][2],
+            "source_url": self.sources[c.source_id][2],
             "quantity": c.quantity,
             "quantity_label": label_of(c.quantity),
             "value": c.value,
             "low": c.low,
             "high": c.high,
-            "quote": c.quote,
             "claimant": c.claimant,
             "date": c.claimed_on or "",
             "year_sort": (c.claimed_on or "0000")[:4],
-            "scope": c.scope.replace("_", " "),
-            "status": c.status,
-            "status_reason": c.status_reason,
-            "note": c.note,
-            **source_fields[c.source_id],
             "verdict": _status_verdict(c, d),
             "factor": d["factor"],
             "p5": d["p5"],
             "p50": d["p50"],
             "p95": d["p95"],
+            "own_inputs": any(a.stated for a in self.data.assumptions.get(c.id, ())),
+            "details_key": d["details_key"],
+        }
+
+    def view(self, c, brief: dict) -> dict:
+        """The claim's view-model, shared by its page, the downloads and the feed."""
+        d = self._latest(c)
+        _, subject_slug, _ = self.subjects[c.subject_id]
+        source_title, source_slug, _, source_link = self.sources[c.source_id]
+        return {
+            **brief,
+            "subject_slug": subject_slug,
+            "quote": c.quote,
+            "scope": c.scope.replace("_", " "),
+            "status": c.status,
+            "status_reason": c.status_reason,
+            "note": c.note,
+            "source_title": source_title,
+            "source_slug": source_slug,
+            "source_link": source_link,
             "verdict_key": d["verdict"],
             "explanation": d["explanation"],
-            "details_key": d["details_key"],
             "created_at": c.created_at,
             "updated_at": c.updated_at,
-            "own_inputs": any(a.stated for a in own),
             "history": [
                 {
-                    "when": stamp(e.created_at),
+                    "when": self.stamp(e.created_at),
                     "model_version": e.model_version,
                     "verdict": verdict_view(e.verdict, e.factor),
                     "explanation": e.explanation,
                 }
-                for e in reversed(history)
+                for e in reversed(self.data.history.get(c.id, ()))
             ],
-            "assumptions": [_assumption_row(a, data.sources) for a in own],
+            "assumptions": [_assumption_row(a, self.data.sources) for a in self.data.assumptions.get(c.id, ())],
         }
-        views.append(view)
-    return views
 
 
 def _status_verdict(claim, summary: dict) -> dict:
@@ -299,10 +337,10 @@ def claim_pages(
         if scope is not None and v["subject_url"] not in scope:
             pages.append(Page("claim.html", v["url"], f"{v['subject']}: {v['value']}", reused=True))
             continue
-        siblings = by_subject[v["subject_slug"]]
-        if v["subject_slug"] not in heads:
-            heads[v["subject_slug"]] = (siblings[:OTHERS_SHOWN], {id(o) for o in siblings[: OTHERS_SHOWN + 1]})
-        head, near = heads[v["subject_slug"]]
+        siblings = by_subject[v["subject_url"]]
+        if v["subject_url"] not in heads:
+            heads[v["subject_url"]] = (siblings[:OTHERS_SHOWN], {id(o) for o in siblings[: OTHERS_SHOWN + 1]})
+        head, near = heads[v["subject_url"]]
         others = head
         if id(shown) in near:
             others = [o for o in siblings[: OTHERS_SHOWN + 1] if o is not shown][:OTHERS_SHOWN]
@@ -353,7 +391,7 @@ def subject_pages(data: SiteData, by_subject: dict[str, list[dict]], scope: set[
         if scope is not None and subject_url(s.slug) not in scope:
             pages.append(Page("subject.html", subject_url(s.slug), s.name, reused=True))
             continue
-        items = by_subject.get(s.slug, [])
+        items = by_subject.get(subject_url(s.slug), [])
         subject = {
             "name": s.name,
             "kind": s.kind,
@@ -408,7 +446,7 @@ def source_pages(data: SiteData, by_source: dict[str, list[dict]], scope: set[st
         if scope is not None and source_url(src.slug) not in scope:
             pages.append(Page("source.html", source_url(src.slug), src.title, reused=True))
             continue
-        items = by_source.get(src.slug, [])
+        items = by_source.get(source_url(src.slug), [])
         context = {
             "source": {k: getattr(src, k) for k in SOURCE_FIELDS},
             "claims": items,
