@@ -116,7 +116,7 @@ def read_site(session: Session, snapshot: store.Snapshot) -> SiteData:
 @dataclass
 class SiteViews:
     """What the pages are made from: the rows, each published claim's brief and view (in the same
-    order, by slug), each claim's (created_at, updated_at), and the digest of what the methodology
+    order, by slug), when each was added and changed, and the digest of what the methodology
     page is computed from. Until complete() makes it, a claim's view is its brief: a rebuild after
     an edit makes only the views of the pages it builds (a view is four fifths of the time spent on
     a claim), and view() any other one a download or the feed asks for."""
@@ -124,7 +124,7 @@ class SiteViews:
     data: SiteData
     briefs: list[dict]
     views: list[dict]
-    times: list[tuple]
+    times: list[tuple]  # each claim's (created_at, slug, updated_at): the feed's order
     methodology_inputs: str
     maker: _ClaimViews
 
@@ -162,7 +162,7 @@ def site_views(session: Session, snapshot: store.Snapshot) -> SiteViews:
     data = read_site(session, snapshot)
     maker = _ClaimViews(data)
     briefs = [maker.brief(c) for c in data.claims]
-    times = [(c.created_at, c.updated_at) for c in data.claims]
+    times = [(c.created_at, c.slug, c.updated_at) for c in data.claims]
     return SiteViews(data, briefs, list(briefs), times, inputs, maker)
 
 
