@@ -415,6 +415,17 @@ def test_a_machine_s_price_is_neither_a_chip_s_nor_a_training_cost(kb):
     assert found == {("$30,000", "hardware_price_usd"), ("$4.6 million", "training_cost_usd")}
 
 
+def test_a_price_tag_is_the_accelerator_s_and_a_model_s_is_its_training_cost(kb):
+    """ "A $40K price tag" on a named chip went unread; on a model it stays the model's cost."""
+    text = "The H100 carries a $40K price tag. The A100 is priced at $12,000. GPT-4 came with a $100 million price tag."
+    found = {(c["text"], c["quantity"], c["subject"]) for c in factchecked(kb, text)}
+    assert found == {
+        ("$40K", "hardware_price_usd", "h100-sxm"),
+        ("$12,000", "hardware_price_usd", "a100-40gb"),
+        ("$100 million", "training_cost_usd", "gpt-4"),
+    }
+
+
 def test_each_price_takes_the_accelerator_of_its_own_clause(kb):
     """Two accelerators in one sentence, each with its price: neither was attributed before; where
     one clause names both, the price stays unattributed."""

@@ -237,7 +237,7 @@ EACH_BEFORE = re.compile(  # "…, each costing about [$30,000]"
 )
 PER_UNIT = re.compile(
     r"\beach\b|\bapiece\b|\bper (?:gpu|unit|card|chip|accelerator)\b|\bunit price|\bsells? for\b|"
-    r"\bretail|\bpurchase price|\bbuy|\bgoes for\b|\bcosts? (?:about|around|roughly)?\s*\$",
+    r"\bretail|\bpurchase price|\bprice tag\b|\bpriced at\b|\bbuy|\bgoes for\b|\bcosts? (?:about|around|roughly)?\s*\$",
     re.I,
 )
 TOTAL = starting_with(  # a programme's cost; "a total training cost of $160k" is still one run's
