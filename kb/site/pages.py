@@ -118,8 +118,8 @@ class SiteViews:
     """What the pages are made from: the rows, each published claim's brief and view (in the same
     order, by slug), when each was added and changed, and the digest of what the methodology
     page is computed from. Until complete() makes it, a claim's view is its brief: a rebuild after
-    an edit makes only the views of the pages it builds (a view is four fifths of the time spent on
-    a claim), and view() any other one a download or the feed asks for."""
+    an edit makes only the views of the pages it builds (making every view was a fifth of such a
+    rebuild), and view() any other one a download or the feed asks for."""
 
     data: SiteData
     briefs: list[dict]
