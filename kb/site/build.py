@@ -105,7 +105,8 @@ def _build(
     previous = _read_manifest(out)
     templates_digest = _templates_digest(templates)
     salt = templates_digest + _code_digest() + base_url + ("+search" if search else "")
-    snapshot = store.Snapshot(session)
+    with _collector_ignores_new_objects():  # the rows (the collector ran 30 times while they were read)
+        snapshot = store.Snapshot(session)
     manifest: dict = {"state": snapshot.digest() + salt}
     if fail_after is None and previous["state"] == manifest["state"] and _intact(out, previous["files"]):
         clear_debris(out)
