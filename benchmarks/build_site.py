@@ -43,7 +43,7 @@ KB = os.path.join(os.path.dirname(sys.executable), "kb")  # the command, as inst
 def check_in_a_process_of_its_own(url: str) -> None:
     """`kb check`, as a user runs it before kb build: the builds timed here then run in a process
     that holds what a build holds, not what checking every claim left behind (with it, one-edit
-    rebuilds at 10,000 claims took 0.1 to 0.3 s longer)."""
+    rebuilds at 10,000 claims took up to 0.3 s longer)."""
     subprocess.run([KB, "--db", url, "check"], capture_output=True, check=True)
 
 
