@@ -29,12 +29,14 @@ site: install
 	@echo "Open site/index.html, or run: $(BIN)/kb serve"
 
 # The browser test drives Debian's Chromium and injects axe-core from npm, and the site test runs the
-# Nu HTML checker (npm's vnu-jar, on Java); install them when we can (root, apt; npm) and they are missing.
+# Nu HTML checker (npm's vnu-jar, on Java) and checks the sitemaps against the sitemaps.org schema (in npm's
+# sitemap); install them when we can (root, apt; npm) and they are missing.
 browser:
 	@command -v chromium > /dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get > /dev/null && \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null) \
 		|| echo "chromium not installed: the browser test will be skipped"; }
-	@[ -f node_modules/axe-core/axe.min.js ] && [ -f node_modules/vnu-jar/build/dist/vnu.jar ] || \
+	@[ -f node_modules/axe-core/axe.min.js ] && [ -f node_modules/vnu-jar/build/dist/vnu.jar ] && \
+		[ -f node_modules/sitemap/schema/sitemap.xsd ] || \
 		{ command -v npm > /dev/null && npm install --no-audit --no-fund --silent > /dev/null; } \
 		|| echo "npm not available: the accessibility and HTML-checker tests will be skipped"
 

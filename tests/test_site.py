@@ -35,6 +35,9 @@ from kb.site.write import OutsideSite, exclusive, sanitised_join
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 NU_CHECKER = TEMPLATES.parent / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"  # make test installs it
+SITEMAP_SCHEMA = TEMPLATES.parent / "node_modules" / "sitemap" / "schema" / "sitemap.xsd"  # sitemaps.org's, from npm
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAPS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 @pytest.fixture(scope="module")
@@ -194,6 +197,101 @@ def test_feed_and_sitemap_use_the_base_url(built):
     lastmods = [e.text for e in ET.parse(site / "sitemap.xml").getroot().iter(f"{sm}lastmod")]
     assert lastmods and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", d) for d in lastmods)
     assert "Sitemap: https://costcheck.example.org/sub/sitemap.xml" in (site / "robots.txt").read_text()
+
+
+def sitemap_errors(path: Path) -> list[str]:
+    """What the sitemaps.org schema finds wrong with a sitemap file."""
+    from lxml import etree
+
+    schema = etree.XMLSchema(etree.parse(str(SITEMAP_SCHEMA)))
+    schema.validate(etree.parse(str(path)))
+    return [str(error) for error in schema.error_log]
+
+
+@pytest.mark.skipif(not SITEMAP_SCHEMA.exists(), reason="needs the sitemaps.org schema (npm's sitemap)")
+def test_the_sitemap_passes_the_sitemaps_org_schema(built):
+    site, _ = built
+    assert sitemap_errors(site / "sitemap.xml") == []
+
+
+def test_a_site_of_more_pages_than_one_sitemap_may_list_gets_a_sitemap_index(db_url, tmp_path, monkeypatch):
+    """sitemaps.org allows 50,000 addresses a file: a larger site (100,000 claims) lists its pages
+    in several sitemaps, which sitemap.xml indexes."""
+    import xml.etree.ElementTree as ET
+
+    site, base = tmp_path / "site", "https://costcheck.example.org"
+    monkeypatch.setattr(build_module, "SITEMAP_URLS", 40)
+    with db.transaction(db.make_engine(db_url)) as session:
+        build_site(session, site, base_url=base, search=False)
+    pages = {f"{base}/{p.relative_to(site)}" for p in html_files(site) if p.name != "404.html"}
+    index = ET.parse(site / "sitemap.xml").getroot()
+    assert index.tag == f"{SITEMAPS}sitemapindex"
+    parts = [e.text for e in index.iter(f"{SITEMAPS}loc")]
+    assert len(parts) == -(-len(pages) // 40) and all(e.text for e in index.iter(f"{SITEMAPS}lastmod"))
+    listed = []
+    for part in parts:
+        path = site / part.removeprefix(base + "/")
+        locs = [e.text for e in ET.parse(path).getroot().iter(f"{SITEMAPS}loc")]
+        assert 0 < len(locs) <= 40
+        listed += locs
+        if SITEMAP_SCHEMA.exists():
+            assert sitemap_errors(path) == []
+    assert sorted(listed) == sorted(pages)
+    monkeypatch.setattr(build_module, "SITEMAP_URLS", 50_000)
+    with db.transaction(db.make_engine(db_url)) as session:  # an edit, so that the site is built again
+        slug = session.exec(select(Claim.slug)).first()
+        writes.edit_claim(session, slug, {"quote": "Edited."})
+    with db.transaction(db.make_engine(db_url)) as session:
+        build_site(session, site, base_url=base, search=False)
+    assert ET.parse(site / "sitemap.xml").getroot().tag == f"{SITEMAPS}urlset"
+    assert not list(site.glob("sitemap-*.xml"))  # the parts went with the index
+
+
+def atom_errors(feed_path: Path) -> list[str]:
+    """What RFC 4287 requires of an Atom feed, as the W3C feed validator checks it (that validator
+    is not packaged where this suite can install it): ids are absolute IRIs, every date is RFC 3339,
+    each entry has an id, a title, an updated time, an author (its own or the feed's), and content
+    or an alternate link; no two entries share an id."""
+    import xml.etree.ElementTree as ET
+
+    feed = ET.parse(feed_path).getroot()
+    date = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
+    errors = []
+    if feed.tag != f"{ATOM}feed":
+        return [f"root is {feed.tag}"]
+    for required in ("id", "title", "updated"):
+        if len(feed.findall(f"{ATOM}{required}")) != 1:
+            errors.append(f"feed: needs one {required}")
+    ids = [e.text or "" for e in feed.iter(f"{ATOM}id")]
+    errors += [f"id not an absolute IRI: {i!r}" for i in ids if not re.match(r"[a-z][a-z0-9+.-]*:\S+$", i)]
+    times = [e.text or "" for tag in ("updated", "published") for e in feed.iter(f"{ATOM}{tag}")]
+    errors += [f"not an RFC 3339 time: {t!r}" for t in times if not date.fullmatch(t)]
+    errors += [
+        f"link not absolute: {e.get('href')!r}" for e in feed.iter(f"{ATOM}link") if "://" not in e.get("href", "")
+    ]
+    entries = feed.findall(f"{ATOM}entry")
+    feed_author = feed.find(f"{ATOM}author") is not None
+    for n, entry in enumerate(entries):
+        for required in ("id", "title", "updated"):
+            if len(entry.findall(f"{ATOM}{required}")) != 1:
+                errors.append(f"entry {n}: needs one {required}")
+        if not feed_author and entry.find(f"{ATOM}author/{ATOM}name") is None:
+            errors.append(f"entry {n}: no author")
+        alternate = [link for link in entry.findall(f"{ATOM}link") if link.get("rel", "alternate") == "alternate"]
+        if entry.find(f"{ATOM}content") is None and not alternate:
+            errors.append(f"entry {n}: neither content nor an alternate link")
+    entry_ids = [entry.findtext(f"{ATOM}id") for entry in entries]
+    if len(set(entry_ids)) != len(entry_ids):
+        errors.append("entries share an id")
+    return errors
+
+
+def test_the_feed_is_valid_atom_with_and_without_a_base_url(built, db_url, tmp_path):
+    site, _ = built
+    assert atom_errors(site / "feed.xml") == []
+    with db.transaction(db.make_engine(db_url)) as session:
+        build_site(session, tmp_path / "site", search=False)
+    assert atom_errors(tmp_path / "site" / "feed.xml") == []
 
 
 def test_without_a_base_url_nothing_points_nowhere(db_url, tmp_path):

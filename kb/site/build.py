@@ -552,6 +552,24 @@ def _feed_id(base_url: str, relative: str) -> str:
     return _absolute(base_url, relative) if base_url else f"tag:costcheck.invalid,2024:{relative}"
 
 
+SITEMAP_URLS = 50_000  # the most addresses one sitemap file may list (sitemaps.org)
+
+
+def _write_sitemaps(writer: SiteWriter, env, urls: list[dict], base_url: str) -> None:
+    """sitemap.xml lists every page; past what one sitemap may list (a site of more than 50,000
+    pages), it is an index of sitemap-1.xml, sitemap-2.xml, …, each listing up to 50,000 of them."""
+    if len(urls) <= SITEMAP_URLS:
+        writer.write("sitemap.xml", env.get_template("sitemap.xml").render(urls=urls))
+        return
+    parts = []
+    for n, start in enumerate(range(0, len(urls), SITEMAP_URLS), 1):
+        name, part = f"sitemap-{n}.xml", urls[start : start + SITEMAP_URLS]
+        writer.write(name, env.get_template("sitemap.xml").render(urls=part))
+        lastmod = max((u["lastmod"] for u in part if u["lastmod"]), default=None)
+        parts.append({"loc": _absolute(base_url, name), "lastmod": lastmod})
+    writer.write("sitemap.xml", env.get_template("sitemap-index.xml").render(sitemaps=parts))
+
+
 def _write_feeds(writer: SiteWriter, env, pages: list[Page], site: SiteViews, base_url: str) -> None:
     """The Atom feed, robots.txt and, with a base URL, the sitemap (whose addresses must be absolute)."""
     briefs, times = site.briefs, site.times
@@ -579,13 +597,11 @@ def _write_feeds(writer: SiteWriter, env, pages: list[Page], site: SiteViews, ba
         lastmod = {
             shown["url"]: iso_utc(updated_at)[:10] for shown, (*_, updated_at) in zip(briefs, times, strict=True)
         }
-        sitemap = env.get_template("sitemap.xml").render(
-            urls=[
-                {"loc": _absolute(base_url, p.save_as), "lastmod": lastmod.get(p.save_as)}
-                for p in pages
-                if p.save_as != "404.html"
-            ]
-        )
-        writer.write("sitemap.xml", sitemap)
+        urls = [
+            {"loc": _absolute(base_url, p.save_as), "lastmod": lastmod.get(p.save_as)}
+            for p in pages
+            if p.save_as != "404.html"
+        ]
+        _write_sitemaps(writer, env, urls, base_url)
         robots += f"Sitemap: {_absolute(base_url, 'sitemap.xml')}\n"
     writer.write("robots.txt", robots)
