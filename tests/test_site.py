@@ -157,7 +157,9 @@ def test_claim_pages_carry_claimreview_jsonld(built):
         assert data["@type"] == "ClaimReview" and data["claimReviewed"]
         assert data["url"].startswith("https://costcheck.example.org/sub/claims/")
         assert data["itemReviewed"]["@type"] == "Claim"
-        assert data["itemReviewed"]["author"]["name"] and data["itemReviewed"]["appearance"]
+        assert data["itemReviewed"]["appearance"]
+        author = data["itemReviewed"].get("author")  # who published it, never a line such as "the post's author"
+        assert author is None or (author["@type"] in ("Organization", "Person") and author["name"])
         assert len(data["claimReviewed"]) <= 75
         assert data["author"]["url"] == "https://costcheck.example.org/sub"
         rating = data["reviewRating"]
@@ -167,6 +169,28 @@ def test_claim_pages_carry_claimreview_jsonld(built):
             assert {"ratingValue", "bestRating", "worstRating", "alternateName"} <= set(rating)
             assert rating["worstRating"] <= rating["ratingValue"] <= rating["bestRating"]
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", data["datePublished"])
+    methodology = (site / "methodology.html").read_text()  # the rating scale, as published
+    scale = dict(
+        re.findall(r'class="badge v-\w+".*?</span> (\w+)</span></td><td>[^<]*</td><td>([^<]+)</td>', methodology)
+    )
+    assert scale == {"Consistent": "5 of 5", "Plausible": "4 of 5", "Doubtful": "2 of 5", "Implausible": "1 of 5"} | {
+        "Unverifiable": "none"
+    }
+    for page in pages:
+        rating = json.loads(re.search(r'ld\+json">(.*?)</script>', page.read_text(), re.S).group(1))["reviewRating"]
+        assert scale[rating["alternateName"]] == (
+            f"{rating['ratingValue']} of 5" if "ratingValue" in rating else "none"
+        )
+    authors = {page.stem: claim_author(page) for page in pages}
+    assert authors["altman-gpt4-more-than-100m"] == {"@type": "Organization", "name": "Wired"}  # Sam Altman, in Wired
+    assert authors["seed-gpt-3-1-to-12m"] == {"@type": "Person", "name": "Caleb Forestal"}  # the article's author
+    assert authors["seed-gpt-4-thousands-of-gpus"] is None  # "the article", in a source that names no one
+    assert not [a for a in authors.values() if a and re.search(r"\bthe (article|post)|unnamed", a["name"], re.I)]
+
+
+def claim_author(page: Path) -> dict | None:
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page.read_text(), re.S).group(1))
+    return data["itemReviewed"].get("author")
 
 
 def test_downloads_round_trip(built):

@@ -12,7 +12,7 @@ from kb.compute import MODEL_VERSION
 from kb.compute.formulas import FORMULAS
 from kb.display import show, show_range
 from kb.quantities import CLAIM_QUANTITIES, label, label_of
-from kb.site.page import source_url, subject_url, verdict_view
+from kb.site.page import RATING, source_url, subject_url, verdict_view
 from kb.verdict import VERDICTS
 
 
@@ -120,6 +120,6 @@ def methodology(session: Session) -> dict:
         "summary": summary,
         "costs": costs,
         "model_version": MODEL_VERSION,
-        "bands": [verdict_view(k) for k in VERDICTS],
+        "bands": [(verdict_view(k), RATING.get(k)) for k in VERDICTS],
         "quantities": [(q, label_of(q)) for q in CLAIM_QUANTITIES],
     }

@@ -58,6 +58,11 @@ def load_pages(pages: list[Page]) -> None:
             page.prepared = loaded[key]
 
 
+# ClaimReview's rating of each verdict (schema.org: worst 1, best 5), shown on the methodology page;
+# "unverifiable" has none, so that nobody reads it as "half true".
+RATING = {"consistent": 5, "plausible": 4, "doubtful": 2, "implausible": 1}
+
+
 def verdict_view(verdict: str | None, factor: float | None = None) -> dict:
     """How a verdict looks. Claims share these dicts (100,000 copies were 60 MB): never change one."""
     shown_factor = "" if factor is None or factor <= 1.0 or math.isinf(factor) else f"{factor:.2g}×"

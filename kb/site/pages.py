@@ -10,6 +10,7 @@ import collections
 import functools
 import json
 import operator
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,14 +24,12 @@ from kb.quantities import PUBLISHED_STATUSES, label, label_of
 from kb.site.charts import range_chart, subject_chart
 from kb.site.listing import listing_data, listing_pages
 from kb.site.methodology import methodology, methodology_inputs
-from kb.site.page import Page, claim_url, source_url, subject_url, verdict_view
+from kb.site.page import RATING, Page, claim_url, source_url, subject_url, verdict_view
 from kb.site.search import SEARCHABLE, shard_count
 from kb.store import ident
 from kb.verdict import VERDICTS
 
-# ClaimReview rating: 5 = consistent … 1 = implausible (schema.org: worst 1, best 5).
 OTHERS_SHOWN = 8  # on a claim page; the subject page lists them all
-RATING = {"consistent": 5, "plausible": 4, "doubtful": 2, "implausible": 1}
 
 
 def _summary(evaluation, live: dict | None) -> dict:
@@ -209,7 +208,7 @@ class _ClaimViews:
         self.data = data
         # each subject's and source's attributes read once, not once per claim
         self.subjects = {i: (s.name, s.slug, subject_url(s.slug)) for i, s in data.subjects.items()}
-        self.sources = {i: (s.title, s.slug, source_url(s.slug), s.url) for i, s in data.sources.items()}
+        self.sources = {i: (s.title, s.slug, source_url(s.slug), s.url, _author(s)) for i, s in data.sources.items()}
         self.stamp = functools.cache(lambda when: when.strftime("%Y-%m-%d %H:%M UTC"))  # a check run shares one
 
     def _latest(self, c) -> dict:
@@ -246,7 +245,7 @@ class _ClaimViews:
         """The claim's view-model, shared by its page, the downloads and the feed."""
         d = self._latest(c)
         _, subject_slug, _ = self.subjects[c.subject_id]
-        source_title, source_slug, _, source_link = self.sources[c.source_id]
+        source_title, source_slug, _, source_link, source_author = self.sources[c.source_id]
         return {
             **brief,
             "subject_slug": subject_slug,
@@ -258,6 +257,7 @@ class _ClaimViews:
             "source_title": source_title,
             "source_slug": source_slug,
             "source_link": source_link,
+            "source_author": source_author,
             "verdict_key": d["verdict"],
             "explanation": d["explanation"],
             "created_at": c.created_at,
@@ -484,6 +484,19 @@ def _parse_details(text: str) -> dict:
     return {**UNCHECKED, **json.loads(text)} if text else dict(UNCHECKED)
 
 
+def _author(source) -> dict | None:
+    """Who published a source, as schema.org types them: its publisher, or the site its address is
+    on (an Organization), else its author (a Person). A claim's claimant is a line of attribution
+    ("the post's author", "Sam Altman, reported by Wired"), not a name to type as anyone."""
+    address = urllib.parse.urlsplit(source.url or "")
+    if source.publisher:
+        return {"@type": "Organization", "name": source.publisher}
+    if address.hostname:  # the database holds http(s) addresses only
+        name = address.hostname.removeprefix("www.")
+        return {"@type": "Organization", "name": name, "url": f"{address.scheme}://{address.hostname}/"}
+    return {"@type": "Person", "name": source.author} if source.author else None
+
+
 def claim_review(v: dict, base_url: str) -> dict:
     """schema.org ClaimReview for a claim page. Without a base URL there is no address to give,
     so none is given (a relative one would resolve somewhere else); an unverifiable claim gets
@@ -503,7 +516,7 @@ def claim_review(v: dict, base_url: str) -> dict:
         "claimReviewed": short,
         "itemReviewed": {
             "@type": "Claim",
-            "author": {"@type": "Person", "name": v["claimant"]},
+            **({"author": v["source_author"]} if v["source_author"] else {}),
             "appearance": appearance,
             **({"datePublished": v["date"]} if len(v["date"]) == 10 else {}),
         },
