@@ -285,6 +285,34 @@ def test_outside_a_project_the_users_own_knowledge_base_is_used_and_named(tmp_pa
     assert len(json.loads(result.stdout)) >= 10
 
 
+def test_kb_init_outside_a_project_makes_the_users_own_knowledge_base(tmp_path, monkeypatch):
+    """On a fresh machine the user data folder may not exist yet: kb init makes it."""
+    from click.testing import CliRunner
+
+    from kb.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("KB_DATABASE_URL", raising=False)
+    result = CliRunner().invoke(cli, ["init"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "data" / "costcheck" / "kb.db").exists()
+
+
+def test_a_database_named_in_a_folder_that_does_not_exist_is_refused_in_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from kb.cli import cli
+
+    for args in (["init"], ["claim", "list"]):
+        result = CliRunner().invoke(cli, ["--db", str(tmp_path / "no-such" / "kb.db"), *args])
+        assert (
+            result.exit_code == 1
+            and result.stderr == f"Error: cannot create a database in {tmp_path / 'no-such'}/: no such folder\n"
+        )
+        assert not (tmp_path / "no-such").exists()
+
+
 def test_a_folder_with_sources_gets_its_own_knowledge_base(tmp_path, monkeypatch):
     import shutil
 

@@ -53,6 +53,7 @@ class KB:
     """What every command needs: the database URL and the sources folder. Opens lazily."""
 
     def __init__(self, url: str | None, sources: Path | None):
+        self._ours = url is None  # its folder is ours to make (the user data folder may not exist yet)
         if url is None:  # neither --db nor KB_DATABASE_URL: this folder's knowledge base, or the user's own
             path, found = paths.default_database(Path.cwd())
             url, sources = f"sqlite:///{path}", sources or found
@@ -74,6 +75,8 @@ class KB:
     def engine(self, migrate: bool = True) -> Engine:
         if self._engine is None:
             fresh = self.is_new_sqlite
+            if fresh:
+                self._make_folder(Path(self.url.removeprefix("sqlite:///")).parent)
             if fresh and migrate:
                 self._create()
             engine = self._engine = db.make_engine(self.url)
@@ -97,13 +100,19 @@ class KB:
         finally:
             connection.close()
 
+    def _make_folder(self, folder: Path) -> None:
+        """The default database's folder is made; a folder named with --db must already exist."""
+        if self._ours:
+            folder.mkdir(parents=True, exist_ok=True)
+        elif not folder.is_dir():
+            raise click.ClickException(f"cannot create a database in {folder}/: no such folder")
+
     def _create(self) -> None:
         """First use: make the database beside its final name and move it there once loaded, so a
         killed first run leaves no half-made (silently empty) knowledge base behind."""
         from kb.cli.data import initialise
 
         path = Path(self.url.removeprefix("sqlite:///"))
-        path.parent.mkdir(parents=True, exist_ok=True)
         click.echo(f"Creating {self.url} and loading {self.sources}/ …", err=True)
         partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
         making = KB(f"sqlite:///{partial}", self.sources)
