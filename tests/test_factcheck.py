@@ -1119,6 +1119,18 @@ def test_real_articles_score_at_least_as_well_as_before(kb):
     assert scores["false_positives_judged"] == 0  # a distractor is at most left for review, never judged
 
 
+def test_the_evaluation_states_false_positives_and_misattributions_per_25_articles(kb, tmp_path):
+    """The unit issue 11's targets are set in (at most 2 of each per 25 articles), whatever the size
+    of the corpus measured."""
+    for n in range(2):
+        (tmp_path / f"{n}.txt").write_text("GPT-3 cost $4.6 million to train.\n")
+        labels = "distractors:\n  - {quantity: training_cost_usd, value: 4600000}\n" if n == 0 else "claims: []\n"
+        (tmp_path / f"{n}.labels.yaml").write_text(labels)
+    report = kb("factcheck", "--eval", str(tmp_path)).stdout
+    assert "false positives 1 (1 given a verdict, 0 reported as hypothetical; 12.5 per 25 articles)" in report
+    assert "misattributions 0 (0.0 per 25 articles)" in report
+
+
 def test_what_it_adds_up_to_to_run_a_cluster_for_a_time_is_a_runs_cost(kb):
     text = "Falcon 180B was trained by TII. At $2 an hour, it adds up to $3,400,000 to run 4,096 A100 GPUs for 17 days."
     [cost] = [c for c in factchecked(kb, text) if c["quantity"] == "training_cost_usd"]

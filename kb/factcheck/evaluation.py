@@ -162,6 +162,11 @@ def _ratio(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
 
+def _per_25(scores: dict, key: str) -> str:
+    """A count per 25 articles: the unit issue 11's targets are set in, whatever the corpus's size."""
+    return f"{scores[key] * 25 / scores['articles']:.1f} per 25 articles"
+
+
 def describe(scores: dict) -> str:
     """The scores, then every miss, extra finding, false positive and wrong verdict, one per line."""
     kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(scores["misses_by_kind"].items()))
@@ -171,8 +176,8 @@ def describe(scores: dict) -> str:
         f"recall {_ratio(scores['recall'])}  precision {_ratio(scores['precision'])}  "
         f"verdict accuracy {_ratio(scores['verdict_accuracy'])} ({scores['confidently_wrong']} confidently wrong)",
         f"false positives {scores['false_positives']} ({scores['false_positives_judged']} given a verdict, "
-        f"{scores['false_positives_hypothetical']} reported as hypothetical)  "
-        f"misattributions {scores['misattributions']}",
+        f"{scores['false_positives_hypothetical']} reported as hypothetical; {_per_25(scores, 'false_positives')})  "
+        f"misattributions {scores['misattributions']} ({_per_25(scores, 'misattributions')})",
         f"missed: {kinds or 'none'}",
     ]
     for a in scores["per_article"]:
