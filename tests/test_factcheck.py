@@ -1149,6 +1149,14 @@ def test_a_total_training_cost_is_one_runs_cost(kb):
     assert [c["quantity"] for c in programme] == ["total_cost_usd"]
 
 
+def test_a_cost_said_to_be_a_fraction_of_the_total_is_not_the_total(kb):
+    text = (
+        "The $6 million DeepSeek-V3 figure covers the GPU cost of one training run, "
+        "a small fraction of the model's total cost."
+    )
+    assert [c["quantity"] for c in factchecked(kb, text)] == ["training_cost_usd"]
+
+
 def test_spec_sheet_wordings(kb):
     text = (
         "BLOOM was trained on 384 active GPUs. BLOOM consumed 1,082,990 compute hours. "

@@ -47,6 +47,7 @@ from kb.factcheck.patterns import (
     OPERATOR_BEFORE,
     OTHER_PERIOD,
     PART,
+    PART_OF_TOTAL,
     PER_MODEL,
     PER_UNIT,
     PER_USE,
@@ -422,7 +423,7 @@ def _training_cost(found: Found, value: Range) -> Span | None:
         return None
     if found.in_context(DISTRACTOR) and not TRAINING.search(found.before[-60:] + found.after[:40]):
         return None
-    if found.in_context(TOTAL) and not FINAL.search(found.near):
+    if found.in_context(TOTAL) and not FINAL.search(found.near) and not found.in_context(PART_OF_TOTAL):
         return found.span("total_cost_usd", value, "total_programme")
     final = found.in_context(FINAL)
     return found.span("training_cost_usd", value, "final_training_run" if final else "unspecified")

@@ -246,6 +246,10 @@ TOTAL = starting_with(  # a programme's cost; "a total training cost of $160k" i
     r"\bincluding (?:\w+ ){0,2}(?:research|staff|experiments|salaries|development)|"
     r"\bresearch and development|\bR&D\b|\bentire (?:project|programme|program)|\bdevelopment cost",
 )
+# "…, a small fraction of the model's total cost": the total is what the figure is a part of
+PART_OF_TOTAL = starting_with(
+    "fpsp", r"\b(?:fraction|part|portion|share)\s+of\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+'s\s+)?total\b"
+)
 FINAL = starting_with(
     "cfgioprstw",
     r"\bsingle (?:training )?run|\bfinal (?:training )?run|\btraining run\b|\bthe run\b|"
