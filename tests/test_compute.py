@@ -119,6 +119,17 @@ def test_missing_inputs_are_named():
     assert {"gpu_hour_price_usd", "mfu", "peak_flop_per_s"} <= set(caught.value.missing)
 
 
+def test_what_is_missing_never_includes_what_is_being_estimated():
+    """Saying that a training duration cannot be estimated without its training duration says
+    nothing: a route from days to accelerator-hours and back to days is not a route."""
+    from kb.compute.formulas import FORMULAS, missing_inputs
+
+    for target in FORMULAS:
+        for known in [set(), *({name} for formula in FORMULAS[target] for name in formula.inputs)]:
+            assert target not in missing_inputs(target, known - {target}), (target, known)
+    assert missing_inputs("training_days", {"gpu_hours"}) == ["num_gpus"]
+
+
 @pytest.mark.parametrize("low,high", [(0, 1), (2, 1), (math.nan, 1), (1, math.inf), (-1, 1)])
 def test_invalid_inputs_are_refused(low, high):
     with pytest.raises(RangeError):

@@ -213,17 +213,19 @@ REPORTED_AS_INPUTS = frozenset({"mfu", "num_gpus", "training_days", "training_to
 
 
 def missing_inputs(target: str, available: set[str], _excluded: frozenset[str] = frozenset()) -> list[str]:
-    """The inputs that the simplest derivation of `target` still lacks (for "unverifiable")."""
+    """The inputs that the simplest derivation of `target` still lacks (for "unverifiable"). A
+    route through what is being derived goes in a circle ("days from accelerator-hours, and those
+    from days") and is not one; where every route does, `target` itself is what is lacking."""
     excluded = _excluded | {target}
     best: tuple[int, int, list[str]] | None = None
     for formula in FORMULAS.get(target, ()):
+        if any(name in excluded and name not in available for name in formula.inputs):
+            continue
         lacking: list[str] = []
         present = 0
         for name in formula.inputs:
-            if name in available or name in excluded:
-                if name in excluded and name not in available:
-                    lacking.append(name)
-                present += name in available
+            if name in available:
+                present += 1
                 continue
             derived = name in FORMULAS and name not in REPORTED_AS_INPUTS
             sub = missing_inputs(name, available, excluded) if derived else [name]
