@@ -1157,6 +1157,12 @@ def test_a_cost_said_to_be_a_fraction_of_the_total_is_not_the_total(kb):
     assert [c["quantity"] for c in factchecked(kb, text)] == ["training_cost_usd"]
 
 
+def test_explanations_name_models_as_readers_know_them(kb):
+    [claim] = factchecked(kb, "Mistral 7B has 7.3B active parameters.")
+    assert claim["verdict"] == "unverifiable"
+    assert "of Mistral 7B" in claim["explanation"] and "mistral-7b" not in claim["explanation"]
+
+
 def test_spec_sheet_wordings(kb):
     text = (
         "BLOOM was trained on 384 active GPUs. BLOOM consumed 1,082,990 compute hours. "
