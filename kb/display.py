@@ -102,6 +102,17 @@ def off_by(factor: float) -> str:
     return "less than 1%" if factor < 1.01 else human_factor(factor)
 
 
+def listed(items: list[str], conjunction: str = "and") -> str:
+    """Items as a sentence lists them.
+
+    >>> listed(["the hardware", "its MFU", "its tokens"])
+    'the hardware, its MFU and its tokens'
+    >>> listed(["its tokens"], "or")
+    'its tokens'
+    """
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
 def human_amount(x: float, unit: str, currency: str | None = None) -> str:
     """One number with its unit, as people write it: "$4.6M", "312T FLOP/s", "35%", "$2.1/hour"."""
     return f"{SYMBOLS.get(currency or '', '')}{human_number(x, unit)}{HUMAN_UNITS[unit]}"

@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from kb.compute import DEFAULT_SAMPLES, DEFAULT_SEED, Estimate, Unverifiable, estimate
-from kb.display import human_bytes, human_number, off_by, show, show_range
+from kb.display import human_bytes, human_number, listed, off_by, show, show_range
 from kb.evaluate.catalogue import CONFIDENCE_ORDER, Catalogue, ClaimSpec, Given
 from kb.evaluate.explain import (
     arithmetic_steps,
@@ -119,7 +119,7 @@ def _check_against_estimates(spec: ClaimSpec, cat: Catalogue, ctx: Context, miss
     low, high = min(b[0] for b in bands), max(b[1] for b in bands)
     verdict, factor = compare(spec.low, spec.high, low, high)
     claim_text = spec.value_text or show_range(spec.quantity, spec.low, spec.high)
-    lacking = ", ".join(dict.fromkeys(label(m) for m in missing))
+    lacking = listed([f"the {name}" for name in dict.fromkeys(label(m) for m in missing)])
     read_as = f", read as {show_range(spec.quantity, low, high)}" if (low, high) != stated else ""
     explanation = (
         f"The compute model cannot estimate this run (it lacks {lacking}), so the claim ({claim_text}) "
@@ -177,11 +177,10 @@ def _unverifiable(spec: ClaimSpec, ctx: Context, missing: list[str], cat: Catalo
             needs.append(f"its {label(name)}")
     needs = list(dict.fromkeys(needs))
     who = _name(spec.subject, cat)
-    listed = needs[0] if len(needs) == 1 else ", ".join(needs[:-1]) + " or " + needs[-1]
     return Verdict(
         "unverifiable",
         None,
-        f"Not checked: the {label(spec.quantity)} of {who} cannot be estimated without {listed}, "
+        f"Not checked: the {label(spec.quantity)} of {who} cannot be estimated without {listed(needs, 'or')}, "
         "and the knowledge base does not hold "
         f"{'it' if len(needs) == 1 else 'them'}.",
         inputs=input_rows(ctx),

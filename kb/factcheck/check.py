@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from kb.compute import DEFAULT_SEED
-from kb.display import off_by
+from kb.display import listed, off_by
 from kb.evaluate import Catalogue, ClaimSpec, Given, check
 from kb.factcheck.attribute import (
     UNNAMED,
@@ -310,7 +310,7 @@ class Judge:
         verdicts = [self._check(replace(spec, subject=member)) for member in attribution.candidates]
         if not verdicts or len({v.verdict for v in verdicts}) > 1 or verdicts[0].verdict == "unverifiable":
             return None
-        names = _listed([self.cat.subjects[c].name for c in attribution.candidates])
+        names = listed([self.cat.subjects[c].name for c in attribution.candidates])
         worst = max(verdicts, key=lambda v: v.factor or 1.0)
         return replace(
             worst,
@@ -372,19 +372,15 @@ def _why_not_judged(status: str, attribution: Attribution, cat: Catalogue) -> st
         return "Needs review: the sentence states a plan or a what-if, not a fact, so it is not judged."
     if status == "ambiguous" and attribution.family:
         return (
-            f"Needs review: {attribution.family} is a family ({_listed(names)}); the number could be about any of them."
+            f"Needs review: {attribution.family} is a family ({listed(names)}); the number could be about any of them."
         )
     if status == "ambiguous":
-        return f"Needs review: the sentence names {_listed(names)}, and the number could be about any of them."
+        return f"Needs review: the sentence names {listed(names)}, and the number could be about any of them."
     if attribution.how == "compared":
         return f"Needs review: the sentence names {names[0]} only in a comparison, so the number is not pinned on it."
     return "Needs review: the sentence names no model, so the number is not pinned on one" + (
         f" (the last one named was {names[0]})." if names else "."
     )
-
-
-def _listed(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _stated_inputs(spans: list[Span], subjects: dict, mentions: list[Mention], sents) -> dict[str, dict[str, Given]]:
