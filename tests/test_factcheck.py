@@ -1,6 +1,7 @@
 """kb factcheck: finding, linking and checking the claims in an article."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -133,6 +134,44 @@ def test_html_report_highlights_and_escapes(kb, tmp_path):
     import html5lib
 
     html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(html)
+
+
+def test_html_report_renders_the_articles_markdown(kb, tmp_path):
+    article = tmp_path / "a.md"
+    article.write_text(
+        "# What training cost\n\nGPT-3 cost **$4.6 million** to train ([source](https://example.com/gpt3), "
+        "[not a link](javascript:alert(1))).\n\n| Model | Cost |\n|---|---|\n| GPT-4 | $78 million |\n\n"
+        "<script>alert(1)</script> ![chart](https://example.com/chart.png)\n"
+    )
+    out = tmp_path / "report.html"
+    assert kb("factcheck", str(article), "--html", str(out)).exit_code == 0
+    html = out.read_text()
+    assert "<h1>What training cost</h1>" in html and "<table>" in html and "| Model |" not in html
+    assert re.search(r'<strong><mark class="v-\w+"[^>]*>\$4\.6 million<sup>1</sup></mark></strong>', html)
+    assert re.search(r'<td><mark class="v-\w+"[^>]*>\$78 million<sup>2</sup></mark></td>', html)
+    assert '<a href="https://example.com/gpt3">source</a>' in html and 'href="javascript' not in html
+    assert "<script>alert" not in html and "<img" not in html  # no raw HTML; a report loads nothing
+    assert "training cost (final run)" in html and "training_cost_usd" not in html and "cost usd" not in html
+    import html5lib
+
+    html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(html)
+
+
+def test_a_highlight_that_would_cross_the_markdowns_own_markup_shows_the_text_as_written():
+    from kb.site.factcheck_page import rendered
+
+    claim = {"n": 1, "verdict": {"key": "consistent", "name": "Consistent"}, "explanation": "Fine."}
+    crossing = [{"text": "GPT-3 cost *$4.6", "claim": None}, {"text": " million* to", "claim": claim}]
+    assert rendered(crossing) is None
+    inside = [
+        {"text": "GPT-3 cost *", "claim": None},
+        {"text": "$4.6 million", "claim": claim},
+        {"text": "*", "claim": None},
+    ]
+    assert rendered(inside) == (
+        '<p>GPT-3 cost <em><mark class="v-consistent" tabindex="0" title="Consistent: Fine." '
+        'aria-describedby="claim-1">$4.6 million<sup>1</sup></mark></em></p>\n'
+    )
 
 
 def test_add_stores_the_article_and_its_claims(kb, db_url, tmp_path):
