@@ -1202,6 +1202,12 @@ def test_explanations_name_models_as_readers_know_them(kb):
     assert "of Mistral 7B" in claim["explanation"] and "mistral-7b" not in claim["explanation"]
 
 
+def test_figures_of_a_model_the_article_does_not_name_need_review_when_nothing_checks_them(kb):
+    found = factchecked(kb, "We are looking at a model with 600B parameters trained on 4T tokens.")
+    assert [(c["status"], c["verdict"], c["subject"]) for c in found] == [("unattributed", "unverifiable", None)] * 2
+    assert all(c["explanation"].startswith("Needs review: the sentence names no model") for c in found)
+
+
 def test_spec_sheet_wordings(kb):
     text = (
         "BLOOM was trained on 384 active GPUs. BLOOM consumed 1,082,990 compute hours. "

@@ -294,6 +294,9 @@ class Judge:
         if verdict.verdict == "unverifiable" and given:  # the knowledge base lacks it: use the article's own inputs
             spec.assumptions = given
             verdict = self._check(spec)
+        if subject == UNNAMED and verdict.verdict == "unverifiable":  # what the article says of it settles nothing
+            verdict = Verdict("unverifiable", None, _why_not_judged("unattributed", attribution, cat))
+            return Finding(span, subject, name, verdict, sentence, "unattributed")
         if attribution.how in TAKEN_AS:
             kind = "accelerator" if span.quantity in PRICE_QUANTITIES else "model"
             why = f"Its sentence names no {kind}, but {TAKEN_AS[attribution.how].format(name=name)}: taken as {name}'s."
