@@ -1208,6 +1208,14 @@ def test_figures_of_a_model_the_article_does_not_name_need_review_when_nothing_c
     assert all(c["explanation"].startswith("Needs review: the sentence names no model") for c in found)
 
 
+def test_a_price_whose_sentence_names_no_accelerator_says_so(kb):
+    text = "GPT-4 was trained at scale.\n- Cloud GPU rentals: $1-4 per hour for consumer GPUs.\n"
+    [price] = factchecked(kb, text)
+    assert (price["quantity"], price["status"]) == ("gpu_hour_price_usd", "unattributed")
+    assert price["explanation"] == "Needs review: the sentence names no accelerator, so the price is not pinned on one."
+    assert "NEEDS REVIEW  no accelerator named · price per accelerator-hour" in kb("factcheck", "-", input=text).stdout
+
+
 def test_spec_sheet_wordings(kb):
     text = (
         "BLOOM was trained on 384 active GPUs. BLOOM consumed 1,082,990 compute hours. "

@@ -288,14 +288,14 @@ class Judge:
         ):
             return Finding(span, subject, name, same, sentence)
         if status != "checked":
-            verdict = Verdict("unverifiable", None, _why_not_judged(status, attribution, cat))
+            verdict = Verdict("unverifiable", None, _why_not_judged(status, attribution, cat, span.quantity))
             return Finding(span, subject, name, verdict, sentence, status)
         verdict = self._check(spec)
         if verdict.verdict == "unverifiable" and given:  # the knowledge base lacks it: use the article's own inputs
             spec.assumptions = given
             verdict = self._check(spec)
         if subject == UNNAMED and verdict.verdict == "unverifiable":  # what the article says of it settles nothing
-            verdict = Verdict("unverifiable", None, _why_not_judged("unattributed", attribution, cat))
+            verdict = Verdict("unverifiable", None, _why_not_judged("unattributed", attribution, cat, span.quantity))
             return Finding(span, subject, name, verdict, sentence, "unattributed")
         if attribution.how in TAKEN_AS:
             kind = "accelerator" if span.quantity in PRICE_QUANTITIES else "model"
@@ -369,10 +369,12 @@ def _status(span: Span, subject: str | None, attribution: Attribution, sentence:
     return "unattributed" if subject == UNNAMED and not given else "checked"
 
 
-def _why_not_judged(status: str, attribution: Attribution, cat: Catalogue) -> str:
+def _why_not_judged(status: str, attribution: Attribution, cat: Catalogue, quantity: str) -> str:
     names = [cat.subjects[c].name if c in cat.subjects else c for c in attribution.candidates]
     if status == "hypothetical":
         return "Needs review: the sentence states a plan or a what-if, not a fact, so it is not judged."
+    if quantity in PRICE_QUANTITIES:  # an accelerator's price: which model was named last says nothing
+        return "Needs review: the sentence names no accelerator, so the price is not pinned on one."
     if status == "ambiguous" and attribution.family:
         return (
             f"Needs review: {attribution.family} is a family ({listed(names)}); the number could be about any of them."
@@ -427,7 +429,8 @@ def render_terminal(report: Report, paint: Callable[[str, str], str] = lambda te
         factor = f.verdict.factor
         gap = f" (off by {off_by(factor)})" if factor and 1 < factor < math.inf else ""
         verdict = "NEEDS REVIEW" if f.status != "checked" else f.verdict.verdict.upper()
-        about = f"{f.subject_name or 'no model named'} · {label_of(f.span.quantity)}"
+        nobody = "no accelerator named" if f.span.quantity in PRICE_QUANTITIES else "no model named"
+        about = f"{f.subject_name or nobody} · {label_of(f.span.quantity)}"
         lines.append(f"{paint(verdict, verdict)}{gap}  {about}")
         lines.append(f"  “{marked.strip()}”")
         lines.append(f"  {f.verdict.explanation}")
