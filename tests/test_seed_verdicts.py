@@ -66,6 +66,17 @@ def test_100_trillion_shows_the_feasibility_arithmetic(checked):
     assert "tokens per parameter" in text and "PB" in text and "does not fit" in text
 
 
+def test_what_an_unverifiable_verdict_lacks_is_named_as_readers_know_it(checked):
+    """An accelerator's figures are its own, by the name people use: not "its peak dense FLOP/s"
+    (a model has none) or "a price for google-tpu-v1"."""
+    claims, _ = checked
+    assert claims["epoch-alphago-zero-training-cost"]["explanation"] == (
+        "Not checked: the training cost (final run) of AlphaGo Zero cannot be estimated without a price per "
+        "accelerator-hour for Google TPU v1 around 2017 or the peak dense FLOP/s of Google TPU v1, and the "
+        "knowledge base does not hold them."
+    )
+
+
 def test_450m_for_gpt3_needs_an_absurd_price(kb):
     kb("source", "add", "--slug", "tall-tale", "--title", "Tall tale", "--kind", "article")
     kb(

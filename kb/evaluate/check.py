@@ -168,11 +168,14 @@ def _unverifiable(spec: ClaimSpec, ctx: Context, missing: list[str], cat: Catalo
             inputs=input_rows(ctx),
         )
     needs = []
+    hardware = _name(ctx.hardware, cat) if ctx.hardware else None
     for name in missing:
-        if name in ("peak_flop_per_s", "gpu_hour_price_usd", "power_w") and ctx.hardware is None:
+        if name in ("peak_flop_per_s", "gpu_hour_price_usd", "power_w") and hardware is None:
             needs.append("the hardware it was trained on")
         elif name == "gpu_hour_price_usd":
-            needs.append(f"a price per accelerator-hour for {ctx.hardware} around {ctx.year}")
+            needs.append(f"a price per accelerator-hour for {hardware} around {ctx.year}")
+        elif name in ("peak_flop_per_s", "power_w"):  # the accelerator's, not the model's
+            needs.append(f"the {label(name)} of {hardware}")
         else:
             needs.append(f"its {label(name)}")
     needs = list(dict.fromkeys(needs))
