@@ -158,6 +158,11 @@ class Catalogue:
             if g.qualifier and g.qualifier.isdigit() and g.low is not None
         }
 
+    def name_of(self, subject: str) -> str:
+        """A subject as readers know it ("Mistral 7B", not its slug "mistral-7b"); one it does not
+        hold, as given."""
+        return self.subjects[subject].name if subject in self.subjects else subject
+
     def resolve(self, name: str) -> str | None:
         """A subject slug from a slug, name or alias."""
         if name in self.subjects:

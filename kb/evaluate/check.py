@@ -152,23 +152,18 @@ def _ownership(spec: ClaimSpec, ctx: Context, rng, n) -> Estimate | None:
         return None
 
 
-def _name(subject: str, cat: Catalogue) -> str:
-    """A subject as readers know it ("Mistral 7B", not its slug "mistral-7b")."""
-    return cat.subjects[subject].name if subject in cat.subjects else subject
-
-
 def _unverifiable(spec: ClaimSpec, ctx: Context, missing: list[str], cat: Catalogue) -> Verdict:
     assert spec.subject is not None  # check() answers a claim about nobody before this
     if not any(name in ctx.inputs for name in MODEL_INPUTS) and ctx.hardware is None:
         return Verdict(
             "unverifiable",
             None,
-            f"No estimate of {label(spec.quantity)} is possible: nothing is known of {_name(spec.subject, cat)}'s "
+            f"No estimate of {label(spec.quantity)} is possible: nothing is known of {cat.name_of(spec.subject)}'s "
             f"size, training data, hardware or accelerator-hours, and the claim states none.",
             inputs=input_rows(ctx),
         )
     needs = []
-    hardware = _name(ctx.hardware, cat) if ctx.hardware else None
+    hardware = ctx.hardware_name if ctx.hardware else None
     for name in missing:
         if name in ("peak_flop_per_s", "gpu_hour_price_usd", "power_w") and hardware is None:
             needs.append("the hardware it was trained on")
@@ -179,7 +174,7 @@ def _unverifiable(spec: ClaimSpec, ctx: Context, missing: list[str], cat: Catalo
         else:
             needs.append(f"its {label(name)}")
     needs = list(dict.fromkeys(needs))
-    who = _name(spec.subject, cat)
+    who = cat.name_of(spec.subject)
     return Verdict(
         "unverifiable",
         None,
@@ -265,7 +260,7 @@ def _check_against_fact(spec: ClaimSpec, cat: Catalogue, ctx: Context) -> Verdic
             return Verdict(
                 "implausible", None, f"Physically impossible: {feasibility}", steps=[feasibility or ""], inputs=rows
             )
-        why = f"No independent figure for {label(spec.quantity)} of {_name(spec.subject, cat)} to compare with."
+        why = f"No independent figure for {label(spec.quantity)} of {cat.name_of(spec.subject)} to compare with."
         return Verdict(
             "unverifiable",
             None,
@@ -378,14 +373,14 @@ def _check_price(spec: ClaimSpec, cat: Catalogue) -> Verdict:
         return Verdict(
             "unverifiable",
             None,
-            f"{_name(spec.subject, cat)} is not an accelerator, and no hardware is known for it, "
+            f"{cat.name_of(spec.subject)} is not an accelerator, and no hardware is known for it, "
             "so there is no price catalogue to compare with.",
         )
     year = spec.year
     catalogue = cat.prices(hardware, spec.quantity, year)
     if catalogue is None:
         return Verdict(
-            "unverifiable", None, f"The knowledge base has no {label(spec.quantity)} for {_name(hardware, cat)}."
+            "unverifiable", None, f"The knowledge base has no {label(spec.quantity)} for {cat.name_of(hardware)}."
         )
     low, high = honest_band(catalogue)  # one list price is a point; prices paid spread around it
     verdict, factor = compare(spec.low, spec.high, low, high)

@@ -162,7 +162,7 @@ def _apply(ctx: Context, cat: Catalogue, name: str, given: Given) -> None:
 def hardware_inputs(ctx: Context, cat: Catalogue) -> None:
     if ctx.hardware is None:
         return
-    ctx.hardware_name = cat.subjects[ctx.hardware].name if ctx.hardware in cat.subjects else ctx.hardware
+    ctx.hardware_name = cat.name_of(ctx.hardware)
     facts = cat.facts.get(ctx.hardware, {})
     peaks = {g.qualifier: g for g in facts.get("peak_flop_per_s", [])}
     precision = ctx.precision or ("bf16" if "bf16" in peaks else "fp16")

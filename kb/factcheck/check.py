@@ -267,7 +267,7 @@ class Judge:
             status = (
                 "checked" if span.quantity in PRICE_QUANTITIES else "unattributed"
             )  # "a DGX H100 holds 8 GPUs": a machine
-        name = cat.subjects[subject].name if subject in cat.subjects else subject or attribution.family
+        name = cat.name_of(subject) if subject else attribution.family
         spec = ClaimSpec(
             span.quantity,
             span.value.low,
@@ -370,7 +370,7 @@ def _status(span: Span, subject: str | None, attribution: Attribution, sentence:
 
 
 def _why_not_judged(status: str, attribution: Attribution, cat: Catalogue, quantity: str) -> str:
-    names = [cat.subjects[c].name if c in cat.subjects else c for c in attribution.candidates]
+    names = [cat.name_of(c) for c in attribution.candidates]
     if status == "hypothetical":
         return "Needs review: the sentence states a plan or a what-if, not a fact, so it is not judged."
     if quantity in PRICE_QUANTITIES:  # an accelerator's price: which model was named last says nothing
