@@ -39,8 +39,12 @@ def write_report(report: Report, out: Path, title: str, templates: Path = DEFAUL
     pieces = [{"text": p["text"], "claim": by_n.get(p["claim"])} for p in segments(report)]
     # The stylesheet is the project's own file, inlined so the report stands alone.
     css = Markup((templates / "static" / "style.css").read_text(encoding="utf-8"))
+    markdown = rendered(pieces)
+    article = markdown or Markup("").join(
+        _mark(p["claim"], escape(p["text"])) if p["claim"] else p["text"] for p in pieces
+    )
     html = env.get_template("factcheck.html").render(
-        title=title, pieces=pieces, article=rendered(pieces), findings=findings, css=css
+        title=title, article=article, markdown=markdown is not None, findings=findings, css=css
     )
     out.write_text(html, encoding="utf-8")
 
@@ -71,12 +75,14 @@ def rendered(pieces: list[dict]) -> Markup | None:
     if any(c in MARKED.sub("", html) for c in (OPEN, NUMBERED, CLOSE)):
         return None
 
-    def mark(m: re.Match) -> str:
-        claim = claims[int(m.group(1))]
-        tip = f"{claim['verdict']['name']}: {claim['explanation']}"
-        return (
-            f'<mark class="v-{escape(claim["verdict"]["key"])}" tabindex="0" title="{escape(tip)}" '
-            f'aria-describedby="claim-{claim["n"]}">{m.group(2)}<sup>{claim["n"]}</sup></mark>'
-        )
+    # markdown-it escaped the article's text; _mark() escapes ours
+    return Markup(MARKED.sub(lambda m: _mark(claims[int(m.group(1))], Markup(m.group(2))), html))
 
-    return Markup(MARKED.sub(mark, html))  # markdown-it escaped the article's text; mark() escapes ours
+
+def _mark(claim: dict, text: Markup) -> Markup:
+    """A claim's highlight: its verdict's colour, the verdict and why on hover or focus, its number."""
+    tip = f"{claim['verdict']['name']}: {claim['explanation']}"
+    return Markup(
+        f'<mark class="v-{escape(claim["verdict"]["key"])}" tabindex="0" title="{escape(tip)}" '
+        f'aria-describedby="claim-{claim["n"]}">{text}<sup>{claim["n"]}</sup></mark>'
+    )
