@@ -248,7 +248,7 @@ TOTAL = starting_with(  # a programme's cost; "a total training cost of $160k" i
 )
 # "…, a small fraction of the model's total cost": the total is what the figure is a part of
 PART_OF_TOTAL = starting_with(
-    "fpsp", r"\b(?:fraction|part|portion|share)\s+of\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+'s\s+)?total\b"
+    "fps", r"\b(?:fraction|part|portion|share)\s+of\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+'s\s+)?total\b"
 )
 FINAL = starting_with(
     "cfgioprstw",
